@@ -1,0 +1,373 @@
+//! Check: name resolution and consistency over all files of a policy.
+//!
+//! Reads every parsed file (and every org supplied as data), resolves each
+//! name against its declarations, and collects *all* problems rather than
+//! stopping at the first. The output is a [`Model`] of dense ids that the
+//! compile phase indexes.
+//!
+//! - declarations: header, duties and their order, unit kinds, matter kinds, positions;
+//! - org: units (kinds, parents, cycles), matters and routes, holdings
+//!   (intervals, single-holder overlaps), coverage;
+//! - assignment rules: scopes, bearers, anchors, duties.
+
+mod org;
+mod rules;
+
+use crate::diag::{suggest, DiagKind, Diagnostic, Sources, Span};
+use crate::limits;
+use crate::syntax::ast::{self, Item, Name, OrgStmt, Relation};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// The checked policy: every name resolved to a dense id.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Model {
+    pub header: HeaderInfo,
+    pub duties: Vec<String>,
+    pub unit_kinds: Vec<String>,
+    pub matter_kinds: Vec<String>,
+    pub positions: Vec<PositionM>,
+    pub units: Vec<UnitM>,
+    pub people: Vec<String>,
+    pub holdings: Vec<HoldingM>,
+    pub covers: Vec<CoverM>,
+    pub matters: Vec<MatterM>,
+    /// Per matter kind: the unit for each relation (indexed by `Relation as usize`).
+    pub routes: Vec<[Option<u32>; 4]>,
+    pub rules: Vec<RuleM>,
+}
+
+/// The policy header.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct HeaderInfo {
+    /// The regulation's title.
+    pub title: String,
+    /// Issuing body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// Document number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Effective date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<NaiveDate>,
+    /// Documents it is based on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub basis: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct PositionM {
+    pub name: String,
+    pub single: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct UnitM {
+    pub name: String,
+    pub kind: u32,
+    pub parent: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HoldingM {
+    pub person: u32,
+    pub position: u32,
+    pub unit: u32,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TargetId {
+    Unit(u32),
+    Matter(u32),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CoverM {
+    pub person: u32,
+    pub target: TargetId,
+    pub liaison: bool,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct MatterM {
+    pub name: String,
+    pub kind: u32,
+    /// Relations given on the instance (routes are applied at compile time).
+    pub relations: [Option<u32>; 4],
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RuleM {
+    pub citation: String,
+    pub scope: ScopeM,
+    pub bearer: BearerM,
+    pub duty: u32,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum ScopeM {
+    EachUnit(Vec<u32>),
+    Unit(u32),
+    EachMatter(Vec<u32>),
+    Matter(u32),
+}
+
+impl ScopeM {
+    pub fn is_matter(&self) -> bool {
+        matches!(self, ScopeM::EachMatter(_) | ScopeM::Matter(_))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AnchorM {
+    /// The scope's own unit.
+    Own,
+    Unit(u32),
+    Relation(Relation),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum BearerM {
+    Team(AnchorM),
+    Position {
+        position: u32,
+        of: AnchorM,
+        covering: bool,
+    },
+}
+
+/// A namespace of declared names: text → (id, where declared).
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    what: &'static str,
+    map: HashMap<String, u32>,
+    order: Vec<String>,
+}
+
+impl Names {
+    fn new(what: &'static str) -> Self {
+        Names {
+            what,
+            ..Names::default()
+        }
+    }
+
+    /// Declares a name; returns its id, or `Err(id)` when it already was.
+    fn declare(&mut self, text: &str) -> Result<u32, u32> {
+        if let Some(id) = self.map.get(text) {
+            return Err(*id);
+        }
+        let id = u32::try_from(self.order.len()).unwrap_or(u32::MAX);
+        self.map.insert(text.to_string(), id);
+        self.order.push(text.to_string());
+        Ok(id)
+    }
+
+    fn get(&self, text: &str) -> Option<u32> {
+        self.map.get(text).copied()
+    }
+}
+
+pub(crate) struct Checker<'s> {
+    sources: &'s Sources,
+    errors: Vec<Diagnostic>,
+    duties: Names,
+    unit_kinds: Names,
+    matter_kinds: Names,
+    positions: Names,
+    units: Names,
+    matters: Names,
+    people: Names,
+    model: Model,
+    /// Span of each accepted holding, parallel to `model.holdings`.
+    holding_spans: Vec<Span>,
+}
+
+impl<'s> Checker<'s> {
+    fn error(&mut self, kind: DiagKind, span: Span, message: String, help: Option<String>) {
+        if self.errors.len() < limits::MAX_DIAGNOSTICS {
+            let d = self.sources.diag_span(kind, span, message, help);
+            self.errors.push(d);
+        }
+    }
+
+    fn duplicate(&mut self, what: &str, name: &Name) {
+        self.error(
+            DiagKind::Duplicate,
+            name.span,
+            format!("{what} `{}` is declared twice", name.text),
+            Some(format!(
+                "remove one of the declarations, or give this {what} another name"
+            )),
+        );
+    }
+
+    /// Resolves a name in a namespace, reporting an unknown one with the closest match.
+    fn resolve(&mut self, ns: Ns, name: &Name) -> Option<u32> {
+        let names = self.ns(ns);
+        if let Some(id) = names.get(&name.text) {
+            return Some(id);
+        }
+        let what = names.what;
+        let help = suggest(&name.text, what, names.order.iter().map(String::as_str));
+        self.error(
+            DiagKind::UnknownName,
+            name.span,
+            format!("unknown {what} `{}`", name.text),
+            Some(help),
+        );
+        None
+    }
+
+    fn ns(&self, ns: Ns) -> &Names {
+        match ns {
+            Ns::Duty => &self.duties,
+            Ns::UnitKind => &self.unit_kinds,
+            Ns::MatterKind => &self.matter_kinds,
+            Ns::Position => &self.positions,
+            Ns::Unit => &self.units,
+            Ns::Matter => &self.matters,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ns {
+    Duty,
+    UnitKind,
+    MatterKind,
+    Position,
+    Unit,
+    Matter,
+}
+
+/// Checks parsed files and data orgs together.
+pub(crate) fn check(
+    sources: &Sources,
+    files: &[ast::File],
+    data_orgs: &[Vec<OrgStmt>],
+) -> Result<Model, Vec<Diagnostic>> {
+    let mut c = Checker {
+        sources,
+        errors: Vec::new(),
+        duties: Names::new("duty"),
+        unit_kinds: Names::new("unit kind"),
+        matter_kinds: Names::new("matter kind"),
+        positions: Names::new("position"),
+        units: Names::new("unit"),
+        matters: Names::new("matter"),
+        people: Names::new("person"),
+        model: Model::default(),
+        holding_spans: Vec::new(),
+    };
+    c.declarations(files);
+    let stmts: Vec<&OrgStmt> = files
+        .iter()
+        .flat_map(|f| f.items.iter())
+        .filter_map(|i| match i {
+            Item::Org { stmts } => Some(stmts.iter()),
+            _ => None,
+        })
+        .flatten()
+        .chain(data_orgs.iter().flatten())
+        .collect();
+    c.org(&stmts);
+    for f in files {
+        for item in &f.items {
+            if let Item::Assign(block) = item {
+                c.assign_block(block);
+            }
+        }
+    }
+    if c.errors.is_empty() {
+        let mut model = c.model;
+        model.people = c.people.order;
+        Ok(model)
+    } else {
+        Err(c.errors)
+    }
+}
+
+impl Checker<'_> {
+    fn declarations(&mut self, files: &[ast::File]) {
+        let mut header_seen: Option<Span> = None;
+        let mut duties_seen = false;
+        for item in files.iter().flat_map(|f| f.items.iter()) {
+            match item {
+                Item::Header(h) => {
+                    if header_seen.is_some() {
+                        self.error(
+                            DiagKind::Duplicate,
+                            h.span,
+                            "a second `policy` header".into(),
+                            Some("a policy has one header; remove this one".into()),
+                        );
+                        continue;
+                    }
+                    header_seen = Some(h.span);
+                    self.model.header = HeaderInfo {
+                        title: h.title.text.clone(),
+                        issuer: h.issuer.as_ref().map(|n| n.text.clone()),
+                        number: h.number.as_ref().map(|n| n.text.clone()),
+                        effective: h.effective.map(|d| d.date),
+                        basis: h.basis.iter().map(|n| n.text.clone()).collect(),
+                    };
+                }
+                Item::Duties { names, span } => {
+                    if duties_seen {
+                        self.error(
+                            DiagKind::Duplicate,
+                            *span,
+                            "a second `duties` declaration".into(),
+                            Some("declare all duties in one chain, strongest first: `duties A > B > C`".into()),
+                        );
+                        continue;
+                    }
+                    duties_seen = true;
+                    for n in names {
+                        match self.duties.declare(&n.text) {
+                            Ok(_) => self.model.duties.push(n.text.clone()),
+                            Err(_) => self.duplicate("duty", n),
+                        }
+                    }
+                }
+                Item::UnitKinds { names } => {
+                    for n in names {
+                        match self.unit_kinds.declare(&n.text) {
+                            Ok(_) => self.model.unit_kinds.push(n.text.clone()),
+                            Err(_) => self.duplicate("unit kind", n),
+                        }
+                    }
+                }
+                Item::MatterKinds { names } => {
+                    for n in names {
+                        match self.matter_kinds.declare(&n.text) {
+                            Ok(_) => {
+                                self.model.matter_kinds.push(n.text.clone());
+                                self.model.routes.push([None; 4]);
+                            }
+                            Err(_) => self.duplicate("matter kind", n),
+                        }
+                    }
+                }
+                Item::Positions { positions } => {
+                    for p in positions {
+                        match self.positions.declare(&p.name.text) {
+                            Ok(_) => self.model.positions.push(PositionM {
+                                name: p.name.text.clone(),
+                                single: p.single,
+                            }),
+                            Err(_) => self.duplicate("position", &p.name),
+                        }
+                    }
+                }
+                Item::Org { .. } | Item::Assign(_) => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,325 @@
+//! Checks of the organisation: units, matters, routes, holdings, coverage.
+
+use super::{Checker, CoverM, HoldingM, MatterM, Ns, TargetId, UnitM};
+use crate::diag::{DiagKind, Span};
+use crate::syntax::ast::{DateLit, Name, OrgStmt, RelationLit};
+use chrono::NaiveDate;
+
+impl Checker<'_> {
+    pub(super) fn org(&mut self, stmts: &[&OrgStmt]) {
+        // Pass 1: declare units and matters so statements may refer forward.
+        let mut unit_decls: Vec<(&Name, &Name, Option<&Name>)> = Vec::new();
+        let mut matter_decls: Vec<(&Name, &Name, &[RelationLit])> = Vec::new();
+        for s in stmts {
+            match s {
+                OrgStmt::Unit { name, kind, under } => {
+                    if self.units.declare(&name.text).is_ok() {
+                        unit_decls.push((name, kind, under.as_ref()));
+                    } else {
+                        self.duplicate("unit", name);
+                    }
+                }
+                OrgStmt::Matter {
+                    name,
+                    kind,
+                    relations,
+                } => {
+                    if self.units.get(&name.text).is_some() {
+                        self.error(
+                            DiagKind::Duplicate,
+                            name.span,
+                            format!("`{}` is already the name of a unit", name.text),
+                            Some(
+                                "give the matter a name no unit has, so coverage is unambiguous"
+                                    .into(),
+                            ),
+                        );
+                    } else if self.matters.declare(&name.text).is_ok() {
+                        matter_decls.push((name, kind, relations));
+                    } else {
+                        self.duplicate("matter", name);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Pass 2: resolve unit kinds and parents.
+        for (name, kind, under) in &unit_decls {
+            let kind_id = self.resolve(Ns::UnitKind, kind);
+            let parent = under.and_then(|p| self.resolve(Ns::Unit, p));
+            self.model.units.push(UnitM {
+                name: name.text.clone(),
+                kind: kind_id.unwrap_or(0),
+                parent,
+            });
+        }
+        self.cycles(&unit_decls);
+        for (name, kind, relations) in &matter_decls {
+            let kind_id = self.resolve(Ns::MatterKind, kind);
+            let rels = self.relations(relations);
+            self.model.matters.push(MatterM {
+                name: name.text.clone(),
+                kind: kind_id.unwrap_or(0),
+                relations: rels,
+            });
+        }
+        // Pass 3: routes, holdings, coverage.
+        for s in stmts {
+            match s {
+                OrgStmt::Route { kind, relations } => {
+                    let kind_id = self.resolve(Ns::MatterKind, kind);
+                    let rels = self.relations(relations);
+                    if let Some(slot) = kind_id.and_then(|k| self.model.routes.get_mut(k as usize))
+                    {
+                        for (i, r) in rels.iter().enumerate() {
+                            if let (Some(u), Some(cell)) = (r, slot.get_mut(i)) {
+                                *cell = Some(*u);
+                            }
+                        }
+                    }
+                }
+                OrgStmt::Holds {
+                    person,
+                    position,
+                    unit,
+                    from,
+                    to,
+                } => {
+                    let p = self.resolve(Ns::Position, position);
+                    let u = self.resolve(Ns::Unit, unit);
+                    self.interval(person, from.as_ref(), to.as_ref());
+                    let who = self.person(person);
+                    if let (Some(position), Some(unit)) = (p, u) {
+                        self.model.holdings.push(HoldingM {
+                            person: who,
+                            position,
+                            unit,
+                            from: from.map(|d| d.date),
+                            to: to.map(|d| d.date),
+                        });
+                        self.holding_spans.push(person.span);
+                    }
+                }
+                OrgStmt::Covers {
+                    person,
+                    liaison,
+                    targets,
+                    from,
+                    to,
+                } => {
+                    self.interval(person, from.as_ref(), to.as_ref());
+                    let who = self.person(person);
+                    for t in targets {
+                        let target = if let Some(u) = self.units.get(&t.text) {
+                            Some(TargetId::Unit(u))
+                        } else if let Some(m) = self.matters.get(&t.text) {
+                            Some(TargetId::Matter(m))
+                        } else {
+                            let help = crate::diag::suggest(
+                                &t.text,
+                                "unit or matter",
+                                self.units
+                                    .order
+                                    .iter()
+                                    .chain(self.matters.order.iter())
+                                    .map(String::as_str),
+                            );
+                            self.error(
+                                DiagKind::UnknownName,
+                                t.span,
+                                format!("unknown unit or matter `{}`", t.text),
+                                Some(help),
+                            );
+                            None
+                        };
+                        if let Some(target) = target {
+                            self.model.covers.push(CoverM {
+                                person: who,
+                                target,
+                                liaison: *liaison,
+                                from: from.map(|d| d.date),
+                                to: to.map(|d| d.date),
+                            });
+                        }
+                    }
+                }
+                OrgStmt::Unit { .. } | OrgStmt::Matter { .. } => {}
+            }
+        }
+        self.overlaps();
+    }
+
+    fn person(&mut self, name: &Name) -> u32 {
+        match self.people.declare(&name.text) {
+            Ok(id) | Err(id) => id,
+        }
+    }
+
+    fn relations(&mut self, relations: &[RelationLit]) -> [Option<u32>; 4] {
+        let mut out = [None; 4];
+        for r in relations {
+            if let Some(u) = self.resolve(Ns::Unit, &r.unit) {
+                if let Some(slot) = out.get_mut(r.relation as usize) {
+                    if slot.is_some() {
+                        self.error(
+                            DiagKind::Duplicate,
+                            r.unit.span,
+                            format!("`{}` is given twice", r.relation.keyword()),
+                            Some("give each relation once".into()),
+                        );
+                    }
+                    *slot = Some(u);
+                }
+            }
+        }
+        out
+    }
+
+    fn interval(&mut self, person: &Name, from: Option<&DateLit>, to: Option<&DateLit>) {
+        if let (Some(f), Some(t)) = (from, to) {
+            if t.date < f.date {
+                self.error(
+                    DiagKind::Invalid,
+                    t.span,
+                    format!(
+                        "`{}`'s interval ends on {} before it starts on {}",
+                        person.text, t.date, f.date
+                    ),
+                    Some(
+                        "the `to` date is the last day held and must not be before the `from` date"
+                            .into(),
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A unit that is, through its parents, under itself.
+    fn cycles(&mut self, decls: &[(&Name, &Name, Option<&Name>)]) {
+        let n = self.model.units.len();
+        // 0 = unvisited, 1 = on the current walk, 2 = done.
+        let mut state = vec![0u8; n];
+        for start in 0..n {
+            let mut walk = Vec::new();
+            let mut cur = Some(start);
+            while let Some(u) = cur {
+                match state.get(u).copied() {
+                    Some(0) => {
+                        if let Some(s) = state.get_mut(u) {
+                            *s = 1;
+                        }
+                        walk.push(u);
+                        cur = self
+                            .model
+                            .units
+                            .get(u)
+                            .and_then(|x| x.parent)
+                            .map(|p| p as usize);
+                    }
+                    Some(1) => {
+                        // `u` closes a cycle: report it at its `under`.
+                        let members: Vec<String> = walk
+                            .iter()
+                            .skip_while(|w| **w != u)
+                            .filter_map(|w| self.model.units.get(*w).map(|x| x.name.clone()))
+                            .collect();
+                        let span = decls
+                            .get(u)
+                            .and_then(|d| d.2)
+                            .map(|n| n.span)
+                            .unwrap_or_default();
+                        let name = self
+                            .model
+                            .units
+                            .get(u)
+                            .map(|x| x.name.clone())
+                            .unwrap_or_default();
+                        self.error(
+                            DiagKind::Cycle,
+                            span,
+                            format!("unit `{name}` is under itself: {} → {name}", members.join(" → ")),
+                            Some("units form a tree; change one `under` so the chain ends at a top unit".into()),
+                        );
+                        // Break the cycle so later phases terminate.
+                        if let Some(x) = self.model.units.get_mut(u) {
+                            x.parent = None;
+                        }
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+            for w in walk {
+                if let Some(s) = state.get_mut(w) {
+                    *s = 2;
+                }
+            }
+        }
+    }
+
+    /// Two people holding a single-holder position in one unit on the same day.
+    fn overlaps(&mut self) {
+        let mut idx: Vec<usize> = (0..self.model.holdings.len())
+            .filter(|i| {
+                self.model
+                    .holdings
+                    .get(*i)
+                    .and_then(|h| self.model.positions.get(h.position as usize))
+                    .is_some_and(|p| p.single)
+            })
+            .collect();
+        let key = |h: &HoldingM| (h.unit, h.position, h.from.unwrap_or(NaiveDate::MIN));
+        idx.sort_by_key(|i| self.model.holdings.get(*i).map(key));
+        let mut reports: Vec<(Span, String, String)> = Vec::new();
+        // The holding reaching furthest so far in the current (unit, position) group.
+        let mut reach: Option<usize> = None;
+        for b in idx {
+            let Some(hb) = self.model.holdings.get(b).copied() else {
+                continue;
+            };
+            let prev = reach.and_then(|a| self.model.holdings.get(a).copied().map(|h| (a, h)));
+            let Some((_, ha)) =
+                prev.filter(|(_, ha)| ha.unit == hb.unit && ha.position == hb.position)
+            else {
+                reach = Some(b);
+                continue;
+            };
+            let a_end = ha.to.unwrap_or(NaiveDate::MAX);
+            let b_start = hb.from.unwrap_or(NaiveDate::MIN);
+            if b_start <= a_end && ha.person != hb.person {
+                let day = b_start.max(ha.from.unwrap_or(NaiveDate::MIN));
+                let name = |id: u32, v: &[String]| v.get(id as usize).cloned().unwrap_or_default();
+                let pos = self
+                    .model
+                    .positions
+                    .get(ha.position as usize)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default();
+                let unit = self
+                    .model
+                    .units
+                    .get(ha.unit as usize)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default();
+                let msg = format!(
+                    "`{}` and `{}` both hold {pos} of {unit} on {day}, but {pos} is a single-holder position",
+                    name(ha.person, &self.people.order),
+                    name(hb.person, &self.people.order),
+                );
+                let help = if ha.to.is_none() {
+                    format!("end the earlier holding with `to` a day before {b_start}")
+                } else {
+                    format!("start this holding after {a_end}, when the earlier one ends")
+                };
+                let span = self.holding_spans.get(b).copied().unwrap_or_default();
+                reports.push((span, msg, help));
+            }
+            if hb.to.unwrap_or(NaiveDate::MAX) > a_end {
+                reach = Some(b);
+            }
+        }
+        for (span, msg, help) in reports {
+            self.error(DiagKind::Overlap, span, msg, Some(help));
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! Compile: the checked [`Model`] → indexes built once, so queries touch no
+//! strings and do no searching beyond a unit's own short lists.
+//!
+//! - names → ids (hash maps, used only to turn a query's names into ids);
+//! - holdings and coverage as compressed rows per unit, per matter, per person;
+//! - rules bucketed by unit kind, unit, matter kind, matter.
+
+use crate::check::{AnchorM, BearerM, HeaderInfo, Model, PositionM, RuleM, ScopeM, TargetId};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// Rows of items grouped by a dense key (compressed sparse rows).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rows<T> {
+    offsets: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T> Rows<T> {
+    /// Groups `items` by `key(item) < n`, keeping their order within a group.
+    fn build(n: usize, mut pairs: Vec<(u32, T)>) -> Self {
+        pairs.sort_by_key(|(k, _)| *k);
+        let mut offsets = vec![0u32; n + 1];
+        for (k, _) in &pairs {
+            if let Some(o) = offsets.get_mut(*k as usize + 1) {
+                *o += 1;
+            }
+        }
+        for i in 1..offsets.len() {
+            let prev = offsets.get(i - 1).copied().unwrap_or(0);
+            if let Some(o) = offsets.get_mut(i) {
+                *o += prev;
+            }
+        }
+        Rows {
+            offsets,
+            items: pairs.into_iter().map(|(_, t)| t).collect(),
+        }
+    }
+
+    /// The items of group `k` (empty when out of range).
+    #[inline]
+    pub(crate) fn get(&self, k: u32) -> &[T] {
+        let k = k as usize;
+        match (self.offsets.get(k), self.offsets.get(k + 1)) {
+            (Some(&a), Some(&b)) => self.items.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// A closed date interval; open ends are stored as the extreme dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Interval {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Interval {
+    fn new(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Self {
+        Interval {
+            from: from.unwrap_or(NaiveDate::MIN),
+            to: to.unwrap_or(NaiveDate::MAX),
+        }
+    }
+    #[inline]
+    pub(crate) fn contains(&self, d: NaiveDate) -> bool {
+        self.from <= d && d <= self.to
+    }
+}
+
+/// A holding seen from its unit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tenure {
+    pub person: u32,
+    pub position: u32,
+    pub when: Interval,
+}
+
+/// A holding seen from its holder.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Post {
+    pub unit: u32,
+    pub position: u32,
+    pub when: Interval,
+}
+
+/// Coverage seen from the covered unit or matter.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Coverer {
+    pub person: u32,
+    pub liaison: bool,
+    pub when: Interval,
+}
+
+/// Coverage seen from the person.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Covered {
+    pub target: TargetId,
+    pub when: Interval,
+}
+
+pub(crate) const NO_PARENT: u32 = u32::MAX;
+
+#[derive(Debug, Clone)]
+pub(crate) struct UnitC {
+    pub name: String,
+    pub kind: u32,
+    pub parent: u32,
+    pub depth: u32,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct MatterC {
+    pub name: String,
+    pub kind: u32,
+    /// Related units: the instance's own, else the kind's route.
+    pub rel: [Option<u32>; 4],
+    /// Whether each relation came from the kind's route.
+    pub routed: [bool; 4],
+}
+
+/// The compiled, immutable policy.
+#[derive(Debug, Clone)]
+pub(crate) struct Compiled {
+    pub header: HeaderInfo,
+    pub duties: Vec<String>,
+    pub unit_kinds: Vec<String>,
+    pub matter_kinds: Vec<String>,
+    pub positions: Vec<PositionM>,
+    pub units: Vec<UnitC>,
+    pub people: Vec<String>,
+    pub matters: Vec<MatterC>,
+    pub kind_routes: Vec<[Option<u32>; 4]>,
+    pub unit_index: HashMap<String, u32>,
+    pub matter_index: HashMap<String, u32>,
+    pub matter_kind_index: HashMap<String, u32>,
+    pub person_index: HashMap<String, u32>,
+    pub unit_tenures: Rows<Tenure>,
+    pub person_posts: Rows<Post>,
+    pub unit_coverers: Rows<Coverer>,
+    pub matter_coverers: Rows<Coverer>,
+    pub person_covered: Rows<Covered>,
+    pub rules: Vec<RuleM>,
+    /// Non-covering rules scoped `in each KIND`, by unit kind.
+    pub kind_rules: Rows<u32>,
+    /// Non-covering rules scoped `in UNIT`, by unit.
+    pub unit_rules: HashMap<u32, Vec<u32>>,
+    /// Covering rules with no `of`, by the kind of the unit the holder sits in.
+    pub kind_cover_rules: Rows<u32>,
+    /// Covering rules with no `of`, scoped to one unit.
+    pub unit_cover_rules: HashMap<u32, Vec<u32>>,
+    /// Rules scoped `for each matter KIND`, by matter kind.
+    pub matter_kind_rules: Rows<u32>,
+    /// Rules scoped `for matter M`, by matter.
+    pub matter_rules: HashMap<u32, Vec<u32>>,
+}
+
+pub(crate) fn compile(model: Model) -> Compiled {
+    let n_units = model.units.len();
+    // Depth of each unit; parents may be declared after children. Each walk
+    // stops at the first unit whose depth is known, so this is linear.
+    let mut depth: Vec<Option<u32>> = vec![None; n_units];
+    for i in 0..n_units {
+        let mut walk = Vec::new();
+        let mut cur = Some(i);
+        let mut base = 0u32;
+        while let Some(u) = cur {
+            if let Some(d) = depth.get(u).copied().flatten() {
+                base = d + 1;
+                break;
+            }
+            if walk.len() > n_units {
+                break; // cannot happen after the cycle check; stay finite anyway
+            }
+            walk.push(u);
+            cur = model
+                .units
+                .get(u)
+                .and_then(|x| x.parent)
+                .map(|p| p as usize);
+        }
+        for (k, u) in walk.iter().rev().enumerate() {
+            if let Some(slot) = depth.get_mut(*u) {
+                *slot = Some(base + u32::try_from(k).unwrap_or(u32::MAX));
+            }
+        }
+    }
+    let depth: Vec<u32> = depth.into_iter().map(|d| d.unwrap_or(0)).collect();
+    let units: Vec<UnitC> = model
+        .units
+        .iter()
+        .zip(depth)
+        .map(|(u, depth)| UnitC {
+            name: u.name.clone(),
+            kind: u.kind,
+            parent: u.parent.unwrap_or(NO_PARENT),
+            depth,
+        })
+        .collect();
+    let matters: Vec<MatterC> = model
+        .matters
+        .iter()
+        .map(|m| {
+            let route = model
+                .routes
+                .get(m.kind as usize)
+                .copied()
+                .unwrap_or([None; 4]);
+            let mut rel = [None; 4];
+            let mut routed = [false; 4];
+            for i in 0..4 {
+                let own = m.relations.get(i).copied().flatten();
+                let via = route.get(i).copied().flatten();
+                if let (Some(r), Some(f)) = (rel.get_mut(i), routed.get_mut(i)) {
+                    *r = own.or(via);
+                    *f = own.is_none() && via.is_some();
+                }
+            }
+            MatterC {
+                name: m.name.clone(),
+                kind: m.kind,
+                rel,
+                routed,
+            }
+        })
+        .collect();
+    let index = |names: Vec<&String>| -> HashMap<String, u32> {
+        names
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect()
+    };
+    let unit_index = index(units.iter().map(|u| &u.name).collect());
+    let matter_index = index(matters.iter().map(|m| &m.name).collect());
+    let matter_kind_index = index(model.matter_kinds.iter().collect());
+    let person_index = index(model.people.iter().collect());
+
+    let mut holdings = model.holdings.clone();
+    holdings.sort_by_key(|h| (h.unit, h.position, h.from, h.person));
+    let unit_tenures = Rows::build(
+        n_units,
+        holdings
+            .iter()
+            .map(|h| {
+                (
+                    h.unit,
+                    Tenure {
+                        person: h.person,
+                        position: h.position,
+                        when: Interval::new(h.from, h.to),
+                    },
+                )
+            })
+            .collect(),
+    );
+    let person_posts = Rows::build(
+        model.people.len(),
+        holdings
+            .iter()
+            .map(|h| {
+                (
+                    h.person,
+                    Post {
+                        unit: h.unit,
+                        position: h.position,
+                        when: Interval::new(h.from, h.to),
+                    },
+                )
+            })
+            .collect(),
+    );
+    let mut unit_cov = Vec::new();
+    let mut matter_cov = Vec::new();
+    let mut person_cov = Vec::new();
+    for c in &model.covers {
+        let when = Interval::new(c.from, c.to);
+        let coverer = Coverer {
+            person: c.person,
+            liaison: c.liaison,
+            when,
+        };
+        match c.target {
+            TargetId::Unit(u) => unit_cov.push((u, coverer)),
+            TargetId::Matter(m) => matter_cov.push((m, coverer)),
+        }
+        person_cov.push((
+            c.person,
+            Covered {
+                target: c.target,
+                when,
+            },
+        ));
+    }
+    let unit_coverers = Rows::build(n_units, unit_cov);
+    let matter_coverers = Rows::build(matters.len(), matter_cov);
+    let person_covered = Rows::build(model.people.len(), person_cov);
+
+    let mut kind_rules = Vec::new();
+    let mut unit_rules: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut kind_cover_rules = Vec::new();
+    let mut unit_cover_rules: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut matter_kind_rules = Vec::new();
+    let mut matter_rules: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (i, r) in model.rules.iter().enumerate() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        let own_covering = matches!(
+            r.bearer,
+            BearerM::Position {
+                covering: true,
+                of: AnchorM::Own,
+                ..
+            }
+        );
+        match &r.scope {
+            ScopeM::EachUnit(kinds) => {
+                for k in kinds {
+                    if own_covering {
+                        kind_cover_rules.push((*k, i));
+                    } else {
+                        kind_rules.push((*k, i));
+                    }
+                }
+            }
+            ScopeM::Unit(u) => {
+                if own_covering {
+                    unit_cover_rules.entry(*u).or_default().push(i);
+                } else {
+                    unit_rules.entry(*u).or_default().push(i);
+                }
+            }
+            ScopeM::EachMatter(kinds) => {
+                for k in kinds {
+                    matter_kind_rules.push((*k, i));
+                }
+            }
+            ScopeM::Matter(m) => matter_rules.entry(*m).or_default().push(i),
+        }
+    }
+    Compiled {
+        header: model.header,
+        kind_rules: Rows::build(model.unit_kinds.len(), kind_rules),
+        kind_cover_rules: Rows::build(model.unit_kinds.len(), kind_cover_rules),
+        matter_kind_rules: Rows::build(model.matter_kinds.len(), matter_kind_rules),
+        duties: model.duties,
+        unit_kinds: model.unit_kinds,
+        matter_kinds: model.matter_kinds,
+        positions: model.positions,
+        units,
+        people: model.people,
+        matters,
+        kind_routes: model.routes,
+        unit_index,
+        matter_index,
+        matter_kind_index,
+        person_index,
+        unit_tenures,
+        person_posts,
+        unit_coverers,
+        matter_coverers,
+        person_covered,
+        rules: model.rules,
+        unit_rules,
+        unit_cover_rules,
+        matter_rules,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rows;
+
+    #[test]
+    fn rows_group_and_keep_order() {
+        let r = Rows::build(3, vec![(2, 'c'), (0, 'a'), (2, 'd'), (0, 'b')]);
+        assert_eq!(r.get(0), &['a', 'b']);
+        assert!(r.get(1).is_empty());
+        assert_eq!(r.get(2), &['c', 'd']);
+        assert!(r.get(7).is_empty());
+    }
+}

@@ -1,0 +1,457 @@
+//! Diagnostics: one error type for every phase, rendered with the source
+//! line and a caret.
+//!
+//! Style: a message says what is wrong in the policy author's words, names
+//! the offending text in backticks, and does not end with a full stop. The
+//! help says what would be accepted.
+
+use serde::Serialize;
+use std::fmt;
+
+/// A compact byte range in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct Span {
+    /// Index of the file in the [`Sources`] it came from.
+    pub file: u32,
+    /// Byte offset of the first byte.
+    pub start: u32,
+    /// Byte offset one past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// A span covering `start..end` in `file`.
+    pub fn new(file: u32, start: usize, end: usize) -> Self {
+        Span {
+            file,
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// What kind of problem a diagnostic reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum DiagKind {
+    /// The text does not follow the grammar.
+    Syntax,
+    /// A character that is never accepted (bidi controls, zero-width characters).
+    ForbiddenChar,
+    /// An input limit was exceeded.
+    Limit,
+    /// A date that does not exist or is out of range.
+    InvalidDate,
+    /// A name that was never declared.
+    UnknownName,
+    /// A name declared twice.
+    Duplicate,
+    /// A unit that is (indirectly) under itself.
+    Cycle,
+    /// Two people hold a single-holder position on the same day.
+    Overlap,
+    /// Something declared in a way that cannot hold (an interval that ends
+    /// before it starts, a missing declaration).
+    Invalid,
+    /// Values of different types compared or combined.
+    Type,
+    /// Malformed data (JSON) read by the crate.
+    Data,
+    /// A file could not be read.
+    Io,
+}
+
+impl DiagKind {
+    fn label(self) -> &'static str {
+        match self {
+            DiagKind::Syntax => "syntax",
+            DiagKind::ForbiddenChar => "forbidden-char",
+            DiagKind::Limit => "limit",
+            DiagKind::InvalidDate => "invalid-date",
+            DiagKind::UnknownName => "unknown-name",
+            DiagKind::Duplicate => "duplicate",
+            DiagKind::Cycle => "cycle",
+            DiagKind::Overlap => "overlap",
+            DiagKind::Invalid => "invalid",
+            DiagKind::Type => "type",
+            DiagKind::Data => "data",
+            DiagKind::Io => "io",
+        }
+    }
+}
+
+/// One problem found in the input, with its location resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// What kind of problem.
+    pub kind: DiagKind,
+    /// What is wrong.
+    pub message: String,
+    /// The file (or data source) the problem is in.
+    pub file: String,
+    /// 1-based line; 0 when the source is data without lines.
+    pub line: usize,
+    /// 1-based column in characters; 0 when the source is data without lines.
+    pub column: usize,
+    /// For data built in code or deserialized: the path to the bad item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The source line containing the problem.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub snippet: String,
+    /// Display width (terminal columns) before the caret, and its width.
+    #[serde(skip)]
+    caret: (usize, usize),
+    /// What would be accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic not tied to any source text (for example an I/O error).
+    pub fn detached(kind: DiagKind, file: &str, message: String, help: Option<String>) -> Self {
+        Diagnostic {
+            kind,
+            message,
+            file: file.to_string(),
+            line: 0,
+            column: 0,
+            path: None,
+            snippet: String::new(),
+            caret: (0, 0),
+            help,
+        }
+    }
+
+    /// A diagnostic at a given line and column of a text that is not held
+    /// in a [`Sources`] (JSON lines, incident files).
+    pub fn at_line(
+        kind: DiagKind,
+        file: &str,
+        text_line: &str,
+        line: usize,
+        column: usize,
+        message: String,
+        help: Option<String>,
+    ) -> Self {
+        let before: String = text_line.chars().take(column.saturating_sub(1)).collect();
+        Diagnostic {
+            kind,
+            message,
+            file: file.to_string(),
+            line,
+            column,
+            path: None,
+            snippet: text_line.to_string(),
+            caret: (display_width(&before), 1),
+            help,
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error[{}]: {}", self.kind.label(), self.message)?;
+        if self.line > 0 {
+            let num = self.line.to_string();
+            let pad = " ".repeat(num.len());
+            writeln!(f, "{pad}--> {}:{}:{}", self.file, self.line, self.column)?;
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{num} | {}", self.snippet)?;
+            writeln!(
+                f,
+                "{pad} | {}{}",
+                " ".repeat(self.caret.0),
+                "^".repeat(self.caret.1.max(1))
+            )?;
+            if let Some(help) = &self.help {
+                writeln!(f, "{pad} = help: {help}")?;
+            }
+        } else {
+            match &self.path {
+                Some(path) => writeln!(f, "  --> {}: {}", self.file, path)?,
+                None => writeln!(f, "  --> {}", self.file)?,
+            }
+            if let Some(help) = &self.help {
+                writeln!(f, "   = help: {help}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in the input, in source order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(transparent)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// True when no problem was found.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// Number of problems.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// The problems, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        let n = self.0.len();
+        write!(f, "\n{n} error{}", if n == 1 { "" } else { "s" })
+    }
+}
+
+/// Terminal display width of a string: East Asian wide characters take two
+/// columns, so the caret lands under Chinese text.
+pub(crate) fn display_width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> usize {
+    let cp = c as u32;
+    let wide = matches!(cp,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
+        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
+        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
+    if wide {
+        2
+    } else {
+        1
+    }
+}
+
+/// The source files of one compilation, by index.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+#[derive(Debug, Clone)]
+struct SourceFile {
+    name: String,
+    text: String,
+    line_starts: Vec<usize>,
+    /// Synthetic `path = value` lines standing for data built in code.
+    data: bool,
+}
+
+impl Sources {
+    /// An empty set of sources.
+    pub fn new() -> Self {
+        Sources::default()
+    }
+
+    /// Adds a file and returns its index.
+    pub fn add(&mut self, name: &str, text: String) -> u32 {
+        self.push(name, text, false)
+    }
+
+    /// Adds synthetic `path = value` lines standing for data built in code
+    /// or deserialized; diagnostics in it are reported by path.
+    pub(crate) fn add_data(&mut self, name: &str, text: String) -> u32 {
+        self.push(name, text, true)
+    }
+
+    fn push(&mut self, name: &str, text: String, data: bool) -> u32 {
+        let mut line_starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i + 1);
+            }
+        }
+        self.files.push(SourceFile {
+            name: name.to_string(),
+            text,
+            line_starts,
+            data,
+        });
+        u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// The text of a file.
+    pub fn text(&self, file: u32) -> &str {
+        self.files
+            .get(file as usize)
+            .map(|f| f.text.as_str())
+            .unwrap_or("")
+    }
+
+    /// The name of a file.
+    pub fn name(&self, file: u32) -> &str {
+        self.files
+            .get(file as usize)
+            .map(|f| f.name.as_str())
+            .unwrap_or("<unknown>")
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when there are no files.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The text a span covers.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text(span.file)
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
+    }
+
+    pub(crate) fn diag_span(
+        &self,
+        kind: DiagKind,
+        span: Span,
+        message: String,
+        help: Option<String>,
+    ) -> Diagnostic {
+        let Some(file) = self.files.get(span.file as usize) else {
+            return Diagnostic::detached(kind, "<unknown>", message, help);
+        };
+        let start = (span.start as usize).min(file.text.len());
+        let line_idx = match file.line_starts.binary_search(&start) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let line_start = file.line_starts.get(line_idx).copied().unwrap_or(0);
+        let line_end = file
+            .text
+            .get(line_start..)
+            .and_then(|rest| rest.find('\n'))
+            .map(|n| line_start + n)
+            .unwrap_or(file.text.len());
+        let line_text = file
+            .text
+            .get(line_start..line_end)
+            .unwrap_or("")
+            .trim_end_matches('\r');
+        let before = file.text.get(line_start..start).unwrap_or("");
+        let end = (span.end as usize).clamp(start, line_start + line_text.len());
+        let covered = file.text.get(start..end).unwrap_or("");
+        if file.data {
+            let path = line_text.split(" = ").next().unwrap_or("").to_string();
+            return Diagnostic {
+                kind,
+                message,
+                file: file.name.clone(),
+                line: 0,
+                column: 0,
+                path: Some(path),
+                snippet: String::new(),
+                caret: (0, 0),
+                help,
+            };
+        }
+        Diagnostic {
+            kind,
+            message,
+            file: file.name.clone(),
+            line: line_idx + 1,
+            column: before.chars().count() + 1,
+            path: None,
+            snippet: line_text.to_string(),
+            caret: (display_width(before), display_width(covered).max(1)),
+            help,
+        }
+    }
+}
+
+/// The closest name to `wanted` among `candidates`, if one is close enough
+/// to be a likely misspelling.
+pub(crate) fn closest<'a, I>(wanted: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let wanted_len = wanted.chars().count();
+    let limit = (wanted_len / 2).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(wanted, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        if let Some(c0) = cur.first_mut() {
+            *c0 = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = sub.min(del).min(ins);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+/// A help line suggesting the closest declared name, or listing what is declared.
+pub(crate) fn suggest<'a, I>(wanted: &str, what: &str, candidates: I) -> String
+where
+    I: IntoIterator<Item = &'a str> + Clone,
+{
+    if let Some(c) = closest(wanted, candidates.clone()) {
+        return format!("did you mean `{c}`?");
+    }
+    let mut all: Vec<&str> = candidates.into_iter().collect();
+    all.sort_unstable();
+    all.dedup();
+    if all.is_empty() {
+        format!("no {what} is declared; declare it first")
+    } else if all.len() <= 8 {
+        format!("declared {what}s: {}", all.join(", "))
+    } else {
+        format!(
+            "declare it, or use one of the {} declared {what}s (e.g. {})",
+            all.len(),
+            all.iter().take(5).copied().collect::<Vec<_>>().join(", ")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_counts_chinese_characters() {
+        assert_eq!(edit_distance("书记", "书纪"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(closest("书纪", ["校长", "书记"]), Some("书记"));
+        assert_eq!(closest("宣传部", ["教务处"]), None);
+    }
+
+    #[test]
+    fn caret_is_placed_by_display_width() {
+        let mut s = Sources::new();
+        let f = s.add("a.zr", "unit 机械 kind x\n".into());
+        let d = s.diag_span(DiagKind::Syntax, Span::new(f, 5, 11), "m".into(), None);
+        assert_eq!((d.line, d.column), (1, 6));
+        assert_eq!(d.caret, (5, 4));
+    }
+}

@@ -1,0 +1,790 @@
+//! "Who is responsible": for a unit or a matter on a date, and the reverse,
+//! every duty a person holds on a date.
+
+use crate::check::{AnchorM, BearerM, ScopeM, TargetId};
+use crate::compile::{Compiled, NO_PARENT};
+use crate::syntax::ast::Relation;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::fmt;
+
+/// Who bears a duty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Bearer<'p> {
+    /// A unit's team as a body (领导班子).
+    Team {
+        /// The unit.
+        unit: &'p str,
+    },
+    /// The person holding a position on the date.
+    Holder {
+        /// The unit.
+        unit: &'p str,
+        /// The position.
+        position: &'p str,
+        /// The person holding it that day.
+        person: &'p str,
+    },
+    /// A position nobody holds on the date.
+    Vacant {
+        /// The unit.
+        unit: &'p str,
+        /// The position.
+        position: &'p str,
+    },
+}
+
+impl fmt::Display for Bearer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Bearer::Team { unit } => write!(f, "team of {unit}"),
+            Bearer::Holder {
+                unit,
+                position,
+                person,
+            } => write!(f, "{person} ({position} of {unit})"),
+            Bearer::Vacant { unit, position } => write!(f, "vacant ({position} of {unit})"),
+        }
+    }
+}
+
+/// One step of the reasoning that led to a responsibility.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step<'p> {
+    /// The rule applies to units of this kind.
+    Kind {
+        /// The unit.
+        unit: &'p str,
+        /// Its kind.
+        kind: &'p str,
+    },
+    /// The rule names this unit.
+    Named {
+        /// The unit or matter.
+        name: &'p str,
+    },
+    /// The rule applies to matters of this kind.
+    MatterKind {
+        /// The matter.
+        matter: &'p str,
+        /// Its kind.
+        kind: &'p str,
+    },
+    /// A unit related to the matter.
+    Related {
+        /// The matter.
+        matter: &'p str,
+        /// How the unit relates to it.
+        relation: Relation,
+        /// The unit.
+        unit: &'p str,
+        /// Whether the relation comes from the kind's route.
+        routed: bool,
+    },
+    /// A person holds a position.
+    Holds {
+        /// The person.
+        person: &'p str,
+        /// The position.
+        position: &'p str,
+        /// The unit.
+        unit: &'p str,
+    },
+    /// A person covers a unit or matter (一岗双责).
+    Covers {
+        /// The person.
+        person: &'p str,
+        /// The covered unit or matter.
+        target: &'p str,
+        /// 联系 rather than 分管.
+        liaison: bool,
+    },
+    /// The target lies under a covered unit.
+    Under {
+        /// The unit asked about.
+        unit: &'p str,
+        /// The covered unit above it.
+        ancestor: &'p str,
+    },
+}
+
+impl fmt::Display for Step<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Kind { unit, kind } => write!(f, "{unit} is a {kind}"),
+            Step::Named { name } => write!(f, "rule names {name}"),
+            Step::MatterKind { matter, kind } => write!(f, "{matter} is a {kind}"),
+            Step::Related {
+                matter,
+                relation,
+                unit,
+                routed,
+            } => {
+                write!(f, "{unit} is {} of {matter}", relation.keyword())?;
+                if *routed {
+                    write!(f, " (route)")?;
+                }
+                Ok(())
+            }
+            Step::Holds {
+                person,
+                position,
+                unit,
+            } => write!(f, "{person} holds {position} of {unit}"),
+            Step::Covers {
+                person,
+                target,
+                liaison,
+            } => write!(
+                f,
+                "{person} {} {target} → 一岗双责",
+                if *liaison { "liaises with" } else { "covers" }
+            ),
+            Step::Under { unit, ancestor } => write!(f, "{unit} is under {ancestor}"),
+        }
+    }
+}
+
+/// One responsibility: a duty, who bears it, the article, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Responsibility<'p> {
+    /// The duty.
+    pub duty: &'p str,
+    /// Its rank in the policy's `duties` order (0 = strongest).
+    pub rank: usize,
+    /// Who bears it.
+    pub bearer: Bearer<'p>,
+    /// The article of the regulation.
+    pub citation: &'p str,
+    /// The steps that led here.
+    pub path: Vec<Step<'p>>,
+    #[serde(skip)]
+    key: Key,
+}
+
+/// Sort key over ids: duty rank, unit, team before positions, position, person, rule.
+type Key = (u32, u32, u32, u32, u32);
+
+impl fmt::Display for Responsibility<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} [{}]", self.duty, self.bearer, self.citation)?;
+        for (i, s) in self.path.iter().enumerate() {
+            write!(f, "{}{s}", if i == 0 { " — " } else { "; " })?;
+        }
+        Ok(())
+    }
+}
+
+/// What a `who` query was about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum Subject<'p> {
+    /// A unit.
+    Unit(&'p str),
+    /// A matter instance.
+    Matter(&'p str),
+    /// Any matter of a kind.
+    MatterKind(&'p str),
+}
+
+/// The answer to "who is responsible for X on D".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WhoAnswer<'p> {
+    /// What was asked about.
+    pub subject: Subject<'p>,
+    /// The date.
+    pub on: NaiveDate,
+    /// Strongest duty first, then in declaration order of units, positions, people.
+    pub responsibilities: Vec<Responsibility<'p>>,
+}
+
+impl fmt::Display for WhoAnswer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self.subject {
+            Subject::Unit(n) | Subject::Matter(n) | Subject::MatterKind(n) => n,
+        };
+        writeln!(f, "{name} on {}:", self.on)?;
+        if self.responsibilities.is_empty() {
+            writeln!(f, "  (no responsibility assigned)")?;
+        }
+        for r in &self.responsibilities {
+            writeln!(f, "  {r}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A duty a person holds, and for what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Held<'p> {
+    /// What the duty is for.
+    pub subject: Subject<'p>,
+    /// The responsibility.
+    #[serde(flatten)]
+    pub responsibility: Responsibility<'p>,
+}
+
+/// The answer to "which duties does P hold on D".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DutiesAnswer<'p> {
+    /// The person.
+    pub person: &'p str,
+    /// The date.
+    pub on: NaiveDate,
+    /// Strongest first, then by subject.
+    pub duties: Vec<Held<'p>>,
+}
+
+impl fmt::Display for DutiesAnswer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} on {}:", self.person, self.on)?;
+        if self.duties.is_empty() {
+            writeln!(f, "  (no duty)")?;
+        }
+        for h in &self.duties {
+            let name = match h.subject {
+                Subject::Unit(n) | Subject::Matter(n) | Subject::MatterKind(n) => n,
+            };
+            writeln!(f, "  for {name}: {}", h.responsibility)?;
+        }
+        Ok(())
+    }
+}
+
+fn s(v: &[String], i: u32) -> &str {
+    v.get(i as usize).map(String::as_str).unwrap_or("")
+}
+
+struct Ctx<'p> {
+    c: &'p Compiled,
+    on: NaiveDate,
+    out: Vec<Responsibility<'p>>,
+}
+
+impl<'p> Ctx<'p> {
+    fn unit_name(&self, u: u32) -> &'p str {
+        self.c
+            .units
+            .get(u as usize)
+            .map(|x| x.name.as_str())
+            .unwrap_or("")
+    }
+    fn position_name(&self, p: u32) -> &'p str {
+        self.c
+            .positions
+            .get(p as usize)
+            .map(|x| x.name.as_str())
+            .unwrap_or("")
+    }
+    fn person_name(&self, p: u32) -> &'p str {
+        s(&self.c.people, p)
+    }
+
+    fn push(&mut self, rule: u32, bearer: Bearer<'p>, ids: (u32, u32, u32), path: Vec<Step<'p>>) {
+        let Some(r) = self.c.rules.get(rule as usize) else {
+            return;
+        };
+        self.out.push(Responsibility {
+            duty: s(&self.c.duties, r.duty),
+            rank: r.duty as usize,
+            bearer,
+            citation: r.citation.as_str(),
+            path,
+            key: (r.duty, ids.0, ids.1, ids.2, rule),
+        });
+    }
+
+    /// Holders of `position` in `unit` on the date: one responsibility each,
+    /// or a vacancy.
+    fn holders(&mut self, rule: u32, unit: u32, position: u32, path: &[Step<'p>]) {
+        let mut any = false;
+        let c = self.c;
+        for t in c.unit_tenures.get(unit) {
+            if t.position == position && t.when.contains(self.on) {
+                any = true;
+                let mut p = path.to_vec();
+                p.push(Step::Holds {
+                    person: self.person_name(t.person),
+                    position: self.position_name(position),
+                    unit: self.unit_name(unit),
+                });
+                let bearer = Bearer::Holder {
+                    unit: self.unit_name(unit),
+                    position: self.position_name(position),
+                    person: self.person_name(t.person),
+                };
+                self.push(rule, bearer, (unit, position, t.person), p);
+            }
+        }
+        if !any {
+            let bearer = Bearer::Vacant {
+                unit: self.unit_name(unit),
+                position: self.position_name(position),
+            };
+            self.push(rule, bearer, (unit, position, u32::MAX), path.to_vec());
+        }
+    }
+
+    fn team(&mut self, rule: u32, unit: u32, path: Vec<Step<'p>>) {
+        let bearer = Bearer::Team {
+            unit: self.unit_name(unit),
+        };
+        self.push(rule, bearer, (unit, 0, 0), path);
+    }
+
+    fn finish(mut self) -> Vec<Responsibility<'p>> {
+        self.out.sort_by_key(|r| r.key);
+        // The same duty for the same bearer via two routes: keep the first.
+        self.out.dedup_by(|b, a| {
+            a.key.0 == b.key.0
+                && a.key.1 == b.key.1
+                && a.key.2 == b.key.2
+                && a.key.3 == b.key.3
+                && a.bearer == b.bearer
+        });
+        self.out
+    }
+
+    /// Is `a` a strict ancestor of `u`?
+    fn is_strict_ancestor(&self, a: u32, u: u32) -> bool {
+        let units = &self.c.units;
+        let Some(target_depth) = units.get(a as usize).map(|x| x.depth) else {
+            return false;
+        };
+        let mut cur = units.get(u as usize).map(|x| x.parent).unwrap_or(NO_PARENT);
+        while cur != NO_PARENT {
+            if cur == a {
+                return true;
+            }
+            let Some(x) = units.get(cur as usize) else {
+                return false;
+            };
+            if x.depth <= target_depth {
+                return false;
+            }
+            cur = x.parent;
+        }
+        false
+    }
+}
+
+pub(crate) fn who_unit(c: &Compiled, unit: u32, on: NaiveDate) -> Vec<Responsibility<'_>> {
+    let mut ctx = Ctx {
+        c,
+        on,
+        out: Vec::new(),
+    };
+    let Some(u) = c.units.get(unit as usize) else {
+        return Vec::new();
+    };
+    let kind = u.kind;
+    let scope_step = Step::Kind {
+        unit: u.name.as_str(),
+        kind: s(&c.unit_kinds, kind),
+    };
+    let named = Step::Named {
+        name: u.name.as_str(),
+    };
+    let direct = c
+        .kind_rules
+        .get(kind)
+        .iter()
+        .map(|r| (*r, &scope_step))
+        .chain(
+            c.unit_rules
+                .get(&unit)
+                .into_iter()
+                .flatten()
+                .map(|r| (*r, &named)),
+        );
+    for (ri, step) in direct {
+        let Some(rule) = c.rules.get(ri as usize) else {
+            continue;
+        };
+        match rule.bearer {
+            BearerM::Team(AnchorM::Own) => ctx.team(ri, unit, vec![step.clone()]),
+            BearerM::Team(AnchorM::Unit(x)) => ctx.team(ri, x, vec![step.clone()]),
+            BearerM::Position {
+                position,
+                of,
+                covering: false,
+            } => {
+                let at = match of {
+                    AnchorM::Unit(x) => x,
+                    _ => unit,
+                };
+                ctx.holders(ri, at, position, std::slice::from_ref(step));
+            }
+            BearerM::Position {
+                position,
+                of: AnchorM::Unit(x),
+                covering: true,
+            } => covering_anchored(&mut ctx, ri, unit, x, position, step),
+            _ => {}
+        }
+    }
+    // 一岗双责: people covering this unit or a unit above it, who hold a
+    // position in a unit further up whose covering rules name that position.
+    let mut covered = unit;
+    while covered != NO_PARENT {
+        for cov in c.unit_coverers.get(covered) {
+            if !cov.when.contains(on) {
+                continue;
+            }
+            for post in c.person_posts.get(cov.person) {
+                if !post.when.contains(on) || !ctx.is_strict_ancestor(post.unit, covered) {
+                    continue;
+                }
+                let Some(holding_unit) = c.units.get(post.unit as usize) else {
+                    continue;
+                };
+                let rules = c
+                    .kind_cover_rules
+                    .get(holding_unit.kind)
+                    .iter()
+                    .chain(c.unit_cover_rules.get(&post.unit).into_iter().flatten());
+                for ri in rules {
+                    let Some(rule) = c.rules.get(*ri as usize) else {
+                        continue;
+                    };
+                    let BearerM::Position { position, .. } = rule.bearer else {
+                        continue;
+                    };
+                    if position != post.position {
+                        continue;
+                    }
+                    let mut path = vec![Step::Holds {
+                        person: ctx.person_name(cov.person),
+                        position: ctx.position_name(position),
+                        unit: ctx.unit_name(post.unit),
+                    }];
+                    path.push(Step::Covers {
+                        person: ctx.person_name(cov.person),
+                        target: ctx.unit_name(covered),
+                        liaison: cov.liaison,
+                    });
+                    if covered != unit {
+                        path.push(Step::Under {
+                            unit: ctx.unit_name(unit),
+                            ancestor: ctx.unit_name(covered),
+                        });
+                    }
+                    let bearer = Bearer::Holder {
+                        unit: ctx.unit_name(post.unit),
+                        position: ctx.position_name(position),
+                        person: ctx.person_name(cov.person),
+                    };
+                    ctx.push(*ri, bearer, (post.unit, position, cov.person), path);
+                }
+            }
+        }
+        covered = c
+            .units
+            .get(covered as usize)
+            .map(|x| x.parent)
+            .unwrap_or(NO_PARENT);
+    }
+    ctx.finish()
+}
+
+/// `POSITION of X covering` in a unit scope: holders of the position in X
+/// who cover the unit or a unit above it.
+fn covering_anchored<'p>(
+    ctx: &mut Ctx<'p>,
+    ri: u32,
+    unit: u32,
+    x: u32,
+    position: u32,
+    step: &Step<'p>,
+) {
+    let c = ctx.c;
+    for t in c.unit_tenures.get(x) {
+        if t.position != position || !t.when.contains(ctx.on) {
+            continue;
+        }
+        let mut covered = unit;
+        while covered != NO_PARENT {
+            let hit = c
+                .unit_coverers
+                .get(covered)
+                .iter()
+                .find(|cv| cv.person == t.person && cv.when.contains(ctx.on));
+            if let Some(cv) = hit {
+                let mut path = vec![step.clone()];
+                path.push(Step::Holds {
+                    person: ctx.person_name(t.person),
+                    position: ctx.position_name(position),
+                    unit: ctx.unit_name(x),
+                });
+                path.push(Step::Covers {
+                    person: ctx.person_name(t.person),
+                    target: ctx.unit_name(covered),
+                    liaison: cv.liaison,
+                });
+                let bearer = Bearer::Holder {
+                    unit: ctx.unit_name(x),
+                    position: ctx.position_name(position),
+                    person: ctx.person_name(t.person),
+                };
+                ctx.push(ri, bearer, (x, position, t.person), path);
+                break;
+            }
+            covered = c
+                .units
+                .get(covered as usize)
+                .map(|u| u.parent)
+                .unwrap_or(NO_PARENT);
+        }
+    }
+}
+
+/// Who is responsible for a matter instance (`Some(m)`) or for any matter of a kind.
+pub(crate) fn who_matter(
+    c: &Compiled,
+    matter: Option<u32>,
+    kind: u32,
+    on: NaiveDate,
+) -> Vec<Responsibility<'_>> {
+    let mut ctx = Ctx {
+        c,
+        on,
+        out: Vec::new(),
+    };
+    let (name, rel, routed) = match matter.and_then(|m| c.matters.get(m as usize)) {
+        Some(m) => (m.name.as_str(), m.rel, m.routed),
+        None => (
+            s(&c.matter_kinds, kind),
+            c.kind_routes
+                .get(kind as usize)
+                .copied()
+                .unwrap_or([None; 4]),
+            [true; 4],
+        ),
+    };
+    let kind_step = Step::MatterKind {
+        matter: name,
+        kind: s(&c.matter_kinds, kind),
+    };
+    let named = Step::Named { name };
+    let rules = c
+        .matter_kind_rules
+        .get(kind)
+        .iter()
+        .map(|r| (*r, &kind_step))
+        .chain(
+            matter
+                .and_then(|m| c.matter_rules.get(&m))
+                .into_iter()
+                .flatten()
+                .map(|r| (*r, &named)),
+        );
+    for (ri, step) in rules {
+        let Some(rule) = c.rules.get(ri as usize) else {
+            continue;
+        };
+        let (anchor, position, covering) = match rule.bearer {
+            BearerM::Team(a) => (a, None, false),
+            BearerM::Position {
+                position,
+                of,
+                covering,
+            } => (of, Some(position), covering),
+        };
+        // The unit the anchor names, and the step explaining it.
+        let at: Option<(u32, Option<Step<'_>>)> = match anchor {
+            AnchorM::Own => None,
+            AnchorM::Unit(x) => Some((x, None)),
+            AnchorM::Relation(r) => match rel.get(r as usize).copied().flatten() {
+                Some(u) => Some((
+                    u,
+                    Some(Step::Related {
+                        matter: name,
+                        relation: r,
+                        unit: ctx.unit_name(u),
+                        routed: routed.get(r as usize).copied().unwrap_or(false),
+                    }),
+                )),
+                None => continue, // the matter has no such unit: the rule has no bearer here
+            },
+        };
+        let mut path = vec![step.clone()];
+        if let Some((_, Some(rs))) = &at {
+            path.push(rs.clone());
+        }
+        match (position, covering) {
+            (None, _) => {
+                if let Some((u, _)) = at {
+                    ctx.team(ri, u, path);
+                }
+            }
+            (Some(p), false) => {
+                if let Some((u, _)) = at {
+                    ctx.holders(ri, u, p, &path);
+                }
+            }
+            (Some(p), true) => {
+                let Some(m) = matter else { continue };
+                for cov in c.matter_coverers.get(m) {
+                    if !cov.when.contains(on) {
+                        continue;
+                    }
+                    for post in c.person_posts.get(cov.person) {
+                        let anchored = at.as_ref().map(|(u, _)| *u == post.unit).unwrap_or(true);
+                        if post.position != p || !post.when.contains(on) || !anchored {
+                            continue;
+                        }
+                        let mut pp = path.clone();
+                        pp.push(Step::Holds {
+                            person: ctx.person_name(cov.person),
+                            position: ctx.position_name(p),
+                            unit: ctx.unit_name(post.unit),
+                        });
+                        pp.push(Step::Covers {
+                            person: ctx.person_name(cov.person),
+                            target: name,
+                            liaison: cov.liaison,
+                        });
+                        let bearer = Bearer::Holder {
+                            unit: ctx.unit_name(post.unit),
+                            position: ctx.position_name(p),
+                            person: ctx.person_name(cov.person),
+                        };
+                        ctx.push(ri, bearer, (post.unit, p, cov.person), pp);
+                    }
+                }
+            }
+        }
+    }
+    ctx.finish()
+}
+
+/// Every duty `person` holds on the date: the forward answers for every
+/// unit and matter the person could answer for, kept where the person is
+/// the bearer.
+pub(crate) fn duties_of(c: &Compiled, person: u32, on: NaiveDate) -> Vec<Held<'_>> {
+    let mut units: Vec<u32> = Vec::new();
+    let mut matters: Vec<u32> = Vec::new();
+    for post in c.person_posts.get(person) {
+        if post.when.contains(on) {
+            units.push(post.unit);
+        }
+    }
+    for cov in c.person_covered.get(person) {
+        if !cov.when.contains(on) {
+            continue;
+        }
+        match cov.target {
+            TargetId::Unit(u) => units.push(u),
+            TargetId::Matter(m) => matters.push(m),
+        }
+    }
+    // Units anchored by name in rules, and everything below covered units,
+    // could also name the person: include every unit a rule of the person's
+    // units reaches. Matters related to the person's units.
+    let held_units: Vec<u32> = units.clone();
+    for (i, m) in c.matters.iter().enumerate() {
+        if m.rel.iter().flatten().any(|u| held_units.contains(u)) {
+            matters.push(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+    }
+    // Units whose rules anchor a position or team in one of the person's units.
+    for r in &c.rules {
+        let anchored = match r.bearer {
+            BearerM::Team(AnchorM::Unit(x))
+            | BearerM::Position {
+                of: AnchorM::Unit(x),
+                ..
+            } => held_units.contains(&x),
+            _ => false,
+        };
+        if !anchored {
+            continue;
+        }
+        match &r.scope {
+            ScopeM::Unit(u) => units.push(*u),
+            ScopeM::Matter(m) => matters.push(*m),
+            ScopeM::EachUnit(kinds) => {
+                for (i, u) in c.units.iter().enumerate() {
+                    if kinds.contains(&u.kind) {
+                        units.push(u32::try_from(i).unwrap_or(u32::MAX));
+                    }
+                }
+            }
+            ScopeM::EachMatter(kinds) => {
+                for (i, m) in c.matters.iter().enumerate() {
+                    if kinds.contains(&m.kind) {
+                        matters.push(u32::try_from(i).unwrap_or(u32::MAX));
+                    }
+                }
+            }
+        }
+    }
+    // Covering a unit covers what lies under it.
+    let covered_roots: Vec<u32> = c
+        .person_covered
+        .get(person)
+        .iter()
+        .filter(|cv| cv.when.contains(on))
+        .filter_map(|cv| match cv.target {
+            TargetId::Unit(u) => Some(u),
+            TargetId::Matter(_) => None,
+        })
+        .collect();
+    if !covered_roots.is_empty() {
+        let ctx = Ctx {
+            c,
+            on,
+            out: Vec::new(),
+        };
+        for i in 0..c.units.len() {
+            let u = u32::try_from(i).unwrap_or(u32::MAX);
+            if covered_roots.iter().any(|r| ctx.is_strict_ancestor(*r, u)) {
+                units.push(u);
+            }
+        }
+    }
+    units.sort_unstable();
+    units.dedup();
+    matters.sort_unstable();
+    matters.dedup();
+    let who = s(&c.people, person);
+    let mine =
+        |r: &Responsibility<'_>| matches!(r.bearer, Bearer::Holder { person, .. } if person == who);
+    let mut out: Vec<(u32, u32, Held<'_>)> = Vec::new();
+    for u in units {
+        let name = c
+            .units
+            .get(u as usize)
+            .map(|x| x.name.as_str())
+            .unwrap_or("");
+        for r in who_unit(c, u, on).into_iter().filter(mine) {
+            out.push((
+                0,
+                u,
+                Held {
+                    subject: Subject::Unit(name),
+                    responsibility: r,
+                },
+            ));
+        }
+    }
+    for m in matters {
+        let Some(mc) = c.matters.get(m as usize) else {
+            continue;
+        };
+        for r in who_matter(c, Some(m), mc.kind, on).into_iter().filter(mine) {
+            out.push((
+                1,
+                m,
+                Held {
+                    subject: Subject::Matter(mc.name.as_str()),
+                    responsibility: r,
+                },
+            ));
+        }
+    }
+    out.sort_by_key(|(t, id, h)| (h.responsibility.key.0, *t, *id, h.responsibility.key));
+    out.into_iter().map(|(_, _, h)| h).collect()
+}

@@ -1,0 +1,367 @@
+#![doc = include_str!("../README.md")]
+
+mod check;
+mod compile;
+pub mod diag;
+mod eval;
+pub mod limits;
+pub mod org;
+mod syntax;
+
+pub use check::HeaderInfo;
+pub use diag::{DiagKind, Diagnostic, Diagnostics, Sources};
+pub use eval::who::{Bearer, DutiesAnswer, Held, Responsibility, Step, Subject, WhoAnswer};
+pub use org::{CoverSpec, HoldingSpec, MatterSpec, OrgSpec, RelationsSpec, RouteSpec, UnitSpec};
+pub use syntax::ast::Relation;
+
+use chrono::NaiveDate;
+use std::path::Path;
+
+/// Parses a `YYYY-MM-DD` date as policy files do: the day must exist and the
+/// year lie within [`limits::MIN_YEAR`]..=[`limits::MAX_YEAR`]. On failure
+/// returns what is wrong and what would be accepted.
+pub fn parse_date(text: &str) -> Result<NaiveDate, (String, String)> {
+    syntax::parse_date(text)
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// A query that cannot be answered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryError {
+    /// The policy has no unit of that name.
+    #[error("unknown unit `{name}`{}", help_suffix(.help))]
+    UnknownUnit {
+        /// The name asked for.
+        name: String,
+        /// The closest declared name, if any.
+        help: Option<String>,
+    },
+    /// The policy has no matter or matter kind of that name.
+    #[error("unknown matter `{name}`{}", help_suffix(.help))]
+    UnknownMatter {
+        /// The name asked for.
+        name: String,
+        /// The closest declared name, if any.
+        help: Option<String>,
+    },
+    /// The org has no person of that name.
+    #[error("unknown person `{name}`{}", help_suffix(.help))]
+    UnknownPerson {
+        /// The name asked for.
+        name: String,
+        /// The closest declared name, if any.
+        help: Option<String>,
+    },
+    /// The date is before the policy took effect.
+    #[error("not applicable: {on} is before the policy took effect on {effective}")]
+    NotInForce {
+        /// The date asked about.
+        on: NaiveDate,
+        /// The policy's effective date.
+        effective: NaiveDate,
+    },
+}
+
+fn help_suffix(help: &Option<String>) -> String {
+    match help {
+        Some(h) => format!(" ({h})"),
+        None => String::new(),
+    }
+}
+
+/// Any error of the crate: a policy that does not compile, or a query that
+/// cannot be answered.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The policy (or its org) has problems; all are listed.
+    #[error("{0}")]
+    Policy(#[from] Diagnostics),
+    /// A query could not be answered.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+}
+
+/// Collects the files and orgs that make one policy, then compiles them.
+///
+/// ```
+/// let policy = zeren::Policy::builder()
+///     .source("rules.zr", "duties 主体责任\nunit kinds 党委\nassign per \"第三条\" in each 党委 { team bears 主体责任 }")
+///     .org("org.json", zeren::OrgSpec::new().unit("校党委", "党委", None))
+///     .build()
+///     .unwrap();
+/// let answer = policy.who_unit("校党委", "2020-01-01".parse().unwrap()).unwrap();
+/// assert_eq!(answer.responsibilities[0].duty, "主体责任");
+/// ```
+#[derive(Debug, Default)]
+pub struct PolicyBuilder {
+    sources: Sources,
+    texts: Vec<u32>,
+    orgs: Vec<(String, OrgSpec)>,
+    early: Vec<Diagnostic>,
+}
+
+impl PolicyBuilder {
+    /// Adds policy text; `name` names it in diagnostics.
+    pub fn source(mut self, name: &str, text: &str) -> Self {
+        let id = self.sources.add(name, text.to_string());
+        self.texts.push(id);
+        self
+    }
+
+    /// Adds an org built in code or deserialized; `name` names it in diagnostics.
+    pub fn org(mut self, name: &str, org: OrgSpec) -> Self {
+        self.orgs.push((name.to_string(), org));
+        self
+    }
+
+    /// Adds an org written as JSON (the serde form of [`OrgSpec`]).
+    pub fn org_json(mut self, name: &str, json: &str) -> Self {
+        match OrgSpec::from_json(name, json) {
+            Ok(org) => self.orgs.push((name.to_string(), org)),
+            Err(d) => self.early.push(d),
+        }
+        self
+    }
+
+    /// Adds a file: `.json` files are orgs, anything else is policy text.
+    pub fn file(mut self, path: impl AsRef<Path>) -> Self {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        match std::fs::read(path) {
+            Err(e) => {
+                self.early.push(Diagnostic::detached(
+                    DiagKind::Io,
+                    &name,
+                    format!("cannot read the file: {e}"),
+                    Some("check the path".into()),
+                ));
+                self
+            }
+            Ok(bytes) if bytes.len() > limits::MAX_SOURCE_BYTES => {
+                self.early.push(Diagnostic::detached(
+                    DiagKind::Limit,
+                    &name,
+                    format!(
+                        "the file is {} bytes, more than the limit of {} bytes",
+                        bytes.len(),
+                        limits::MAX_SOURCE_BYTES
+                    ),
+                    Some("split it into several files".into()),
+                ));
+                self
+            }
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Err(e) => {
+                    self.early.push(Diagnostic::detached(
+                        DiagKind::Syntax,
+                        &name,
+                        format!(
+                            "the file is not UTF-8 text (invalid byte at offset {})",
+                            e.utf8_error().valid_up_to()
+                        ),
+                        Some("save the file as UTF-8".into()),
+                    ));
+                    self
+                }
+                Ok(text) if path.extension().is_some_and(|e| e == "json") => {
+                    self.org_json(&name, &text)
+                }
+                Ok(text) => self.source(&name, &text),
+            },
+        }
+    }
+
+    /// Parses, checks and compiles everything added, reporting every problem found.
+    pub fn build(self) -> Result<Policy, Diagnostics> {
+        let PolicyBuilder {
+            mut sources,
+            texts,
+            orgs,
+            early,
+        } = self;
+        let mut errors = early;
+        let mut files = Vec::new();
+        for id in texts {
+            match syntax::parse(&sources, id) {
+                Ok(f) => files.push(f),
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        let data: Vec<_> = orgs
+            .iter()
+            .map(|(name, spec)| org::lower(spec, name, &mut sources))
+            .collect();
+        if errors.is_empty() {
+            match check::check(&sources, &files, &data) {
+                Ok(model) => {
+                    return Ok(Policy {
+                        c: compile::compile(model),
+                    })
+                }
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        errors.truncate(limits::MAX_DIAGNOSTICS);
+        Err(Diagnostics(errors))
+    }
+}
+
+/// A compiled policy: immutable, `Send + Sync`, queried many times.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    c: compile::Compiled,
+}
+
+impl Policy {
+    /// Starts collecting the files and orgs of a policy.
+    pub fn builder() -> PolicyBuilder {
+        PolicyBuilder::default()
+    }
+
+    /// Compiles one policy text.
+    pub fn parse(name: &str, text: &str) -> Result<Policy, Diagnostics> {
+        Policy::builder().source(name, text).build()
+    }
+
+    /// Compiles files that together make one policy (`.json` files are orgs).
+    pub fn from_files<P: AsRef<Path>>(paths: &[P]) -> Result<Policy, Diagnostics> {
+        paths
+            .iter()
+            .fold(Policy::builder(), |b, p| b.file(p))
+            .build()
+    }
+
+    /// The policy header.
+    pub fn header(&self) -> &HeaderInfo {
+        &self.c.header
+    }
+
+    /// The duties, strongest first.
+    pub fn duties(&self) -> impl Iterator<Item = &str> {
+        self.c.duties.iter().map(String::as_str)
+    }
+
+    /// The units, in declaration order.
+    pub fn units(&self) -> impl Iterator<Item = &str> {
+        self.c.units.iter().map(|u| u.name.as_str())
+    }
+
+    fn in_force(&self, on: NaiveDate) -> Result<(), QueryError> {
+        match self.c.header.effective {
+            Some(effective) if on < effective => Err(QueryError::NotInForce { on, effective }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Looks up a unit's id, for repeated queries without name lookups.
+    pub fn unit_id(&self, name: &str) -> Result<UnitId, QueryError> {
+        self.c
+            .unit_index
+            .get(name)
+            .map(|i| UnitId(*i))
+            .ok_or_else(|| QueryError::UnknownUnit {
+                name: name.into(),
+                help: diag::closest(name, self.units()).map(|c| format!("did you mean `{c}`?")),
+            })
+    }
+
+    /// Who is responsible for a unit on a date.
+    pub fn who_unit(&self, unit: &str, on: NaiveDate) -> Result<WhoAnswer<'_>, QueryError> {
+        let id = self.unit_id(unit)?;
+        self.who(id, on)
+    }
+
+    /// Who is responsible for a unit (by id) on a date.
+    pub fn who(&self, unit: UnitId, on: NaiveDate) -> Result<WhoAnswer<'_>, QueryError> {
+        self.in_force(on)?;
+        let name = self
+            .c
+            .units
+            .get(unit.0 as usize)
+            .map(|u| u.name.as_str())
+            .unwrap_or("");
+        Ok(WhoAnswer {
+            subject: Subject::Unit(name),
+            on,
+            responsibilities: eval::who::who_unit(&self.c, unit.0, on),
+        })
+    }
+
+    /// Who is responsible for a matter (an instance, or a matter kind) on a date.
+    pub fn who_matter(&self, matter: &str, on: NaiveDate) -> Result<WhoAnswer<'_>, QueryError> {
+        self.in_force(on)?;
+        if let Some(m) = self.c.matter_index.get(matter) {
+            let mc = self.c.matters.get(*m as usize);
+            let kind = mc.map(|x| x.kind).unwrap_or(0);
+            let name = mc.map(|x| x.name.as_str()).unwrap_or("");
+            return Ok(WhoAnswer {
+                subject: Subject::Matter(name),
+                on,
+                responsibilities: eval::who::who_matter(&self.c, Some(*m), kind, on),
+            });
+        }
+        if let Some(k) = self.c.matter_kind_index.get(matter) {
+            let name = self
+                .c
+                .matter_kinds
+                .get(*k as usize)
+                .map(String::as_str)
+                .unwrap_or("");
+            return Ok(WhoAnswer {
+                subject: Subject::MatterKind(name),
+                on,
+                responsibilities: eval::who::who_matter(&self.c, None, *k, on),
+            });
+        }
+        let names = self
+            .c
+            .matters
+            .iter()
+            .map(|m| m.name.as_str())
+            .chain(self.c.matter_kinds.iter().map(String::as_str));
+        Err(QueryError::UnknownMatter {
+            name: matter.into(),
+            help: diag::closest(matter, names).map(|c| format!("did you mean `{c}`?")),
+        })
+    }
+
+    /// Every duty a person holds on a date.
+    pub fn duties_of(&self, person: &str, on: NaiveDate) -> Result<DutiesAnswer<'_>, QueryError> {
+        self.in_force(on)?;
+        let Some(p) = self.c.person_index.get(person) else {
+            return Err(QueryError::UnknownPerson {
+                name: person.into(),
+                help: diag::closest(person, self.c.people.iter().map(String::as_str))
+                    .map(|c| format!("did you mean `{c}`?")),
+            });
+        };
+        let name = self
+            .c
+            .people
+            .get(*p as usize)
+            .map(String::as_str)
+            .unwrap_or("");
+        Ok(DutiesAnswer {
+            person: name,
+            on,
+            duties: eval::who::duties_of(&self.c, *p, on),
+        })
+    }
+}
+
+/// A unit's id in one compiled policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UnitId(u32);
+
+#[cfg(test)]
+mod tests {
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn policy_is_send_and_sync() {
+        assert_send_sync::<super::Policy>();
+    }
+}

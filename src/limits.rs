@@ -1,0 +1,22 @@
+//! Every limit the crate enforces on its input, in one place.
+//!
+//! Inputs beyond these limits are rejected with a diagnostic, never a panic,
+//! a hang or a stack overflow. Tests exercise each limit at N and N+1.
+
+/// Largest accepted source file, in bytes (16 MiB).
+pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Deepest accepted nesting of brackets (`{`, `(`, `[`) in a policy file.
+pub const MAX_NESTING: usize = 64;
+
+/// Longest accepted name (unit, person, position …), in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Most diagnostics reported for one compilation; the rest are counted.
+pub const MAX_DIAGNOSTICS: usize = 200;
+
+/// Earliest year a date may name.
+pub const MIN_YEAR: i32 = 1900;
+
+/// Latest year a date may name.
+pub const MAX_YEAR: i32 = 2200;

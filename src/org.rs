@@ -1,0 +1,321 @@
+//! Organisations supplied by the host program: built in Rust code or
+//! deserialized with serde (for example from JSON kept beside a database).
+//!
+//! An [`OrgSpec`] is lowered into the same statements as an `org { }` block,
+//! so the same checks apply to all three ways of writing an org. Problems in
+//! an `OrgSpec` are reported by path (`org.json: units[3].under`).
+
+use crate::diag::{DiagKind, Diagnostic, Sources, Span};
+use crate::syntax::ast::{DateLit, Name, OrgStmt, Relation, RelationLit};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// An organisation: units, people in positions, coverage, matters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgSpec {
+    /// Units, each under at most one parent.
+    #[serde(default)]
+    pub units: Vec<UnitSpec>,
+    /// Who holds which position in which unit, when.
+    #[serde(default)]
+    pub holdings: Vec<HoldingSpec>,
+    /// Who covers (分管/联系) which units or matters, when.
+    #[serde(default)]
+    pub covers: Vec<CoverSpec>,
+    /// Matter instances and the units related to them.
+    #[serde(default)]
+    pub matters: Vec<MatterSpec>,
+    /// Units related to every matter of a kind.
+    #[serde(default)]
+    pub routes: Vec<RouteSpec>,
+}
+
+/// A unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitSpec {
+    /// Its name.
+    pub name: String,
+    /// Its declared kind.
+    pub kind: String,
+    /// The parent unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub under: Option<String>,
+}
+
+/// A person holding a position in a unit over a date interval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoldingSpec {
+    /// The person.
+    pub person: String,
+    /// The position.
+    pub position: String,
+    /// The unit.
+    pub unit: String,
+    /// First day held; open when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    /// Last day held; open when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+}
+
+/// A person covering units or matters (分管, or 联系 when `liaison`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverSpec {
+    /// The person.
+    pub person: String,
+    /// Names of units or matters.
+    pub targets: Vec<String>,
+    /// 联系 rather than 分管.
+    #[serde(default)]
+    pub liaison: bool,
+    /// First day; open when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    /// Last day; open when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+}
+
+/// A matter instance (a course, a lecture series, a WeChat account …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatterSpec {
+    /// Its name.
+    pub name: String,
+    /// Its declared kind.
+    pub kind: String,
+    /// Units related to it, by relation.
+    #[serde(default, flatten)]
+    pub relations: RelationsSpec,
+}
+
+/// Units related to every matter of a kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSpec {
+    /// The matter kind.
+    pub kind: String,
+    /// Units related to it, by relation.
+    #[serde(default, flatten)]
+    pub relations: RelationsSpec,
+}
+
+/// The units related to a matter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelationsSpec {
+    /// 主管: the unit in charge.
+    #[serde(default, rename = "in-charge", skip_serializing_if = "Option::is_none")]
+    pub in_charge: Option<String>,
+    /// 建设/运行: the unit that built or runs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    /// 举办: the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// 审批: the approver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
+}
+
+impl RelationsSpec {
+    fn pairs(&self) -> [(Relation, &Option<String>); 4] {
+        [
+            (Relation::InCharge, &self.in_charge),
+            (Relation::Operator, &self.operator),
+            (Relation::Host, &self.host),
+            (Relation::Approver, &self.approver),
+        ]
+    }
+}
+
+impl OrgSpec {
+    /// An empty org.
+    pub fn new() -> Self {
+        OrgSpec::default()
+    }
+
+    /// Reads an org from JSON. `source` names the data in diagnostics.
+    pub fn from_json(source: &str, text: &str) -> Result<OrgSpec, Diagnostic> {
+        serde_json::from_str(text).map_err(|e| json_error(source, text, &e))
+    }
+
+    /// Adds a unit.
+    pub fn unit(mut self, name: &str, kind: &str, under: Option<&str>) -> Self {
+        self.units.push(UnitSpec {
+            name: name.into(),
+            kind: kind.into(),
+            under: under.map(Into::into),
+        });
+        self
+    }
+
+    /// Adds a person holding a position.
+    pub fn holds(
+        mut self,
+        person: &str,
+        position: &str,
+        unit: &str,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Self {
+        self.holdings.push(HoldingSpec {
+            person: person.into(),
+            position: position.into(),
+            unit: unit.into(),
+            from,
+            to,
+        });
+        self
+    }
+
+    /// Adds coverage (分管) of units or matters by a person.
+    pub fn covers(
+        mut self,
+        person: &str,
+        targets: &[&str],
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Self {
+        self.covers.push(CoverSpec {
+            person: person.into(),
+            targets: targets.iter().map(|t| (*t).to_string()).collect(),
+            liaison: false,
+            from,
+            to,
+        });
+        self
+    }
+
+    /// Adds a matter instance.
+    pub fn matter(mut self, name: &str, kind: &str, relations: RelationsSpec) -> Self {
+        self.matters.push(MatterSpec {
+            name: name.into(),
+            kind: kind.into(),
+            relations,
+        });
+        self
+    }
+
+    /// Routes every matter of a kind to units.
+    pub fn route(mut self, kind: &str, relations: RelationsSpec) -> Self {
+        self.routes.push(RouteSpec {
+            kind: kind.into(),
+            relations,
+        });
+        self
+    }
+}
+
+/// A serde_json error as a diagnostic at its line and column.
+pub(crate) fn json_error(source: &str, text: &str, e: &serde_json::Error) -> Diagnostic {
+    let line = e.line();
+    let text_line = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    Diagnostic::at_line(
+        DiagKind::Data,
+        source,
+        text_line,
+        line,
+        e.column(),
+        msg,
+        Some("see the README for the expected JSON format".into()),
+    )
+}
+
+/// Lowers a spec into org statements. Each value is written to a synthetic
+/// data source (one `path = value` line per field), so diagnostics can
+/// point at `units[3].under`.
+pub(crate) fn lower(spec: &OrgSpec, source: &str, sources: &mut Sources) -> Vec<OrgStmt> {
+    let file = u32::try_from(sources.len()).unwrap_or(u32::MAX);
+    let mut text = String::new();
+    let mut name = |path: String, value: &str| -> Name {
+        text.push_str(&path);
+        text.push_str(" = ");
+        let start = text.len();
+        text.push_str(value);
+        let end = text.len();
+        text.push('\n');
+        Name {
+            text: value.to_string(),
+            span: Span::new(file, start, end),
+        }
+    };
+    let mut stmts = Vec::new();
+    for (i, u) in spec.units.iter().enumerate() {
+        stmts.push(OrgStmt::Unit {
+            name: name(format!("units[{i}].name"), &u.name),
+            kind: name(format!("units[{i}].kind"), &u.kind),
+            under: u
+                .under
+                .as_ref()
+                .map(|p| name(format!("units[{i}].under"), p)),
+        });
+    }
+    let date = |d: Option<NaiveDate>, n: &Name| d.map(|date| DateLit { date, span: n.span });
+    for (i, h) in spec.holdings.iter().enumerate() {
+        let person = name(format!("holdings[{i}].person"), &h.person);
+        stmts.push(OrgStmt::Holds {
+            from: date(h.from, &person),
+            to: date(h.to, &person),
+            position: name(format!("holdings[{i}].position"), &h.position),
+            unit: name(format!("holdings[{i}].unit"), &h.unit),
+            person,
+        });
+    }
+    for (i, c) in spec.covers.iter().enumerate() {
+        let person = name(format!("covers[{i}].person"), &c.person);
+        let targets = c
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(j, t)| name(format!("covers[{i}].targets[{j}]"), t))
+            .collect();
+        stmts.push(OrgStmt::Covers {
+            from: date(c.from, &person),
+            to: date(c.to, &person),
+            liaison: c.liaison,
+            targets,
+            person,
+        });
+    }
+    let mut relations = |prefix: String, r: &RelationsSpec| -> Vec<RelationLit> {
+        r.pairs()
+            .into_iter()
+            .filter_map(|(rel, unit)| {
+                unit.as_ref().map(|u| RelationLit {
+                    relation: rel,
+                    unit: name(format!("{prefix}.{}", rel.keyword()), u),
+                })
+            })
+            .collect()
+    };
+    let mut matter_rel = Vec::new();
+    for (i, m) in spec.matters.iter().enumerate() {
+        matter_rel.push(relations(format!("matters[{i}]"), &m.relations));
+    }
+    let mut route_rel = Vec::new();
+    for (i, r) in spec.routes.iter().enumerate() {
+        route_rel.push(relations(format!("routes[{i}]"), &r.relations));
+    }
+    for ((i, m), rels) in spec.matters.iter().enumerate().zip(matter_rel) {
+        stmts.push(OrgStmt::Matter {
+            name: name(format!("matters[{i}].name"), &m.name),
+            kind: name(format!("matters[{i}].kind"), &m.kind),
+            relations: rels,
+        });
+    }
+    for ((i, r), rels) in spec.routes.iter().enumerate().zip(route_rel) {
+        stmts.push(OrgStmt::Route {
+            kind: name(format!("routes[{i}].kind"), &r.kind),
+            relations: rels,
+        });
+    }
+    sources.add_data(source, text);
+    stmts
+}

@@ -1,0 +1,160 @@
+//! Syntax: policy text → typed AST.
+//!
+//! 1. [`prescan`] rejects what no grammar rule should see: oversized input,
+//!    bidi controls and zero-width characters, nesting beyond the limit.
+//! 2. The pest grammar (`grammar/zeren.pest`) builds a parse tree.
+//! 3. [`build`] lowers the tree into [`ast`] nodes with compact spans; no
+//!    pest type leaves this module.
+
+pub mod ast;
+mod build;
+mod names;
+
+use crate::diag::{DiagKind, Diagnostic, Sources, Span};
+use crate::limits;
+use pest::Parser as _;
+
+pub(crate) use build::parse_date;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/zeren.pest"]
+struct ZerenParser;
+
+/// Parses one file of `sources` into an AST, or every syntax problem found.
+pub fn parse(sources: &Sources, file: u32) -> Result<ast::File, Vec<Diagnostic>> {
+    let text = sources.text(file);
+    let problems = prescan(sources, file, text);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let pairs = match ZerenParser::parse(Rule::file, text) {
+        Ok(pairs) => pairs,
+        Err(err) => return Err(vec![names::describe(sources, file, text, &err)]),
+    };
+    build::file(sources, file, pairs)
+}
+
+/// Characters that are rejected everywhere: they make text display
+/// differently from how it parses.
+pub(crate) fn forbidden_char(c: char) -> Option<&'static str> {
+    match c {
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}' => Some("a bidirectional control character"),
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => Some("a zero-width character"),
+        _ => None,
+    }
+}
+
+fn prescan(sources: &Sources, file: u32, text: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if text.len() > limits::MAX_SOURCE_BYTES {
+        out.push(sources.diag_span(
+            DiagKind::Limit,
+            Span::new(file, 0, 0),
+            format!(
+                "the file is {} bytes, more than the limit of {} bytes",
+                text.len(),
+                limits::MAX_SOURCE_BYTES
+            ),
+            Some("split the policy into several files".into()),
+        ));
+        return out;
+    }
+    let mut depth = 0usize;
+    let mut in_string: Option<char> = None;
+    let mut in_comment = false;
+    let mut reported_depth = false;
+    for (i, c) in text.char_indices() {
+        if let Some(what) = forbidden_char(c) {
+            out.push(sources.diag_span(
+                DiagKind::ForbiddenChar,
+                Span::new(file, i, i + c.len_utf8()),
+                format!("{what} (U+{:04X}) is not allowed", c as u32),
+                Some("delete it; names and text may not contain invisible or direction-changing characters".into()),
+            ));
+            if out.len() >= limits::MAX_DIAGNOSTICS {
+                break;
+            }
+            continue;
+        }
+        if in_comment {
+            if c == '\n' {
+                in_comment = false;
+            }
+            continue;
+        }
+        if let Some(close) = in_string {
+            if c == close || c == '\n' {
+                in_string = None;
+            }
+            continue;
+        }
+        match c {
+            '#' => in_comment = true,
+            '"' => in_string = Some('"'),
+            '“' => in_string = Some('”'),
+            '{' | '(' | '[' => {
+                depth += 1;
+                if depth > limits::MAX_NESTING && !reported_depth {
+                    reported_depth = true;
+                    out.push(sources.diag_span(
+                        DiagKind::Limit,
+                        Span::new(file, i, i + 1),
+                        format!("brackets are nested more than {} deep", limits::MAX_NESTING),
+                        Some("flatten the nesting; no construct needs this depth".into()),
+                    ));
+                }
+            }
+            '}' | ')' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<ast::File, Vec<Diagnostic>> {
+        let mut s = Sources::new();
+        let f = s.add("t.zr", text.to_string());
+        parse(&s, f)
+    }
+
+    #[test]
+    fn keywords_are_not_prefixes_of_names() {
+        let f = parse_str("positions index, 书记 single\n").map_err(|e| format!("{e:?}"));
+        let Ok(f) = f else { unreachable!("{f:?}") };
+        let Some(ast::Item::Positions { positions }) = f.items.first() else {
+            unreachable!()
+        };
+        assert_eq!(positions.len(), 2);
+        assert_eq!(positions[0].name.text, "index");
+        assert!(positions[1].single);
+    }
+
+    #[test]
+    fn nesting_limit_is_n_not_n_plus_one() {
+        let ok = format!(
+            "{}{}",
+            "{".repeat(limits::MAX_NESTING),
+            "}".repeat(limits::MAX_NESTING)
+        );
+        let bad = format!(
+            "{}{}",
+            "{".repeat(limits::MAX_NESTING + 1),
+            "}".repeat(limits::MAX_NESTING + 1)
+        );
+        let mut s = Sources::new();
+        let a = s.add("a", ok.clone());
+        let b = s.add("b", bad.clone());
+        assert!(prescan(&s, a, &ok).is_empty());
+        let errs = prescan(&s, b, &bad);
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].kind, DiagKind::Limit);
+    }
+}

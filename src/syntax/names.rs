@@ -1,0 +1,155 @@
+//! Parse errors in the policy author's words: every grammar rule has a
+//! human name, and a pest error becomes one diagnostic that shows what was
+//! found and what would have been accepted.
+
+use super::Rule;
+use crate::diag::{DiagKind, Diagnostic, Sources, Span};
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+/// The human name of a grammar rule. Exhaustive on purpose: a new rule
+/// does not compile until it has a name.
+pub(super) fn human(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::WHITESPACE => "whitespace",
+        Rule::COMMENT => "a comment",
+        Rule::file => "a policy file",
+        Rule::item => "a declaration",
+        Rule::keyword => "a keyword",
+        Rule::ident_char => "a name character",
+        Rule::ident => "a name",
+        Rule::string => "a quoted text",
+        Rule::str_ascii | Rule::str_cjk => "text",
+        Rule::name => "a name",
+        Rule::name_list => "a list of names",
+        Rule::date => "a date (YYYY-MM-DD)",
+        Rule::policy_header => "a policy header",
+        Rule::header_field => "`issuer`, `number`, `effective` or `basis`",
+        Rule::issuer => "`issuer \"...\"`",
+        Rule::doc_number => "`number \"...\"`",
+        Rule::effective => "`effective YYYY-MM-DD`",
+        Rule::basis => "`basis \"...\"`",
+        Rule::duties_decl => "a `duties` declaration",
+        Rule::unit_kinds_decl => "`unit kinds`",
+        Rule::matter_kinds_decl => "`matter kinds`",
+        Rule::positions_decl => "a `positions` declaration",
+        Rule::position => "a position",
+        Rule::single => "`single`",
+        Rule::org_block => "an `org` block",
+        Rule::org_stmt => "an org statement",
+        Rule::unit_stmt => "`unit NAME kind KIND`",
+        Rule::matter_stmt => "`matter NAME kind KIND`",
+        Rule::route_stmt => "`route KIND ...`",
+        Rule::holds_stmt => "`PERSON holds POSITION of UNIT`",
+        Rule::covers_stmt => "`PERSON covers UNIT`",
+        Rule::cover_verb => "`covers` or `liaises`",
+        Rule::interval => "`from DATE` or `to DATE`",
+        Rule::relation => "a relation (`in-charge`, `operator`, `host`, `approver`)",
+        Rule::relation_kw => "`in-charge`, `operator`, `host` or `approver`",
+        Rule::assign_block => "an `assign` block",
+        Rule::citation => "a citation (`per \"第三条\"`)",
+        Rule::scope => "a scope",
+        Rule::scope_each_unit => "`in each KIND`",
+        Rule::scope_unit => "`in UNIT`",
+        Rule::scope_each_matter => "`for each matter KIND`",
+        Rule::scope_matter => "`for matter NAME`",
+        Rule::assign_item => "a rule (`BEARER bears DUTY`)",
+        Rule::bearer => "a bearer",
+        Rule::team_bearer => "`team`",
+        Rule::position_bearer => "a position",
+        Rule::covering => "`covering`",
+        Rule::anchor => "a unit or relation",
+        Rule::K_policy => "`policy`",
+        Rule::K_issuer => "`issuer`",
+        Rule::K_number => "`number`",
+        Rule::K_effective => "`effective`",
+        Rule::K_basis => "`basis`",
+        Rule::K_duties => "`duties`",
+        Rule::K_unit => "`unit`",
+        Rule::K_kinds => "`kinds`",
+        Rule::K_kind => "`kind`",
+        Rule::K_matter => "`matter`",
+        Rule::K_positions => "`positions`",
+        Rule::K_single => "`single`",
+        Rule::K_org => "`org`",
+        Rule::K_under => "`under`",
+        Rule::K_holds => "`holds`",
+        Rule::K_of => "`of`",
+        Rule::K_from => "`from`",
+        Rule::K_to => "`to`",
+        Rule::K_covers => "`covers`",
+        Rule::K_liaises => "`liaises`",
+        Rule::K_route => "`route`",
+        Rule::K_in_charge => "`in-charge`",
+        Rule::K_operator => "`operator`",
+        Rule::K_host => "`host`",
+        Rule::K_approver => "`approver`",
+        Rule::K_assign => "`assign`",
+        Rule::K_per => "`per`",
+        Rule::K_in => "`in`",
+        Rule::K_each => "`each`",
+        Rule::K_for => "`for`",
+        Rule::K_team => "`team`",
+        Rule::K_bears => "`bears`",
+        Rule::K_covering => "`covering`",
+    }
+}
+
+/// The text at `pos`: one word, one quoted text or one character.
+fn found_at(text: &str, pos: usize) -> (usize, String) {
+    let rest = text.get(pos..).unwrap_or("");
+    let mut chars = rest.char_indices();
+    let Some((_, first)) = chars.next() else {
+        return (0, "end of file".to_string());
+    };
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let len = if is_word(first) {
+        rest.char_indices()
+            .find(|(_, c)| !is_word(*c))
+            .map(|(i, _)| i)
+            .unwrap_or(rest.len())
+    } else {
+        first.len_utf8()
+    };
+    let word = rest.get(..len).unwrap_or("");
+    (len, format!("`{word}`"))
+}
+
+pub(super) fn describe(sources: &Sources, file: u32, text: &str, err: &Error<Rule>) -> Diagnostic {
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let (len, found) = found_at(text, pos);
+    let (message, help) = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut wanted: Vec<&str> = positives
+                .iter()
+                .filter(|r| !matches!(r, Rule::WHITESPACE | Rule::COMMENT))
+                .map(|r| human(*r))
+                .collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            let help = match wanted.as_slice() {
+                [] => None,
+                [one] => Some(format!("expected {one}")),
+                many => Some(format!("expected one of: {}", many.join(", "))),
+            };
+            (format!("unexpected {found}"), help)
+        }
+        ErrorVariant::CustomError { message } => (message.clone(), None),
+    };
+    let help = help.map(|h| {
+        if text.get(..pos).is_some_and(|t| t.trim().is_empty()) && !found.is_ascii() {
+            format!("{h}; this does not look like a zeren policy file (it starts with prose)")
+        } else {
+            h
+        }
+    });
+    sources.diag_span(
+        DiagKind::Syntax,
+        Span::new(file, pos, pos + len),
+        message,
+        help,
+    )
+}
