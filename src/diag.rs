@@ -214,6 +214,20 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// The text with forbidden characters (bidi controls, zero-width) spelled
+/// out as `<U+XXXX>`, so a snippet shows what the parser saw.
+fn visible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if crate::syntax::forbidden_char(c).is_some() {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Terminal display width of a string: East Asian wide characters take two
 /// columns, so the caret lands under Chinese text.
 pub(crate) fn display_width(s: &str) -> usize {
@@ -341,9 +355,9 @@ impl Sources {
             .get(line_start..line_end)
             .unwrap_or("")
             .trim_end_matches('\r');
-        let before = file.text.get(line_start..start).unwrap_or("");
+        let before = visible(file.text.get(line_start..start).unwrap_or(""));
         let end = (span.end as usize).clamp(start, line_start + line_text.len());
-        let covered = file.text.get(start..end).unwrap_or("");
+        let covered = visible(file.text.get(start..end).unwrap_or(""));
         if file.data {
             let path = line_text.split(" = ").next().unwrap_or("").to_string();
             return Diagnostic {
@@ -363,10 +377,16 @@ impl Sources {
             message,
             file: file.name.clone(),
             line: line_idx + 1,
-            column: before.chars().count() + 1,
+            column: file
+                .text
+                .get(line_start..start)
+                .unwrap_or("")
+                .chars()
+                .count()
+                + 1,
             path: None,
-            snippet: line_text.to_string(),
-            caret: (display_width(before), display_width(covered).max(1)),
+            snippet: visible(line_text),
+            caret: (display_width(&before), display_width(&covered).max(1)),
             help,
         }
     }

@@ -26,6 +26,14 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, (String, String)> {
 
 impl std::error::Error for Diagnostics {}
 
+/// Parses one policy text into its syntax tree, as plain serializable data
+/// (for tools and tests; the tree's shape may change between versions).
+pub fn parse_tree(name: &str, text: &str) -> Result<impl serde::Serialize, Diagnostics> {
+    let mut sources = Sources::new();
+    let id = sources.add(name, text.to_string());
+    syntax::parse(&sources, id).map_err(Diagnostics)
+}
+
 /// A query that cannot be answered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

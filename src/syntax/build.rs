@@ -41,6 +41,8 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::K_each
             | Rule::K_for
             | Rule::K_bears
+            | Rule::lbrace
+            | Rule::rbrace
     )
 }
 

@@ -21,6 +21,8 @@ pub(super) fn human(rule: Rule) -> &'static str {
         Rule::string => "a quoted text",
         Rule::str_ascii | Rule::str_cjk => "text",
         Rule::name => "a name",
+        Rule::lbrace => "`{`",
+        Rule::rbrace => "`}`",
         Rule::name_list => "a list of names",
         Rule::date => "a date (YYYY-MM-DD)",
         Rule::policy_header => "a policy header",
