@@ -29,7 +29,6 @@ impl Checker<'_> {
             },
         };
         for item in &block.items {
-            let duty = self.resolve(Ns::Duty, &item.duty);
             let bearer = match &item.bearer {
                 BearerLit::Team { of } => {
                     let of = self.anchor(of.as_ref(), scope.is_matter(), item.span);
@@ -56,6 +55,7 @@ impl Checker<'_> {
                     }
                 }
             };
+            let duty = self.resolve(Ns::Duty, &item.duty);
             if let (Some(duty), Some(bearer)) = (duty, bearer) {
                 self.model.rules.push(RuleM {
                     citation: block.citation.text.clone(),
@@ -70,10 +70,10 @@ impl Checker<'_> {
     /// Still report unknown names inside a block whose scope failed to resolve.
     fn items_only(&mut self, block: &AssignBlock) {
         for item in &block.items {
-            self.resolve(Ns::Duty, &item.duty);
             if let BearerLit::Position { position, .. } = &item.bearer {
                 self.resolve(Ns::Position, position);
             }
+            self.resolve(Ns::Duty, &item.duty);
         }
     }
 

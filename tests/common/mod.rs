@@ -1,0 +1,52 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::NaiveDate;
+use zeren::Policy;
+
+pub fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+pub fn example(name: &str) -> Policy {
+    let path = format!("{}/examples/policies/{name}", env!("CARGO_MANIFEST_DIR"));
+    match Policy::from_files(&[&path]) {
+        Ok(p) => p,
+        Err(d) => panic!("{name} does not compile:\n{d}"),
+    }
+}
+
+/// `(duty, bearer as text, citation)` of every responsibility for a unit.
+pub fn who(p: &Policy, unit: &str, on: &str) -> Vec<(String, String, String)> {
+    p.who_unit(unit, date(on))
+        .unwrap()
+        .responsibilities
+        .iter()
+        .map(|r| {
+            (
+                r.duty.to_string(),
+                r.bearer.to_string(),
+                r.citation.to_string(),
+            )
+        })
+        .collect()
+}
+
+pub fn who_matter(p: &Policy, matter: &str, on: &str) -> Vec<(String, String, String)> {
+    p.who_matter(matter, date(on))
+        .unwrap()
+        .responsibilities
+        .iter()
+        .map(|r| {
+            (
+                r.duty.to_string(),
+                r.bearer.to_string(),
+                r.citation.to_string(),
+            )
+        })
+        .collect()
+}
+
+pub fn t(a: &str, b: &str, c: &str) -> (String, String, String) {
+    (a.to_string(), b.to_string(), c.to_string())
+}

@@ -1,0 +1,262 @@
+//! The source documents' own statements, asserted on the example policies.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+use common::*;
+use zeren::{Bearer, QueryError, Step};
+
+#[test]
+fn sues_first_responsible_person_is_whoever_holds_the_post_that_day() {
+    // 002 annex: "以上人员如有变动，由其岗位接任者自然替补".
+    let p = example("002-sues.zr");
+    let before = who(&p, "校党委", "2019-06-30");
+    let after = who(&p, "校党委", "2019-07-01");
+    assert!(before.contains(&t("第一责任人", "李 江 (书记 of 校党委)", "第三条")));
+    assert!(after.contains(&t("第一责任人", "张明远 (书记 of 校党委)", "第三条")));
+    assert!(!after.iter().any(|r| r.1.starts_with("李 江")));
+}
+
+#[test]
+fn sues_team_bears_principal_responsibility_and_the_director_primary() {
+    // 002 第三条: 党委领导班子负主体责任 … 直接主管的班子成员承担主要领导责任.
+    let p = example("002-sues.zr");
+    let answer = who(&p, "校党委", "2019-01-01");
+    assert_eq!(answer[0], t("主体责任", "team of 校党委", "第三条"));
+    assert!(answer.contains(&t("主要领导责任", "夏建国 (分管领导 of 校党委)", "第三条")));
+}
+
+#[test]
+fn sues_member_bears_important_responsibility_only_for_what_they_cover() {
+    // 002 第三条: 一岗双责 — members answer for the units they oversee (分管) or liaise with (联系).
+    let p = example("002-sues.zr");
+    let mech = who(&p, "机械学院党委", "2019-01-01");
+    let mgmt = who(&p, "管理学院党委", "2019-01-01");
+    assert!(mech.contains(&t("重要领导责任", "史健勇 (班子成员 of 校党委)", "第三条")));
+    assert!(!mech.iter().any(|r| r.1.starts_with("鲁嘉华")));
+    assert!(mgmt.contains(&t("重要领导责任", "鲁嘉华 (班子成员 of 校党委)", "第三条")));
+    assert!(!mgmt.iter().any(|r| r.1.starts_with("史健勇")));
+    // The path says why: the coverage, marked as 联系 for 鲁嘉华.
+    let answer = p.who_unit("管理学院党委", date("2019-01-01")).unwrap();
+    let r = answer
+        .responsibilities
+        .iter()
+        .find(|r| r.duty == "重要领导责任")
+        .unwrap();
+    assert!(r.path.contains(&Step::Covers {
+        person: "鲁嘉华",
+        target: "管理学院党委",
+        liaison: true
+    }));
+}
+
+#[test]
+fn sues_office_coordinates_everywhere() {
+    // 002 第六条: the office 统筹协调 across the university.
+    let p = example("002-sues.zr");
+    for unit in ["校党委", "党委宣传部", "机械学院党委"] {
+        assert!(
+            who(&p, unit, "2019-01-01").contains(&t(
+                "统筹协调",
+                "team of 领导小组办公室",
+                "第六条"
+            )),
+            "{unit}"
+        );
+    }
+    assert!(who(&p, "领导小组办公室", "2019-01-01").contains(&t(
+        "统筹协调",
+        "王 陈 (主任 of 领导小组办公室)",
+        "第六条"
+    )));
+}
+
+#[test]
+fn sues_reverse_query_lists_a_persons_duties() {
+    let p = example("002-sues.zr");
+    let a = p.duties_of("李 江", date("2019-01-01")).unwrap();
+    let got: Vec<(&str, &str)> = a
+        .duties
+        .iter()
+        .map(|h| {
+            (
+                h.responsibility.duty,
+                match h.subject {
+                    zeren::Subject::Unit(u) => u,
+                    _ => "",
+                },
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("第一责任人", "校党委"),
+            ("组织领导", "网络信息安全领导小组")
+        ]
+    );
+    // After the succession, 李 江 keeps only the leading-group post.
+    let a = p.duties_of("李 江", date("2020-01-01")).unwrap();
+    assert_eq!(a.duties.len(), 1);
+}
+
+#[test]
+fn sues_before_the_effective_date_is_not_applicable() {
+    let p = example("002-sues.zr");
+    let err = p.who_unit("校党委", date("2018-11-07")).unwrap_err();
+    assert_eq!(
+        err,
+        QueryError::NotInForce {
+            on: date("2018-11-07"),
+            effective: date("2018-11-08")
+        }
+    );
+    assert!(p.who_unit("校党委", date("2018-11-08")).is_ok());
+}
+
+#[test]
+fn school_secretary_and_principal_are_both_first_responsible() {
+    // 003-3 第四: 党支部书记和校长是第一责任人.
+    let p = example("003-3-school.zr");
+    let a = who(&p, "学校党支部", "2021-01-01");
+    let first: Vec<&str> = a
+        .iter()
+        .filter(|r| r.0 == "第一责任人")
+        .map(|r| r.1.as_str())
+        .collect();
+    assert_eq!(
+        first,
+        vec!["王书文 (书记 of 学校党支部)", "李校明 (校长 of 学校党支部)"]
+    );
+}
+
+#[test]
+fn school_member_leads_only_the_office_they_cover() {
+    // 003-3 第五: 其他成员 … 对职责范围内的意识形态工作负领导责任.
+    let p = example("003-3-school.zr");
+    assert_eq!(
+        who(&p, "教导处", "2021-01-01"),
+        vec![t("领导责任", "钱教学 (班子成员 of 学校党支部)", "第五")]
+    );
+    assert_eq!(
+        who(&p, "德育处", "2021-01-01"),
+        vec![t("领导责任", "赵德育 (班子成员 of 学校党支部)", "第五")]
+    );
+    assert!(who(&p, "总务处", "2021-01-01").is_empty());
+}
+
+#[test]
+fn campus_departments_duties_reach_every_college() {
+    // 003-5 第五条 to 第七条: 宣传部 重要责任, 纪委 监督责任, 组织部 干部考核.
+    let p = example("003-5-campus.zr");
+    let a = who(&p, "机械工程系", "2020-05-01");
+    assert!(a.contains(&t("重要责任", "team of 党委宣传部", "第五条")));
+    assert!(a.contains(&t("监督责任", "team of 纪委", "第六条")));
+    assert!(a.contains(&t("干部考核", "team of 党委组织部", "第七条")));
+    // 第九条: 1 名分管领导和 1 名宣传员.
+    assert!(a.contains(&t(
+        "直接责任人",
+        "蒋机副 (分管领导 of 机械工程系)",
+        "第九条"
+    )));
+    assert!(a.contains(&t("具体落实", "沈小宣 (宣传员 of 机械工程系)", "第九条")));
+}
+
+#[test]
+fn campus_vacant_posts_are_reported_not_hidden() {
+    // 外语系 has no 分管领导 or 宣传员 in the example org: the answer says so.
+    let p = example("003-5-campus.zr");
+    let a = p.who_unit("外语系", date("2020-05-01")).unwrap();
+    let vacant: Vec<&Bearer> = a
+        .responsibilities
+        .iter()
+        .map(|r| &r.bearer)
+        .filter(|b| matches!(b, Bearer::Vacant { .. }))
+        .collect();
+    assert_eq!(
+        vacant,
+        vec![
+            &Bearer::Vacant {
+                unit: "外语系",
+                position: "分管领导"
+            },
+            &Bearer::Vacant {
+                unit: "外语系",
+                position: "宣传员"
+            }
+        ]
+    );
+}
+
+#[test]
+fn campus_matters_are_routed_to_the_unit_in_charge() {
+    // 003-5 第二十条: 课堂 → 教务处, 讲座 → 科研处, 社团 → 团委.
+    let p = example("003-5-campus.zr");
+    assert!(who_matter(&p, "课堂", "2020-05-01").contains(&t(
+        "管理责任",
+        "team of 教务处",
+        "第二十条(一)"
+    )));
+    assert!(who_matter(&p, "课堂", "2020-05-01").contains(&t(
+        "直接责任人",
+        "杨教务 (负责人 of 教务处)",
+        "第二十条(一)"
+    )));
+    assert_eq!(
+        who_matter(&p, "学术讲座", "2020-05-01"),
+        vec![t("管理责任", "team of 科研处", "第二十条(二)")]
+    );
+    assert_eq!(
+        who_matter(&p, "社团", "2020-05-01"),
+        vec![t("管理责任", "team of 团委", "第二十条(三)")]
+    );
+}
+
+#[test]
+fn campus_lecture_host_answers_and_propaganda_department_approves() {
+    // 003-5 第二十条(四): 主办单位为责任主体, 审批和监督部门为党委宣传部.
+    let p = example("003-5-campus.zr");
+    assert_eq!(
+        who_matter(&p, "机械工程系读书会", "2020-05-01"),
+        vec![
+            t("主体责任", "team of 机械工程系", "第二十条(四)"),
+            t("审批监督", "team of 党委宣传部", "第二十条(四)")
+        ]
+    );
+    assert_eq!(
+        who_matter(&p, "工会职工讲堂", "2020-05-01")[0],
+        t("主体责任", "team of 工会", "第二十条(四)")
+    );
+}
+
+#[test]
+fn campus_member_covering_a_club_bears_leadership_for_it() {
+    let p = example("003-5-campus.zr");
+    let a = who_matter(&p, "外语系英语角", "2020-05-01");
+    assert!(a.contains(&t("领导责任", "冯科达 (班子成员 of 校区党委)", "第四条")));
+    assert!(!who_matter(&p, "机械工程系读书会", "2020-05-01")
+        .iter()
+        .any(|r| r.1.starts_with("冯科达")));
+}
+
+#[test]
+fn answers_are_deterministic() {
+    let p = example("003-5-campus.zr");
+    let a = serde_json::to_string(&p.who_unit("校区党委", date("2020-05-01")).unwrap()).unwrap();
+    let b = serde_json::to_string(&p.who_unit("校区党委", date("2020-05-01")).unwrap()).unwrap();
+    assert_eq!(a, b);
+    let ranks: Vec<usize> = p
+        .who_unit("校区党委", date("2020-05-01"))
+        .unwrap()
+        .responsibilities
+        .iter()
+        .map(|r| r.rank)
+        .collect();
+    let mut sorted = ranks.clone();
+    sorted.sort();
+    assert_eq!(ranks, sorted, "strongest duty first");
+}
