@@ -9,12 +9,13 @@ pub mod org;
 mod syntax;
 
 pub use check::HeaderInfo;
+/// Dates in queries and answers.
+pub use chrono::NaiveDate;
 pub use diag::{DiagKind, Diagnostic, Diagnostics, Sources};
 pub use eval::who::{Bearer, DutiesAnswer, Held, Responsibility, Step, Subject, WhoAnswer};
 pub use org::{CoverSpec, HoldingSpec, MatterSpec, OrgSpec, RelationsSpec, RouteSpec, UnitSpec};
 pub use syntax::ast::Relation;
 
-use chrono::NaiveDate;
 use std::path::Path;
 
 /// Parses a `YYYY-MM-DD` date as policy files do: the day must exist and the
@@ -129,7 +130,7 @@ impl PolicyBuilder {
     pub fn org_json(mut self, name: &str, json: &str) -> Self {
         match OrgSpec::from_json(name, json) {
             Ok(org) => self.orgs.push((name.to_string(), org)),
-            Err(d) => self.early.push(d),
+            Err(mut d) => self.early.append(&mut d.0),
         }
         self
     }

@@ -5,7 +5,7 @@
 //! so the same checks apply to all three ways of writing an org. Problems in
 //! an `OrgSpec` are reported by path (`org.json: units[3].under`).
 
-use crate::diag::{DiagKind, Diagnostic, Sources, Span};
+use crate::diag::{DiagKind, Diagnostic, Diagnostics, Sources, Span};
 use crate::syntax::ast::{DateLit, Name, OrgStmt, Relation, RelationLit};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -140,8 +140,8 @@ impl OrgSpec {
     }
 
     /// Reads an org from JSON. `source` names the data in diagnostics.
-    pub fn from_json(source: &str, text: &str) -> Result<OrgSpec, Diagnostic> {
-        serde_json::from_str(text).map_err(|e| json_error(source, text, &e))
+    pub fn from_json(source: &str, text: &str) -> Result<OrgSpec, Diagnostics> {
+        serde_json::from_str(text).map_err(|e| Diagnostics(vec![json_error(source, text, &e)]))
     }
 
     /// Adds a unit.

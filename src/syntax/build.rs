@@ -115,9 +115,28 @@ impl Builder<'_> {
                     })
                     .collect(),
             }),
-            Rule::org_block => Some(Item::Org {
-                stmts: children(pair).filter_map(|p| self.org_stmt(p)).collect(),
-            }),
+            Rule::org_block => {
+                let mut stmts = Vec::new();
+                let mut person: Option<Name> = None;
+                for p in children(pair) {
+                    match p.as_rule() {
+                        // `PERSON holds …` / `PERSON covers …`: the name, then the tail.
+                        Rule::ident | Rule::string => person = self.name(p),
+                        Rule::holds_tail | Rule::covers_tail => {
+                            if let Some(s) = person.take().and_then(|who| self.person_stmt(who, p))
+                            {
+                                stmts.push(s);
+                            }
+                        }
+                        _ => {
+                            if let Some(s) = self.org_stmt(p) {
+                                stmts.push(s);
+                            }
+                        }
+                    }
+                }
+                Some(Item::Org { stmts })
+            }
             Rule::assign_block => self.assign(pair).map(Item::Assign),
             _ => None,
         }
@@ -317,8 +336,15 @@ impl Builder<'_> {
                 let relations = inner.filter_map(|p| self.relation(p)).collect();
                 Some(OrgStmt::Route { kind, relations })
             }
-            Rule::holds_stmt => {
-                let person = self.name(inner.next()?)?;
+            _ => None,
+        }
+    }
+
+    fn person_stmt(&mut self, person: Name, tail: Pair<'_, Rule>) -> Option<OrgStmt> {
+        let rule = tail.as_rule();
+        let mut inner = children(tail);
+        match rule {
+            Rule::holds_tail => {
                 let position = self.name(inner.next()?)?;
                 let unit = self.name(inner.next()?)?;
                 let (from, to) = self.interval(inner.next()?);
@@ -330,8 +356,7 @@ impl Builder<'_> {
                     to,
                 })
             }
-            Rule::covers_stmt => {
-                let person = self.name(inner.next()?)?;
+            Rule::covers_tail => {
                 let verb = inner.next()?;
                 let liaison = verb.as_str() == "liaises";
                 let targets = self.list(inner.next()?);
@@ -400,7 +425,7 @@ impl Builder<'_> {
                 let mut covering = false;
                 for p in children(bearer_pair) {
                     match p.as_rule() {
-                        Rule::name => position = self.name(p),
+                        Rule::ident | Rule::string => position = self.name(p),
                         Rule::anchor => of = Some(self.anchor(p)?),
                         Rule::covering => covering = true,
                         _ => {}

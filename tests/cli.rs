@@ -1,0 +1,143 @@
+//! The `zeren` command line.
+#![cfg(feature = "cli")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::process::Command;
+
+fn zeren(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_zeren"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn check_is_clean_on_every_example_policy() {
+    for entry in
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/policies")).unwrap()
+    {
+        let path = entry.unwrap().path();
+        let (code, out, err) = zeren(&["check", path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{}: {err}", path.display());
+        assert!(out.starts_with("ok: "), "{out}");
+    }
+}
+
+#[test]
+fn check_reports_errors_on_stderr_and_exits_1() {
+    let (code, out, err) = zeren(&["check", "tests/fixtures/errors/unknown-names.zr"]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(err.contains("unknown-names.zr:7:12"), "{err}");
+    assert!(err.contains("help: did you mean `书记`?"), "{err}");
+    assert!(err.trim_end().ends_with("4 errors"), "{err}");
+    // Files of one policy are checked together: a declaration in one clashes with the other.
+    let (code, _, err) = zeren(&[
+        "check",
+        "tests/fixtures/errors/cycle.zr",
+        "tests/fixtures/errors/interval.zr",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("interval.zr:1:12"), "{err}");
+    assert!(err.contains("cycle.zr:3:24"), "{err}");
+}
+
+#[test]
+fn who_answers_in_text_and_json() {
+    let (code, out, _) = zeren(&[
+        "who",
+        "examples/policies/002-sues.zr",
+        "--unit",
+        "校党委",
+        "--on",
+        "2019-07-01",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("第一责任人: 张明远 (书记 of 校党委) [第三条]"),
+        "{out}"
+    );
+    let (code, out, _) = zeren(&[
+        "who",
+        "examples/policies/003-5-campus.zr",
+        "--matter",
+        "课堂",
+        "--on",
+        "2020-01-01",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["subject"]["kind"], "matter_kind");
+    assert_eq!(v["responsibilities"][1]["bearer"]["unit"], "教务处");
+}
+
+#[test]
+fn several_files_make_one_policy() {
+    let dir = std::env::temp_dir().join(format!("zeren-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rules = dir.join("rules.zr");
+    let org = dir.join("org.json");
+    std::fs::write(&rules, "duties 主体责任\nunit kinds 党委\npositions 书记 single\nassign per \"第三条\" in each 党委 { 书记 bears 主体责任 }\n").unwrap();
+    std::fs::write(&org, r#"{"units":[{"name":"校党委","kind":"党委"}],"holdings":[{"person":"甲","position":"书记","unit":"校党委"}]}"#).unwrap();
+    let (code, out, err) = zeren(&[
+        "who",
+        rules.to_str().unwrap(),
+        org.to_str().unwrap(),
+        "--unit",
+        "校党委",
+        "--on",
+        "2020-01-01",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("主体责任: 甲 (书记 of 校党委) [第三条]"),
+        "{out}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_query_arguments_are_errors() {
+    let (code, _, err) = zeren(&[
+        "who",
+        "examples/policies/002-sues.zr",
+        "--unit",
+        "校党卫",
+        "--on",
+        "2020-01-01",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("did you mean `校党委`?"), "{err}");
+    let (code, _, err) = zeren(&[
+        "who",
+        "examples/policies/002-sues.zr",
+        "--unit",
+        "校党委",
+        "--on",
+        "2019-02-29",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("2019-02 has no day 29"), "{err}");
+    let (code, _, err) = zeren(&[
+        "who",
+        "examples/policies/002-sues.zr",
+        "--unit",
+        "校党委",
+        "--on",
+        "2018-01-01",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not applicable"), "{err}");
+}
