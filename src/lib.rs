@@ -4,6 +4,7 @@ mod check;
 mod compile;
 pub mod diag;
 mod eval;
+pub mod incident;
 pub mod limits;
 pub mod org;
 mod syntax;
@@ -12,7 +13,13 @@ pub use check::HeaderInfo;
 /// Dates in queries and answers.
 pub use chrono::NaiveDate;
 pub use diag::{DiagKind, Diagnostic, Diagnostics, Sources};
+pub use eval::liability::{LiabilityAnswer, PersonLiability, Post, Procedure};
+pub use eval::triggers::{
+    Applicability, Clause, ClauseResult, Condition, Consequence, Outcome, Sanctions, Seen,
+    TriggerAnswer,
+};
 pub use eval::who::{Bearer, DutiesAnswer, Held, Responsibility, Step, Subject, WhoAnswer};
+pub use incident::{BoundIncident, Decision, Incident};
 pub use org::{CoverSpec, HoldingSpec, MatterSpec, OrgSpec, RelationsSpec, RouteSpec, UnitSpec};
 pub use syntax::ast::Relation;
 
@@ -63,6 +70,15 @@ pub enum QueryError {
         /// The closest declared name, if any.
         help: Option<String>,
     },
+    /// The policy declares no `liability` article.
+    #[error("the policy has no `liability` article")]
+    NoLiabilityRules,
+    /// The incident has no decision record.
+    #[error("the incident has no `decision` record; liability follows from who decided and how")]
+    NoDecision,
+    /// A collective decision names no unit, and the incident has none.
+    #[error("the collective decision names no unit, and neither does the incident")]
+    NoDecidingUnit,
     /// The date is before the policy took effect.
     #[error("not applicable: {on} is before the policy took effect on {effective}")]
     NotInForce {
@@ -358,6 +374,41 @@ impl Policy {
             on,
             duties: eval::who::duties_of(&self.c, *p, on),
         })
+    }
+}
+
+impl Policy {
+    /// Checks an incident against the policy's facts, units and people.
+    pub fn bind(&self, incident: &Incident) -> Result<BoundIncident, Diagnostics> {
+        incident::bind(&self.c, incident, "incident", None)
+    }
+
+    /// Reads an incident from JSON and checks it; problems carry the line
+    /// and column in `text`.
+    pub fn incident_from_json(
+        &self,
+        source: &str,
+        text: &str,
+    ) -> Result<BoundIncident, Diagnostics> {
+        let inc = Incident::from_json(source, text)?;
+        incident::bind(&self.c, &inc, source, Some(text))
+    }
+
+    /// Every trigger clause that applies to the incident (in list and clause
+    /// order), those left undetermined by missing facts, the catch-all
+    /// clauses as discretionary, and the sanctions and consequences open.
+    /// With `why_not`, clauses that did not match are listed with the
+    /// condition that failed.
+    pub fn triggers<'p>(&'p self, incident: &'p BoundIncident, why_not: bool) -> TriggerAnswer<'p> {
+        eval::triggers::triggers(&self.c, incident, why_not)
+    }
+
+    /// How liability is shared among the people in the incident's decision record.
+    pub fn liability<'p>(
+        &'p self,
+        incident: &BoundIncident,
+    ) -> Result<LiabilityAnswer<'p>, QueryError> {
+        eval::liability::liability(&self.c, incident)
     }
 }
 

@@ -20,3 +20,6 @@ pub const MIN_YEAR: i32 = 1900;
 
 /// Latest year a date may name.
 pub const MAX_YEAR: i32 = 2200;
+
+/// Most terms (comparisons and facts) in one condition.
+pub const MAX_CONDITION_TERMS: usize = 256;

@@ -46,6 +46,42 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Which accountability triggers apply to an incident, and which sanctions.
+    Triggers {
+        /// Policy files (`.zr`) and org files (`.json`) that make one policy.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The incident (JSON; see the README for the format).
+        #[arg(long)]
+        incident: PathBuf,
+        /// Also list the clauses that did not match, with the condition that failed.
+        #[arg(long)]
+        why_not: bool,
+        /// Print the answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who bears which liability, from the incident's decision record.
+    Liability {
+        /// Policy files (`.zr`) and org files (`.json`) that make one policy.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The incident (JSON, with a `decision` record).
+        #[arg(long)]
+        incident: PathBuf,
+        /// Print the answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn read_incident(policy: &Policy, path: &PathBuf) -> Result<zeren::BoundIncident, String> {
+    let name = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {name}: {e}"))?;
+    policy
+        .incident_from_json(&name, &text)
+        .map_err(|d| d.to_string())
 }
 
 fn main() -> ExitCode {
@@ -117,6 +153,28 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             } else {
                 return Err("error: give --unit, --matter or --person".into());
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Triggers {
+            files,
+            incident,
+            why_not,
+            json,
+        } => {
+            let policy = load(&files)?;
+            let inc = read_incident(&policy, &incident)?;
+            print(&policy.triggers(&inc, why_not), json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Liability {
+            files,
+            incident,
+            json,
+        } => {
+            let policy = load(&files)?;
+            let inc = read_incident(&policy, &incident)?;
+            let answer = policy.liability(&inc).map_err(|e| format!("error: {e}"))?;
+            print(&answer, json)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -10,8 +10,14 @@
 //!   (intervals, single-holder overlaps), coverage;
 //! - assignment rules: scopes, bearers, anchors, duties.
 
+mod facts;
 mod org;
 mod rules;
+
+pub(crate) use facts::{
+    accepted, type_phrase, CondNode, ConsequenceM, FactM, FactTy, LiabilityM, ProcedureM,
+    SanctionsKindM, SanctionsM, ScaleM, Test, TriggerListM, Val,
+};
 
 use crate::diag::{suggest, DiagKind, Diagnostic, Sources, Span};
 use crate::limits;
@@ -35,6 +41,15 @@ pub(crate) struct Model {
     /// Per matter kind: the unit for each relation (indexed by `Relation as usize`).
     pub routes: Vec<[Option<u32>; 4]>,
     pub rules: Vec<RuleM>,
+    pub scales: Vec<ScaleM>,
+    pub facts: Vec<FactM>,
+    /// Condition nodes; triggers and consequences refer to their roots.
+    pub conds: Vec<CondNode>,
+    pub trigger_lists: Vec<TriggerListM>,
+    pub sanctions: Vec<SanctionsM>,
+    pub consequences: Vec<ConsequenceM>,
+    pub liability: Vec<LiabilityM>,
+    pub procedures: Vec<ProcedureM>,
 }
 
 /// The policy header.
@@ -183,6 +198,8 @@ pub(crate) struct Checker<'s> {
     units: Names,
     matters: Names,
     people: Names,
+    scales: Names,
+    facts: Names,
     model: Model,
     /// Span of each accepted holding, parallel to `model.holdings`.
     holding_spans: Vec<Span>,
@@ -232,6 +249,8 @@ impl<'s> Checker<'s> {
             Ns::Position => &self.positions,
             Ns::Unit => &self.units,
             Ns::Matter => &self.matters,
+            Ns::Scale => &self.scales,
+            Ns::Fact => &self.facts,
         }
     }
 }
@@ -244,6 +263,8 @@ pub(crate) enum Ns {
     Position,
     Unit,
     Matter,
+    Scale,
+    Fact,
 }
 
 /// Checks parsed files and data orgs together.
@@ -262,6 +283,8 @@ pub(crate) fn check(
         units: Names::new("unit"),
         matters: Names::new("matter"),
         people: Names::new("person"),
+        scales: Names::new("scale"),
+        facts: Names::new("fact"),
         model: Model::default(),
         holding_spans: Vec::new(),
     };
@@ -284,6 +307,7 @@ pub(crate) fn check(
             }
         }
     }
+    c.accountability(files);
     if c.errors.is_empty() {
         let mut model = c.model;
         model.people = c.people.order;
@@ -366,7 +390,15 @@ impl Checker<'_> {
                         }
                     }
                 }
-                Item::Org { .. } | Item::Assign(_) => {}
+                Item::Org { .. }
+                | Item::Assign(_)
+                | Item::Scale { .. }
+                | Item::Fact { .. }
+                | Item::Triggers(_)
+                | Item::Sanctions(_)
+                | Item::Consequence(_)
+                | Item::Liability(_)
+                | Item::Procedure(_) => {}
             }
         }
     }

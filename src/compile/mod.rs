@@ -5,7 +5,10 @@
 //! - holdings and coverage as compressed rows per unit, per matter, per person;
 //! - rules bucketed by unit kind, unit, matter kind, matter.
 
-use crate::check::{AnchorM, BearerM, HeaderInfo, Model, PositionM, RuleM, ScopeM, TargetId};
+use crate::check::{
+    AnchorM, BearerM, CondNode, ConsequenceM, FactM, HeaderInfo, LiabilityM, Model, PositionM,
+    ProcedureM, RuleM, SanctionsKindM, SanctionsM, ScaleM, ScopeM, TargetId, TriggerListM,
+};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -154,6 +157,17 @@ pub(crate) struct Compiled {
     pub matter_kind_rules: Rows<u32>,
     /// Rules scoped `for matter M`, by matter.
     pub matter_rules: HashMap<u32, Vec<u32>>,
+    pub scales: Vec<ScaleM>,
+    pub facts: Vec<FactM>,
+    pub fact_index: HashMap<String, u32>,
+    /// Whether any condition reads the fact.
+    pub fact_read: Vec<bool>,
+    pub conds: Vec<CondNode>,
+    pub trigger_lists: Vec<TriggerListM>,
+    pub sanctions: Vec<SanctionsM>,
+    pub consequences: Vec<ConsequenceM>,
+    pub liability: Vec<LiabilityM>,
+    pub procedures: Vec<ProcedureM>,
 }
 
 pub(crate) fn compile(model: Model) -> Compiled {
@@ -338,7 +352,33 @@ pub(crate) fn compile(model: Model) -> Compiled {
             ScopeM::Matter(m) => matter_rules.entry(*m).or_default().push(i),
         }
     }
+    let fact_index = index(model.facts.iter().map(|f| &f.name).collect());
+    let mut fact_read = vec![false; model.facts.len()];
+    for n in &model.conds {
+        if let CondNode::Test { fact, .. } = n {
+            if let Some(r) = fact_read.get_mut(*fact as usize) {
+                *r = true;
+            }
+        }
+    }
+    for s in &model.sanctions {
+        if let SanctionsKindM::Graded { fact, .. } = s.kind {
+            if let Some(x) = fact_read.get_mut(fact as usize) {
+                *x = true;
+            }
+        }
+    }
     Compiled {
+        scales: model.scales,
+        facts: model.facts,
+        fact_index,
+        fact_read,
+        conds: model.conds,
+        trigger_lists: model.trigger_lists,
+        sanctions: model.sanctions,
+        consequences: model.consequences,
+        liability: model.liability,
+        procedures: model.procedures,
         header: model.header,
         kind_rules: Rows::build(model.unit_kinds.len(), kind_rules),
         kind_cover_rules: Rows::build(model.unit_kinds.len(), kind_cover_rules),

@@ -1,6 +1,10 @@
 //! Eval: queries over a compiled policy.
 //!
 //! - [`who`]: responsible parties for a unit or a matter on a date, and the
-//!   duties a person holds on a date.
+//!   duties a person holds on a date;
+//! - [`triggers`]: which accountability clauses an incident meets, with sanctions;
+//! - [`liability`]: how liability is shared from the incident's decision record.
 
+pub mod liability;
+pub mod triggers;
 pub mod who;

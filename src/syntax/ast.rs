@@ -68,6 +68,257 @@ pub enum Item {
     },
     /// `assign per "..." scope { ... }`
     Assign(AssignBlock),
+    /// `scale NAME { A < B < C }`
+    Scale {
+        /// The scale's name.
+        name: Name,
+        /// Its levels, lowest first.
+        levels: Vec<Name>,
+    },
+    /// `fact NAME TYPE`
+    Fact {
+        /// The fact's name.
+        name: Name,
+        /// Its type.
+        ty: FactTypeLit,
+    },
+    /// `triggers per "..." [applies to ...] { clauses }`
+    Triggers(TriggersBlock),
+    /// `sanctions per "..." [for "..."] { menu } | by SCALE { grades }`
+    Sanctions(SanctionsBlock),
+    /// `consequence per "..." "text" when COND` / `aggravating …`
+    Consequence(ConsequenceDecl),
+    /// `liability per "..." { … }`
+    Liability(LiabilityBlock),
+    /// `procedure per "..." { propose … decide … file … }`
+    Procedure(ProcedureBlock),
+}
+
+/// A fact's declared type.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", content = "of", rename_all = "snake_case")]
+pub enum FactTypeLit {
+    /// `one of { A, B }`
+    Enum(Vec<Name>),
+    /// `scale NAME`
+    Scale(Name),
+    /// `bool`
+    Bool,
+    /// `number`
+    Number,
+    /// `date`
+    Date,
+}
+
+/// A condition over an incident's facts.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Cond {
+    /// All hold.
+    And {
+        /// The operands.
+        all: Vec<Cond>,
+    },
+    /// One holds.
+    Or {
+        /// The operands.
+        any: Vec<Cond>,
+    },
+    /// Does not hold.
+    Not {
+        /// The operand.
+        not: Box<Cond>,
+        /// The whole `not …`.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `FACT op VALUE`
+    Compare {
+        /// The fact.
+        fact: Name,
+        /// The comparison.
+        cmp: CmpOp,
+        /// The value.
+        value: ValueLit,
+        /// The whole comparison.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `FACT in { V, V }`
+    In {
+        /// The fact.
+        fact: Name,
+        /// The values.
+        values: Vec<ValueLit>,
+        /// The whole membership test.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// A boolean fact on its own.
+    Truthy {
+        /// The fact.
+        fact: Name,
+    },
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum CmpOp {
+    /// `=`
+    #[serde(rename = "=")]
+    Eq,
+    /// `!=`
+    #[serde(rename = "!=")]
+    Ne,
+    /// `<`
+    #[serde(rename = "<")]
+    Lt,
+    /// `<=`
+    #[serde(rename = "<=")]
+    Le,
+    /// `>`
+    #[serde(rename = ">")]
+    Gt,
+    /// `>=`
+    #[serde(rename = ">=")]
+    Ge,
+}
+
+impl CmpOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// A literal value in a condition.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum ValueLit {
+    /// A name: an enumeration member or a scale level.
+    Name(Name),
+    /// `true` / `false`
+    Bool(bool, #[serde(skip)] Span),
+    /// A number.
+    Number(f64, #[serde(skip)] Span),
+    /// A date.
+    Date(DateLit),
+}
+
+impl ValueLit {
+    /// Where the value was written.
+    pub fn span(&self) -> Span {
+        match self {
+            ValueLit::Name(n) => n.span,
+            ValueLit::Bool(_, s) | ValueLit::Number(_, s) => *s,
+            ValueLit::Date(d) => d.span,
+        }
+    }
+}
+
+/// `triggers per "..." { clauses }`
+#[derive(Debug, Clone, Serialize)]
+pub struct TriggersBlock {
+    /// The article, e.g. `第八条`.
+    pub citation: Name,
+    /// Who the list applies to (领导班子, 领导干部, 党组织 …).
+    pub parties: Vec<Name>,
+    /// The clauses, in order.
+    pub clauses: Vec<ClauseLit>,
+    /// The whole block.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// One numbered clause.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseLit {
+    /// Its number as written: `(五)`, `5`.
+    pub number: Name,
+    /// The regulation's text.
+    pub text: Name,
+    /// Its condition; `None` for the catch-all (`otherwise`).
+    pub when: Option<Cond>,
+}
+
+/// `sanctions per "..." …`
+#[derive(Debug, Clone, Serialize)]
+pub struct SanctionsBlock {
+    /// The article.
+    pub citation: Name,
+    /// Citations of the trigger lists it applies to; all when empty.
+    pub lists: Vec<Name>,
+    /// A menu, or grades by a scale fact.
+    pub kind: SanctionsLit,
+}
+
+/// The two shapes of a sanctions article.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "shape", rename_all = "snake_case")]
+pub enum SanctionsLit {
+    /// A menu to choose from.
+    Menu {
+        /// The measures.
+        measures: Vec<Name>,
+    },
+    /// Measures graded by the level of a scale fact.
+    Graded {
+        /// The fact whose level selects the grade.
+        by: Name,
+        /// `(level, measures)`.
+        grades: Vec<(Name, Vec<Name>)>,
+    },
+}
+
+/// `consequence per "..." "text" when COND` (or `aggravating`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsequenceDecl {
+    /// The article.
+    pub citation: Name,
+    /// `true` for an aggravating circumstance.
+    pub aggravating: bool,
+    /// What follows.
+    pub text: Name,
+    /// When.
+    pub when: Cond,
+}
+
+/// `liability per "..." { main P, P bears D  others bears D  individual bears D }`
+#[derive(Debug, Clone, Serialize)]
+pub struct LiabilityBlock {
+    /// The article.
+    pub citation: Name,
+    /// Positions of the main leader and the members directly in charge.
+    pub main_positions: Vec<Name>,
+    /// Their liability in a collective decision.
+    pub main: Option<Name>,
+    /// Other participants' liability.
+    pub others: Option<Name>,
+    /// The liability for a decision one leader took alone.
+    pub individual: Option<Name>,
+    /// The whole block.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `procedure per "..." { propose …  decide …  file … }`
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcedureBlock {
+    /// The article.
+    pub citation: Name,
+    /// Who may propose accountability.
+    pub propose: Vec<Name>,
+    /// Who decides.
+    pub decide: Vec<Name>,
+    /// Where it is filed.
+    pub file: Vec<Name>,
 }
 
 /// The policy header.

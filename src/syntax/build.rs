@@ -6,6 +6,7 @@ use crate::diag::{DiagKind, Diagnostic, Sources, Span};
 use crate::limits;
 use chrono::{Datelike, NaiveDate};
 use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 struct Builder<'s> {
     sources: &'s Sources,
@@ -41,6 +42,21 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::K_each
             | Rule::K_for
             | Rule::K_bears
+            | Rule::K_scale
+            | Rule::K_fact
+            | Rule::K_one
+            | Rule::K_bool
+            | Rule::K_date
+            | Rule::K_triggers
+            | Rule::K_applies
+            | Rule::K_when
+            | Rule::K_sanctions
+            | Rule::K_by
+            | Rule::K_liability
+            | Rule::K_procedure
+            | Rule::K_main
+            | Rule::K_others
+            | Rule::K_individual
             | Rule::lbrace
             | Rule::rbrace
     )
@@ -138,6 +154,62 @@ impl Builder<'_> {
                 Some(Item::Org { stmts })
             }
             Rule::assign_block => self.assign(pair).map(Item::Assign),
+            Rule::scale_decl => {
+                let mut inner = children(pair).filter(|p| p.as_rule() != Rule::lt);
+                let name = self.name(inner.next()?)?;
+                let levels = inner.filter_map(|p| self.name(p)).collect();
+                Some(Item::Scale { name, levels })
+            }
+            Rule::fact_decl => {
+                let mut inner = children(pair);
+                let name = self.name(inner.next()?)?;
+                let t = inner.next()?;
+                let ty = match t.as_rule() {
+                    Rule::enum_type => FactTypeLit::Enum(self.first_list(t)),
+                    Rule::scale_type => FactTypeLit::Scale(self.name(children(t).next()?)?),
+                    Rule::bool_type => FactTypeLit::Bool,
+                    Rule::number_type => FactTypeLit::Number,
+                    _ => FactTypeLit::Date,
+                };
+                Some(Item::Fact { name, ty })
+            }
+            Rule::triggers_block => self.triggers(pair, span).map(Item::Triggers),
+            Rule::sanctions_block => self.sanctions(pair).map(Item::Sanctions),
+            Rule::consequence_decl => {
+                let mut inner = children(pair);
+                let aggravating = inner.next()?.as_str() == "aggravating";
+                let citation = self.citation(inner.next()?)?;
+                let text = self.string(inner.next()?)?;
+                let when = self.cond(inner.next()?)?;
+                Some(Item::Consequence(ConsequenceDecl {
+                    citation,
+                    aggravating,
+                    text,
+                    when,
+                }))
+            }
+            Rule::liability_block => self.liability(pair, span).map(Item::Liability),
+            Rule::procedure_block => {
+                let mut inner = children(pair);
+                let citation = self.citation(inner.next()?)?;
+                let mut block = ProcedureBlock {
+                    citation,
+                    propose: Vec::new(),
+                    decide: Vec::new(),
+                    file: Vec::new(),
+                };
+                for item in inner {
+                    let mut parts = children(item);
+                    let kw = parts.next()?.as_str().to_string();
+                    let names = self.list(parts.next()?);
+                    match kw.as_str() {
+                        "propose" => block.propose.extend(names),
+                        "decide" => block.decide.extend(names),
+                        _ => block.file.extend(names),
+                    }
+                }
+                Some(Item::Procedure(block))
+            }
             _ => None,
         }
     }
@@ -370,6 +442,261 @@ impl Builder<'_> {
                 })
             }
             _ => None,
+        }
+    }
+
+    fn citation(&mut self, pair: Pair<'_, Rule>) -> Option<Name> {
+        let s = children(pair).next()?;
+        self.string(s)
+    }
+
+    fn triggers(&mut self, pair: Pair<'_, Rule>, span: Span) -> Option<TriggersBlock> {
+        let mut block = TriggersBlock {
+            citation: Name {
+                text: String::new(),
+                span,
+            },
+            parties: Vec::new(),
+            clauses: Vec::new(),
+            span,
+        };
+        for p in children(pair) {
+            match p.as_rule() {
+                Rule::citation => block.citation = self.citation(p)?,
+                Rule::parties => {
+                    if let Some(list) = children(p).find(|x| x.as_rule() == Rule::name_list) {
+                        block.parties = self.list(list);
+                    }
+                }
+                Rule::clause => {
+                    let mut inner = children(p);
+                    let no = inner.next()?;
+                    let number = Name {
+                        text: no.as_str().to_string(),
+                        span: self.span(&no),
+                    };
+                    let Some(text) = self.string(inner.next()?) else {
+                        continue;
+                    };
+                    let tail = inner.next()?;
+                    let when = match tail.as_rule() {
+                        Rule::when_cond => match children(tail).next().and_then(|c| self.cond(c)) {
+                            Some(c) => Some(c),
+                            None => continue,
+                        },
+                        _ => None,
+                    };
+                    block.clauses.push(ClauseLit { number, text, when });
+                }
+                _ => {}
+            }
+        }
+        Some(block)
+    }
+
+    fn sanctions(&mut self, pair: Pair<'_, Rule>) -> Option<SanctionsBlock> {
+        let mut inner = children(pair);
+        let citation = self.citation(inner.next()?)?;
+        let mut lists = Vec::new();
+        let mut kind = None;
+        for p in inner {
+            match p.as_rule() {
+                Rule::for_lists => lists = children(p).filter_map(|s| self.string(s)).collect(),
+                Rule::menu => {
+                    kind = Some(SanctionsLit::Menu {
+                        measures: self.first_list(p),
+                    })
+                }
+                Rule::graded => {
+                    let mut g = children(p);
+                    let by = self.name(g.next()?)?;
+                    let mut grades = Vec::new();
+                    for grade in g {
+                        let mut parts = children(grade).filter(|x| x.as_rule() != Rule::colon);
+                        let level = self.name(parts.next()?)?;
+                        let measures = self.list(parts.next()?);
+                        grades.push((level, measures));
+                    }
+                    kind = Some(SanctionsLit::Graded { by, grades });
+                }
+                _ => {}
+            }
+        }
+        Some(SanctionsBlock {
+            citation,
+            lists,
+            kind: kind?,
+        })
+    }
+
+    fn liability(&mut self, pair: Pair<'_, Rule>, span: Span) -> Option<LiabilityBlock> {
+        let mut inner = children(pair);
+        let citation = self.citation(inner.next()?)?;
+        let mut block = LiabilityBlock {
+            citation,
+            main_positions: Vec::new(),
+            main: None,
+            others: None,
+            individual: None,
+            span,
+        };
+        for item in inner {
+            let rule = item.as_rule();
+            let mut parts = children(item).filter(|x| {
+                !matches!(
+                    x.as_rule(),
+                    Rule::K_main | Rule::K_others | Rule::K_individual
+                )
+            });
+            match rule {
+                Rule::liab_main => {
+                    block.main_positions = self.list(parts.next()?);
+                    block.main = parts.next().and_then(|d| self.name(d));
+                }
+                Rule::liab_others => block.others = parts.next().and_then(|d| self.name(d)),
+                Rule::liab_individual => block.individual = parts.next().and_then(|d| self.name(d)),
+                _ => {}
+            }
+        }
+        Some(block)
+    }
+
+    /// A condition, through the Pratt parser: `not` binds tightest, then
+    /// `and`, then `or`. Chains of `and`/`or` are flattened, so evaluation
+    /// depth is bounded by bracket nesting.
+    fn cond(&mut self, pair: Pair<'_, Rule>) -> Option<Cond> {
+        let span = self.span(&pair);
+        // Guard the parser's recursion on prefix chains (`not not not …`)
+        // and bound a condition's size.
+        let mut run = 0usize;
+        let mut terms = 0usize;
+        for p in pair.clone().into_inner() {
+            if matches!(p.as_rule(), Rule::op_and | Rule::op_or) {
+                run = 0;
+            } else if p.as_rule() == Rule::op_not {
+                run += 1;
+                if run > limits::MAX_NESTING {
+                    self.error(
+                        DiagKind::Limit,
+                        self.span(&p),
+                        format!("more than {} `not` in a row", limits::MAX_NESTING),
+                        Some("two `not`s cancel out; remove them in pairs".into()),
+                    );
+                    return None;
+                }
+            } else {
+                run = 0;
+                terms += 1;
+            }
+        }
+        if terms > limits::MAX_CONDITION_TERMS {
+            self.error(
+                DiagKind::Limit,
+                span,
+                format!(
+                    "a condition with {terms} terms is longer than the limit of {}",
+                    limits::MAX_CONDITION_TERMS
+                ),
+                Some("split the clause, or group values with `FACT in { … }`".into()),
+            );
+            return None;
+        }
+        let pratt = PrattParser::new()
+            .op(Op::infix(Rule::op_or, Assoc::Left))
+            .op(Op::infix(Rule::op_and, Assoc::Left))
+            .op(Op::prefix(Rule::op_not));
+        let file = self.file;
+        pratt
+            .map_primary(|p| self.primary(p))
+            .map_prefix(move |op, rhs| {
+                let rhs = rhs?;
+                let s = op.as_span();
+                Some(Cond::Not {
+                    not: Box::new(rhs),
+                    span: Span::new(file, s.start(), s.end()),
+                })
+            })
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, rhs) = (lhs?, rhs?);
+                Some(match (op.as_rule(), lhs) {
+                    (Rule::op_and, Cond::And { mut all }) => {
+                        all.push(rhs);
+                        Cond::And { all }
+                    }
+                    (Rule::op_and, lhs) => Cond::And {
+                        all: vec![lhs, rhs],
+                    },
+                    (_, Cond::Or { mut any }) => {
+                        any.push(rhs);
+                        Cond::Or { any }
+                    }
+                    (_, lhs) => Cond::Or {
+                        any: vec![lhs, rhs],
+                    },
+                })
+            })
+            .parse(pair.into_inner())
+    }
+
+    fn primary(&mut self, pair: Pair<'_, Rule>) -> Option<Cond> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::paren => self.cond(pair.into_inner().next()?),
+            Rule::comparison => {
+                let mut inner = pair.into_inner();
+                let fact = self.name(inner.next()?)?;
+                let cmp = match inner.next()?.as_str() {
+                    "=" | "==" => CmpOp::Eq,
+                    "!=" => CmpOp::Ne,
+                    "<" => CmpOp::Lt,
+                    "<=" => CmpOp::Le,
+                    ">" => CmpOp::Gt,
+                    _ => CmpOp::Ge,
+                };
+                let value = self.value(inner.next()?)?;
+                Some(Cond::Compare {
+                    fact,
+                    cmp,
+                    value,
+                    span,
+                })
+            }
+            Rule::membership => {
+                let mut inner = children(pair);
+                let fact = self.name(inner.next()?)?;
+                let values: Option<Vec<ValueLit>> = inner.map(|v| self.value(v)).collect();
+                Some(Cond::In {
+                    fact,
+                    values: values?,
+                    span,
+                })
+            }
+            Rule::fact_ref => Some(Cond::Truthy {
+                fact: self.name(pair.into_inner().next()?)?,
+            }),
+            _ => None,
+        }
+    }
+
+    fn value(&mut self, pair: Pair<'_, Rule>) -> Option<ValueLit> {
+        let inner = pair.into_inner().next()?;
+        let span = self.span(&inner);
+        match inner.as_rule() {
+            Rule::date => self.date(inner).map(ValueLit::Date),
+            Rule::number_lit => match inner.as_str().parse::<f64>() {
+                Ok(n) if n.is_finite() => Some(ValueLit::Number(n, span)),
+                _ => {
+                    self.error(
+                        DiagKind::Limit,
+                        span,
+                        format!("the number `{}` is out of range", inner.as_str()),
+                        Some("use a number of at most 15 significant digits".into()),
+                    );
+                    None
+                }
+            },
+            Rule::bool_lit => Some(ValueLit::Bool(inner.as_str() == "true", span)),
+            _ => self.name(inner).map(ValueLit::Name),
         }
     }
 

@@ -1,0 +1,376 @@
+//! Incidents: what happened, when, where, with which facts, and how the
+//! decision behind it was taken. Read from JSON or built in Rust, then bound
+//! to a policy, which checks every fact against its declaration.
+
+use crate::check::{FactTy, Val};
+use crate::compile::Compiled;
+use crate::diag::{suggest, DiagKind, Diagnostic, Diagnostics};
+use crate::org::json_error;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// An incident, as a host program or a JSON file describes it.
+///
+/// ```json
+/// {
+///   "date": "2019-05-10",
+///   "unit": "机械学院党委",
+///   "facts": { "失职": "平台错误导向", "后果": "严重后果" },
+///   "decision": { "kind": "collective", "participants": ["李 江", "夏建国"], "objectors": [] }
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    /// When it happened.
+    pub date: NaiveDate,
+    /// The unit where it happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The matter concerned (a platform, a lecture …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matter: Option<String>,
+    /// A free-text description; not evaluated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The facts, by declared name. A fact not given is unknown, not false.
+    #[serde(default)]
+    pub facts: BTreeMap<String, serde_json::Value>,
+    /// How the decision at the root of the incident was taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+}
+
+/// How a decision was taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Decision {
+    /// Taken by the team together (集体决策).
+    Collective {
+        /// The unit whose team decided; the incident's unit when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
+        /// Everyone who took part.
+        participants: Vec<String>,
+        /// Participants who objected on record and were overruled.
+        #[serde(default)]
+        objectors: Vec<String>,
+    },
+    /// Decided or approved by one leader alone.
+    Individual {
+        /// The leader.
+        by: String,
+    },
+}
+
+impl Incident {
+    /// Reads an incident from JSON; `source` names it in diagnostics.
+    pub fn from_json(source: &str, text: &str) -> Result<Incident, Diagnostics> {
+        serde_json::from_str(text).map_err(|e| Diagnostics(vec![json_error(source, text, &e)]))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum BoundDecision {
+    Collective {
+        unit: Option<u32>,
+        participants: Vec<u32>,
+        objectors: Vec<u32>,
+    },
+    Individual {
+        by: u32,
+    },
+}
+
+/// An incident checked against a policy: facts typed, names resolved.
+#[derive(Debug, Clone)]
+pub struct BoundIncident {
+    pub(crate) date: NaiveDate,
+    pub(crate) unit: Option<u32>,
+    pub(crate) matter: Option<u32>,
+    pub(crate) facts: Vec<Option<Val>>,
+    pub(crate) decision: Option<BoundDecision>,
+}
+
+impl BoundIncident {
+    /// The incident's date.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+}
+
+/// Where a problem in an incident is: a line and column found in the JSON
+/// text when there is one, else a path.
+struct Locator<'a> {
+    source: &'a str,
+    text: Option<&'a str>,
+}
+
+impl Locator<'_> {
+    /// Finds the quoted `keys` one after another in the text.
+    fn diag(
+        &self,
+        keys: &[&str],
+        path: String,
+        kind: DiagKind,
+        message: String,
+        help: String,
+    ) -> Diagnostic {
+        if let Some(text) = self.text {
+            let mut pos = 0usize;
+            let mut found = true;
+            for k in keys {
+                let needle = serde_json::to_string(k).unwrap_or_default();
+                match text.get(pos..).and_then(|rest| rest.find(&needle)) {
+                    Some(i) => pos += i,
+                    None => {
+                        found = false;
+                        break;
+                    }
+                }
+            }
+            if found {
+                let before = text.get(..pos).unwrap_or("");
+                let line = before.matches('\n').count() + 1;
+                let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+                let column = text
+                    .get(line_start..pos)
+                    .map(|s| s.chars().count())
+                    .unwrap_or(0)
+                    + 1;
+                let line_text = text
+                    .get(line_start..)
+                    .and_then(|r| r.lines().next())
+                    .unwrap_or("");
+                return Diagnostic::at_line(
+                    kind,
+                    self.source,
+                    line_text,
+                    line,
+                    column,
+                    message,
+                    Some(help),
+                );
+            }
+        }
+        let mut d = Diagnostic::detached(kind, self.source, message, Some(help));
+        d.path = Some(path);
+        d
+    }
+}
+
+pub(crate) fn bind(
+    c: &Compiled,
+    inc: &Incident,
+    source: &str,
+    text: Option<&str>,
+) -> Result<BoundIncident, Diagnostics> {
+    let loc = Locator { source, text };
+    let mut errors = Vec::new();
+    let unit = match &inc.unit {
+        Some(u) => match c.unit_index.get(u) {
+            Some(id) => Some(*id),
+            None => {
+                let help = suggest(u, "unit", c.units.iter().map(|x| x.name.as_str()));
+                errors.push(loc.diag(
+                    &["unit", u],
+                    "unit".into(),
+                    DiagKind::UnknownName,
+                    format!("unknown unit `{u}`"),
+                    help,
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let matter = match &inc.matter {
+        Some(m) => match c.matter_index.get(m) {
+            Some(id) => Some(*id),
+            None => {
+                let help = suggest(m, "matter", c.matters.iter().map(|x| x.name.as_str()));
+                errors.push(loc.diag(
+                    &["matter", m],
+                    "matter".into(),
+                    DiagKind::UnknownName,
+                    format!("unknown matter `{m}`"),
+                    help,
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let mut facts = vec![None; c.facts.len()];
+    for (name, value) in &inc.facts {
+        let Some(id) = c.fact_index.get(name).copied() else {
+            let help = suggest(name, "fact", c.facts.iter().map(|f| f.name.as_str()));
+            errors.push(loc.diag(
+                &["facts", name],
+                format!("facts.{name}"),
+                DiagKind::UnknownName,
+                format!("unknown fact `{name}`"),
+                help,
+            ));
+            continue;
+        };
+        let Some(fact) = c.facts.get(id as usize) else {
+            continue;
+        };
+        let at = |kind: DiagKind, message: String, help: String| {
+            loc.diag(
+                &["facts", name],
+                format!("facts.{name}"),
+                kind,
+                message,
+                help,
+            )
+        };
+        let accepted = crate::check::accepted(&fact.ty, &c.scales);
+        let bound = match (&fact.ty, value) {
+            (_, serde_json::Value::Null) => Ok(None),
+            (FactTy::Enum(members), serde_json::Value::String(s)) => {
+                match members.iter().position(|m| m == s) {
+                    Some(i) => Ok(u32::try_from(i).ok().map(Val::Sym)),
+                    None => Err(at(
+                        DiagKind::UnknownName,
+                        format!("`{s}` is not a value of `{name}`"),
+                        suggest(s, "value", members.iter().map(String::as_str)),
+                    )),
+                }
+            }
+            (FactTy::Scale(sc), serde_json::Value::String(s)) => {
+                let levels = c
+                    .scales
+                    .get(*sc as usize)
+                    .map(|x| x.levels.as_slice())
+                    .unwrap_or(&[]);
+                match levels.iter().position(|m| m == s) {
+                    Some(i) => Ok(u32::try_from(i).ok().map(Val::Sym)),
+                    None => Err(at(
+                        DiagKind::UnknownName,
+                        format!("`{s}` is not a level of `{name}`"),
+                        suggest(s, "level", levels.iter().map(String::as_str)),
+                    )),
+                }
+            }
+            (FactTy::Bool, serde_json::Value::Bool(b)) => Ok(Some(Val::Bool(*b))),
+            (FactTy::Number, serde_json::Value::Number(n)) => match n.as_f64() {
+                Some(x) if x.is_finite() => Ok(Some(Val::Num(x))),
+                _ => Err(at(
+                    DiagKind::Type,
+                    format!("`{name}` is out of range"),
+                    accepted.clone(),
+                )),
+            },
+            (FactTy::Date, serde_json::Value::String(s)) => match crate::syntax::parse_date(s) {
+                Ok(d) => Ok(Some(Val::Date(d))),
+                Err((m, h)) => Err(at(DiagKind::InvalidDate, m, h)),
+            },
+            (ty, v) => {
+                let given = match v {
+                    serde_json::Value::Bool(_) => "a boolean",
+                    serde_json::Value::Number(_) => "a number",
+                    serde_json::Value::String(_) => "a string",
+                    serde_json::Value::Array(_) => "a list",
+                    _ => "an object",
+                };
+                Err(at(
+                    DiagKind::Type,
+                    format!(
+                        "`{name}` is {}, but {given} is given",
+                        crate::check::type_phrase(ty, &c.scales)
+                    ),
+                    format!("give {accepted}"),
+                ))
+            }
+        };
+        match bound {
+            Ok(v) => {
+                if let Some(slot) = facts.get_mut(id as usize) {
+                    *slot = v;
+                }
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    let person = |errors: &mut Vec<Diagnostic>, field: &str, p: &str| -> Option<u32> {
+        match c.person_index.get(p) {
+            Some(id) => Some(*id),
+            None => {
+                let help = suggest(p, "person", c.people.iter().map(String::as_str));
+                errors.push(loc.diag(
+                    &["decision", field, p],
+                    format!("decision.{field}"),
+                    DiagKind::UnknownName,
+                    format!("`{p}` is not a person in the org"),
+                    help,
+                ));
+                None
+            }
+        }
+    };
+    let decision = match &inc.decision {
+        None => None,
+        Some(Decision::Individual { by }) => {
+            person(&mut errors, "by", by).map(|by| BoundDecision::Individual { by })
+        }
+        Some(Decision::Collective {
+            unit: dunit,
+            participants,
+            objectors,
+        }) => {
+            let du = match dunit {
+                Some(u) => match c.unit_index.get(u) {
+                    Some(id) => Some(*id),
+                    None => {
+                        let help = suggest(u, "unit", c.units.iter().map(|x| x.name.as_str()));
+                        errors.push(loc.diag(
+                            &["decision", "unit", u],
+                            "decision.unit".into(),
+                            DiagKind::UnknownName,
+                            format!("unknown unit `{u}`"),
+                            help,
+                        ));
+                        None
+                    }
+                },
+                None => None,
+            };
+            let ps: Vec<u32> = participants
+                .iter()
+                .filter_map(|p| person(&mut errors, "participants", p))
+                .collect();
+            let os: Vec<u32> = objectors
+                .iter()
+                .filter_map(|p| person(&mut errors, "objectors", p))
+                .collect();
+            if participants.is_empty() {
+                errors.push(loc.diag(
+                    &["decision", "participants"],
+                    "decision.participants".into(),
+                    DiagKind::Invalid,
+                    "a collective decision with no participants".into(),
+                    "list everyone who took part, objectors included".into(),
+                ));
+            }
+            Some(BoundDecision::Collective {
+                unit: du,
+                participants: ps,
+                objectors: os,
+            })
+        }
+    };
+    if errors.is_empty() {
+        Ok(BoundIncident {
+            date: inc.date,
+            unit,
+            matter,
+            facts,
+            decision,
+        })
+    } else {
+        Err(Diagnostics(errors))
+    }
+}
