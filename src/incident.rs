@@ -362,6 +362,7 @@ pub(crate) fn bind(
             })
         }
     };
+    errors.sort_by_key(|d| (d.line == 0, d.line, d.column));
     if errors.is_empty() {
         Ok(BoundIncident {
             date: inc.date,

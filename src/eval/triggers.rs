@@ -410,8 +410,8 @@ impl<'p> Eval<'p> {
                 }
             }
             Some(CondNode::Not(k, _)) => self.missing(*k, out),
-            Some(CondNode::Test { .. }) => {}
             Some(CondNode::Test { fact, .. }) if !out.contains(fact) => out.push(*fact),
+            Some(CondNode::Test { .. }) => {}
             None => {}
         }
     }

@@ -99,7 +99,7 @@ pub(super) fn human(rule: Rule) -> &'static str {
         Rule::grade => "`LEVEL: measures`",
         Rule::colon => "`:`",
         Rule::consequence_decl => "a `consequence` or `aggravating` article",
-        Rule::consequence_kw => "`consequence` or `aggravating`",
+        Rule::consequence_kw => "`consequence`, `aggravating`",
         Rule::liability_block => "a `liability` article",
         Rule::liability_item => "`main …`, `others …` or `individual …`",
         Rule::liab_main => "`main POSITIONS bears DUTY`",
