@@ -214,6 +214,30 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// The byte range of `line` to show: all of it when short, else about 40
+/// characters before the problem and 80 after, on character boundaries.
+fn window(line: &str, start: usize, end: usize) -> (usize, usize) {
+    const LONG: usize = 160;
+    if line.chars().count() <= LONG {
+        return (0, line.len());
+    }
+    let back = line
+        .get(..start)
+        .map(|b| b.char_indices().rev().nth(39).map(|(i, _)| i).unwrap_or(0))
+        .unwrap_or(0);
+    let fwd_from = end.max(start);
+    let fwd = line
+        .get(fwd_from..)
+        .map(|a| {
+            a.char_indices()
+                .nth(80)
+                .map(|(i, _)| fwd_from + i)
+                .unwrap_or(line.len())
+        })
+        .unwrap_or(line.len());
+    (back, fwd)
+}
+
 /// The text with forbidden characters (bidi controls, zero-width) spelled
 /// out as `<U+XXXX>`, so a snippet shows what the parser saw.
 fn visible(s: &str) -> String {
@@ -355,9 +379,26 @@ impl Sources {
             .get(line_start..line_end)
             .unwrap_or("")
             .trim_end_matches('\r');
-        let before = visible(file.text.get(line_start..start).unwrap_or(""));
         let end = (span.end as usize).clamp(start, line_start + line_text.len());
-        let covered = visible(file.text.get(start..end).unwrap_or(""));
+        // Long lines are shown as a window around the problem.
+        let (win_start, win_end) = window(line_text, start - line_start, end - line_start);
+        let mut snippet = String::new();
+        if win_start > 0 {
+            snippet.push('…');
+        }
+        let before = format!(
+            "{snippet}{}",
+            visible(file.text.get(line_start + win_start..start).unwrap_or(""))
+        );
+        let covered = visible(
+            file.text
+                .get(start..end.min(line_start + win_end))
+                .unwrap_or(""),
+        );
+        snippet.push_str(&visible(line_text.get(win_start..win_end).unwrap_or("")));
+        if win_end < line_text.len() {
+            snippet.push('…');
+        }
         if file.data {
             let path = line_text.split(" = ").next().unwrap_or("").to_string();
             return Diagnostic {
@@ -385,7 +426,7 @@ impl Sources {
                 .count()
                 + 1,
             path: None,
-            snippet: visible(line_text),
+            snippet,
             caret: (display_width(&before), display_width(&covered).max(1)),
             help,
         }

@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 #[serde(deny_unknown_fields)]
 pub struct Incident {
     /// When it happened.
+    #[serde(deserialize_with = "crate::org::date_serde::date")]
     pub date: NaiveDate,
     /// The unit where it happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]

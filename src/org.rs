@@ -55,10 +55,18 @@ pub struct HoldingSpec {
     /// The unit.
     pub unit: String,
     /// First day held; open when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_serde::opt_date"
+    )]
     pub from: Option<NaiveDate>,
     /// Last day held; open when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_serde::opt_date"
+    )]
     pub to: Option<NaiveDate>,
 }
 
@@ -74,10 +82,18 @@ pub struct CoverSpec {
     #[serde(default)]
     pub liaison: bool,
     /// First day; open when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_serde::opt_date"
+    )]
     pub from: Option<NaiveDate>,
     /// Last day; open when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_serde::opt_date"
+    )]
     pub to: Option<NaiveDate>,
 }
 
@@ -318,4 +334,25 @@ pub(crate) fn lower(spec: &OrgSpec, source: &str, sources: &mut Sources) -> Vec<
     }
     sources.add_data(source, text);
     stmts
+}
+
+/// Dates in JSON, checked as in policy files, with the same messages.
+pub(crate) mod date_serde {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer};
+
+    pub(crate) fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let text = String::deserialize(d)?;
+        crate::syntax::parse_date(&text)
+            .map_err(|(m, h)| serde::de::Error::custom(format!("{m} ({h})")))
+    }
+
+    pub(crate) fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(None),
+            Some(text) => crate::syntax::parse_date(&text)
+                .map(Some)
+                .map_err(|(m, h)| serde::de::Error::custom(format!("{m} ({h})"))),
+        }
+    }
 }

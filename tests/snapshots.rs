@@ -58,3 +58,63 @@ fn who_answers() {
         insta::assert_json_snapshot!(answers);
     });
 }
+
+fn example_policy_for(incident: &Path) -> Policy {
+    // Incidents are named by document id: `003-5-late-report.json` → `003-5-*.zr`.
+    let name = incident.file_name().unwrap().to_string_lossy();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/policies");
+    let mut found = None;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let id_len =
+            if file.as_bytes().get(3) == Some(&b'-') && file.as_bytes().get(5) == Some(&b'-') {
+                5
+            } else {
+                3
+            };
+        let id = &file[..id_len];
+        if name.starts_with(&format!("{id}-")) {
+            found = Some(path);
+        }
+    }
+    let path = found.unwrap_or_else(|| panic!("no policy for {name}"));
+    Policy::from_files(&[path]).unwrap()
+}
+
+#[test]
+fn example_incident_answers() {
+    insta::glob!(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/examples/incidents"),
+        "*.json",
+        |path| {
+            let policy = example_policy_for(path);
+            let (name, text) = read(path);
+            let incident = policy.incident_from_json(&name, &text).unwrap();
+            let triggers = serde_json::to_value(policy.triggers(&incident, false)).unwrap();
+            let liability = match policy.liability(&incident) {
+                Ok(a) => serde_json::to_value(a).unwrap(),
+                Err(e) => serde_json::Value::String(e.to_string()),
+            };
+            insta::assert_json_snapshot!(
+                serde_json::json!({ "triggers": triggers, "liability": liability })
+            );
+        }
+    );
+}
+
+#[test]
+fn incident_diagnostics() {
+    let policy = Policy::from_files(&[concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/policies/002-sues.zr"
+    )])
+    .unwrap();
+    insta::glob!("fixtures/incidents/*.json", |path| {
+        let (name, text) = read(path);
+        let err = policy
+            .incident_from_json(&name, &text)
+            .expect_err("fixture must be rejected");
+        insta::assert_snapshot!(err.to_string());
+    });
+}

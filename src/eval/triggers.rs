@@ -496,7 +496,11 @@ pub(crate) fn triggers<'p>(
             any |= matches!(outcome, Outcome::Matched { .. });
             clauses.push(ClauseResult {
                 clause: Clause {
-                    citation: format!("{}{}", list.citation, clause.number),
+                    citation: if clause.number.starts_with(|c: char| c.is_ascii_digit()) {
+                        format!("{} {}", list.citation, clause.number)
+                    } else {
+                        format!("{}{}", list.citation, clause.number)
+                    },
                     list: list.citation.as_str(),
                     number: clause.number.as_str(),
                     text: clause.text.as_str(),
