@@ -55,6 +55,8 @@ pub(crate) enum CondNode {
 
 #[derive(Debug, Clone)]
 pub(crate) struct ClauseM {
+    /// The list's article and the clause number: `第八条(五)`, `第二十三条 2`.
+    pub citation: String,
     pub number: String,
     pub text: String,
     /// Root condition node; `None` for the catch-all.
@@ -305,7 +307,13 @@ impl Checker<'_> {
                     None
                 }
             };
+            let citation = if c.number.text.starts_with(|ch: char| ch.is_ascii_digit()) {
+                format!("{} {}", block.citation.text, c.number.text)
+            } else {
+                format!("{}{}", block.citation.text, c.number.text)
+            };
             clauses.push(ClauseM {
+                citation,
                 number: c.number.text.clone(),
                 text: c.text.text.clone(),
                 cond,

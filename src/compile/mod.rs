@@ -12,6 +12,8 @@ use crate::check::{
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
+pub(crate) mod cond;
+
 /// Rows of items grouped by a dense key (compressed sparse rows).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Rows<T> {
@@ -162,7 +164,8 @@ pub(crate) struct Compiled {
     pub fact_index: HashMap<String, u32>,
     /// Whether any condition reads the fact.
     pub fact_read: Vec<bool>,
-    pub conds: Vec<CondNode>,
+    pub program: cond::Program,
+    pub clauses: cond::Clauses,
     pub trigger_lists: Vec<TriggerListM>,
     pub sanctions: Vec<SanctionsM>,
     pub consequences: Vec<ConsequenceM>,
@@ -368,12 +371,15 @@ pub(crate) fn compile(model: Model) -> Compiled {
             }
         }
     }
+    let program = cond::compile(&model.conds);
+    let clauses = cond::index(&program, &model.facts, &model.trigger_lists);
     Compiled {
         scales: model.scales,
         facts: model.facts,
         fact_index,
         fact_read,
-        conds: model.conds,
+        clauses,
+        program,
         trigger_lists: model.trigger_lists,
         sanctions: model.sanctions,
         consequences: model.consequences,

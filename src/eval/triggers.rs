@@ -2,9 +2,11 @@
 //! in three-valued logic (a fact not given is unknown, not false), with the
 //! conditions that held, the facts missing, and on request why not.
 
-use crate::check::{CondNode, SanctionsKindM, Test, Val};
+use crate::check::{SanctionsKindM, Val};
+use crate::compile::cond::Op;
 use crate::compile::Compiled;
 use crate::incident::BoundIncident;
+use crate::syntax::ast::CmpOp;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::fmt;
@@ -70,7 +72,7 @@ impl fmt::Display for Condition<'_> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Clause<'p> {
     /// The citation: the list's article and the clause number, e.g. `第八条(五)`.
-    pub citation: String,
+    pub citation: &'p str,
     /// The list's article.
     pub list: &'p str,
     /// The clause number as written.
@@ -217,7 +219,7 @@ impl TriggerAnswer<'_> {
         self.clauses
             .iter()
             .filter(|c| matches!(c.outcome, Outcome::Matched { .. }))
-            .map(|c| c.clause.citation.as_str())
+            .map(|c| c.clause.citation)
             .collect()
     }
 }
@@ -269,23 +271,23 @@ impl fmt::Display for TriggerAnswer<'_> {
 }
 
 #[inline]
-fn compare(op: crate::syntax::ast::CmpOp, a: Val, b: Val) -> bool {
-    use crate::syntax::ast::CmpOp::*;
-    let ord = match (a, b) {
-        (Val::Sym(x), Val::Sym(y)) => x.partial_cmp(&y),
-        (Val::Bool(x), Val::Bool(y)) => x.partial_cmp(&y),
-        (Val::Num(x), Val::Num(y)) => x.partial_cmp(&y),
-        (Val::Date(x), Val::Date(y)) => x.partial_cmp(&y),
-        _ => None,
-    };
-    let Some(ord) = ord else { return false };
+fn ord<T: PartialOrd>(op: CmpOp, a: T, b: T) -> bool {
     match op {
-        Eq => ord.is_eq(),
-        Ne => ord.is_ne(),
-        Lt => ord.is_lt(),
-        Le => ord.is_le(),
-        Gt => ord.is_gt(),
-        Ge => ord.is_ge(),
+        CmpOp::Eq => a == b,
+        CmpOp::Ne => a != b,
+        CmpOp::Lt => a < b,
+        CmpOp::Le => a <= b,
+        CmpOp::Gt => a > b,
+        CmpOp::Ge => a >= b,
+    }
+}
+
+#[inline]
+fn tri(b: bool) -> Tri {
+    if b {
+        Tri::True
+    } else {
+        Tri::False
     }
 }
 
@@ -295,33 +297,64 @@ pub(crate) struct Eval<'p> {
 }
 
 impl<'p> Eval<'p> {
+    #[inline]
+    fn val(&self, fact: u32) -> Option<Val> {
+        self.facts.get(fact as usize).copied().flatten()
+    }
+
+    #[inline]
+    fn range<T>(v: &'p [T], start: u32, len: u32) -> &'p [T] {
+        v.get(start as usize..(start as usize).saturating_add(len as usize))
+            .unwrap_or(&[])
+    }
+
+    fn kids(&self, start: u32, len: u32) -> &'p [u32] {
+        Self::range(&self.c.program.kids, start, len)
+    }
+
     /// The truth of a condition node. Recursion depth is bounded by bracket
     /// nesting: `and`/`or` chains are flat and `not` runs are limited.
     pub(crate) fn eval(&self, n: u32) -> Tri {
-        let Some(node) = self.c.conds.get(n as usize) else {
+        let p = &self.c.program;
+        let Some(op) = p.ops.get(n as usize) else {
             return Tri::Unknown;
         };
-        match node {
-            CondNode::Test { fact, test, .. } => {
-                let Some(v) = self.facts.get(*fact as usize).copied().flatten() else {
-                    return Tri::Unknown;
-                };
-                let hit = match test {
-                    Test::Cmp(op, want) => compare(*op, v, *want),
-                    Test::In(vals) => vals
-                        .iter()
-                        .any(|w| compare(crate::syntax::ast::CmpOp::Eq, v, *w)),
-                    Test::Truthy => v == Val::Bool(true),
-                };
-                if hit {
-                    Tri::True
-                } else {
-                    Tri::False
-                }
-            }
-            CondNode::And(kids) => {
+        match op {
+            Op::Sym { fact, op, want } => match self.val(*fact) {
+                Some(Val::Sym(v)) => tri(ord(*op, v, *want)),
+                _ => Tri::Unknown,
+            },
+            Op::SymIn { fact, mask } => match self.val(*fact) {
+                Some(Val::Sym(v)) => tri(v < 128 && mask & (1u128 << v) != 0),
+                _ => Tri::Unknown,
+            },
+            Op::SymInList { fact, start, len } => match self.val(*fact) {
+                Some(Val::Sym(v)) => tri(Self::range(&p.syms, *start, *len).contains(&v)),
+                _ => Tri::Unknown,
+            },
+            Op::Bool { fact, want } => match self.val(*fact) {
+                Some(Val::Bool(v)) => tri(v == *want),
+                _ => Tri::Unknown,
+            },
+            Op::Num { fact, op, want } => match self.val(*fact) {
+                Some(Val::Num(v)) => tri(ord(*op, v, *want)),
+                _ => Tri::Unknown,
+            },
+            Op::NumIn { fact, start, len } => match self.val(*fact) {
+                Some(Val::Num(v)) => tri(Self::range(&p.nums, *start, *len).contains(&v)),
+                _ => Tri::Unknown,
+            },
+            Op::Date { fact, op, want } => match self.val(*fact) {
+                Some(Val::Date(v)) => tri(ord(*op, v, *want)),
+                _ => Tri::Unknown,
+            },
+            Op::DateIn { fact, start, len } => match self.val(*fact) {
+                Some(Val::Date(v)) => tri(Self::range(&p.dates, *start, *len).contains(&v)),
+                _ => Tri::Unknown,
+            },
+            Op::And { start, len } => {
                 let mut out = Tri::True;
-                for k in kids {
+                for k in self.kids(*start, *len) {
                     match self.eval(*k) {
                         Tri::False => return Tri::False,
                         Tri::Unknown => out = Tri::Unknown,
@@ -330,9 +363,9 @@ impl<'p> Eval<'p> {
                 }
                 out
             }
-            CondNode::Or(kids) => {
+            Op::Or { start, len } => {
                 let mut out = Tri::False;
-                for k in kids {
+                for k in self.kids(*start, *len) {
                     match self.eval(*k) {
                         Tri::True => return Tri::True,
                         Tri::Unknown => out = Tri::Unknown,
@@ -341,7 +374,7 @@ impl<'p> Eval<'p> {
                 }
                 out
             }
-            CondNode::Not(k, _) => match self.eval(*k) {
+            Op::Not { kid } => match self.eval(*kid) {
                 Tri::True => Tri::False,
                 Tri::False => Tri::True,
                 Tri::Unknown => Tri::Unknown,
@@ -370,26 +403,28 @@ impl<'p> Eval<'p> {
     }
 
     fn condition(&self, n: u32) -> Option<Condition<'p>> {
-        match self.c.conds.get(n as usize)? {
-            CondNode::Test { fact, text, .. } => Some(Condition {
-                condition: text.as_str(),
-                fact: self.c.facts.get(*fact as usize).map(|f| f.name.as_str()),
-                seen: self.seen(*fact),
-            }),
-            CondNode::Not(_, text) => Some(Condition {
-                condition: text.as_str(),
-                fact: None,
-                seen: None,
-            }),
-            _ => None,
-        }
+        let p = &self.c.program;
+        let text = p.text.get(n as usize)?;
+        let fact = p.fact_of.get(n as usize).copied().flatten();
+        Some(Condition {
+            condition: text.as_str(),
+            fact: fact
+                .and_then(|f| self.c.facts.get(f as usize))
+                .map(|f| f.name.as_str()),
+            seen: fact.and_then(|f| self.seen(f)),
+        })
     }
 
     /// The conditions that made a true node true.
     fn held(&self, n: u32, out: &mut Vec<Condition<'p>>) {
-        match self.c.conds.get(n as usize) {
-            Some(CondNode::And(kids)) => kids.iter().for_each(|k| self.held(*k, out)),
-            Some(CondNode::Or(kids)) => {
+        match self.c.program.ops.get(n as usize) {
+            Some(Op::And { start, len }) => {
+                for k in self.kids(*start, *len) {
+                    self.held(*k, out);
+                }
+            }
+            Some(Op::Or { start, len }) => {
+                let kids = self.kids(*start, *len);
                 if let Some(k) = kids.iter().find(|k| self.eval(**k) == Tri::True) {
                     self.held(*k, out);
                 }
@@ -401,29 +436,37 @@ impl<'p> Eval<'p> {
 
     /// The facts whose absence leaves a node unknown.
     fn missing(&self, n: u32, out: &mut Vec<u32>) {
-        match self.c.conds.get(n as usize) {
-            Some(CondNode::And(kids)) | Some(CondNode::Or(kids)) => {
-                for k in kids {
+        match self.c.program.ops.get(n as usize) {
+            Some(Op::And { start, len }) | Some(Op::Or { start, len }) => {
+                for k in self.kids(*start, *len) {
                     if self.eval(*k) == Tri::Unknown {
                         self.missing(*k, out);
                     }
                 }
             }
-            Some(CondNode::Not(k, _)) => self.missing(*k, out),
-            Some(CondNode::Test { fact, .. }) if !out.contains(fact) => out.push(*fact),
-            Some(CondNode::Test { .. }) => {}
+            Some(Op::Not { kid }) => self.missing(*kid, out),
+            Some(_) => {
+                let fact = self.c.program.fact_of.get(n as usize).copied().flatten();
+                if let Some(f) = fact.filter(|f| !out.contains(f)) {
+                    out.push(f);
+                }
+            }
             None => {}
         }
     }
 
     /// The first condition that made a false node false.
     fn failed(&self, n: u32) -> Option<Condition<'p>> {
-        match self.c.conds.get(n as usize)? {
-            CondNode::And(kids) => kids
+        match self.c.program.ops.get(n as usize)? {
+            Op::And { start, len } => self
+                .kids(*start, *len)
                 .iter()
                 .find(|k| self.eval(**k) == Tri::False)
                 .and_then(|k| self.failed(*k)),
-            CondNode::Or(kids) => kids.first().and_then(|k| self.failed(*k)),
+            Op::Or { start, len } => self
+                .kids(*start, *len)
+                .first()
+                .and_then(|k| self.failed(*k)),
             _ => self.condition(n),
         }
     }
@@ -485,33 +528,53 @@ pub(crate) fn triggers<'p>(
         c,
         facts: &inc.facts,
     };
+    // Which clauses to evaluate: all of them for why-not; otherwise skip
+    // clauses whose guarding enumeration test the incident already fails.
+    let idx = &c.clauses;
+    let candidates: Vec<u32> = if why_not {
+        (0..u32::try_from(idx.all.len()).unwrap_or(u32::MAX)).collect()
+    } else {
+        let mut v = idx.unguarded.clone();
+        for (fact, by_value) in &idx.guards {
+            match inc.facts.get(*fact as usize).copied().flatten() {
+                Some(Val::Sym(s)) => {
+                    v.extend_from_slice(by_value.get(s as usize).map(Vec::as_slice).unwrap_or(&[]))
+                }
+                _ => by_value.iter().for_each(|c| v.extend_from_slice(c)),
+            }
+        }
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
     let mut clauses = Vec::new();
-    let mut lists_matched = Vec::new();
-    for (li, list) in c.trigger_lists.iter().enumerate() {
-        let mut any = false;
-        for clause in &list.clauses {
-            let Some(outcome) = ev.outcome(clause.cond, why_not) else {
-                continue;
-            };
-            any |= matches!(outcome, Outcome::Matched { .. });
-            clauses.push(ClauseResult {
-                clause: Clause {
-                    citation: if clause.number.starts_with(|c: char| c.is_ascii_digit()) {
-                        format!("{} {}", list.citation, clause.number)
-                    } else {
-                        format!("{}{}", list.citation, clause.number)
-                    },
-                    list: list.citation.as_str(),
-                    number: clause.number.as_str(),
-                    text: clause.text.as_str(),
-                    parties: &list.parties,
-                },
-                outcome,
-            });
+    let mut lists_matched: Vec<u32> = Vec::new();
+    for id in candidates {
+        let Some(&(li, ci)) = idx.all.get(id as usize) else {
+            continue;
+        };
+        let Some(list) = c.trigger_lists.get(li as usize) else {
+            continue;
+        };
+        let Some(clause) = list.clauses.get(ci as usize) else {
+            continue;
+        };
+        let Some(outcome) = ev.outcome(clause.cond, why_not) else {
+            continue;
+        };
+        if matches!(outcome, Outcome::Matched { .. }) && lists_matched.last() != Some(&li) {
+            lists_matched.push(li);
         }
-        if any {
-            lists_matched.push(u32::try_from(li).unwrap_or(u32::MAX));
-        }
+        clauses.push(ClauseResult {
+            clause: Clause {
+                citation: clause.citation.as_str(),
+                list: list.citation.as_str(),
+                number: clause.number.as_str(),
+                text: clause.text.as_str(),
+                parties: &list.parties,
+            },
+            outcome,
+        });
     }
     let mut sanctions = Vec::new();
     for li in &lists_matched {

@@ -1,0 +1,192 @@
+//! Trigger matching: 40 and 1,000 generated triggers against 10,000
+//! generated incidents, with a hand-written Rust evaluation of the same
+//! conditions in the same bench for the ratio.
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use std::fmt::Write as _;
+use zeren::{BoundIncident, Policy};
+
+const KINDS: u32 = 20;
+const LEVELS: [&str; 4] = ["不良影响", "严重影响", "恶劣影响", "严重后果"];
+
+/// Trigger `i`: `失职 = k{i % 20} and (后果 >= LEVEL[i % 4] or 群体性事件)`,
+/// every fifth with `and 人数 > i`; the last is the catch-all.
+fn policy(n: u32) -> Policy {
+    let mut t = String::from(
+        "scale 后果 { 不良影响 < 严重影响 < 恶劣影响 < 严重后果 }\nfact 失职 one of { ",
+    );
+    t.push_str(
+        &(0..KINDS)
+            .map(|k| format!("k{k}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    t.push_str(" }\nfact 后果 scale 后果\nfact 群体性事件 bool\nfact 人数 number\ntriggers per \"第八条\" {\n");
+    for i in 0..n - 1 {
+        let extra = if i % 5 == 0 {
+            format!(" and 人数 > {i}")
+        } else {
+            String::new()
+        };
+        writeln!(
+            t,
+            "  {} \"clause {i}\" when 失职 = k{} and (后果 >= {} or 群体性事件){extra}",
+            i + 1,
+            i % KINDS,
+            LEVELS[(i % 4) as usize]
+        )
+        .unwrap();
+    }
+    writeln!(
+        t,
+        "  {n} \"其他\" otherwise\n}}\nsanctions per \"第八条\" {{ 提醒, 批评教育 }}"
+    )
+    .unwrap();
+    Policy::parse("gen.zr", &t).unwrap()
+}
+
+/// The same incident, as the policy sees it and as the hand-written code does.
+#[derive(Clone, Copy)]
+struct Plain {
+    kind: Option<u32>,
+    level: Option<u32>,
+    mass: Option<bool>,
+    people: Option<f64>,
+}
+
+/// A small deterministic generator (no external crate needed).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: u32) -> u32 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % u64::from(n)) as u32
+    }
+}
+
+fn incidents(p: &Policy, count: usize) -> (Vec<BoundIncident>, Vec<Plain>) {
+    let mut rng = Lcg(7);
+    let mut bound = Vec::with_capacity(count);
+    let mut plain = Vec::with_capacity(count);
+    for _ in 0..count {
+        // Most facts given; some left unknown so undetermined answers occur.
+        let pl = Plain {
+            kind: Some(rng.next(KINDS)),
+            level: (rng.next(10) != 0).then(|| rng.next(4)),
+            mass: (rng.next(3) != 0).then(|| rng.next(2) == 1),
+            people: (rng.next(4) != 0).then(|| f64::from(rng.next(1200))),
+        };
+        let mut facts = serde_json::Map::new();
+        facts.insert("失职".into(), format!("k{}", pl.kind.unwrap()).into());
+        if let Some(l) = pl.level {
+            facts.insert("后果".into(), LEVELS[l as usize].into());
+        }
+        if let Some(m) = pl.mass {
+            facts.insert("群体性事件".into(), m.into());
+        }
+        if let Some(x) = pl.people {
+            facts.insert("人数".into(), x.into());
+        }
+        let json = serde_json::json!({ "date": "2020-01-01", "facts": facts }).to_string();
+        bound.push(p.incident_from_json("gen.json", &json).unwrap());
+        plain.push(pl);
+    }
+    (bound, plain)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum T {
+    Yes,
+    No,
+    Unknown,
+}
+fn and(a: T, b: T) -> T {
+    match (a, b) {
+        (T::No, _) | (_, T::No) => T::No,
+        (T::Yes, T::Yes) => T::Yes,
+        _ => T::Unknown,
+    }
+}
+fn or(a: T, b: T) -> T {
+    match (a, b) {
+        (T::Yes, _) | (_, T::Yes) => T::Yes,
+        (T::No, T::No) => T::No,
+        _ => T::Unknown,
+    }
+}
+fn lift(x: Option<bool>) -> T {
+    match x {
+        Some(true) => T::Yes,
+        Some(false) => T::No,
+        None => T::Unknown,
+    }
+}
+
+/// The hand-written evaluation: the same conditions in three-valued logic,
+/// collecting matched and undetermined clause numbers.
+fn hand_written(n: u32, inc: &Plain) -> (Vec<u32>, Vec<u32>) {
+    let mut matched = Vec::new();
+    let mut undetermined = Vec::new();
+    for i in 0..n - 1 {
+        let kind = lift(inc.kind.map(|k| k == i % KINDS));
+        let level = lift(inc.level.map(|l| l >= i % 4));
+        let mut t = and(kind, or(level, lift(inc.mass)));
+        if i % 5 == 0 {
+            t = and(t, lift(inc.people.map(|x| x > f64::from(i))));
+        }
+        match t {
+            T::Yes => matched.push(i + 1),
+            T::Unknown => undetermined.push(i + 1),
+            T::No => {}
+        }
+    }
+    (matched, undetermined)
+}
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("triggers");
+    for n in [40u32, 1000] {
+        let p = policy(n);
+        let (bound, plain) = incidents(&p, 10_000);
+        // The engine and the hand-written code agree on every incident.
+        for (b, pl) in bound.iter().zip(&plain) {
+            let a = p.triggers(b, false);
+            let (m, u) = hand_written(n, pl);
+            let got_m: Vec<String> = a.matched().iter().map(|s| s.to_string()).collect();
+            let want_m: Vec<String> = m.iter().map(|i| format!("第八条 {i}")).collect();
+            assert_eq!(got_m, want_m);
+            let got_u = a
+                .clauses
+                .iter()
+                .filter(|c| matches!(c.outcome, zeren::Outcome::Undetermined { .. }))
+                .count();
+            assert_eq!(got_u, u.len());
+        }
+        let mut i = 0usize;
+        g.bench_function(BenchmarkId::new("zeren", n), |b| {
+            b.iter(|| {
+                i = (i + 1) % bound.len();
+                black_box(p.triggers(&bound[i], false))
+            })
+        });
+        g.bench_function(BenchmarkId::new("hand-written", n), |b| {
+            b.iter(|| {
+                i = (i + 1) % plain.len();
+                black_box(hand_written(n, black_box(&plain[i])))
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

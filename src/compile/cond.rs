@@ -1,0 +1,260 @@
+//! Conditions compiled for matching: leaf tests specialised by type,
+//! children as ranges of one shared array, and a guard index that skips
+//! clauses whose enumeration test the incident already fails.
+
+use crate::check::{CondNode, FactM, FactTy, Test, TriggerListM, Val};
+use crate::syntax::ast::CmpOp;
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone)]
+pub(crate) enum Op {
+    /// Enumeration member or scale level compared with a constant.
+    Sym {
+        fact: u32,
+        op: CmpOp,
+        want: u32,
+    },
+    /// Membership of an enumeration member or scale level, as a bit set.
+    SymIn {
+        fact: u32,
+        mask: u128,
+    },
+    /// Membership when a value's index does not fit the bit set.
+    SymInList {
+        fact: u32,
+        start: u32,
+        len: u32,
+    },
+    Bool {
+        fact: u32,
+        want: bool,
+    },
+    Num {
+        fact: u32,
+        op: CmpOp,
+        want: f64,
+    },
+    NumIn {
+        fact: u32,
+        start: u32,
+        len: u32,
+    },
+    Date {
+        fact: u32,
+        op: CmpOp,
+        want: NaiveDate,
+    },
+    DateIn {
+        fact: u32,
+        start: u32,
+        len: u32,
+    },
+    And {
+        start: u32,
+        len: u32,
+    },
+    Or {
+        start: u32,
+        len: u32,
+    },
+    Not {
+        kid: u32,
+    },
+}
+
+/// The compiled conditions of a policy; node ids are the check phase's.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Program {
+    pub ops: Vec<Op>,
+    pub kids: Vec<u32>,
+    pub syms: Vec<u32>,
+    pub nums: Vec<f64>,
+    pub dates: Vec<NaiveDate>,
+    /// Source text of each leaf and `not` node.
+    pub text: Vec<String>,
+    /// The fact each leaf reads.
+    pub fact_of: Vec<Option<u32>>,
+}
+
+/// Clauses in list and clause order, and which to evaluate for an incident.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Clauses {
+    /// `(list, clause)` for every clause, in order.
+    pub all: Vec<(u32, u32)>,
+    /// Clauses with no guard: always evaluated.
+    pub unguarded: Vec<u32>,
+    /// `(fact, per value: clauses guarded by fact = value)`.
+    pub guards: Vec<(u32, Vec<Vec<u32>>)>,
+}
+
+fn len32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+pub(crate) fn compile(nodes: &[CondNode]) -> Program {
+    let mut p = Program::default();
+    for n in nodes {
+        let (op, text, fact) = match n {
+            CondNode::And(k) | CondNode::Or(k) => {
+                let start = len32(p.kids.len());
+                p.kids.extend_from_slice(k);
+                let len = len32(k.len());
+                let op = if matches!(n, CondNode::And(_)) {
+                    Op::And { start, len }
+                } else {
+                    Op::Or { start, len }
+                };
+                (op, String::new(), None)
+            }
+            CondNode::Not(kid, text) => (Op::Not { kid: *kid }, text.clone(), None),
+            CondNode::Test { fact, test, text } => {
+                let f = *fact;
+                let op = match test {
+                    Test::Truthy => Op::Bool {
+                        fact: f,
+                        want: true,
+                    },
+                    Test::Cmp(op, Val::Bool(b)) => Op::Bool {
+                        fact: f,
+                        want: if *op == CmpOp::Eq { *b } else { !*b },
+                    },
+                    Test::Cmp(op, Val::Sym(s)) => Op::Sym {
+                        fact: f,
+                        op: *op,
+                        want: *s,
+                    },
+                    Test::Cmp(op, Val::Num(x)) => Op::Num {
+                        fact: f,
+                        op: *op,
+                        want: *x,
+                    },
+                    Test::Cmp(op, Val::Date(d)) => Op::Date {
+                        fact: f,
+                        op: *op,
+                        want: *d,
+                    },
+                    Test::In(vals) => {
+                        let syms: Vec<u32> = vals
+                            .iter()
+                            .filter_map(|v| match v {
+                                Val::Sym(s) => Some(*s),
+                                _ => None,
+                            })
+                            .collect();
+                        let nums: Vec<f64> = vals
+                            .iter()
+                            .filter_map(|v| match v {
+                                Val::Num(x) => Some(*x),
+                                _ => None,
+                            })
+                            .collect();
+                        let dates: Vec<NaiveDate> = vals
+                            .iter()
+                            .filter_map(|v| match v {
+                                Val::Date(d) => Some(*d),
+                                _ => None,
+                            })
+                            .collect();
+                        if !nums.is_empty() {
+                            let start = len32(p.nums.len());
+                            p.nums.extend_from_slice(&nums);
+                            Op::NumIn {
+                                fact: f,
+                                start,
+                                len: len32(nums.len()),
+                            }
+                        } else if !dates.is_empty() {
+                            let start = len32(p.dates.len());
+                            p.dates.extend_from_slice(&dates);
+                            Op::DateIn {
+                                fact: f,
+                                start,
+                                len: len32(dates.len()),
+                            }
+                        } else if syms.iter().all(|s| *s < 128) {
+                            let mask = syms.iter().fold(0u128, |m, s| m | (1u128 << s));
+                            Op::SymIn { fact: f, mask }
+                        } else {
+                            let start = len32(p.syms.len());
+                            p.syms.extend_from_slice(&syms);
+                            Op::SymInList {
+                                fact: f,
+                                start,
+                                len: len32(syms.len()),
+                            }
+                        }
+                    }
+                };
+                (op, text.clone(), Some(f))
+            }
+        };
+        p.ops.push(op);
+        p.text.push(text);
+        p.fact_of.push(fact);
+    }
+    p
+}
+
+/// The enumeration test a clause cannot match without: its root, or the
+/// first such conjunct of a root `and` (a false conjunct makes `and` false).
+fn guard(p: &Program, facts: &[FactM], root: u32) -> Option<(u32, Vec<u32>)> {
+    let leaf = |n: u32| -> Option<(u32, Vec<u32>)> {
+        let is_enum =
+            |f: u32| matches!(facts.get(f as usize).map(|x| &x.ty), Some(FactTy::Enum(_)));
+        match p.ops.get(n as usize)? {
+            Op::Sym {
+                fact,
+                op: CmpOp::Eq,
+                want,
+            } if is_enum(*fact) => Some((*fact, vec![*want])),
+            Op::SymIn { fact, mask } if is_enum(*fact) => Some((
+                *fact,
+                (0..128).filter(|b| mask & (1u128 << b) != 0).collect(),
+            )),
+            _ => None,
+        }
+    };
+    match p.ops.get(root as usize)? {
+        Op::And { start, len } => p
+            .kids
+            .get(*start as usize..(*start + *len) as usize)?
+            .iter()
+            .find_map(|k| leaf(*k)),
+        _ => leaf(root),
+    }
+}
+
+pub(crate) fn index(p: &Program, facts: &[FactM], lists: &[TriggerListM]) -> Clauses {
+    let mut out = Clauses::default();
+    for (li, list) in lists.iter().enumerate() {
+        for (ci, clause) in list.clauses.iter().enumerate() {
+            let id = len32(out.all.len());
+            out.all.push((len32(li), len32(ci)));
+            let g = clause.cond.and_then(|root| guard(p, facts, root));
+            match g {
+                None => out.unguarded.push(id),
+                Some((fact, values)) => {
+                    let members = match facts.get(fact as usize).map(|f| &f.ty) {
+                        Some(FactTy::Enum(m)) => m.len(),
+                        _ => 0,
+                    };
+                    let pos = match out.guards.iter().position(|(f, _)| *f == fact) {
+                        Some(i) => i,
+                        None => {
+                            out.guards.push((fact, vec![Vec::new(); members]));
+                            out.guards.len() - 1
+                        }
+                    };
+                    if let Some((_, by_value)) = out.guards.get_mut(pos) {
+                        for v in values {
+                            if let Some(slot) = by_value.get_mut(v as usize) {
+                                slot.push(id);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
