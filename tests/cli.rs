@@ -141,3 +141,66 @@ fn bad_query_arguments_are_errors() {
     assert_eq!(code, 1);
     assert!(err.contains("not applicable"), "{err}");
 }
+
+#[test]
+fn triggers_and_liability_from_the_command_line() {
+    let (code, out, err) = zeren(&[
+        "triggers",
+        "examples/policies/002-sues.zr",
+        "--incident",
+        "examples/incidents/002-platform-misled.json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("matched       第八条(五)"), "{out}");
+    assert!(out.contains("discretionary 第八条(九)"), "{out}");
+    let (_, out, _) = zeren(&[
+        "triggers",
+        "examples/policies/002-sues.zr",
+        "--incident",
+        "examples/incidents/002-platform-misled.json",
+        "--why-not",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["clauses"].as_array().unwrap().len(), 9);
+    assert_eq!(v["clauses"][0]["status"], "not_matched");
+    let (code, out, err) = zeren(&[
+        "liability",
+        "examples/policies/004-province.zr",
+        "--incident",
+        "examples/incidents/004-collective-decision.json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("罗明: 不承担领导责任 — objected on record and was overruled"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_bad_incident_file_is_an_error() {
+    let (code, _, err) = zeren(&[
+        "triggers",
+        "examples/policies/002-sues.zr",
+        "--incident",
+        "tests/fixtures/incidents/unknown-fact-and-value.json",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown-fact-and-value.json:7:5"), "{err}");
+    let (code, _, err) = zeren(&[
+        "liability",
+        "examples/policies/002-sues.zr",
+        "--incident",
+        "examples/incidents/002-platform-misled.json",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no `liability` article"), "{err}");
+    let (code, _, err) = zeren(&[
+        "triggers",
+        "examples/policies/002-sues.zr",
+        "--incident",
+        "/nonexistent.json",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read"), "{err}");
+}
