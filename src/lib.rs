@@ -4,23 +4,31 @@ mod check;
 mod compile;
 pub mod diag;
 mod eval;
+pub mod events;
 pub mod incident;
 pub mod limits;
 pub mod org;
+pub mod period;
 mod syntax;
 
 pub use check::HeaderInfo;
 /// Dates in queries and answers.
 pub use chrono::NaiveDate;
 pub use diag::{DiagKind, Diagnostic, Diagnostics, Sources};
+pub use eval::compliance::{
+    CalendarAnswer, ComplianceAnswer, Counted, DueItem, EventRef, PeriodCompliance, Reaction,
+    ReactionStatus, Required, Status,
+};
 pub use eval::liability::{LiabilityAnswer, PersonLiability, Post, Procedure};
 pub use eval::triggers::{
     Applicability, Clause, ClauseResult, Condition, Consequence, Outcome, Sanctions, Seen,
     TriggerAnswer,
 };
 pub use eval::who::{Bearer, DutiesAnswer, Held, Responsibility, Step, Subject, WhoAnswer};
+pub use events::{Event, EventLog, LoggedEvent};
 pub use incident::{BoundIncident, Decision, Incident};
 pub use org::{CoverSpec, HoldingSpec, MatterSpec, OrgSpec, RelationsSpec, RouteSpec, UnitSpec};
+pub use period::{Period, PeriodKind};
 pub use syntax::ast::Relation;
 
 use std::path::Path;
@@ -79,6 +87,14 @@ pub enum QueryError {
     /// A collective decision names no unit, and the incident has none.
     #[error("the collective decision names no unit, and neither does the incident")]
     NoDecidingUnit,
+    /// A date range that ends before it starts.
+    #[error("the range from {from} to {to} is empty: it ends before it starts")]
+    EmptyRange {
+        /// First day.
+        from: NaiveDate,
+        /// Last day.
+        to: NaiveDate,
+    },
     /// The date is before the policy took effect.
     #[error("not applicable: {on} is before the policy took effect on {effective}")]
     NotInForce {
@@ -409,6 +425,64 @@ impl Policy {
         incident: &BoundIncident,
     ) -> Result<LiabilityAnswer<'p>, QueryError> {
         eval::liability::liability(&self.c, incident)
+    }
+}
+
+impl Policy {
+    /// Reads an event log from JSON Lines and checks every line; bad lines
+    /// are reported with their line numbers, never skipped.
+    pub fn events_from_jsonl(&self, source: &str, text: &str) -> Result<EventLog, Diagnostics> {
+        events::from_jsonl(&self.c, source, text)
+    }
+
+    /// Checks events built in Rust; problems are reported by position (`line` = index + 1).
+    pub fn events(&self, source: &str, events: &[Event]) -> Result<EventLog, Diagnostics> {
+        events::from_events(&self.c, source, events)
+    }
+
+    fn target(&self, unit: Option<&str>) -> Result<Option<check::TargetId>, QueryError> {
+        match unit {
+            None => Ok(None),
+            Some(u) => self.unit_id(u).map(|id| Some(check::TargetId::Unit(id.0))),
+        }
+    }
+
+    /// Every periodic obligation falling due from `from` to `to` (inclusive),
+    /// optionally for one unit, sorted by due date, obligation and subject.
+    pub fn calendar(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        unit: Option<&str>,
+    ) -> Result<CalendarAnswer<'_>, QueryError> {
+        if to < from {
+            return Err(QueryError::EmptyRange { from, to });
+        }
+        let only = self.target(unit)?;
+        Ok(eval::compliance::calendar(&self.c, from, to, only))
+    }
+
+    /// Compliance of an event log as of `as_of`, never the clock. Periods are
+    /// assessed from the one containing `from` — by default the policy's
+    /// effective date, else the first day of `as_of`'s year.
+    pub fn compliance<'p, 'e>(
+        &'p self,
+        log: &'e EventLog,
+        as_of: NaiveDate,
+        from: Option<NaiveDate>,
+        unit: Option<&str>,
+    ) -> Result<ComplianceAnswer<'p, 'e>, QueryError> {
+        let from = from
+            .or(self.c.header.effective)
+            .or_else(|| NaiveDate::from_ymd_opt(chrono::Datelike::year(&as_of), 1, 1))
+            .unwrap_or(as_of);
+        if as_of < from {
+            return Err(QueryError::EmptyRange { from, to: as_of });
+        }
+        let only = self.target(unit)?;
+        Ok(eval::compliance::compliance(
+            &self.c, log, as_of, from, only,
+        ))
     }
 }
 

@@ -23,3 +23,9 @@ pub const MAX_YEAR: i32 = 2200;
 
 /// Most terms (comparisons and facts) in one condition.
 pub const MAX_CONDITION_TERMS: usize = 256;
+
+/// Largest count an obligation may state (`at least N per …`).
+pub const MAX_COUNT: u32 = 10_000;
+
+/// Most events read from one log.
+pub const MAX_EVENTS: usize = 50_000_000;

@@ -61,6 +61,45 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Every periodic obligation falling due in a date range.
+    Calendar {
+        /// Policy files (`.zr`) and org files (`.json`) that make one policy.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// First day (YYYY-MM-DD).
+        #[arg(long)]
+        from: String,
+        /// Last day (YYYY-MM-DD).
+        #[arg(long)]
+        to: String,
+        /// Only this unit's obligations.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Print the answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Whether an event log meets the obligations as of a date.
+    Compliance {
+        /// Policy files (`.zr`) and org files (`.json`) that make one policy.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The event log (JSON Lines).
+        #[arg(long)]
+        events: PathBuf,
+        /// The date of assessment (YYYY-MM-DD); never the clock.
+        #[arg(long)]
+        as_of: String,
+        /// Assess periods from the one containing this date (default: the policy's effective date).
+        #[arg(long)]
+        from: Option<String>,
+        /// Only this unit's obligations.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Print the answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Who bears which liability, from the incident's decision record.
     Liability {
         /// Policy files (`.zr`) and org files (`.json`) that make one policy.
@@ -102,18 +141,30 @@ fn load(files: &[PathBuf]) -> Result<Policy, String> {
 fn date(text: Option<&str>) -> Result<NaiveDate, String> {
     match text {
         None => Ok(chrono::Local::now().date_naive()),
-        Some(t) => zeren::parse_date(t).map_err(|(m, h)| format!("error: --on: {m}\n  help: {h}")),
+        Some(t) => given_date("on", t),
     }
 }
 
+fn given_date(flag: &str, t: &str) -> Result<NaiveDate, String> {
+    zeren::parse_date(t).map_err(|(m, h)| format!("error: --{flag}: {m}\n  help: {h}"))
+}
+
 fn print<T: serde::Serialize + std::fmt::Display>(answer: &T, json: bool) -> Result<(), String> {
-    if json {
-        let text = serde_json::to_string_pretty(answer).map_err(|e| format!("error: {e}"))?;
-        println!("{text}");
+    use std::io::Write as _;
+    let text = if json {
+        let mut t = serde_json::to_string_pretty(answer).map_err(|e| format!("error: {e}"))?;
+        t.push('\n');
+        t
     } else {
-        print!("{answer}");
+        answer.to_string()
+    };
+    // A closed pipe (`zeren … | head`) ends the output quietly.
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("error: cannot write the answer: {e}"))
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
@@ -164,6 +215,44 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let policy = load(&files)?;
             let inc = read_incident(&policy, &incident)?;
             print(&policy.triggers(&inc, why_not), json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Calendar {
+            files,
+            from,
+            to,
+            unit,
+            json,
+        } => {
+            let (from, to) = (given_date("from", &from)?, given_date("to", &to)?);
+            let policy = load(&files)?;
+            let answer = policy
+                .calendar(from, to, unit.as_deref())
+                .map_err(|e| format!("error: {e}"))?;
+            print(&answer, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Compliance {
+            files,
+            events,
+            as_of,
+            from,
+            unit,
+            json,
+        } => {
+            let as_of = given_date("as-of", &as_of)?;
+            let from = from.map(|f| given_date("from", &f)).transpose()?;
+            let policy = load(&files)?;
+            let name = events.display().to_string();
+            let text = std::fs::read_to_string(&events)
+                .map_err(|e| format!("error: cannot read {name}: {e}"))?;
+            let log = policy
+                .events_from_jsonl(&name, &text)
+                .map_err(|d| d.to_string())?;
+            let answer = policy
+                .compliance(&log, as_of, from, unit.as_deref())
+                .map_err(|e| format!("error: {e}"))?;
+            print(&answer, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Liability {

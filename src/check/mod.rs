@@ -11,6 +11,7 @@
 //! - assignment rules: scopes, bearers, anchors, duties.
 
 mod facts;
+mod obligations;
 mod org;
 mod rules;
 
@@ -18,6 +19,7 @@ pub(crate) use facts::{
     accepted, type_phrase, CondNode, ConsequenceM, FactM, FactTy, LiabilityM, ProcedureM,
     SanctionsKindM, SanctionsM, ScaleM, Test, TriggerListM, Val,
 };
+pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, SubjectM};
 
 use crate::diag::{suggest, DiagKind, Diagnostic, Sources, Span};
 use crate::limits;
@@ -50,6 +52,9 @@ pub(crate) struct Model {
     pub consequences: Vec<ConsequenceM>,
     pub liability: Vec<LiabilityM>,
     pub procedures: Vec<ProcedureM>,
+    pub actions: Vec<String>,
+    pub event_kinds: Vec<String>,
+    pub obligations: Vec<ObligationM>,
 }
 
 /// The policy header.
@@ -93,7 +98,7 @@ pub(crate) struct HoldingM {
     pub to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum TargetId {
     Unit(u32),
     Matter(u32),
@@ -200,6 +205,8 @@ pub(crate) struct Checker<'s> {
     people: Names,
     scales: Names,
     facts: Names,
+    actions: Names,
+    event_kinds: Names,
     model: Model,
     /// Span of each accepted holding, parallel to `model.holdings`.
     holding_spans: Vec<Span>,
@@ -251,6 +258,8 @@ impl<'s> Checker<'s> {
             Ns::Matter => &self.matters,
             Ns::Scale => &self.scales,
             Ns::Fact => &self.facts,
+            Ns::Action => &self.actions,
+            Ns::EventKind => &self.event_kinds,
         }
     }
 }
@@ -265,6 +274,8 @@ pub(crate) enum Ns {
     Matter,
     Scale,
     Fact,
+    Action,
+    EventKind,
 }
 
 /// Checks parsed files and data orgs together.
@@ -285,6 +296,8 @@ pub(crate) fn check(
         people: Names::new("person"),
         scales: Names::new("scale"),
         facts: Names::new("fact"),
+        actions: Names::new("action"),
+        event_kinds: Names::new("event kind"),
         model: Model::default(),
         holding_spans: Vec::new(),
     };
@@ -308,6 +321,8 @@ pub(crate) fn check(
         }
     }
     c.accountability(files);
+    let items: Vec<&Item> = files.iter().flat_map(|f| f.items.iter()).collect();
+    c.obligations(&items);
     if c.errors.is_empty() {
         let mut model = c.model;
         model.people = c.people.order;
@@ -398,7 +413,10 @@ impl Checker<'_> {
                 | Item::Sanctions(_)
                 | Item::Consequence(_)
                 | Item::Liability(_)
-                | Item::Procedure(_) => {}
+                | Item::Procedure(_)
+                | Item::Actions { .. }
+                | Item::EventKinds { .. }
+                | Item::Obligation(_) => {}
             }
         }
     }

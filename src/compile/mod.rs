@@ -6,8 +6,9 @@
 //! - rules bucketed by unit kind, unit, matter kind, matter.
 
 use crate::check::{
-    AnchorM, BearerM, CondNode, ConsequenceM, FactM, HeaderInfo, LiabilityM, Model, PositionM,
-    ProcedureM, RuleM, SanctionsKindM, SanctionsM, ScaleM, ScopeM, TargetId, TriggerListM,
+    AnchorM, BearerM, CondNode, ConsequenceM, FactM, HeaderInfo, LiabilityM, Model, ObligationM,
+    PositionM, ProcedureM, RuleM, SanctionsKindM, SanctionsM, ScaleM, ScopeM, TargetId,
+    TriggerListM,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -171,6 +172,17 @@ pub(crate) struct Compiled {
     pub consequences: Vec<ConsequenceM>,
     pub liability: Vec<LiabilityM>,
     pub procedures: Vec<ProcedureM>,
+    pub actions: Vec<String>,
+    pub action_index: HashMap<String, u32>,
+    pub event_kinds: Vec<String>,
+    pub event_kind_index: HashMap<String, u32>,
+    pub obligations: Vec<ObligationM>,
+    /// Recipient names of each obligation.
+    pub obligation_recipients: Vec<Vec<String>>,
+    /// Units of each kind, in declaration order.
+    pub units_of_kind: Rows<u32>,
+    /// Matters of each kind, in declaration order.
+    pub matters_of_kind: Rows<u32>,
 }
 
 pub(crate) fn compile(model: Model) -> Compiled {
@@ -372,6 +384,24 @@ pub(crate) fn compile(model: Model) -> Compiled {
         }
     }
     let program = cond::compile(&model.conds);
+    let action_index = index(model.actions.iter().collect());
+    let event_kind_index = index(model.event_kinds.iter().collect());
+    let units_of_kind = Rows::build(
+        model.unit_kinds.len(),
+        units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.kind, u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect(),
+    );
+    let matters_of_kind = Rows::build(
+        model.matter_kinds.len(),
+        matters
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.kind, u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect(),
+    );
     let clauses = cond::index(&program, &model.facts, &model.trigger_lists);
     Compiled {
         scales: model.scales,
@@ -380,6 +410,23 @@ pub(crate) fn compile(model: Model) -> Compiled {
         fact_read,
         clauses,
         program,
+        actions: model.actions,
+        action_index,
+        event_kinds: model.event_kinds,
+        event_kind_index,
+        obligation_recipients: model
+            .obligations
+            .iter()
+            .map(|o| {
+                o.recipients
+                    .iter()
+                    .filter_map(|r| units.get(*r as usize).map(|u| u.name.clone()))
+                    .collect()
+            })
+            .collect(),
+        obligations: model.obligations,
+        units_of_kind,
+        matters_of_kind,
         trigger_lists: model.trigger_lists,
         sanctions: model.sanctions,
         consequences: model.consequences,

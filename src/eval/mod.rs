@@ -3,8 +3,10 @@
 //! - [`who`]: responsible parties for a unit or a matter on a date, and the
 //!   duties a person holds on a date;
 //! - [`triggers`]: which accountability clauses an incident meets, with sanctions;
-//! - [`liability`]: how liability is shared from the incident's decision record.
+//! - [`liability`]: how liability is shared from the incident's decision record;
+//! - [`compliance`]: the calendar of what falls due, and compliance of an event log.
 
+pub mod compliance;
 pub mod liability;
 pub mod triggers;
 pub mod who;

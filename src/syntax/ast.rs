@@ -92,6 +92,118 @@ pub enum Item {
     Liability(LiabilityBlock),
     /// `procedure per "..." { propose … decide … file … }`
     Procedure(ProcedureBlock),
+    /// `actions A, B`
+    Actions {
+        /// The actions.
+        names: Vec<Name>,
+    },
+    /// `event kinds A, B`
+    EventKinds {
+        /// The kinds.
+        names: Vec<Name>,
+    },
+    /// `obligation per "..." SUBJECT must ACTION [to …] CADENCE`
+    Obligation(ObligationLit),
+}
+
+/// Who an obligation binds.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "subject", content = "names", rename_all = "snake_case")]
+pub enum SubjectLit {
+    /// One unit.
+    Unit(Name),
+    /// Each unit of these kinds.
+    EachUnit(Vec<Name>),
+    /// Each matter of these kinds.
+    EachMatter(Vec<Name>),
+}
+
+/// A calendar period.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum PeriodKind {
+    /// A calendar year.
+    Year,
+    /// January–June or July–December.
+    HalfYear,
+    /// A calendar quarter.
+    Quarter,
+    /// A calendar month.
+    Month,
+    /// A week, Monday to Sunday.
+    Week,
+    /// A day.
+    Day,
+}
+
+/// A deadline inside each period.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum DeadlineLit {
+    /// `by MM-DD` (yearly obligations).
+    MonthDay {
+        /// Month.
+        month: u32,
+        /// Day.
+        day: u32,
+        /// Where written.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `by day N`: the N-th day of the period.
+    DayOfPeriod {
+        /// N.
+        day: u32,
+        /// Where written.
+        #[serde(skip)]
+        span: Span,
+    },
+}
+
+/// How often, or in reaction to what.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "cadence", rename_all = "snake_case")]
+pub enum CadenceLit {
+    /// `at least N [and at most M] | exactly N | at most M per PERIOD [by …]`
+    Periodic {
+        /// Minimum count.
+        min: Option<u32>,
+        /// Maximum count.
+        max: Option<u32>,
+        /// The period.
+        period: PeriodKind,
+        /// A deadline inside the period.
+        deadline: Option<DeadlineLit>,
+        /// The count as written.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `within N days|hours of EVENT` / `same day of EVENT`
+    Reactive {
+        /// The allowed delay.
+        within: u32,
+        /// Whether `within` counts hours rather than days.
+        hours: bool,
+        /// The triggering event kind.
+        event: Name,
+    },
+}
+
+/// An obligation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ObligationLit {
+    /// The article.
+    pub citation: Name,
+    /// Who is bound.
+    pub subject: SubjectLit,
+    /// What must be done.
+    pub action: Name,
+    /// To whom.
+    pub recipients: Vec<Name>,
+    /// How often.
+    pub cadence: CadenceLit,
 }
 
 /// A fact's declared type.

@@ -57,6 +57,16 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::K_main
             | Rule::K_others
             | Rule::K_individual
+            | Rule::K_actions
+            | Rule::K_event
+            | Rule::K_obligation
+            | Rule::K_must
+            | Rule::K_at
+            | Rule::K_least
+            | Rule::K_most
+            | Rule::K_exactly
+            | Rule::K_within
+            | Rule::K_same
             | Rule::lbrace
             | Rule::rbrace
     )
@@ -189,6 +199,13 @@ impl Builder<'_> {
                 }))
             }
             Rule::liability_block => self.liability(pair, span).map(Item::Liability),
+            Rule::actions_decl => Some(Item::Actions {
+                names: self.first_list(pair),
+            }),
+            Rule::event_kinds_decl => Some(Item::EventKinds {
+                names: self.first_list(pair),
+            }),
+            Rule::obligation => self.obligation(pair).map(Item::Obligation),
             Rule::procedure_block => {
                 let mut inner = children(pair);
                 let citation = self.citation(inner.next()?)?;
@@ -443,6 +460,138 @@ impl Builder<'_> {
             }
             _ => None,
         }
+    }
+
+    fn count(&mut self, pair: &Pair<'_, Rule>) -> Option<u32> {
+        let text = pair.as_str();
+        match text.parse::<u32>() {
+            Ok(n) if n <= limits::MAX_COUNT => Some(n),
+            _ => {
+                let span = self.span(pair);
+                self.error(
+                    DiagKind::Limit,
+                    span,
+                    format!("the count `{text}` is too large"),
+                    Some(format!("counts run from 0 to {}", limits::MAX_COUNT)),
+                );
+                None
+            }
+        }
+    }
+
+    fn obligation(&mut self, pair: Pair<'_, Rule>) -> Option<ObligationLit> {
+        let mut inner = children(pair);
+        let citation = self.citation(inner.next()?)?;
+        let subj = inner.next()?;
+        let subject = match subj.as_rule() {
+            Rule::subj_each_matter => SubjectLit::EachMatter(self.first_list(subj)),
+            Rule::subj_each => SubjectLit::EachUnit(self.first_list(subj)),
+            _ => SubjectLit::Unit(self.name(subj.into_inner().next()?)?),
+        };
+        let action = self.name(inner.find(|p| !matches!(p.as_rule(), Rule::K_must))?)?;
+        let mut recipients = Vec::new();
+        let mut cadence = None;
+        for p in inner {
+            match p.as_rule() {
+                Rule::recipients => recipients = self.first_list(p),
+                Rule::cadence => cadence = self.cadence(p),
+                Rule::reactive => {
+                    let mut r = children(p);
+                    let head = r.next()?;
+                    let (within, hours) = match head.as_rule() {
+                        Rule::within => {
+                            let mut w = children(head);
+                            let n = w.next()?;
+                            let n = self.count(&n)?;
+                            let unit = w.next()?.as_str().to_string();
+                            (n, unit.starts_with("hour"))
+                        }
+                        _ => (0, false),
+                    };
+                    let event = self.name(r.next()?)?;
+                    cadence = Some(CadenceLit::Reactive {
+                        within,
+                        hours,
+                        event,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Some(ObligationLit {
+            citation,
+            subject,
+            action,
+            recipients,
+            cadence: cadence?,
+        })
+    }
+
+    fn cadence(&mut self, pair: Pair<'_, Rule>) -> Option<CadenceLit> {
+        let mut min = None;
+        let mut max = None;
+        let mut period = PeriodKind::Year;
+        let mut deadline = None;
+        let mut span = self.span(&pair);
+        for p in children(pair) {
+            match p.as_rule() {
+                Rule::count => {
+                    span = self.span(&p);
+                    for c in children(p) {
+                        let rule = c.as_rule();
+                        let n = children(c).find(|x| x.as_rule() == Rule::count_num)?;
+                        let n = self.count(&n)?;
+                        match rule {
+                            Rule::at_least => min = Some(n),
+                            Rule::at_most => max = Some(n),
+                            _ => {
+                                min = Some(n);
+                                max = Some(n);
+                            }
+                        }
+                    }
+                }
+                Rule::period => {
+                    period = match p.as_str() {
+                        "half-year" => PeriodKind::HalfYear,
+                        "quarter" => PeriodKind::Quarter,
+                        "month" => PeriodKind::Month,
+                        "week" => PeriodKind::Week,
+                        "day" => PeriodKind::Day,
+                        _ => PeriodKind::Year,
+                    }
+                }
+                Rule::deadline => {
+                    let d = children(p).next()?;
+                    let dspan = self.span(&d);
+                    deadline = match d.as_rule() {
+                        Rule::month_day => {
+                            let mut parts = d.as_str().splitn(2, '-');
+                            let month = parts.next()?.parse().ok()?;
+                            let day = parts.next()?.parse().ok()?;
+                            Some(DeadlineLit::MonthDay {
+                                month,
+                                day,
+                                span: dspan,
+                            })
+                        }
+                        _ => {
+                            let n = children(d).find(|x| x.as_rule() == Rule::count_num)?;
+                            let day = self.count(&n)?;
+                            Some(DeadlineLit::DayOfPeriod { day, span: dspan })
+                        }
+                    };
+                }
+                _ => {}
+            }
+        }
+        Some(CadenceLit::Periodic {
+            min,
+            max,
+            period,
+            deadline,
+            span,
+        })
     }
 
     fn citation(&mut self, pair: Pair<'_, Rule>) -> Option<Name> {

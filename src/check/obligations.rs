@@ -1,0 +1,240 @@
+//! Checks of obligations: subject, action, recipients, cadence, deadline.
+
+use super::{Checker, Ns};
+use crate::diag::DiagKind;
+use crate::syntax::ast::{CadenceLit, DeadlineLit, Item, ObligationLit, PeriodKind, SubjectLit};
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone)]
+pub(crate) enum SubjectM {
+    Unit(u32),
+    EachUnit(Vec<u32>),
+    EachMatter(Vec<u32>),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum DeadlineM {
+    /// `by MM-DD` in a yearly period.
+    MonthDay(u32, u32),
+    /// `by day N` of the period.
+    Day(u32),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CadenceM {
+    Periodic {
+        min: u32,
+        max: Option<u32>,
+        period: PeriodKind,
+        deadline: Option<DeadlineM>,
+    },
+    Reactive {
+        within: u32,
+        hours: bool,
+        event: u32,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ObligationM {
+    pub citation: String,
+    pub subject: SubjectM,
+    pub action: u32,
+    pub recipients: Vec<u32>,
+    pub cadence: CadenceM,
+}
+
+/// The shortest length, in days, a period of this kind can have.
+fn min_days(p: PeriodKind) -> u32 {
+    match p {
+        PeriodKind::Year => 365,
+        PeriodKind::HalfYear => 181,
+        PeriodKind::Quarter => 90,
+        PeriodKind::Month => 28,
+        PeriodKind::Week => 7,
+        PeriodKind::Day => 1,
+    }
+}
+
+fn period_word(p: PeriodKind) -> &'static str {
+    match p {
+        PeriodKind::Year => "year",
+        PeriodKind::HalfYear => "half-year",
+        PeriodKind::Quarter => "quarter",
+        PeriodKind::Month => "month",
+        PeriodKind::Week => "week",
+        PeriodKind::Day => "day",
+    }
+}
+
+impl Checker<'_> {
+    pub(super) fn obligations(&mut self, items: &[&Item]) {
+        for item in items {
+            match item {
+                Item::Actions { names } => {
+                    for n in names {
+                        if self.actions.declare(&n.text).is_err() {
+                            self.duplicate("action", n);
+                        } else {
+                            self.model.actions.push(n.text.clone());
+                        }
+                    }
+                }
+                Item::EventKinds { names } => {
+                    for n in names {
+                        if self.event_kinds.declare(&n.text).is_err() {
+                            self.duplicate("event kind", n);
+                        } else {
+                            self.model.event_kinds.push(n.text.clone());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for item in items {
+            if let Item::Obligation(o) = item {
+                self.obligation(o);
+            }
+        }
+    }
+
+    fn obligation(&mut self, o: &ObligationLit) {
+        let subject = match &o.subject {
+            SubjectLit::Unit(u) => self.resolve(Ns::Unit, u).map(SubjectM::Unit),
+            SubjectLit::EachUnit(kinds) => {
+                let ids: Vec<Option<u32>> = kinds
+                    .iter()
+                    .map(|k| self.resolve(Ns::UnitKind, k))
+                    .collect();
+                ids.into_iter()
+                    .collect::<Option<Vec<u32>>>()
+                    .map(SubjectM::EachUnit)
+            }
+            SubjectLit::EachMatter(kinds) => {
+                let ids: Vec<Option<u32>> = kinds
+                    .iter()
+                    .map(|k| self.resolve(Ns::MatterKind, k))
+                    .collect();
+                ids.into_iter()
+                    .collect::<Option<Vec<u32>>>()
+                    .map(SubjectM::EachMatter)
+            }
+        };
+        let action = self.resolve(Ns::Action, &o.action);
+        let recipients: Vec<Option<u32>> = o
+            .recipients
+            .iter()
+            .map(|r| self.resolve(Ns::Unit, r))
+            .collect();
+        let recipients: Option<Vec<u32>> = recipients.into_iter().collect();
+        let cadence = match &o.cadence {
+            CadenceLit::Reactive {
+                within,
+                hours,
+                event,
+            } => self
+                .resolve(Ns::EventKind, event)
+                .map(|event| CadenceM::Reactive {
+                    within: *within,
+                    hours: *hours,
+                    event,
+                }),
+            CadenceLit::Periodic {
+                min,
+                max,
+                period,
+                deadline,
+                span,
+            } => {
+                let lo = min.unwrap_or(0);
+                let mut ok = true;
+                if let Some(hi) = max.filter(|hi| lo > *hi) {
+                    self.error(
+                        DiagKind::Invalid,
+                        *span,
+                        format!(
+                            "the cadence asks for at least {lo} and at most {hi} per {}",
+                            period_word(*period)
+                        ),
+                        Some("no count meets both; make the minimum at most the maximum".into()),
+                    );
+                    ok = false;
+                }
+                let dl = match deadline {
+                    None => None,
+                    Some(DeadlineLit::MonthDay { month, day, span }) => {
+                        if *period != PeriodKind::Year {
+                            self.error(
+                                DiagKind::Invalid,
+                                *span,
+                                format!(
+                                    "`by {month:02}-{day:02}` lies outside some {}s",
+                                    period_word(*period)
+                                ),
+                                Some(format!(
+                                    "a month-day deadline applies to yearly obligations; use `by day N` for each {}",
+                                    period_word(*period)
+                                )),
+                            );
+                            ok = false;
+                            None
+                        } else if NaiveDate::from_ymd_opt(2001, *month, *day).is_none() {
+                            let leap_only = NaiveDate::from_ymd_opt(2000, *month, *day).is_some();
+                            self.error(
+                                DiagKind::InvalidDate,
+                                *span,
+                                if leap_only {
+                                    format!("`{month:02}-{day:02}` does not exist every year")
+                                } else {
+                                    format!("`{month:02}-{day:02}` is not a day of the year")
+                                },
+                                Some(if leap_only {
+                                    "use 02-28, or `by day 59`".into()
+                                } else {
+                                    "write the month and day as MM-DD, e.g. 06-30 for 6 月底".into()
+                                }),
+                            );
+                            ok = false;
+                            None
+                        } else {
+                            Some(DeadlineM::MonthDay(*month, *day))
+                        }
+                    }
+                    Some(DeadlineLit::DayOfPeriod { day, span }) => {
+                        let most = min_days(*period);
+                        if *day == 0 || *day > most {
+                            self.error(
+                                DiagKind::Invalid,
+                                *span,
+                                format!("day {day} lies outside its period: a {} may have only {most} days", period_word(*period)),
+                                Some(format!("use a day from 1 to {most}")),
+                            );
+                            ok = false;
+                            None
+                        } else {
+                            Some(DeadlineM::Day(*day))
+                        }
+                    }
+                };
+                ok.then_some(CadenceM::Periodic {
+                    min: lo,
+                    max: *max,
+                    period: *period,
+                    deadline: dl,
+                })
+            }
+        };
+        if let (Some(subject), Some(action), Some(recipients), Some(cadence)) =
+            (subject, action, recipients, cadence)
+        {
+            self.model.obligations.push(ObligationM {
+                citation: o.citation.text.clone(),
+                subject,
+                action,
+                recipients,
+                cadence,
+            });
+        }
+    }
+}

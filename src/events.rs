@@ -1,0 +1,535 @@
+//! Event logs: dated (or date-time) events — an action done by a unit or
+//! for a matter, or an occurrence of a declared event kind — read from JSON
+//! Lines or built in Rust, and checked against a policy.
+//!
+//! ```json
+//! {"id": "m1", "date": "2019-03-05T10:30", "unit": "宣传部", "event": "重大情况"}
+//! {"date": "2019-03-05", "unit": "校党委", "action": "专题研究"}
+//! {"date": "2019-03-05T15:00", "unit": "宣传部", "action": "报送", "ref": "m1"}
+//! ```
+//!
+//! Events need not be in order; the log is sorted when read. Every bad line
+//! is reported with its line number — never skipped. An event identical to
+//! an earlier one (same date and time, subject, action or kind, recipient and
+//! reference, and no `id`) is rejected as a duplicate: give each a distinct
+//! `id` when both really happened.
+
+use crate::check::TargetId;
+use crate::compile::Compiled;
+use crate::diag::{suggest, DiagKind, Diagnostic, Diagnostics};
+use crate::limits;
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// One event, as a host program builds it (the serde form of a log line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// An identifier, for references from answering events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS]`.
+    pub date: String,
+    /// The unit the event concerns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The matter the event concerns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matter: Option<String>,
+    /// A declared action done (专题研究, 汇报 …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// A declared event kind that occurred (重大情况 …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// The recipient unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The `id` of the event this one answers.
+    #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Free text; not evaluated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent<'a> {
+    #[serde(default, borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    date: Cow<'a, str>,
+    #[serde(default, borrow)]
+    unit: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    matter: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    action: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    event: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    to: Option<Cow<'a, str>>,
+    #[serde(default, rename = "ref", borrow)]
+    reference: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    #[allow(dead_code)]
+    note: Option<Cow<'a, str>>,
+}
+
+/// What an event is: an action done, or an occurrence of an event kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum What {
+    Action(u32),
+    Kind(u32),
+}
+
+/// An event checked against a policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedEvent {
+    /// The line in the log (or index + 1 for events built in Rust).
+    pub line: u32,
+    /// Its identifier, if any.
+    pub id: Option<String>,
+    /// Its date.
+    pub date: NaiveDate,
+    /// Its time of day, when given.
+    pub time: Option<NaiveTime>,
+    pub(crate) subject: TargetId,
+    pub(crate) what: What,
+    pub(crate) to: Option<u32>,
+    /// Index (in the sorted log) of the event it answers.
+    pub(crate) reference: Option<usize>,
+}
+
+impl LoggedEvent {
+    pub(crate) fn key(&self) -> (What, TargetId) {
+        (self.what, self.subject)
+    }
+}
+
+/// A checked event log, sorted by what happened, to whom, and when.
+#[derive(Debug, Clone, Default)]
+pub struct EventLog {
+    pub(crate) events: Vec<LoggedEvent>,
+}
+
+impl EventLog {
+    /// Number of events.
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// True when the log is empty.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// The events of one kind of thing for one subject, in date order, and
+    /// the index of the first in the log.
+    pub(crate) fn slice(&self, what: What, subject: TargetId) -> (usize, &[LoggedEvent]) {
+        let lo = self.events.partition_point(|e| e.key() < (what, subject));
+        let hi = self.events.partition_point(|e| e.key() <= (what, subject));
+        (lo, self.events.get(lo..hi).unwrap_or(&[]))
+    }
+}
+
+/// Parses `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS]` (a space may stand for `T`).
+pub(crate) fn parse_when(text: &str) -> Result<(NaiveDate, Option<NaiveTime>), (String, String)> {
+    let (date, time) = match text.find(['T', ' ']) {
+        Some(i) => (
+            text.get(..i).unwrap_or(""),
+            Some(text.get(i + 1..).unwrap_or("")),
+        ),
+        None => (text, None),
+    };
+    let date = crate::syntax::parse_date(date)?;
+    let time = match time {
+        None => None,
+        Some(t) => Some(
+            NaiveTime::parse_from_str(t, "%H:%M:%S")
+                .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
+                .map_err(|_| {
+                    (
+                        format!("`{t}` is not a time of day"),
+                        "write the time as HH:MM or HH:MM:SS, e.g. 2019-03-05T14:30".to_string(),
+                    )
+                })?,
+        ),
+    };
+    Ok((date, time))
+}
+
+struct Binder<'c> {
+    c: &'c Compiled,
+    source: String,
+    errors: Vec<Diagnostic>,
+    seen: HashMap<
+        (
+            NaiveDate,
+            Option<NaiveTime>,
+            TargetId,
+            What,
+            Option<u32>,
+            Option<String>,
+        ),
+        u32,
+    >,
+    ids: HashMap<String, u32>,
+}
+
+impl Binder<'_> {
+    fn err(
+        &mut self,
+        line_no: u32,
+        line: &str,
+        key: Option<&str>,
+        kind: DiagKind,
+        message: String,
+        help: String,
+    ) {
+        if self.errors.len() >= limits::MAX_DIAGNOSTICS {
+            return;
+        }
+        let column = key
+            .and_then(|k| serde_json::to_string(k).ok())
+            .and_then(|needle| line.find(&needle))
+            .map(|i| line.get(..i).map(|s| s.chars().count()).unwrap_or(0) + 1)
+            .unwrap_or(1);
+        self.errors.push(Diagnostic::at_line(
+            kind,
+            &self.source,
+            line,
+            line_no as usize,
+            column,
+            message,
+            Some(help),
+        ));
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn bind(
+        &mut self,
+        line_no: u32,
+        line: &str,
+        id: Option<&str>,
+        date: &str,
+        unit: Option<&str>,
+        matter: Option<&str>,
+        action: Option<&str>,
+        event: Option<&str>,
+        to: Option<&str>,
+        reference: Option<&str>,
+    ) -> Option<(LoggedEvent, Option<String>)> {
+        let c = self.c;
+        let (d, t) = match parse_when(date) {
+            Ok(x) => x,
+            Err((m, h)) => {
+                self.err(line_no, line, Some(date), DiagKind::InvalidDate, m, h);
+                return None;
+            }
+        };
+        let subject = match (unit, matter) {
+            (Some(u), None) => match c.unit_index.get(u) {
+                Some(id) => TargetId::Unit(*id),
+                None => {
+                    let help = suggest(u, "unit", c.units.iter().map(|x| x.name.as_str()));
+                    self.err(
+                        line_no,
+                        line,
+                        Some(u),
+                        DiagKind::UnknownName,
+                        format!("unknown unit `{u}`"),
+                        help,
+                    );
+                    return None;
+                }
+            },
+            (None, Some(m)) => match c.matter_index.get(m) {
+                Some(id) => TargetId::Matter(*id),
+                None => {
+                    let help = suggest(m, "matter", c.matters.iter().map(|x| x.name.as_str()));
+                    self.err(
+                        line_no,
+                        line,
+                        Some(m),
+                        DiagKind::UnknownName,
+                        format!("unknown matter `{m}`"),
+                        help,
+                    );
+                    return None;
+                }
+            },
+            _ => {
+                self.err(
+                    line_no,
+                    line,
+                    None,
+                    DiagKind::Data,
+                    "an event names exactly one of `unit` and `matter`".into(),
+                    "add `\"unit\": \"…\"` or `\"matter\": \"…\"`".into(),
+                );
+                return None;
+            }
+        };
+        let what = match (action, event) {
+            (Some(a), None) => match c.action_index.get(a) {
+                Some(id) => What::Action(*id),
+                None => {
+                    let help = suggest(a, "action", c.actions.iter().map(String::as_str));
+                    self.err(
+                        line_no,
+                        line,
+                        Some(a),
+                        DiagKind::UnknownName,
+                        format!("unknown action `{a}`"),
+                        help,
+                    );
+                    return None;
+                }
+            },
+            (None, Some(k)) => match c.event_kind_index.get(k) {
+                Some(id) => What::Kind(*id),
+                None => {
+                    let help = suggest(k, "event kind", c.event_kinds.iter().map(String::as_str));
+                    self.err(
+                        line_no,
+                        line,
+                        Some(k),
+                        DiagKind::UnknownName,
+                        format!("unknown event kind `{k}`"),
+                        help,
+                    );
+                    return None;
+                }
+            },
+            _ => {
+                self.err(
+                    line_no,
+                    line,
+                    None,
+                    DiagKind::Data,
+                    "an event names exactly one of `action` (something done) and `event` (something that occurred)".into(),
+                    "add `\"action\": \"…\"` or `\"event\": \"…\"`".into(),
+                );
+                return None;
+            }
+        };
+        let to = match to {
+            None => None,
+            Some(r) => match c.unit_index.get(r) {
+                Some(id) => Some(*id),
+                None => {
+                    let help = suggest(r, "unit", c.units.iter().map(|x| x.name.as_str()));
+                    self.err(
+                        line_no,
+                        line,
+                        Some(r),
+                        DiagKind::UnknownName,
+                        format!("unknown unit `{r}`"),
+                        help,
+                    );
+                    return None;
+                }
+            },
+        };
+        if let Some(id) = id {
+            if let Some(first) = self.ids.insert(id.to_string(), line_no) {
+                self.err(
+                    line_no,
+                    line,
+                    Some(id),
+                    DiagKind::Duplicate,
+                    format!("the id `{id}` is already used on line {first}"),
+                    "give each event its own id".into(),
+                );
+                return None;
+            }
+        } else {
+            let key = (d, t, subject, what, to, reference.map(str::to_string));
+            if let Some(first) = self.seen.insert(key, line_no) {
+                self.err(
+                    line_no,
+                    line,
+                    None,
+                    DiagKind::Duplicate,
+                    format!("this event repeats line {first}"),
+                    "remove the copy, or give both an `id` if both really happened".into(),
+                );
+                return None;
+            }
+        }
+        Some((
+            LoggedEvent {
+                line: line_no,
+                id: id.map(str::to_string),
+                date: d,
+                time: t,
+                subject,
+                what,
+                to,
+                reference: None,
+            },
+            reference.map(str::to_string),
+        ))
+    }
+
+    fn finish(
+        mut self,
+        mut bound: Vec<(LoggedEvent, Option<String>)>,
+        lines: &[&str],
+    ) -> Result<EventLog, Diagnostics> {
+        bound.sort_by(|(a, _), (b, _)| {
+            (a.key(), a.date, a.time, a.line).cmp(&(b.key(), b.date, b.time, b.line))
+        });
+        let index: HashMap<&str, usize> = bound
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (e, _))| e.id.as_deref().map(|id| (id, i)))
+            .collect();
+        let mut refs = Vec::with_capacity(bound.len());
+        let mut problems = Vec::new();
+        for (e, r) in &bound {
+            match r {
+                None => refs.push(None),
+                Some(r) => match index.get(r.as_str()) {
+                    Some(i) => refs.push(Some(*i)),
+                    None => {
+                        refs.push(None);
+                        problems.push((e.line, r.clone()));
+                    }
+                },
+            }
+        }
+        for (line_no, r) in problems {
+            let line = lines.get(line_no as usize - 1).copied().unwrap_or("");
+            let help = suggest(&r, "id", index.keys().copied());
+            self.err(
+                line_no,
+                line,
+                Some(&r),
+                DiagKind::UnknownName,
+                format!("`ref` names `{r}`, which no event has as its id"),
+                help,
+            );
+        }
+        if !self.errors.is_empty() {
+            self.errors.sort_by_key(|d| (d.line, d.column));
+            return Err(Diagnostics(self.errors));
+        }
+        let events = bound
+            .into_iter()
+            .zip(refs)
+            .map(|((mut e, _), r)| {
+                e.reference = r;
+                e
+            })
+            .collect();
+        Ok(EventLog { events })
+    }
+}
+
+pub(crate) fn from_jsonl(c: &Compiled, source: &str, text: &str) -> Result<EventLog, Diagnostics> {
+    let mut b = Binder {
+        c,
+        source: source.to_string(),
+        errors: Vec::new(),
+        seen: HashMap::new(),
+        ids: HashMap::new(),
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() > limits::MAX_EVENTS {
+        return Err(Diagnostics(vec![Diagnostic::detached(
+            DiagKind::Limit,
+            source,
+            format!(
+                "the log has {} lines, more than the limit of {}",
+                lines.len(),
+                limits::MAX_EVENTS
+            ),
+            Some("split the log by year".into()),
+        )]));
+    }
+    let mut bound = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<RawEvent<'_>>(line) {
+            Err(e) => {
+                let msg = e.to_string();
+                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                if b.errors.len() < limits::MAX_DIAGNOSTICS {
+                    b.errors.push(Diagnostic::at_line(
+                        DiagKind::Data,
+                        source,
+                        line,
+                        line_no as usize,
+                        e.column().max(1),
+                        msg,
+                        Some("each line is one JSON object: {\"date\": …, \"unit\": …, \"action\": …}".into()),
+                    ));
+                }
+            }
+            Ok(r) => {
+                if let Some(e) = b.bind(
+                    line_no,
+                    line,
+                    r.id.as_deref(),
+                    &r.date,
+                    r.unit.as_deref(),
+                    r.matter.as_deref(),
+                    r.action.as_deref(),
+                    r.event.as_deref(),
+                    r.to.as_deref(),
+                    r.reference.as_deref(),
+                ) {
+                    bound.push(e);
+                }
+            }
+        }
+    }
+    b.finish(bound, &lines)
+}
+
+pub(crate) fn from_events(
+    c: &Compiled,
+    source: &str,
+    events: &[Event],
+) -> Result<EventLog, Diagnostics> {
+    let mut b = Binder {
+        c,
+        source: source.to_string(),
+        errors: Vec::new(),
+        seen: HashMap::new(),
+        ids: HashMap::new(),
+    };
+    let rendered: Vec<String> = events
+        .iter()
+        .map(|e| serde_json::to_string(e).unwrap_or_default())
+        .collect();
+    let lines: Vec<&str> = rendered.iter().map(String::as_str).collect();
+    let mut bound = Vec::with_capacity(events.len());
+    for (i, e) in events.iter().enumerate() {
+        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let line = lines.get(i).copied().unwrap_or("");
+        if let Some(x) = b.bind(
+            line_no,
+            line,
+            e.id.as_deref(),
+            &e.date,
+            e.unit.as_deref(),
+            e.matter.as_deref(),
+            e.action.as_deref(),
+            e.event.as_deref(),
+            e.to.as_deref(),
+            e.reference.as_deref(),
+        ) {
+            bound.push(x);
+        }
+    }
+    b.finish(bound, &lines)
+}

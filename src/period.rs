@@ -1,0 +1,173 @@
+//! Calendar periods, computed from an anchor by index — never by repeated
+//! addition — so month ends and leap years come out exact.
+//!
+//! Periods are numbered from 1900-01-01: the k-th month starts on the first
+//! day of month `k` counted from January 1900; the k-th week starts `7k`
+//! days after Monday 1900-01-01; years, half-years and quarters are 12, 6
+//! and 3 months.
+
+pub use crate::syntax::ast::PeriodKind;
+use chrono::{Datelike, Days, NaiveDate};
+use serde::Serialize;
+use std::fmt;
+
+const ANCHOR_YEAR: i32 = 1900;
+
+fn anchor() -> NaiveDate {
+    NaiveDate::from_ymd_opt(ANCHOR_YEAR, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+fn months(kind: PeriodKind) -> Option<i64> {
+    match kind {
+        PeriodKind::Year => Some(12),
+        PeriodKind::HalfYear => Some(6),
+        PeriodKind::Quarter => Some(3),
+        PeriodKind::Month => Some(1),
+        PeriodKind::Week | PeriodKind::Day => None,
+    }
+}
+
+/// One period: its kind, index from the anchor, first and last day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Period {
+    /// The kind of period.
+    pub kind: PeriodKind,
+    /// Its index from 1900-01-01.
+    pub index: i64,
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day (inclusive).
+    pub end: NaiveDate,
+}
+
+impl Period {
+    /// The period of `kind` that contains `date`.
+    pub fn containing(kind: PeriodKind, date: NaiveDate) -> Period {
+        let index = match months(kind) {
+            Some(step) => {
+                let m = i64::from(date.year() - ANCHOR_YEAR) * 12 + i64::from(date.month0());
+                m.div_euclid(step)
+            }
+            None => {
+                let days = (date - anchor()).num_days();
+                if kind == PeriodKind::Week {
+                    days.div_euclid(7)
+                } else {
+                    days
+                }
+            }
+        };
+        Period::nth(kind, index).unwrap_or(Period {
+            kind,
+            index,
+            start: date,
+            end: date,
+        })
+    }
+
+    /// The `index`-th period of `kind` from the anchor, when its days exist.
+    pub fn nth(kind: PeriodKind, index: i64) -> Option<Period> {
+        let start = start_of(kind, index)?;
+        let end = start_of(kind, index.checked_add(1)?)?.pred_opt()?;
+        Some(Period {
+            kind,
+            index,
+            start,
+            end,
+        })
+    }
+
+    /// The next period.
+    pub fn next(&self) -> Option<Period> {
+        Period::nth(self.kind, self.index.checked_add(1)?)
+    }
+
+    /// Whether `date` falls in the period.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.start <= date && date <= self.end
+    }
+
+    /// The N-th day of the period (1-based), if the period has it.
+    pub fn day(&self, n: u32) -> Option<NaiveDate> {
+        let d = self
+            .start
+            .checked_add_days(Days::new(u64::from(n.checked_sub(1)?)))?;
+        (d <= self.end).then_some(d)
+    }
+}
+
+fn start_of(kind: PeriodKind, index: i64) -> Option<NaiveDate> {
+    match months(kind) {
+        Some(step) => {
+            let m = index.checked_mul(step)?;
+            let year = i32::try_from(m.div_euclid(12))
+                .ok()?
+                .checked_add(ANCHOR_YEAR)?;
+            let month = u32::try_from(m.rem_euclid(12)).ok()? + 1;
+            NaiveDate::from_ymd_opt(year, month, 1)
+        }
+        None => {
+            let days = if kind == PeriodKind::Week {
+                index.checked_mul(7)?
+            } else {
+                index
+            };
+            anchor().checked_add_signed(chrono::TimeDelta::try_days(days)?)
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let y = self.start.year();
+        match self.kind {
+            PeriodKind::Year => write!(f, "{y}"),
+            PeriodKind::HalfYear => write!(f, "{y}-H{}", self.start.month0() / 6 + 1),
+            PeriodKind::Quarter => write!(f, "{y}-Q{}", self.start.month0() / 3 + 1),
+            PeriodKind::Month => write!(f, "{y}-{:02}", self.start.month()),
+            PeriodKind::Week => {
+                let w = self.start.iso_week();
+                write!(f, "{}-W{:02}", w.year(), w.week())
+            }
+            PeriodKind::Day => write!(f, "{}", self.start),
+        }
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Period", 3)?;
+        st.serialize_field("label", &self.to_string())?;
+        st.serialize_field("start", &self.start)?;
+        st.serialize_field("end", &self.end)?;
+        st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn periods_at_month_ends_and_leap_years() {
+        let q = Period::containing(PeriodKind::Quarter, d("2020-02-29"));
+        assert_eq!((q.start, q.end), (d("2020-01-01"), d("2020-03-31")));
+        let h = Period::containing(PeriodKind::HalfYear, d("2019-07-01"));
+        assert_eq!(
+            (h.start, h.end, h.to_string()),
+            (d("2019-07-01"), d("2019-12-31"), "2019-H2".into())
+        );
+        let m = Period::containing(PeriodKind::Month, d("2100-02-15"));
+        assert_eq!(m.end, d("2100-02-28"), "2100 is not a leap year");
+        let w = Period::containing(PeriodKind::Week, d("2021-01-03"));
+        assert_eq!((w.start, w.end), (d("2020-12-28"), d("2021-01-03")));
+        assert_eq!(w.to_string(), "2020-W53");
+        let before = Period::containing(PeriodKind::Month, d("1899-12-31"));
+        assert_eq!((before.start, before.index), (d("1899-12-01"), -1));
+    }
+}
