@@ -405,7 +405,11 @@ impl Binder<'_> {
         }
         for (line_no, r) in problems {
             let line = lines.get(line_no as usize - 1).copied().unwrap_or("");
-            let help = suggest(&r, "id", index.keys().copied());
+            let help = if index.is_empty() {
+                "no event in the log has an `id`; give the event this one answers an id".to_string()
+            } else {
+                suggest(&r, "id", index.keys().copied())
+            };
             self.err(
                 line_no,
                 line,

@@ -60,7 +60,7 @@ fn who_answers() {
 }
 
 fn example_policy_for(incident: &Path) -> Policy {
-    // Incidents are named by document id: `003-5-late-report.json` → `003-5-*.zr`.
+    // Incidents and logs are named by document id: `003-5-late-report.json` → `003-5-*.zr`.
     let name = incident.file_name().unwrap().to_string_lossy();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/policies");
     let mut found = None;
@@ -114,6 +114,50 @@ fn incident_diagnostics() {
         let (name, text) = read(path);
         let err = policy
             .incident_from_json(&name, &text)
+            .expect_err("fixture must be rejected");
+        insta::assert_snapshot!(err.to_string());
+    });
+}
+
+#[test]
+fn example_calendar_and_compliance() {
+    insta::glob!(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/examples/events"),
+        "*.jsonl",
+        |path| {
+            let policy = example_policy_for(path);
+            let (name, text) = read(path);
+            // `002-2019.jsonl`: the year 2019, assessed in mid-January 2020.
+            let year: i32 = name
+                .trim_end_matches(".jsonl")
+                .rsplit('-')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let from = zeren::NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+            let to = zeren::NaiveDate::from_ymd_opt(year, 12, 31).unwrap();
+            let as_of = zeren::NaiveDate::from_ymd_opt(year + 1, 1, 15).unwrap();
+            let log = policy.events_from_jsonl(&name, &text).unwrap();
+            let compliance = policy.compliance(&log, as_of, Some(from), None).unwrap();
+            let calendar = policy.calendar(from, to, None).unwrap();
+            insta::assert_snapshot!(format!("{compliance}\n{calendar}"));
+            insta::assert_json_snapshot!(serde_json::json!({ "compliance": compliance }));
+        }
+    );
+}
+
+#[test]
+fn event_log_diagnostics() {
+    let policy = Policy::from_files(&[concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/policies/002-sues.zr"
+    )])
+    .unwrap();
+    insta::glob!("fixtures/events/*.jsonl", |path| {
+        let (name, text) = read(path);
+        let err = policy
+            .events_from_jsonl(&name, &text)
             .expect_err("fixture must be rejected");
         insta::assert_snapshot!(err.to_string());
     });

@@ -67,6 +67,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::K_exactly
             | Rule::K_within
             | Rule::K_same
+            | Rule::K_and
             | Rule::lbrace
             | Rule::rbrace
     )
