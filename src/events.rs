@@ -162,17 +162,14 @@ pub(crate) fn parse_when(text: &str) -> Result<(NaiveDate, Option<NaiveTime>), (
     Ok((date, time))
 }
 
+/// What makes two events without ids the same event.
+type EventKey = (NaiveDate, Option<NaiveTime>, TargetId, What, Option<u32>, Option<String>);
+
 struct Binder<'c> {
     c: &'c Compiled,
     source: String,
     errors: Vec<Diagnostic>,
-    seen: HashMap<
-        (
-            NaiveDate,
-            Option<NaiveTime>,
-            TargetId,
-            What,
-            Option<u32>,
+    seen: HashMap<EventKey, u32>,
             Option<String>,
         ),
         u32,

@@ -679,7 +679,7 @@ pub(crate) fn calendar(
                             at_least: min,
                             at_most: max,
                         },
-                        assessed: !effective.is_some_and(|e| p.start < e),
+                        assessed: effective.is_none_or(|e| p.start >= e),
                     },
                 ));
             }
@@ -689,7 +689,7 @@ pub(crate) fn calendar(
         TargetId::Unit(u) => (0u8, *u),
         TargetId::Matter(m) => (1u8, *m),
     };
-    items.sort_by(|a, b| (a.0, a.1, key(&a.2)).cmp(&(b.0, b.1, key(&b.2))));
+    items.sort_by_key(|a| (a.0, a.1, key(&a.2)));
     CalendarAnswer {
         from,
         to,
