@@ -163,17 +163,20 @@ pub(crate) fn parse_when(text: &str) -> Result<(NaiveDate, Option<NaiveTime>), (
 }
 
 /// What makes two events without ids the same event.
-type EventKey = (NaiveDate, Option<NaiveTime>, TargetId, What, Option<u32>, Option<String>);
+type EventKey = (
+    NaiveDate,
+    Option<NaiveTime>,
+    TargetId,
+    What,
+    Option<u32>,
+    Option<String>,
+);
 
 struct Binder<'c> {
     c: &'c Compiled,
     source: String,
     errors: Vec<Diagnostic>,
     seen: HashMap<EventKey, u32>,
-            Option<String>,
-        ),
-        u32,
-    >,
     ids: HashMap<String, u32>,
 }
 
