@@ -423,7 +423,10 @@ fn events_built_in_rust_are_checked_too() {
         action: Some("专题研".into()),
         ..Event::default()
     };
-    assert_eq!(p.events("code", &[ok.clone()]).unwrap().len(), 1);
+    assert_eq!(
+        p.events("code", std::slice::from_ref(&ok)).unwrap().len(),
+        1
+    );
     let d = p.events("code", &[ok, bad]).unwrap_err();
     assert_eq!((d.0[0].line, d.0[0].kind), (2, DiagKind::UnknownName));
 }
