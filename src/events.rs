@@ -127,6 +127,13 @@ impl EventLog {
         self.events.is_empty()
     }
 
+    /// All events of one kind of thing, by subject, then date.
+    pub(crate) fn of_what(&self, what: What) -> &[LoggedEvent] {
+        let lo = self.events.partition_point(|e| e.what < what);
+        let hi = self.events.partition_point(|e| e.what <= what);
+        self.events.get(lo..hi).unwrap_or(&[])
+    }
+
     /// The events of one kind of thing for one subject, in date order, and
     /// the index of the first in the log.
     pub(crate) fn slice(&self, what: What, subject: TargetId) -> (usize, &[LoggedEvent]) {
@@ -511,15 +518,13 @@ pub(crate) fn from_events(
         seen: HashMap::new(),
         ids: HashMap::new(),
     };
-    let rendered: Vec<String> = events
-        .iter()
-        .map(|e| serde_json::to_string(e).unwrap_or_default())
-        .collect();
-    let lines: Vec<&str> = rendered.iter().map(String::as_str).collect();
+    // Events built in code have no text: a problem names the event's
+    // position (1-based) as its line.
+    let lines: Vec<&str> = Vec::new();
     let mut bound = Vec::with_capacity(events.len());
     for (i, e) in events.iter().enumerate() {
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let line = lines.get(i).copied().unwrap_or("");
+        let line = "";
         if let Some(x) = b.bind(
             line_no,
             line,

@@ -79,7 +79,15 @@ impl Period {
 
     /// The next period.
     pub fn next(&self) -> Option<Period> {
-        Period::nth(self.kind, self.index.checked_add(1)?)
+        let index = self.index.checked_add(1)?;
+        let start = self.end.succ_opt()?;
+        let end = start_of(self.kind, index.checked_add(1)?)?.pred_opt()?;
+        Some(Period {
+            kind: self.kind,
+            index,
+            start,
+            end,
+        })
     }
 
     /// Whether `date` falls in the period.

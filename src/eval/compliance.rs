@@ -462,8 +462,23 @@ pub(crate) fn compliance<'p, 'e>(
                     at_most: max,
                 };
                 let first = Period::containing(period, from);
+                let span =
+                    usize::try_from(Period::containing(period, as_of).index - first.index + 1)
+                        .unwrap_or(1);
+                periods.reserve(targets.len().saturating_mul(span));
+                // Targets and the action's events are both in subject order:
+                // walk them together instead of searching per subject.
+                let all = log.of_what(What::Action(o.action));
+                let mut cursor = 0usize;
                 for t in targets.into_iter().filter(|t| only.is_none_or(|o| o == *t)) {
-                    let (_, evs) = log.slice(What::Action(o.action), t);
+                    while all.get(cursor).is_some_and(|e| e.subject < t) {
+                        cursor += 1;
+                    }
+                    let start = cursor;
+                    while all.get(cursor).is_some_and(|e| e.subject == t) {
+                        cursor += 1;
+                    }
+                    let evs = all.get(start..cursor).unwrap_or(&[]);
                     let subject = subject_of(c, t);
                     let mut p = first;
                     while p.start <= as_of {

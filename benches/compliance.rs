@@ -1,0 +1,130 @@
+//! Compliance on a generated org of 100,000 units with 10 obligations and
+//! up to 1,000,000 generated events: reading the log (JSON Lines), and
+//! assessing it, at 100k and 1M events.
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::fmt::Write as _;
+use std::time::Duration;
+use zeren::{NaiveDate, OrgSpec, Policy};
+
+const UNITS: usize = 100_000;
+
+/// Ten obligations over two unit kinds: 10,000 committees (党委) and
+/// 90,000 branches (支部), yearly, half-yearly, quarterly and monthly.
+const RULES: &str = r#"
+unit kinds 党委, 支部
+actions a0, a1, a2, a3, a4, a5, a6, a7, a8, a9
+obligation per "1" each 党委 must a0 at least 2 per year
+obligation per "2" each 党委 must a1 at least 1 per quarter
+obligation per "3" each 党委 must a2 at least 1 per half-year
+obligation per "4" each 党委 must a3 exactly 1 per year by 06-30
+obligation per "5" each 党委 must a4 at least 1 per month
+obligation per "6" each 支部 must a5 at least 2 per year
+obligation per "7" each 支部 must a6 at least 1 per half-year
+obligation per "8" each 支部 must a7 at least 1 per year
+obligation per "9" each 支部 must a8 at most 3 per year
+obligation per "10" each 支部 must a9 at least 1 per year by day 180
+"#;
+
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn policy() -> Policy {
+    let mut org = OrgSpec::new();
+    for i in 0..UNITS {
+        let (kind, under) = if i < 10_000 {
+            ("党委", None)
+        } else {
+            ("支部", Some(format!("u{}", i % 10_000)))
+        };
+        org = org.unit(&format!("u{i}"), kind, under.as_deref());
+    }
+    Policy::builder()
+        .source("rules.zr", RULES)
+        .org("org", org)
+        .build()
+        .unwrap()
+}
+
+/// `n` events in 2021, spread over the units, each with an action its
+/// kind owes. The `k`-th event of a unit falls in its own 36-day window,
+/// so no two events repeat each other. Written in shuffled order.
+fn log_text(n: usize) -> String {
+    let mut rng = Lcg(42);
+    let start = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.next(i as u64 + 1) as usize);
+    }
+    let mut text = String::with_capacity(n * 64);
+    for i in order {
+        let (u, k) = (i % UNITS, (i / UNITS) as u64);
+        let a = if u < 10_000 {
+            rng.next(5)
+        } else {
+            5 + rng.next(5)
+        };
+        let d = start + chrono::TimeDelta::days((k * 36 + rng.next(36)) as i64);
+        writeln!(
+            text,
+            r#"{{"date": "{d}", "unit": "u{u}", "action": "a{a}"}}"#
+        )
+        .unwrap();
+    }
+    text
+}
+
+fn bench(c: &mut Criterion) {
+    let p = policy();
+    let as_of = NaiveDate::from_ymd_opt(2022, 1, 10).unwrap();
+    let from = Some(NaiveDate::from_ymd_opt(2021, 1, 1).unwrap());
+    let mut g = c.benchmark_group("compliance");
+    g.sample_size(10).measurement_time(Duration::from_secs(15));
+    for n in [100_000usize, 1_000_000] {
+        let text = log_text(n);
+        let log = p.events_from_jsonl("gen.jsonl", &text).unwrap();
+        assert_eq!(log.len(), n);
+        let answer = p.compliance(&log, as_of, from, None).unwrap();
+        let counted: u32 = answer.periods.iter().map(|r| r.count + r.late).sum();
+        assert!(counted as usize <= n);
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(BenchmarkId::new("assess", n), |b| {
+            b.iter(|| {
+                black_box(
+                    p.compliance(black_box(&log), as_of, from, None)
+                        .unwrap()
+                        .periods
+                        .len(),
+                )
+            })
+        });
+        g.bench_function(BenchmarkId::new("read JSON Lines", n), |b| {
+            b.iter(|| {
+                black_box(
+                    p.events_from_jsonl("gen.jsonl", black_box(&text))
+                        .unwrap()
+                        .len(),
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
