@@ -204,3 +204,56 @@ fn a_bad_incident_file_is_an_error() {
     assert_eq!(code, 1);
     assert!(err.contains("cannot read"), "{err}");
 }
+
+#[test]
+fn calendar_and_compliance_from_the_command_line() {
+    let (code, out, err) = zeren(&[
+        "calendar",
+        "examples/policies/002-sues.zr",
+        "--from",
+        "2019-06-01",
+        "--to",
+        "2019-06-30",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("due from 2019-06-01 to 2019-06-30: 3 items"),
+        "{out}"
+    );
+    let (code, out, err) = zeren(&[
+        "compliance",
+        "examples/policies/002-sues.zr",
+        "--events",
+        "examples/events/002-2019.jsonl",
+        "--as-of",
+        "2020-01-15",
+        "--from",
+        "2019-01-01",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["periods"][0]["status"], "missed");
+    assert_eq!(v["periods"][0]["needed"], 1);
+    assert_eq!(v["reactions"][1]["status"], "overdue");
+    let (code, _, err) = zeren(&[
+        "compliance",
+        "examples/policies/002-sues.zr",
+        "--events",
+        "tests/fixtures/events/bad-lines.jsonl",
+        "--as-of",
+        "2020-01-15",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("bad-lines.jsonl:2:"), "{err}");
+    let (code, _, err) = zeren(&[
+        "calendar",
+        "examples/policies/002-sues.zr",
+        "--from",
+        "2019-06-31",
+        "--to",
+        "2019-07-01",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--from"), "{err}");
+}
