@@ -187,7 +187,17 @@ struct Binder<'c> {
     ids: HashMap<String, u32>,
 }
 
-impl Binder<'_> {
+impl<'c> Binder<'c> {
+    fn new(c: &'c Compiled, source: &str) -> Self {
+        Binder {
+            c,
+            source: source.to_string(),
+            errors: Vec::new(),
+            seen: HashMap::new(),
+            ids: HashMap::new(),
+        }
+    }
+
     fn err(
         &mut self,
         line_no: u32,
@@ -443,13 +453,7 @@ impl Binder<'_> {
 }
 
 pub(crate) fn from_jsonl(c: &Compiled, source: &str, text: &str) -> Result<EventLog, Diagnostics> {
-    let mut b = Binder {
-        c,
-        source: source.to_string(),
-        errors: Vec::new(),
-        seen: HashMap::new(),
-        ids: HashMap::new(),
-    };
+    let mut b = Binder::new(c, source);
     let lines: Vec<&str> = text.lines().collect();
     if lines.len() > limits::MAX_EVENTS {
         return Err(Diagnostics(vec![Diagnostic::detached(
@@ -511,13 +515,7 @@ pub(crate) fn from_events(
     source: &str,
     events: &[Event],
 ) -> Result<EventLog, Diagnostics> {
-    let mut b = Binder {
-        c,
-        source: source.to_string(),
-        errors: Vec::new(),
-        seen: HashMap::new(),
-        ids: HashMap::new(),
-    };
+    let mut b = Binder::new(c, source);
     // Events built in code have no text: a problem names the event's
     // position (1-based) as its line.
     let lines: Vec<&str> = Vec::new();

@@ -399,6 +399,21 @@ fn subjects(c: &Compiled, s: &SubjectM) -> Vec<TargetId> {
     }
 }
 
+/// An obligation's action name and recipient names.
+fn names_of(c: &Compiled, obligation: usize, action: u32) -> (&str, &[String]) {
+    let name = c
+        .actions
+        .get(action as usize)
+        .map(String::as_str)
+        .unwrap_or("");
+    let recipients = c
+        .obligation_recipients
+        .get(obligation)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    (name, recipients)
+}
+
 fn subject_of(c: &Compiled, t: TargetId) -> Subject<'_> {
     match t {
         TargetId::Unit(u) => Subject::Unit(
@@ -439,16 +454,7 @@ pub(crate) fn compliance<'p, 'e>(
     let mut periods = Vec::new();
     let mut reactions = Vec::new();
     for (oi, o) in c.obligations.iter().enumerate() {
-        let action = c
-            .actions
-            .get(o.action as usize)
-            .map(String::as_str)
-            .unwrap_or("");
-        let recipients = c
-            .obligation_recipients
-            .get(oi)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+        let (action, recipients) = names_of(c, oi, o.action);
         let targets = subjects(c, &o.subject);
         match o.cadence {
             CadenceM::Periodic {
@@ -649,16 +655,7 @@ pub(crate) fn calendar(
         else {
             continue;
         };
-        let action = c
-            .actions
-            .get(o.action as usize)
-            .map(String::as_str)
-            .unwrap_or("");
-        let recipients = c
-            .obligation_recipients
-            .get(oi)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+        let (action, recipients) = names_of(c, oi, o.action);
         let periods: Vec<Period> = {
             let mut v = Vec::new();
             let mut p = Period::containing(period, from);
