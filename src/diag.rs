@@ -60,6 +60,10 @@ pub enum DiagKind {
     Data,
     /// A file could not be read.
     Io,
+    /// (warning) A declared duty that no rule gives anyone.
+    Unassigned,
+    /// (warning) One position given two different duties in one scope.
+    Conflict,
 }
 
 impl DiagKind {
@@ -77,13 +81,28 @@ impl DiagKind {
             DiagKind::Type => "type",
             DiagKind::Data => "data",
             DiagKind::Io => "io",
+            DiagKind::Unassigned => "unassigned",
+            DiagKind::Conflict => "conflict",
         }
     }
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The input is rejected.
+    #[default]
+    Error,
+    /// The input is accepted, but probably not what the author meant.
+    Warning,
 }
 
 /// One problem found in the input, with its location resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// An error (the input is rejected) or a warning (it is accepted).
+    pub severity: Severity,
     /// What kind of problem.
     pub kind: DiagKind,
     /// What is wrong.
@@ -112,6 +131,7 @@ impl Diagnostic {
     /// A diagnostic not tied to any source text (for example an I/O error).
     pub fn detached(kind: DiagKind, file: &str, message: String, help: Option<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             kind,
             message,
             file: file.to_string(),
@@ -137,6 +157,7 @@ impl Diagnostic {
     ) -> Self {
         let before: String = text_line.chars().take(column.saturating_sub(1)).collect();
         Diagnostic {
+            severity: Severity::Error,
             kind,
             message,
             file: file.to_string(),
@@ -152,7 +173,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error[{}]: {}", self.kind.label(), self.message)?;
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{level}[{}]: {}", self.kind.label(), self.message)?;
         if self.line > 0 {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
@@ -209,8 +234,23 @@ impl fmt::Display for Diagnostics {
             }
             write!(f, "{d}")?;
         }
-        let n = self.0.len();
-        write!(f, "\n{n} error{}", if n == 1 { "" } else { "s" })
+        let errors = self
+            .0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = self.0.len() - errors;
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        match (errors, warnings) {
+            (_, 0) => write!(f, "\n{}", plural(errors, "error")),
+            (0, _) => write!(f, "\n{}", plural(warnings, "warning")),
+            _ => write!(
+                f,
+                "\n{}, {}",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            ),
+        }
     }
 }
 
@@ -402,6 +442,7 @@ impl Sources {
         if file.data {
             let path = line_text.split(" = ").next().unwrap_or("").to_string();
             return Diagnostic {
+                severity: Severity::Error,
                 kind,
                 message,
                 file: file.name.clone(),
@@ -414,6 +455,7 @@ impl Sources {
             };
         }
         Diagnostic {
+            severity: Severity::Error,
             kind,
             message,
             file: file.name.clone(),

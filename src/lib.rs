@@ -14,7 +14,7 @@ mod syntax;
 pub use check::HeaderInfo;
 /// Dates in queries and answers.
 pub use chrono::NaiveDate;
-pub use diag::{DiagKind, Diagnostic, Diagnostics, Sources};
+pub use diag::{DiagKind, Diagnostic, Diagnostics, Severity, Sources};
 pub use eval::compliance::{
     CalendarAnswer, ComplianceAnswer, Counted, DueItem, EventRef, PeriodCompliance, Reaction,
     ReactionStatus, Required, Status,
@@ -237,9 +237,10 @@ impl PolicyBuilder {
             .collect();
         if errors.is_empty() {
             match check::check(&sources, &files, &data) {
-                Ok(model) => {
+                Ok((model, warnings)) => {
                     return Ok(Policy {
                         c: compile::compile(model),
+                        warnings: Diagnostics(warnings),
                     })
                 }
                 Err(mut e) => errors.append(&mut e),
@@ -254,6 +255,7 @@ impl PolicyBuilder {
 #[derive(Debug, Clone)]
 pub struct Policy {
     c: compile::Compiled,
+    warnings: Diagnostics,
 }
 
 impl Policy {
@@ -273,6 +275,12 @@ impl Policy {
             .iter()
             .fold(Policy::builder(), |b, p| b.file(p))
             .build()
+    }
+
+    /// Problems that did not reject the policy: duties no rule assigns, a
+    /// position given two different duties in one scope.
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
     }
 
     /// The policy header.

@@ -260,3 +260,53 @@ fn answers_are_deterministic() {
     sorted.sort();
     assert_eq!(ranks, sorted, "strongest duty first");
 }
+
+#[test]
+fn company_rules_warn_that_the_secretary_gets_two_duties() {
+    // 001-A §5 gives the main leader 主要领导责任; §6 calls the secretary 直接责任人.
+    let p = example("001-A-company.zr");
+    let w: Vec<(zeren::DiagKind, usize, &str)> = p
+        .warnings()
+        .iter()
+        .map(|d| (d.kind, d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(w.len(), 1, "{}", p.warnings());
+    assert_eq!(w[0].0, zeren::DiagKind::Conflict);
+    assert!(
+        w[0].2
+            .contains("`直接责任人` here (第六条) and `主要领导责任` by 第五条"),
+        "{}",
+        w[0].2
+    );
+    assert_eq!(p.warnings().0[0].severity, zeren::Severity::Warning);
+    // Both are answered.
+    let a = who(&p, "公司党委", "2021-01-01");
+    assert!(a.contains(&t("主要领导责任", "田书记 (书记 of 公司党委)", "第五条")));
+    assert!(a.contains(&t("直接责任人", "田书记 (书记 of 公司党委)", "第六条")));
+}
+
+#[test]
+fn other_example_policies_have_no_warnings() {
+    for entry in
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/policies")).unwrap()
+    {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.starts_with("001-A") {
+            continue;
+        }
+        let p = example(&name);
+        assert!(p.warnings().is_empty(), "{name}: {}", p.warnings());
+    }
+}
+
+#[test]
+fn a_duty_nobody_bears_is_a_warning() {
+    let p = zeren::Policy::parse("p.zr", "duties 主体责任 > 监督责任\nunit kinds 党委\nassign per \"x\" in each 党委 { team bears 主体责任 }").unwrap();
+    let w = p.warnings();
+    assert_eq!(w.len(), 1);
+    assert_eq!(
+        (w.0[0].kind, w.0[0].line, w.0[0].column),
+        (zeren::DiagKind::Unassigned, 1, 15)
+    );
+    assert!(w.to_string().ends_with("1 warning"));
+}

@@ -172,15 +172,21 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Check { files } => {
             let policy = load(&files)?;
             let h = policy.header();
+            let warnings = policy.warnings();
+            if !warnings.is_empty() {
+                eprintln!("{warnings}");
+            }
             println!(
-                "ok: {} ({} units, {} duties)",
+                "ok: {} ({} units, {} duties, {} warning{})",
                 if h.title.is_empty() {
                     "policy"
                 } else {
                     &h.title
                 },
                 policy.units().count(),
-                policy.duties().count()
+                policy.duties().count(),
+                warnings.len(),
+                if warnings.len() == 1 { "" } else { "s" }
             );
             Ok(ExitCode::SUCCESS)
         }

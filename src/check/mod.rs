@@ -11,6 +11,7 @@
 //! - assignment rules: scopes, bearers, anchors, duties.
 
 mod facts;
+mod lint;
 mod obligations;
 mod org;
 mod rules;
@@ -127,6 +128,8 @@ pub(crate) struct RuleM {
     pub scope: ScopeM,
     pub bearer: BearerM,
     pub duty: u32,
+    /// Where the rule is written.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -210,6 +213,10 @@ pub(crate) struct Checker<'s> {
     model: Model,
     /// Span of each accepted holding, parallel to `model.holdings`.
     holding_spans: Vec<Span>,
+    /// Span of each declared duty, parallel to `model.duties`.
+    duty_spans: Vec<Span>,
+    /// Problems that do not reject the policy.
+    warnings: Vec<Diagnostic>,
 }
 
 impl<'s> Checker<'s> {
@@ -283,7 +290,7 @@ pub(crate) fn check(
     sources: &Sources,
     files: &[ast::File],
     data_orgs: &[Vec<OrgStmt>],
-) -> Result<Model, Vec<Diagnostic>> {
+) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut c = Checker {
         sources,
         errors: Vec::new(),
@@ -300,6 +307,8 @@ pub(crate) fn check(
         event_kinds: Names::new("event kind"),
         model: Model::default(),
         holding_spans: Vec::new(),
+        duty_spans: Vec::new(),
+        warnings: Vec::new(),
     };
     c.declarations(files);
     let stmts: Vec<&OrgStmt> = files
@@ -324,9 +333,10 @@ pub(crate) fn check(
     let items: Vec<&Item> = files.iter().flat_map(|f| f.items.iter()).collect();
     c.obligations(&items);
     if c.errors.is_empty() {
+        c.lint();
         let mut model = c.model;
         model.people = c.people.order;
-        Ok(model)
+        Ok((model, c.warnings))
     } else {
         Err(c.errors)
     }
@@ -370,7 +380,10 @@ impl Checker<'_> {
                     duties_seen = true;
                     for n in names {
                         match self.duties.declare(&n.text) {
-                            Ok(_) => self.model.duties.push(n.text.clone()),
+                            Ok(_) => {
+                                self.model.duties.push(n.text.clone());
+                                self.duty_spans.push(n.span);
+                            }
                             Err(_) => self.duplicate("duty", n),
                         }
                     }

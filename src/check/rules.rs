@@ -62,6 +62,7 @@ impl Checker<'_> {
                     scope: scope.clone(),
                     bearer,
                     duty,
+                    span: item.span,
                 });
             }
         }
