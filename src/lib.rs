@@ -1,5 +1,10 @@
 #![doc = include_str!("../README.md")]
 
+// The generated parser refers to `alloc` (pest is used without its `std`
+// feature: bracket nesting is bounded before parsing, so its stack guard
+// is not needed).
+extern crate alloc;
+
 mod check;
 mod compile;
 pub mod diag;

@@ -362,3 +362,27 @@ proptest! {
         let _ = Policy::parse("any.zr", &text);
     }
 }
+
+#[test]
+fn a_condition_nested_to_the_limit_parses_and_evaluates() {
+    let depth = limits::MAX_NESTING - 2; // the clause list's braces count too
+    let cond = format!("{}甲{}", "(".repeat(depth), ")".repeat(depth));
+    let text = format!("fact 甲 bool\ntriggers per \"x\" {{\n  1 \"deep\" when {cond}\n}}");
+    let p = Policy::parse("deep.zr", &text).unwrap();
+    let inc = p
+        .incident_from_json("i.json", r#"{"date": "2020-01-01", "facts": {"甲": true}}"#)
+        .unwrap();
+    assert_eq!(p.triggers(&inc, false).matched(), vec!["x 1"]);
+}
+
+#[test]
+fn a_keyword_is_not_a_bare_name() {
+    let d = errors("k.zr", "unit kinds 党委\norg { unit unit kind 党委 }");
+    assert_eq!(
+        (d.0[0].kind, d.0[0].line, d.0[0].column),
+        (DiagKind::Syntax, 2, 12)
+    );
+    assert!(d.0[0].help.as_deref().unwrap().contains("quote it"));
+    // Quoted, it is a name like any other.
+    assert!(Policy::parse("k.zr", "unit kinds 党委\norg { unit \"unit\" kind 党委 }").is_ok());
+}

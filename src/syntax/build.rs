@@ -293,7 +293,17 @@ impl Builder<'_> {
             Rule::string => self.string(pair),
             _ => {
                 let span = self.span(&pair);
-                self.checked_name(pair.as_str().to_string(), span)
+                let text = pair.as_str();
+                if super::names::KEYWORDS.contains(&text) {
+                    self.error(
+                        DiagKind::Syntax,
+                        span,
+                        format!("`{text}` is a keyword, not a name"),
+                        Some(format!("to use it as a name, quote it: \"{text}\"")),
+                    );
+                    return None;
+                }
+                self.checked_name(text.to_string(), span)
             }
         }
     }
