@@ -11,6 +11,8 @@ use pest::pratt_parser::{Assoc, Op, PrattParser};
 struct Builder<'s> {
     sources: &'s Sources,
     file: u32,
+    /// Where the parsed text starts in the file.
+    offset: usize,
     errors: Vec<Diagnostic>,
 }
 
@@ -77,14 +79,18 @@ fn children(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
     pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
 }
 
+/// Builds the items of `pairs`, parsed from the file's text starting at
+/// byte `offset`.
 pub(super) fn file(
     sources: &Sources,
     file: u32,
+    offset: usize,
     pairs: Pairs<'_, Rule>,
 ) -> Result<File, Vec<Diagnostic>> {
     let mut b = Builder {
         sources,
         file,
+        offset,
         errors: Vec::new(),
     };
     let mut items = Vec::new();
@@ -108,7 +114,7 @@ pub(super) fn file(
 impl Builder<'_> {
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(self.file, self.offset + s.start(), self.offset + s.end())
     }
 
     fn error(&mut self, kind: DiagKind, span: Span, message: String, help: Option<String>) {
@@ -766,14 +772,16 @@ impl Builder<'_> {
             .op(Op::infix(Rule::op_and, Assoc::Left))
             .op(Op::prefix(Rule::op_not));
         let file = self.file;
+        let offset = self.offset;
         pratt
             .map_primary(|p| self.primary(p))
             .map_prefix(move |op, rhs| {
                 let rhs = rhs?;
                 let s = op.as_span();
+                let (start, end) = (offset + s.start(), offset + s.end());
                 Some(Cond::Not {
                     not: Box::new(rhs),
-                    span: Span::new(file, s.start(), s.end()),
+                    span: Span::new(file, start, end),
                 })
             })
             .map_infix(|lhs, op, rhs| {

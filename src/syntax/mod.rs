@@ -27,11 +27,80 @@ pub fn parse(sources: &Sources, file: u32) -> Result<ast::File, Vec<Diagnostic>>
     if !problems.is_empty() {
         return Err(problems);
     }
-    let pairs = match ZerenParser::parse(Rule::file, text) {
-        Ok(pairs) => pairs,
-        Err(err) => return Err(vec![names::describe(sources, file, text, &err)]),
+    // On a syntax error, report it and resume at the next line that starts
+    // a declaration, so one mistake does not hide the next.
+    let mut errors = Vec::new();
+    let mut start = 0usize;
+    loop {
+        let rest = text.get(start..).unwrap_or("");
+        match ZerenParser::parse(Rule::file, rest) {
+            Ok(pairs) => match build::file(sources, file, start, pairs) {
+                Ok(f) if errors.is_empty() => return Ok(f),
+                Ok(_) => break,
+                Err(mut e) => {
+                    errors.append(&mut e);
+                    break;
+                }
+            },
+            Err(err) => {
+                let pos = start + names::error_pos(&err);
+                errors.push(names::describe(sources, file, text, pos, &err));
+                match resume_at(text, pos, start) {
+                    Some(next) if errors.len() < limits::MAX_DIAGNOSTICS => start = next,
+                    _ => break,
+                }
+            }
+        }
+    }
+    Err(errors)
+}
+
+/// Words that start a declaration at the beginning of a line.
+const STARTERS: &[&str] = &[
+    "policy",
+    "duties",
+    "unit",
+    "matter",
+    "positions",
+    "org",
+    "assign",
+    "scale",
+    "fact",
+    "triggers",
+    "sanctions",
+    "consequence",
+    "aggravating",
+    "liability",
+    "procedure",
+    "actions",
+    "event",
+    "obligation",
+];
+
+/// Where to resume after an error at `pos`: the start of the error's own
+/// line when the error is a declaration keyword opening it (the statement
+/// before was cut short), else of the next line that begins, unindented,
+/// with a declaration keyword. Always past `start`, so parsing progresses.
+fn resume_at(text: &str, pos: usize, start: usize) -> Option<usize> {
+    let starts_declaration = |line: &str| {
+        let word = line
+            .split(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
+            .next()
+            .unwrap_or("");
+        !word.is_empty() && STARTERS.contains(&word)
     };
-    build::file(sources, file, pairs)
+    let line_start = text.get(..pos)?.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    if line_start == pos && pos > start && starts_declaration(text.get(pos..)?) {
+        return Some(pos);
+    }
+    let mut at = text.get(pos..)?.find('\n')? + pos + 1;
+    loop {
+        let line = text.get(at..)?;
+        if starts_declaration(line) {
+            return Some(at);
+        }
+        at += line.find('\n')? + 1;
+    }
 }
 
 /// Characters that are rejected everywhere: they make text display

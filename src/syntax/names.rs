@@ -98,6 +98,7 @@ pub(super) fn human(rule: Rule) -> &'static str {
         Rule::file => "a policy file",
         Rule::item => "a declaration",
         Rule::keyword => "a keyword",
+        Rule::starter => "a declaration keyword",
         Rule::ident_char => "a name character",
         Rule::ident => "a name",
         Rule::string => "a quoted text",
@@ -313,11 +314,22 @@ fn found_at(text: &str, pos: usize) -> (usize, String) {
     (len, format!("`{word}`"))
 }
 
-pub(super) fn describe(sources: &Sources, file: u32, text: &str, err: &Error<Rule>) -> Diagnostic {
-    let pos = match err.location {
+/// Where a pest error happened, in the text that was parsed.
+pub(super) fn error_pos(err: &Error<Rule>) -> usize {
+    match err.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
-    };
+    }
+}
+
+/// A pest error at byte `pos` of the file's `text`, as a diagnostic.
+pub(super) fn describe(
+    sources: &Sources,
+    file: u32,
+    text: &str,
+    pos: usize,
+    err: &Error<Rule>,
+) -> Diagnostic {
     let (len, found) = found_at(text, pos);
     let (message, help) = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
@@ -337,9 +349,19 @@ pub(super) fn describe(sources: &Sources, file: u32, text: &str, err: &Error<Rul
         }
         ErrorVariant::CustomError { message } => (message.clone(), None),
     };
+    let word = found.trim_matches('`');
     let help = help.map(|h| {
         if text.get(..pos).is_some_and(|t| t.trim().is_empty()) && !found.is_ascii() {
             format!("{h}; this does not look like a zeren policy file (it starts with prose)")
+        } else if KEYWORDS.contains(&word)
+            && h.contains("a name")
+            && text
+                .get(..pos)
+                .is_some_and(|t| t.rsplit('\n').next().is_some_and(|l| l.trim().is_empty()))
+        {
+            format!("{h}; the statement before `{word}` ends too early")
+        } else if KEYWORDS.contains(&word) && h.contains("a name") {
+            format!("{h}; `{word}` is a keyword: to use it as a name, quote it: \"{word}\"")
         } else {
             h
         }
