@@ -100,6 +100,18 @@ pub enum QueryError {
         /// Last day.
         to: NaiveDate,
     },
+    /// A date outside the accepted years.
+    #[error("{date} is outside the years {min}–{max} that zeren accepts", min = limits::MIN_YEAR, max = limits::MAX_YEAR)]
+    DateOutOfRange {
+        /// The date.
+        date: NaiveDate,
+    },
+    /// The answer would be too large.
+    #[error("the answer would have {rows} rows, more than the limit of {limit}; narrow the dates or pick one unit", limit = limits::MAX_ROWS)]
+    TooManyRows {
+        /// How many rows it would have.
+        rows: u64,
+    },
     /// The date is before the policy took effect.
     #[error("not applicable: {on} is before the policy took effect on {effective}")]
     NotInForce {
@@ -453,6 +465,26 @@ impl Policy {
         events::from_events(&self.c, source, events)
     }
 
+    /// Dates within the accepted years, and an answer of bounded size.
+    fn bounded(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        only: Option<check::TargetId>,
+    ) -> Result<(), QueryError> {
+        for d in [from, to] {
+            let y = chrono::Datelike::year(&d);
+            if !(limits::MIN_YEAR..=limits::MAX_YEAR).contains(&y) {
+                return Err(QueryError::DateOutOfRange { date: d });
+            }
+        }
+        let rows = eval::compliance::rows(&self.c, from, to, only);
+        if rows > limits::MAX_ROWS as u64 {
+            return Err(QueryError::TooManyRows { rows });
+        }
+        Ok(())
+    }
+
     fn target(&self, unit: Option<&str>) -> Result<Option<check::TargetId>, QueryError> {
         match unit {
             None => Ok(None),
@@ -472,6 +504,7 @@ impl Policy {
             return Err(QueryError::EmptyRange { from, to });
         }
         let only = self.target(unit)?;
+        self.bounded(from, to, only)?;
         Ok(eval::compliance::calendar(&self.c, from, to, only))
     }
 
@@ -493,6 +526,7 @@ impl Policy {
             return Err(QueryError::EmptyRange { from, to: as_of });
         }
         let only = self.target(unit)?;
+        self.bounded(from, as_of, only)?;
         Ok(eval::compliance::compliance(
             &self.c, log, as_of, from, only,
         ))

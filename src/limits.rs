@@ -29,3 +29,7 @@ pub const MAX_COUNT: u32 = 10_000;
 
 /// Most events read from one log.
 pub const MAX_EVENTS: usize = 50_000_000;
+
+/// Most rows a calendar or compliance answer may have (narrow the range or
+/// pick one unit beyond that).
+pub const MAX_ROWS: usize = 20_000_000;

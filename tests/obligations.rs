@@ -511,3 +511,38 @@ fn cadence_errors() {
     );
     assert!(Policy::parse("p.zr", &ok).is_ok());
 }
+
+#[test]
+fn oversized_or_out_of_range_queries_are_errors() {
+    let mut text = String::from("unit kinds 党委\nactions 值班\nobligation per \"x\" each 党委 must 值班 at least 1 per day\norg {\n");
+    for i in 0..1000 {
+        text.push_str(&format!(" unit u{i} kind 党委\n"));
+    }
+    text.push('}');
+    let p = Policy::parse("daily.zr", &text).unwrap();
+    let l = log(&p, &[]);
+    let e = p
+        .compliance(&l, date("2200-12-31"), Some(date("1900-01-01")), None)
+        .unwrap_err();
+    assert!(
+        matches!(e, zeren::QueryError::TooManyRows { rows } if rows > 100_000_000),
+        "{e}"
+    );
+    assert!(p
+        .calendar(date("1900-01-01"), date("2200-12-31"), None)
+        .is_err());
+    // One unit over the same range is fine.
+    let one = p
+        .compliance(&l, date("1901-01-01"), Some(date("1900-01-01")), Some("u7"))
+        .unwrap();
+    assert_eq!(one.periods.len(), 366);
+    let far = zeren::NaiveDate::from_ymd_opt(9999, 1, 1).unwrap();
+    assert!(matches!(
+        p.compliance(&l, far, None, None),
+        Err(zeren::QueryError::DateOutOfRange { .. })
+    ));
+    assert!(matches!(
+        p.calendar(zeren::NaiveDate::MIN, date("2000-01-01"), None),
+        Err(zeren::QueryError::DateOutOfRange { .. })
+    ));
+}

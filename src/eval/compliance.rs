@@ -443,6 +443,25 @@ fn due_of(period: &Period, deadline: Option<DeadlineM>) -> NaiveDate {
     }
 }
 
+/// How many rows a periodic answer over `from..=to` would have.
+pub(crate) fn rows(c: &Compiled, from: NaiveDate, to: NaiveDate, only: Option<TargetId>) -> u64 {
+    c.obligations
+        .iter()
+        .map(|o| {
+            let CadenceM::Periodic { period, .. } = o.cadence else {
+                return 0;
+            };
+            let periods =
+                Period::containing(period, to).index - Period::containing(period, from).index + 1;
+            let targets = match only {
+                Some(t) => u64::from(subjects(c, &o.subject).contains(&t)),
+                None => subjects(c, &o.subject).len() as u64,
+            };
+            targets.saturating_mul(u64::try_from(periods).unwrap_or(0))
+        })
+        .fold(0u64, u64::saturating_add)
+}
+
 pub(crate) fn compliance<'p, 'e>(
     c: &'p Compiled,
     log: &'e EventLog,
@@ -471,7 +490,12 @@ pub(crate) fn compliance<'p, 'e>(
                 let span =
                     usize::try_from(Period::containing(period, as_of).index - first.index + 1)
                         .unwrap_or(1);
-                periods.reserve(targets.len().saturating_mul(span));
+                periods.reserve(
+                    targets
+                        .len()
+                        .saturating_mul(span)
+                        .min(crate::limits::MAX_ROWS),
+                );
                 // Targets and the action's events are both in subject order:
                 // walk them together instead of searching per subject.
                 let all = log.of_what(What::Action(o.action));
