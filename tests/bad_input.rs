@@ -12,6 +12,10 @@ use common::*;
 use proptest::prelude::*;
 use zeren::{limits, DiagKind, OrgSpec, Policy, RelationsSpec};
 
+fn date_or(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
 const RULES: &str =
     "duties 主体责任 > 第一责任人\nunit kinds 党委, 部门\npositions 书记 single, 班子成员\n\
 assign per \"第三条\" in each 党委 { team bears 主体责任  书记 bears 第一责任人 }\n";
@@ -360,6 +364,26 @@ proptest! {
     #[test]
     fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
         let _ = Policy::parse("any.zr", &text);
+    }
+
+    #[test]
+    fn arbitrary_incidents_and_event_lines_never_panic(
+        date in prop_oneof![Just("2019-05-01".to_string()), "[0-9]{4}-[0-9]{2}-[0-9]{2}", "\\PC{0,12}"],
+        key in prop_oneof![Just("失职".to_string()), Just("后果".to_string()), "\\PC{0,6}"],
+        value in prop_oneof![Just("\"平台错误导向\"".to_string()), Just("true".to_string()), Just("3".to_string()), Just("null".to_string()), "\\PC{0,8}"],
+        noise in "\\PC{0,40}",
+    ) {
+        let p = example("002-sues.zr");
+        let incident = format!(r#"{{"date": "{date}", "facts": {{"{key}": {value}}}}}"#);
+        if let Ok(i) = p.incident_from_json("i.json", &incident) {
+            let _ = p.triggers(&i, true);
+            let _ = p.liability(&i);
+        }
+        let _ = p.incident_from_json("i.json", &noise);
+        let log = format!("{{\"date\": \"{date}\", \"unit\": \"校党委\", \"action\": \"{key}\"}}\n{noise}");
+        if let Ok(l) = p.events_from_jsonl("l.jsonl", &log) {
+            let _ = p.compliance(&l, date_or("2020-01-01"), None, None);
+        }
     }
 }
 
