@@ -25,6 +25,7 @@ pub use eval::compliance::{
     ReactionStatus, Required, Status,
 };
 pub use eval::liability::{LiabilityAnswer, PersonLiability, Post, Procedure};
+pub use eval::staffing::{Staffed, StaffingAnswer, StaffingRow};
 pub use eval::triggers::{
     Applicability, Clause, ClauseResult, Condition, Consequence, Outcome, Sanctions, Seen,
     TriggerAnswer,
@@ -463,6 +464,17 @@ impl Policy {
     /// Checks events built in Rust; problems are reported by position (`line` = index + 1).
     pub fn events(&self, source: &str, events: &[Event]) -> Result<EventLog, Diagnostics> {
         events::from_events(&self.c, source, events)
+    }
+
+    /// Whether every unit and matter has the holders the staffing rules ask
+    /// for on a date (optionally one unit).
+    pub fn staffing(
+        &self,
+        on: NaiveDate,
+        unit: Option<&str>,
+    ) -> Result<StaffingAnswer<'_>, QueryError> {
+        let only = self.target(unit)?;
+        Ok(eval::staffing::staffing(&self.c, on, only))
     }
 
     /// Dates within the accepted years, and an answer of bounded size.

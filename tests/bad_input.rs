@@ -410,3 +410,28 @@ fn a_keyword_is_not_a_bare_name() {
     // Quoted, it is a name like any other.
     assert!(Policy::parse("k.zr", "unit kinds 党委\norg { unit \"unit\" kind 党委 }").is_ok());
 }
+
+#[test]
+fn staffing_rule_errors() {
+    let base = "unit kinds 院系\nmatter kinds 阵地\npositions 宣传员\n";
+    for (rule, needle) in [
+        (
+            "each 院系 needs at least 2 and at most 1 宣传员",
+            "at least 2 and at most 1",
+        ),
+        (
+            "each matter 阵地 needs at least 1 宣传员",
+            "a matter has no positions",
+        ),
+        ("each 院系 needs at least 1 宣传", "unknown position"),
+        ("each 院部 needs at least 1 宣传员", "unknown unit kind"),
+    ] {
+        let d = errors("s.zr", &format!("{base}staffing per \"x\" {rule}\n"));
+        assert!(
+            d.0[0].message.contains(needle),
+            "{rule}: {}",
+            d.0[0].message
+        );
+        assert_eq!(d.0[0].line, 4);
+    }
+}

@@ -257,3 +257,30 @@ fn calendar_and_compliance_from_the_command_line() {
     assert_eq!(code, 1);
     assert!(err.contains("--from"), "{err}");
 }
+
+#[test]
+fn staffing_from_the_command_line() {
+    let (code, out, err) = zeren(&[
+        "staffing",
+        "examples/policies/003-5-campus.zr",
+        "--on",
+        "2020-05-01",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("short  外语系: exactly 1 宣传员 — none [第九条]"),
+        "{out}"
+    );
+    let (code, out, _) = zeren(&[
+        "staffing",
+        "examples/policies/003-5-campus.zr",
+        "--on",
+        "2020-05-01",
+        "--unit",
+        "教务处",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rows"][0]["holders"][0], "朱宣教");
+}

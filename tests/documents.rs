@@ -310,3 +310,78 @@ fn a_duty_nobody_bears_is_a_warning() {
     );
     assert!(w.to_string().ends_with("1 warning"));
 }
+
+#[test]
+fn campus_units_need_one_deputy_and_one_publicist() {
+    // 003-5 第九条: 明确 1 名分管领导和 1 名宣传员.
+    let p = example("003-5-campus.zr");
+    let a = p.staffing(date("2020-05-01"), None).unwrap();
+    let got: Vec<(&str, &str, zeren::Staffed)> = a
+        .rows
+        .iter()
+        .filter(|r| r.citation == "第九条")
+        .map(|r| {
+            (
+                match r.subject {
+                    zeren::Subject::Unit(u) => u,
+                    _ => "",
+                },
+                r.position,
+                r.status,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("机械工程系", "分管领导", zeren::Staffed::Ok),
+            ("机械工程系", "宣传员", zeren::Staffed::Ok),
+            ("外语系", "分管领导", zeren::Staffed::Short),
+            ("外语系", "宣传员", zeren::Staffed::Short),
+        ]
+    );
+    assert_eq!(a.rows[1].holders, vec!["沈小宣"]);
+    // Before anyone was appointed, the college is short too.
+    let early = p.staffing(date("2018-12-31"), Some("机械工程系")).unwrap();
+    assert!(early.rows.iter().all(|r| r.status == zeren::Staffed::Short));
+}
+
+#[test]
+fn every_outlet_needs_a_commentator() {
+    // 003-1 第七条(二): 每个网络阵地不少于 1 名网络评论员.
+    let p = example("003-1-college.zr");
+    let a = p.staffing(date("2020-05-01"), None).unwrap();
+    let got: Vec<(&str, zeren::Staffed)> = a
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                match r.subject {
+                    zeren::Subject::Matter(m) => m,
+                    _ => "",
+                },
+                r.status,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("信息工程院微信公众号", zeren::Staffed::Ok),
+            ("学院官方微博", zeren::Staffed::Short)
+        ]
+    );
+}
+
+#[test]
+fn too_many_holders_is_over() {
+    let p = zeren::Policy::parse(
+        "p.zr",
+        "unit kinds 院系\npositions 宣传员\norg { unit 甲 kind 院系\n 张 holds 宣传员 of 甲\n 李 holds 宣传员 of 甲 }\n\
+         staffing per \"第九条\" each 院系 needs exactly 1 宣传员",
+    )
+    .unwrap();
+    let a = p.staffing(date("2020-01-01"), None).unwrap();
+    assert_eq!(a.rows[0].status, zeren::Staffed::Over);
+    assert_eq!(a.rows[0].holders, vec!["张", "李"]);
+}

@@ -61,6 +61,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Whether units and matters have the holders the staffing rules ask for.
+    Staffing {
+        /// Policy files (`.zr`) and org files (`.json`) that make one policy.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The date (YYYY-MM-DD); today when absent.
+        #[arg(long)]
+        on: Option<String>,
+        /// Only this unit.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Print the answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Every periodic obligation falling due in a date range.
     Calendar {
         /// Policy files (`.zr`) and org files (`.json`) that make one policy.
@@ -257,6 +272,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 .map_err(|d| d.to_string())?;
             let answer = policy
                 .compliance(&log, as_of, from, unit.as_deref())
+                .map_err(|e| format!("error: {e}"))?;
+            print(&answer, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Staffing {
+            files,
+            on,
+            unit,
+            json,
+        } => {
+            let on = date(on.as_deref())?;
+            let policy = load(&files)?;
+            let answer = policy
+                .staffing(on, unit.as_deref())
                 .map_err(|e| format!("error: {e}"))?;
             print(&answer, json)?;
             Ok(ExitCode::SUCCESS)

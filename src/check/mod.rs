@@ -20,7 +20,7 @@ pub(crate) use facts::{
     accepted, type_phrase, CondNode, ConsequenceM, FactM, FactTy, LiabilityM, ProcedureM,
     SanctionsKindM, SanctionsM, ScaleM, Test, TriggerListM, Val,
 };
-pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, SubjectM};
+pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
 
 use crate::diag::{suggest, DiagKind, Diagnostic, Sources, Span};
 use crate::limits;
@@ -56,6 +56,7 @@ pub(crate) struct Model {
     pub actions: Vec<String>,
     pub event_kinds: Vec<String>,
     pub obligations: Vec<ObligationM>,
+    pub staffing: Vec<StaffingM>,
 }
 
 /// The policy header.
@@ -429,7 +430,8 @@ impl Checker<'_> {
                 | Item::Procedure(_)
                 | Item::Actions { .. }
                 | Item::EventKinds { .. }
-                | Item::Obligation(_) => {}
+                | Item::Obligation(_)
+                | Item::Staffing(_) => {}
             }
         }
     }

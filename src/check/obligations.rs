@@ -2,7 +2,9 @@
 
 use super::{Checker, Ns};
 use crate::diag::DiagKind;
-use crate::syntax::ast::{CadenceLit, DeadlineLit, Item, ObligationLit, PeriodKind, SubjectLit};
+use crate::syntax::ast::{
+    CadenceLit, DeadlineLit, Item, ObligationLit, PeriodKind, StaffingLit, SubjectLit,
+};
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone)]
@@ -42,6 +44,21 @@ pub(crate) struct ObligationM {
     pub action: u32,
     pub recipients: Vec<u32>,
     pub cadence: CadenceM,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NeedM {
+    pub min: u32,
+    pub max: Option<u32>,
+    pub position: u32,
+    pub covering: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StaffingM {
+    pub citation: String,
+    pub subject: SubjectM,
+    pub needs: Vec<NeedM>,
 }
 
 /// The shortest length, in days, a period of this kind can have.
@@ -93,9 +110,85 @@ impl Checker<'_> {
             }
         }
         for item in items {
-            if let Item::Obligation(o) = item {
-                self.obligation(o);
+            match item {
+                Item::Obligation(o) => self.obligation(o),
+                Item::Staffing(st) => self.staffing(st),
+                _ => {}
             }
+        }
+    }
+
+    fn subject(&mut self, s: &SubjectLit) -> Option<SubjectM> {
+        match s {
+            SubjectLit::Unit(u) => self.resolve(Ns::Unit, u).map(SubjectM::Unit),
+            SubjectLit::EachUnit(kinds) => {
+                let ids: Vec<Option<u32>> = kinds
+                    .iter()
+                    .map(|k| self.resolve(Ns::UnitKind, k))
+                    .collect();
+                ids.into_iter()
+                    .collect::<Option<Vec<u32>>>()
+                    .map(SubjectM::EachUnit)
+            }
+            SubjectLit::EachMatter(kinds) => {
+                let ids: Vec<Option<u32>> = kinds
+                    .iter()
+                    .map(|k| self.resolve(Ns::MatterKind, k))
+                    .collect();
+                ids.into_iter()
+                    .collect::<Option<Vec<u32>>>()
+                    .map(SubjectM::EachMatter)
+            }
+        }
+    }
+
+    fn staffing(&mut self, st: &StaffingLit) {
+        let subject = self.subject(&st.subject);
+        let matters = matches!(st.subject, SubjectLit::EachMatter(_));
+        let mut needs = Vec::new();
+        let mut ok = true;
+        for n in &st.needs {
+            let lo = n.min.unwrap_or(0);
+            if let Some(hi) = n.max.filter(|hi| lo > *hi) {
+                self.error(
+                    DiagKind::Invalid,
+                    n.span,
+                    format!(
+                        "the need asks for at least {lo} and at most {hi} `{}`",
+                        n.position.text
+                    ),
+                    Some("no count meets both; make the minimum at most the maximum".into()),
+                );
+                ok = false;
+            }
+            if matters && !n.covering {
+                self.error(
+                    DiagKind::Invalid,
+                    n.span,
+                    "a matter has no positions of its own".into(),
+                    Some(format!(
+                        "count the people who cover it: `… {} covering`",
+                        n.position.text
+                    )),
+                );
+                ok = false;
+            }
+            match self.resolve(Ns::Position, &n.position) {
+                Some(position) => needs.push(NeedM {
+                    min: lo,
+                    max: n.max,
+                    position,
+                    covering: n.covering,
+                }),
+                None => ok = false,
+            }
+        }
+        if let (Some(subject), true) = (subject, ok) {
+            self.model.staffing.push(StaffingM {
+                citation: st.citation.text.clone(),
+                subject,
+                needs,
+            });
         }
     }
 

@@ -7,7 +7,7 @@
 
 use crate::check::{
     AnchorM, BearerM, CondNode, ConsequenceM, FactM, HeaderInfo, LiabilityM, Model, ObligationM,
-    PositionM, ProcedureM, RuleM, SanctionsKindM, SanctionsM, ScaleM, ScopeM, TargetId,
+    PositionM, ProcedureM, RuleM, SanctionsKindM, SanctionsM, ScaleM, ScopeM, StaffingM, TargetId,
     TriggerListM,
 };
 use chrono::NaiveDate;
@@ -177,6 +177,7 @@ pub(crate) struct Compiled {
     pub event_kinds: Vec<String>,
     pub event_kind_index: HashMap<String, u32>,
     pub obligations: Vec<ObligationM>,
+    pub staffing: Vec<StaffingM>,
     /// Recipient names of each obligation.
     pub obligation_recipients: Vec<Vec<String>>,
     /// Units of each kind, in declaration order.
@@ -425,6 +426,7 @@ pub(crate) fn compile(model: Model) -> Compiled {
             })
             .collect(),
         obligations: model.obligations,
+        staffing: model.staffing,
         units_of_kind,
         matters_of_kind,
         trigger_lists: model.trigger_lists,

@@ -375,7 +375,7 @@ impl fmt::Display for CalendarAnswer<'_> {
     }
 }
 
-fn subjects(c: &Compiled, s: &SubjectM) -> Vec<TargetId> {
+pub(crate) fn subjects(c: &Compiled, s: &SubjectM) -> Vec<TargetId> {
     match s {
         SubjectM::Unit(u) => vec![TargetId::Unit(*u)],
         SubjectM::EachUnit(kinds) => {
@@ -414,7 +414,7 @@ fn names_of(c: &Compiled, obligation: usize, action: u32) -> (&str, &[String]) {
     (name, recipients)
 }
 
-fn subject_of(c: &Compiled, t: TargetId) -> Subject<'_> {
+pub(crate) fn subject_of(c: &Compiled, t: TargetId) -> Subject<'_> {
     match t {
         TargetId::Unit(u) => Subject::Unit(
             c.units

@@ -4,9 +4,11 @@
 //!   duties a person holds on a date;
 //! - [`triggers`]: which accountability clauses an incident meets, with sanctions;
 //! - [`liability`]: how liability is shared from the incident's decision record;
-//! - [`compliance`]: the calendar of what falls due, and compliance of an event log.
+//! - [`compliance`]: the calendar of what falls due, and compliance of an event log;
+//! - [`staffing`]: whether units and matters have the holders staffing rules ask for.
 
 pub mod compliance;
 pub mod liability;
+pub mod staffing;
 pub mod triggers;
 pub mod who;

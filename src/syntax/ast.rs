@@ -104,6 +104,36 @@ pub enum Item {
     },
     /// `obligation per "..." SUBJECT must ACTION [to …] CADENCE`
     Obligation(ObligationLit),
+    /// `staffing per "..." SUBJECT needs COUNT POSITION [covering], …`
+    Staffing(StaffingLit),
+}
+
+/// A staffing rule: how many holders of which positions a subject needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffingLit {
+    /// The article.
+    pub citation: Name,
+    /// Who must be staffed.
+    pub subject: SubjectLit,
+    /// The needs.
+    pub needs: Vec<NeedLit>,
+}
+
+/// `at least 1 宣传员`, `exactly 1 分管领导`, `at least 1 网络评论员 covering`.
+#[derive(Debug, Clone, Serialize)]
+pub struct NeedLit {
+    /// Minimum.
+    pub min: Option<u32>,
+    /// Maximum.
+    pub max: Option<u32>,
+    /// The position.
+    pub position: Name,
+    /// Count people who cover the subject and hold the position anywhere,
+    /// rather than holders of the position in the subject itself.
+    pub covering: bool,
+    /// The whole need.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 /// Who an obligation binds.

@@ -70,6 +70,8 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::K_within
             | Rule::K_same
             | Rule::K_and
+            | Rule::K_staffing
+            | Rule::K_needs
             | Rule::lbrace
             | Rule::rbrace
     )
@@ -213,6 +215,38 @@ impl Builder<'_> {
                 names: self.first_list(pair),
             }),
             Rule::obligation => self.obligation(pair).map(Item::Obligation),
+            Rule::staffing_decl => {
+                let mut inner = children(pair);
+                let citation = self.citation(inner.next()?)?;
+                let subject = self.subject(inner.next()?)?;
+                let mut needs = Vec::new();
+                for need in inner.filter(|p| p.as_rule() == Rule::staff_need) {
+                    let span = self.span(&need);
+                    let mut min = None;
+                    let mut max = None;
+                    let mut position = None;
+                    let mut covering = false;
+                    for part in children(need) {
+                        match part.as_rule() {
+                            Rule::count => (min, max) = self.count_range(part)?,
+                            Rule::covering => covering = true,
+                            _ => position = self.name(part),
+                        }
+                    }
+                    needs.push(NeedLit {
+                        min,
+                        max,
+                        position: position?,
+                        covering,
+                        span,
+                    });
+                }
+                Some(Item::Staffing(StaffingLit {
+                    citation,
+                    subject,
+                    needs,
+                }))
+            }
             Rule::procedure_block => {
                 let mut inner = children(pair);
                 let citation = self.citation(inner.next()?)?;
@@ -499,12 +533,7 @@ impl Builder<'_> {
     fn obligation(&mut self, pair: Pair<'_, Rule>) -> Option<ObligationLit> {
         let mut inner = children(pair);
         let citation = self.citation(inner.next()?)?;
-        let subj = inner.next()?;
-        let subject = match subj.as_rule() {
-            Rule::subj_each_matter => SubjectLit::EachMatter(self.first_list(subj)),
-            Rule::subj_each => SubjectLit::EachUnit(self.first_list(subj)),
-            _ => SubjectLit::Unit(self.name(subj.into_inner().next()?)?),
-        };
+        let subject = self.subject(inner.next()?)?;
         let action = self.name(inner.find(|p| !matches!(p.as_rule(), Rule::K_must))?)?;
         let mut recipients = Vec::new();
         let mut cadence = None;
@@ -544,6 +573,34 @@ impl Builder<'_> {
         })
     }
 
+    fn subject(&mut self, subj: Pair<'_, Rule>) -> Option<SubjectLit> {
+        Some(match subj.as_rule() {
+            Rule::subj_each_matter => SubjectLit::EachMatter(self.first_list(subj)),
+            Rule::subj_each => SubjectLit::EachUnit(self.first_list(subj)),
+            _ => SubjectLit::Unit(self.name(subj.into_inner().next()?)?),
+        })
+    }
+
+    /// `at least N [and at most M] | at most M | exactly N` as (min, max).
+    fn count_range(&mut self, pair: Pair<'_, Rule>) -> Option<(Option<u32>, Option<u32>)> {
+        let mut min = None;
+        let mut max = None;
+        for c in children(pair) {
+            let rule = c.as_rule();
+            let n = children(c).find(|x| x.as_rule() == Rule::count_num)?;
+            let n = self.count(&n)?;
+            match rule {
+                Rule::at_least => min = Some(n),
+                Rule::at_most => max = Some(n),
+                _ => {
+                    min = Some(n);
+                    max = Some(n);
+                }
+            }
+        }
+        Some((min, max))
+    }
+
     fn cadence(&mut self, pair: Pair<'_, Rule>) -> Option<CadenceLit> {
         let mut min = None;
         let mut max = None;
@@ -554,19 +611,7 @@ impl Builder<'_> {
             match p.as_rule() {
                 Rule::count => {
                     span = self.span(&p);
-                    for c in children(p) {
-                        let rule = c.as_rule();
-                        let n = children(c).find(|x| x.as_rule() == Rule::count_num)?;
-                        let n = self.count(&n)?;
-                        match rule {
-                            Rule::at_least => min = Some(n),
-                            Rule::at_most => max = Some(n),
-                            _ => {
-                                min = Some(n);
-                                max = Some(n);
-                            }
-                        }
-                    }
+                    (min, max) = self.count_range(p)?;
                 }
                 Rule::period => {
                     period = match p.as_str() {

@@ -75,6 +75,7 @@ const STARTERS: &[&str] = &[
     "actions",
     "event",
     "obligation",
+    "staffing",
 ];
 
 /// Where to resume after an error at `pos`: the start of the error's own

@@ -1,0 +1,156 @@
+//! Staffing: whether each unit (or matter) has the holders a staffing rule
+//! asks for on a date — "明确 1 名分管领导和 1 名宣传员" (003-5 §9),
+//! "每个网络阵地不少于 1 名网络评论员" (003-1 §7).
+
+use crate::check::TargetId;
+use crate::compile::Compiled;
+use crate::eval::compliance::{subject_of, subjects, Required};
+use crate::eval::who::Subject;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::fmt;
+
+/// Whether a need is met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Staffed {
+    /// As many holders as needed.
+    Ok,
+    /// Fewer than needed.
+    Short,
+    /// More than allowed.
+    Over,
+}
+
+/// One need of one subject on the date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffingRow<'p> {
+    /// The article.
+    pub citation: &'p str,
+    /// The unit or matter.
+    pub subject: Subject<'p>,
+    /// The position.
+    pub position: &'p str,
+    /// Whether holders are counted by coverage of the subject.
+    pub covering: bool,
+    /// How many are needed.
+    pub required: Required,
+    /// Who counts, in declaration order.
+    pub holders: Vec<&'p str>,
+    /// The verdict.
+    pub status: Staffed,
+}
+
+/// The answer to "is everyone staffed as the rules ask, on this date".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffingAnswer<'p> {
+    /// The date.
+    pub on: NaiveDate,
+    /// By rule, subject and need.
+    pub rows: Vec<StaffingRow<'p>>,
+}
+
+impl fmt::Display for StaffingAnswer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let short = self.rows.iter().filter(|r| r.status != Staffed::Ok).count();
+        writeln!(
+            f,
+            "staffing on {}: {} needs, {short} not met",
+            self.on,
+            self.rows.len()
+        )?;
+        for r in &self.rows {
+            let status = match r.status {
+                Staffed::Ok => "ok",
+                Staffed::Short => "short",
+                Staffed::Over => "over",
+            };
+            let name = match r.subject {
+                Subject::Unit(n) | Subject::Matter(n) | Subject::MatterKind(n) => n,
+            };
+            writeln!(
+                f,
+                "  {status:<6} {name}: {} {}{} — {} [{}]",
+                r.required,
+                r.position,
+                if r.covering { " covering" } else { "" },
+                if r.holders.is_empty() {
+                    "none".to_string()
+                } else {
+                    r.holders.join(", ")
+                },
+                r.citation
+            )?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn staffing(c: &Compiled, on: NaiveDate, only: Option<TargetId>) -> StaffingAnswer<'_> {
+    let person = |p: u32| c.people.get(p as usize).map(String::as_str).unwrap_or("");
+    let mut rows = Vec::new();
+    for rule in &c.staffing {
+        for t in subjects(c, &rule.subject)
+            .into_iter()
+            .filter(|t| only.is_none_or(|o| o == *t))
+        {
+            for need in &rule.needs {
+                let mut ids: Vec<u32> = if need.covering {
+                    let coverers = match t {
+                        TargetId::Unit(u) => c.unit_coverers.get(u),
+                        TargetId::Matter(m) => c.matter_coverers.get(m),
+                    };
+                    coverers
+                        .iter()
+                        .filter(|cv| cv.when.contains(on))
+                        .filter(|cv| {
+                            c.person_posts
+                                .get(cv.person)
+                                .iter()
+                                .any(|p| p.position == need.position && p.when.contains(on))
+                        })
+                        .map(|cv| cv.person)
+                        .collect()
+                } else {
+                    match t {
+                        TargetId::Unit(u) => c
+                            .unit_tenures
+                            .get(u)
+                            .iter()
+                            .filter(|h| h.position == need.position && h.when.contains(on))
+                            .map(|h| h.person)
+                            .collect(),
+                        TargetId::Matter(_) => Vec::new(),
+                    }
+                };
+                ids.sort_unstable();
+                ids.dedup();
+                let n = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+                let status = if n < need.min {
+                    Staffed::Short
+                } else if need.max.is_some_and(|m| n > m) {
+                    Staffed::Over
+                } else {
+                    Staffed::Ok
+                };
+                rows.push(StaffingRow {
+                    citation: rule.citation.as_str(),
+                    subject: subject_of(c, t),
+                    position: c
+                        .positions
+                        .get(need.position as usize)
+                        .map(|p| p.name.as_str())
+                        .unwrap_or(""),
+                    covering: need.covering,
+                    required: Required {
+                        at_least: need.min,
+                        at_most: need.max,
+                    },
+                    holders: ids.into_iter().map(person).collect(),
+                    status,
+                });
+            }
+        }
+    }
+    StaffingAnswer { on, rows }
+}
