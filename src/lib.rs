@@ -24,6 +24,7 @@ pub use eval::compliance::{
     CalendarAnswer, ComplianceAnswer, Counted, DueItem, EventRef, PeriodCompliance, Reaction,
     ReactionStatus, Required, Status,
 };
+pub use eval::expect::{TestOutcome, TestReport};
 pub use eval::liability::{LiabilityAnswer, PersonLiability, Post, Procedure};
 pub use eval::staffing::{Staffed, StaffingAnswer, StaffingRow};
 pub use eval::triggers::{
@@ -475,6 +476,11 @@ impl Policy {
     ) -> Result<StaffingAnswer<'_>, QueryError> {
         let only = self.target(unit)?;
         Ok(eval::staffing::staffing(&self.c, on, only))
+    }
+
+    /// Runs the `test` blocks written in the policy's files.
+    pub fn run_tests(&self) -> TestReport<'_> {
+        eval::expect::run(&self.c)
     }
 
     /// Dates within the accepted years, and an answer of bounded size.

@@ -61,6 +61,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the `test` blocks written in the policy; exit 1 when one fails.
+    Test {
+        /// Policy files (`.zr`) and org files (`.json`) that make one policy.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Whether units and matters have the holders the staffing rules ask for.
     Staffing {
         /// Policy files (`.zr`) and org files (`.json`) that make one policy.
@@ -289,6 +298,16 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 .map_err(|e| format!("error: {e}"))?;
             print(&answer, json)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Test { files, json } => {
+            let policy = load(&files)?;
+            let report = policy.run_tests();
+            print(&report, json)?;
+            Ok(if report.failed() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Liability {
             files,

@@ -157,13 +157,6 @@ pub(crate) fn accepted(ty: &FactTy, scales: &[ScaleM]) -> String {
     }
 }
 
-fn normalize_clause(n: &str) -> String {
-    n.replace('（', "(")
-        .replace('）', ")")
-        .trim_end_matches(['.', '、'])
-        .to_string()
-}
-
 impl Checker<'_> {
     pub(super) fn accountability(&mut self, files: &[ast::File]) {
         let items: Vec<&Item> = files.iter().flat_map(|f| f.items.iter()).collect();
@@ -274,7 +267,7 @@ impl Checker<'_> {
         let mut clauses = Vec::new();
         let mut catch_all: Option<Span> = None;
         for c in &block.clauses {
-            let key = normalize_clause(&c.number.text);
+            let key = super::clause_key(&c.number.text);
             if numbers.contains(&key) {
                 self.error(
                     DiagKind::Duplicate,
@@ -564,7 +557,7 @@ impl Checker<'_> {
     }
 
     /// A literal checked against the fact's type.
-    fn value(&mut self, fact: &str, ty: &FactTy, v: &ValueLit) -> Option<Val> {
+    pub(super) fn value(&mut self, fact: &str, ty: &FactTy, v: &ValueLit) -> Option<Val> {
         let mismatch = |c: &mut Self, what: &str| {
             let phrase = type_phrase(ty, &c.model.scales);
             let help = format!("`{fact}` takes {}", accepted(ty, &c.model.scales));

@@ -15,6 +15,9 @@ mod lint;
 mod obligations;
 mod org;
 mod rules;
+mod tests;
+
+pub(crate) use tests::{clause_key, TestM, TestStepM};
 
 pub(crate) use facts::{
     accepted, type_phrase, CondNode, ConsequenceM, FactM, FactTy, LiabilityM, ProcedureM,
@@ -57,6 +60,7 @@ pub(crate) struct Model {
     pub event_kinds: Vec<String>,
     pub obligations: Vec<ObligationM>,
     pub staffing: Vec<StaffingM>,
+    pub tests: Vec<TestM>,
 }
 
 /// The policy header.
@@ -333,6 +337,7 @@ pub(crate) fn check(
     c.accountability(files);
     let items: Vec<&Item> = files.iter().flat_map(|f| f.items.iter()).collect();
     c.obligations(&items);
+    c.tests(&items);
     if c.errors.is_empty() {
         c.lint();
         let mut model = c.model;
@@ -431,7 +436,8 @@ impl Checker<'_> {
                 | Item::Actions { .. }
                 | Item::EventKinds { .. }
                 | Item::Obligation(_)
-                | Item::Staffing(_) => {}
+                | Item::Staffing(_)
+                | Item::Test(_) => {}
             }
         }
     }

@@ -8,7 +8,7 @@
 use crate::check::{
     AnchorM, BearerM, CondNode, ConsequenceM, FactM, HeaderInfo, LiabilityM, Model, ObligationM,
     PositionM, ProcedureM, RuleM, SanctionsKindM, SanctionsM, ScaleM, ScopeM, StaffingM, TargetId,
-    TriggerListM,
+    TestM, TriggerListM,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -178,6 +178,7 @@ pub(crate) struct Compiled {
     pub event_kind_index: HashMap<String, u32>,
     pub obligations: Vec<ObligationM>,
     pub staffing: Vec<StaffingM>,
+    pub tests: Vec<TestM>,
     /// Recipient names of each obligation.
     pub obligation_recipients: Vec<Vec<String>>,
     /// Units of each kind, in declaration order.
@@ -427,6 +428,7 @@ pub(crate) fn compile(model: Model) -> Compiled {
             .collect(),
         obligations: model.obligations,
         staffing: model.staffing,
+        tests: model.tests,
         units_of_kind,
         matters_of_kind,
         trigger_lists: model.trigger_lists,

@@ -5,9 +5,11 @@
 //! - [`triggers`]: which accountability clauses an incident meets, with sanctions;
 //! - [`liability`]: how liability is shared from the incident's decision record;
 //! - [`compliance`]: the calendar of what falls due, and compliance of an event log;
-//! - [`staffing`]: whether units and matters have the holders staffing rules ask for.
+//! - [`staffing`]: whether units and matters have the holders staffing rules ask for;
+//! - [`expect`]: running the `test` blocks written in a policy.
 
 pub mod compliance;
+pub mod expect;
 pub mod liability;
 pub mod staffing;
 pub mod triggers;

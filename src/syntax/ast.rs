@@ -106,6 +106,52 @@ pub enum Item {
     Obligation(ObligationLit),
     /// `staffing per "..." SUBJECT needs COUNT POSITION [covering], …`
     Staffing(StaffingLit),
+    /// `test "name" { steps }`
+    Test(TestLit),
+}
+
+/// A test written in the policy language.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestLit {
+    /// Its name.
+    pub name: Name,
+    /// Incidents and expectations, in order.
+    pub steps: Vec<TestStepLit>,
+}
+
+/// One step of a test.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum TestStepLit {
+    /// `incident DATE { FACT = VALUE, … }`: the incident later steps ask about.
+    Incident {
+        /// Its date.
+        date: DateLit,
+        /// Its facts.
+        facts: Vec<(Name, ValueLit)>,
+    },
+    /// `expect triggers (五), …` / `expect no triggers`
+    Triggers {
+        /// The clauses expected to match, in order; empty for `no triggers`.
+        clauses: Vec<Name>,
+        /// The whole expectation.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `expect who UNIT on DATE DUTY PERSON|team`
+    Who {
+        /// The unit.
+        unit: Name,
+        /// The date.
+        on: DateLit,
+        /// The duty.
+        duty: Name,
+        /// The person, or `None` for the unit's team.
+        person: Option<Name>,
+        /// The whole expectation.
+        #[serde(skip)]
+        span: Span,
+    },
 }
 
 /// A staffing rule: how many holders of which positions a subject needs.

@@ -71,6 +71,11 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::K_same
             | Rule::K_and
             | Rule::K_staffing
+            | Rule::K_test
+            | Rule::K_incident
+            | Rule::K_expect
+            | Rule::K_who
+            | Rule::K_on
             | Rule::K_needs
             | Rule::lbrace
             | Rule::rbrace
@@ -215,6 +220,17 @@ impl Builder<'_> {
                 names: self.first_list(pair),
             }),
             Rule::obligation => self.obligation(pair).map(Item::Obligation),
+            Rule::test_block => {
+                let mut inner = children(pair);
+                let name = self.string(inner.next()?)?;
+                let mut steps = Vec::new();
+                for step in inner {
+                    if let Some(st) = self.test_step(step) {
+                        steps.push(st);
+                    }
+                }
+                Some(Item::Test(TestLit { name, steps }))
+            }
             Rule::staffing_decl => {
                 let mut inner = children(pair);
                 let citation = self.citation(inner.next()?)?;
@@ -571,6 +587,59 @@ impl Builder<'_> {
             recipients,
             cadence: cadence?,
         })
+    }
+
+    fn test_step(&mut self, step: Pair<'_, Rule>) -> Option<TestStepLit> {
+        let span = self.span(&step);
+        match step.as_rule() {
+            Rule::test_incident => {
+                let mut inner = children(step);
+                let date = self.date(inner.next()?)?;
+                let mut facts = Vec::new();
+                for fv in inner.filter(|p| p.as_rule() == Rule::fact_value) {
+                    let mut parts = children(fv);
+                    let fact = self.name(parts.next()?)?;
+                    let value = self.value(parts.next()?)?;
+                    facts.push((fact, value));
+                }
+                Some(TestStepLit::Incident { date, facts })
+            }
+            Rule::expect_triggers => {
+                let clauses = children(step)
+                    .filter(|p| p.as_rule() == Rule::clause_ref)
+                    .filter_map(|c| {
+                        let inner = c.into_inner().next()?;
+                        match inner.as_rule() {
+                            Rule::string => self.string(inner),
+                            _ => Some(Name {
+                                text: inner.as_str().to_string(),
+                                span: self.span(&inner),
+                            }),
+                        }
+                    })
+                    .collect();
+                Some(TestStepLit::Triggers { clauses, span })
+            }
+            Rule::expect_who => {
+                let mut inner = children(step);
+                let unit = self.name(inner.next()?)?;
+                let on = self.date(inner.next()?)?;
+                let duty = self.name(inner.next()?)?;
+                let bearer = inner.next()?;
+                let person = match bearer.into_inner().next() {
+                    Some(p) if p.as_rule() != Rule::K_team => Some(self.name(p)?),
+                    _ => None,
+                };
+                Some(TestStepLit::Who {
+                    unit,
+                    on,
+                    duty,
+                    person,
+                    span,
+                })
+            }
+            _ => None,
+        }
     }
 
     fn subject(&mut self, subj: Pair<'_, Rule>) -> Option<SubjectLit> {
