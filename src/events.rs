@@ -79,6 +79,48 @@ struct RawEvent<'a> {
     note: Option<Cow<'a, str>>,
 }
 
+/// The fields of one event, borrowed from a log line or an [`Event`].
+struct Fields<'a> {
+    id: Option<&'a str>,
+    date: &'a str,
+    unit: Option<&'a str>,
+    matter: Option<&'a str>,
+    action: Option<&'a str>,
+    event: Option<&'a str>,
+    to: Option<&'a str>,
+    reference: Option<&'a str>,
+}
+
+impl<'a> From<&'a RawEvent<'a>> for Fields<'a> {
+    fn from(r: &'a RawEvent<'a>) -> Self {
+        Fields {
+            id: r.id.as_deref(),
+            date: &r.date,
+            unit: r.unit.as_deref(),
+            matter: r.matter.as_deref(),
+            action: r.action.as_deref(),
+            event: r.event.as_deref(),
+            to: r.to.as_deref(),
+            reference: r.reference.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a Event> for Fields<'a> {
+    fn from(e: &'a Event) -> Self {
+        Fields {
+            id: e.id.as_deref(),
+            date: &e.date,
+            unit: e.unit.as_deref(),
+            matter: e.matter.as_deref(),
+            action: e.action.as_deref(),
+            event: e.event.as_deref(),
+            to: e.to.as_deref(),
+            reference: e.reference.as_deref(),
+        }
+    }
+}
+
 /// What an event is: an action done, or an occurrence of an event kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum What {
@@ -226,21 +268,23 @@ impl<'c> Binder<'c> {
         ));
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn bind(
         &mut self,
         line_no: u32,
         line: &str,
-        id: Option<&str>,
-        date: &str,
-        unit: Option<&str>,
-        matter: Option<&str>,
-        action: Option<&str>,
-        event: Option<&str>,
-        to: Option<&str>,
-        reference: Option<&str>,
+        f: &Fields<'_>,
     ) -> Option<(LoggedEvent, Option<String>)> {
         let c = self.c;
+        let Fields {
+            id,
+            date,
+            unit,
+            matter,
+            action,
+            event,
+            to,
+            reference,
+        } = *f;
         let (d, t) = match parse_when(date) {
             Ok(x) => x,
             Err((m, h)) => {
@@ -490,18 +534,7 @@ pub(crate) fn from_jsonl(c: &Compiled, source: &str, text: &str) -> Result<Event
                 }
             }
             Ok(r) => {
-                if let Some(e) = b.bind(
-                    line_no,
-                    line,
-                    r.id.as_deref(),
-                    &r.date,
-                    r.unit.as_deref(),
-                    r.matter.as_deref(),
-                    r.action.as_deref(),
-                    r.event.as_deref(),
-                    r.to.as_deref(),
-                    r.reference.as_deref(),
-                ) {
+                if let Some(e) = b.bind(line_no, line, &Fields::from(&r)) {
                     bound.push(e);
                 }
             }
@@ -523,18 +556,7 @@ pub(crate) fn from_events(
     for (i, e) in events.iter().enumerate() {
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let line = "";
-        if let Some(x) = b.bind(
-            line_no,
-            line,
-            e.id.as_deref(),
-            &e.date,
-            e.unit.as_deref(),
-            e.matter.as_deref(),
-            e.action.as_deref(),
-            e.event.as_deref(),
-            e.to.as_deref(),
-            e.reference.as_deref(),
-        ) {
+        if let Some(x) = b.bind(line_no, line, &Fields::from(e)) {
             bound.push(x);
         }
     }

@@ -193,27 +193,7 @@ impl Checker<'_> {
     }
 
     fn obligation(&mut self, o: &ObligationLit) {
-        let subject = match &o.subject {
-            SubjectLit::Unit(u) => self.resolve(Ns::Unit, u).map(SubjectM::Unit),
-            SubjectLit::EachUnit(kinds) => {
-                let ids: Vec<Option<u32>> = kinds
-                    .iter()
-                    .map(|k| self.resolve(Ns::UnitKind, k))
-                    .collect();
-                ids.into_iter()
-                    .collect::<Option<Vec<u32>>>()
-                    .map(SubjectM::EachUnit)
-            }
-            SubjectLit::EachMatter(kinds) => {
-                let ids: Vec<Option<u32>> = kinds
-                    .iter()
-                    .map(|k| self.resolve(Ns::MatterKind, k))
-                    .collect();
-                ids.into_iter()
-                    .collect::<Option<Vec<u32>>>()
-                    .map(SubjectM::EachMatter)
-            }
-        };
+        let subject = self.subject(&o.subject);
         let action = self.resolve(Ns::Action, &o.action);
         let recipients: Vec<Option<u32>> = o
             .recipients
