@@ -211,21 +211,10 @@ pub(crate) fn parse_when(text: &str) -> Result<(NaiveDate, Option<NaiveTime>), (
     Ok((date, time))
 }
 
-/// What makes two events without ids the same event.
-type EventKey = (
-    NaiveDate,
-    Option<NaiveTime>,
-    TargetId,
-    What,
-    Option<u32>,
-    Option<String>,
-);
-
 struct Binder<'c> {
     c: &'c Compiled,
     source: String,
     errors: Vec<Diagnostic>,
-    seen: HashMap<EventKey, u32>,
     ids: HashMap<String, u32>,
 }
 
@@ -235,7 +224,6 @@ impl<'c> Binder<'c> {
             c,
             source: source.to_string(),
             errors: Vec::new(),
-            seen: HashMap::new(),
             ids: HashMap::new(),
         }
     }
@@ -408,19 +396,6 @@ impl<'c> Binder<'c> {
                 );
                 return None;
             }
-        } else {
-            let key = (d, t, subject, what, to, reference.map(str::to_string));
-            if let Some(first) = self.seen.insert(key, line_no) {
-                self.err(
-                    line_no,
-                    line,
-                    None,
-                    DiagKind::Duplicate,
-                    format!("this event repeats line {first}"),
-                    "remove the copy, or give both an `id` if both really happened".into(),
-                );
-                return None;
-            }
         }
         Some((
             LoggedEvent {
@@ -445,6 +420,43 @@ impl<'c> Binder<'c> {
         bound.sort_by(|(a, _), (b, _)| {
             (a.key(), a.date, a.time, a.line).cmp(&(b.key(), b.date, b.time, b.line))
         });
+        // Two events without ids that agree in everything repeat each other;
+        // after sorting they sit in one run of equal (what, subject, when).
+        let mut repeats: Vec<(u32, u32)> = Vec::new();
+        let mut run_start = 0usize;
+        for i in 0..bound.len() {
+            let Some((e, r)) = bound.get(i) else { continue };
+            let same_when =
+                |x: &LoggedEvent| x.key() == e.key() && x.date == e.date && x.time == e.time;
+            if !bound.get(run_start).is_some_and(|(x, _)| same_when(x)) {
+                run_start = i;
+            }
+            if e.id.is_some() {
+                continue;
+            }
+            let first = bound
+                .get(run_start..i)
+                .unwrap_or(&[])
+                .iter()
+                .find(|(x, xr)| x.id.is_none() && x.to == e.to && xr == r);
+            if let Some((x, _)) = first {
+                repeats.push((e.line, x.line));
+            }
+        }
+        for (line_no, first) in repeats {
+            let line = lines
+                .get((line_no as usize).saturating_sub(1))
+                .copied()
+                .unwrap_or("");
+            self.err(
+                line_no,
+                line,
+                None,
+                DiagKind::Duplicate,
+                format!("this event repeats line {first}"),
+                "remove the copy, or give both an `id` if both really happened".into(),
+            );
+        }
         let index: HashMap<&str, usize> = bound
             .iter()
             .enumerate()
@@ -465,7 +477,10 @@ impl<'c> Binder<'c> {
             }
         }
         for (line_no, r) in problems {
-            let line = lines.get(line_no as usize - 1).copied().unwrap_or("");
+            let line = lines
+                .get((line_no as usize).saturating_sub(1))
+                .copied()
+                .unwrap_or("");
             let help = if index.is_empty() {
                 "no event in the log has an `id`; give the event this one answers an id".to_string()
             } else {
