@@ -10,7 +10,7 @@ use zeren::Policy;
 #[command(
     name = "zeren",
     version,
-    about = "Check responsibility policies and ask who is responsible"
+    about = "Check responsibility policies and query them: who is responsible, which accountability trigger applies, what is due"
 )]
 struct Cli {
     #[command(subcommand)]
