@@ -294,3 +294,18 @@ fn test_blocks_from_the_command_line() {
     assert_eq!(code, 1);
     assert!(out.contains("FAILED  wrong person"), "{out}");
 }
+
+#[test]
+fn check_can_report_as_json() {
+    let (code, out, _) = zeren(&["check", "tests/fixtures/errors/unknown-names.zr", "--json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["errors"][1]["line"], 7);
+    assert_eq!(v["errors"][1]["help"], "did you mean `书记`?");
+    let (code, out, _) = zeren(&["check", "examples/policies/001-A-company.zr", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["warnings"][0]["kind"], "conflict");
+    assert_eq!(v["warnings"][0]["severity"], "warning");
+}

@@ -24,6 +24,9 @@ enum Command {
         /// Policy files (`.zr`) and org files (`.json`) that make one policy.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Print every diagnostic as JSON on stdout (`{"ok", "errors", "warnings"}`).
+        #[arg(long)]
+        json: bool,
     },
     /// Who is responsible for a unit or a matter on a date.
     Who {
@@ -193,8 +196,25 @@ fn print<T: serde::Serialize + std::fmt::Display>(answer: &T, json: bool) -> Res
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Check { files } => {
-            let policy = load(&files)?;
+        Command::Check { files, json } => {
+            let built = Policy::from_files(&files);
+            if json {
+                let (ok, errors, warnings) = match &built {
+                    Ok(p) => (true, Vec::new(), p.warnings().0.clone()),
+                    Err(d) => (false, d.0.clone(), Vec::new()),
+                };
+                let report =
+                    serde_json::json!({ "ok": ok, "errors": errors, "warnings": warnings });
+                let text =
+                    serde_json::to_string_pretty(&report).map_err(|e| format!("error: {e}"))?;
+                println!("{text}");
+                return Ok(if ok {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                });
+            }
+            let policy = built.map_err(|d| d.to_string())?;
             let h = policy.header();
             let warnings = policy.warnings();
             if !warnings.is_empty() {
