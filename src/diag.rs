@@ -64,6 +64,8 @@ pub enum DiagKind {
     Unassigned,
     /// (warning) One position given two different duties in one scope.
     Conflict,
+    /// (warning) A trigger clause whose condition can never hold.
+    NeverMatches,
 }
 
 impl DiagKind {
@@ -83,6 +85,7 @@ impl DiagKind {
             DiagKind::Io => "io",
             DiagKind::Unassigned => "unassigned",
             DiagKind::Conflict => "conflict",
+            DiagKind::NeverMatches => "never-matches",
         }
     }
 }

@@ -385,3 +385,51 @@ fn too_many_holders_is_over() {
     assert_eq!(a.rows[0].status, zeren::Staffed::Over);
     assert_eq!(a.rows[0].holders, vec!["张", "李"]);
 }
+
+#[test]
+fn a_clause_that_can_never_match_is_a_warning() {
+    let p = zeren::Policy::parse(
+        "p.zr",
+        "scale 后果 { 不良影响 < 严重影响 < 严重后果 }\nfact 后果 scale 后果\nfact 失职 one of { 甲, 乙 }\nfact 事件 bool\n\
+         triggers per \"第八条\" {\n\
+           (一) \"a\" when 后果 > 严重后果\n\
+           (二) \"b\" when 失职 = 甲 and 失职 = 乙\n\
+           (三) \"c\" when 后果 >= 严重后果 and 后果 < 严重影响 and 事件\n\
+           (四) \"d\" when 后果 < 不良影响 or 失职 in { 甲 } and 失职 != 甲\n\
+           (五) \"fine\" when 后果 >= 严重影响 and 后果 < 严重后果 or 失职 != 甲\n\
+         }",
+    )
+    .unwrap();
+    let w: Vec<(usize, String)> = p
+        .warnings()
+        .iter()
+        .map(|d| (d.line, d.message.clone()))
+        .collect();
+    assert_eq!(
+        w,
+        vec![
+            (
+                6,
+                "clause 第八条(一) can never match: no value of `后果` meets it".to_string()
+            ),
+            (
+                7,
+                "clause 第八条(二) can never match: its conditions on `失职` exclude each other"
+                    .to_string()
+            ),
+            (
+                8,
+                "clause 第八条(三) can never match: its conditions on `后果` exclude each other"
+                    .to_string()
+            ),
+            (
+                9,
+                "clause 第八条(四) can never match: no value of `后果` meets it".to_string()
+            ),
+        ]
+    );
+    assert!(p
+        .warnings()
+        .iter()
+        .all(|d| d.kind == zeren::DiagKind::NeverMatches));
+}

@@ -61,6 +61,8 @@ pub(crate) struct ClauseM {
     pub text: String,
     /// Root condition node; `None` for the catch-all.
     pub cond: Option<u32>,
+    /// Where the clause number is written.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -310,6 +312,7 @@ impl Checker<'_> {
                 number: c.number.text.clone(),
                 text: c.text.text.clone(),
                 cond,
+                span: c.number.span,
             });
         }
         let id = u32::try_from(self.model.trigger_lists.len()).unwrap_or(u32::MAX);

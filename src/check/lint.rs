@@ -3,10 +3,13 @@
 //! - a declared duty that no rule gives anyone;
 //! - one position given two different duties in one scope by different
 //!   articles (the sources have this: 001-A §5 gives the main leader
-//!   主要领导责任, §6 calls the secretary 直接责任人).
+//!   主要领导责任, §6 calls the secretary 直接责任人);
+//! - a trigger clause whose condition can never hold (`后果 > 严重后果` on
+//!   the top level, `失职 = A and 失职 = B`).
 
-use super::{AnchorM, BearerM, Checker, RuleM, ScopeM};
+use super::{AnchorM, BearerM, Checker, CondNode, FactTy, RuleM, ScopeM, Test, Val};
 use crate::diag::{DiagKind, Severity};
+use crate::syntax::ast::CmpOp;
 
 fn overlap(a: &ScopeM, b: &ScopeM) -> Option<String> {
     match (a, b) {
@@ -102,12 +105,135 @@ impl Checker<'_> {
                 ));
             }
         }
+        self.never_matching();
         for (span, message) in found {
             let d = self.sources.diag_span(
                 DiagKind::Conflict,
                 span,
                 message,
                 Some("both are answered; if the articles disagree, say which one holds".into()),
+            );
+            self.warn(d);
+        }
+    }
+
+    /// How many values an enumeration or scale fact has.
+    fn values(&self, fact: u32) -> Option<u32> {
+        match &self.model.facts.get(fact as usize)?.ty {
+            FactTy::Enum(m) => u32::try_from(m.len()).ok(),
+            FactTy::Scale(s) => {
+                u32::try_from(self.model.scales.get(*s as usize)?.levels.len()).ok()
+            }
+            _ => None,
+        }
+    }
+
+    /// The values of an enumeration or scale fact a leaf allows, as a bit
+    /// set (`None` when the leaf is not such a test, or there are over 128 values).
+    fn allowed(&self, node: &CondNode) -> Option<(u32, u128)> {
+        let CondNode::Test { fact, test, .. } = node else {
+            return None;
+        };
+        let n = self.values(*fact).filter(|n| *n <= 128)?;
+        let all: u128 = if n == 128 {
+            u128::MAX
+        } else {
+            (1u128 << n) - 1
+        };
+        let bit = |v: u32| 1u128.checked_shl(v).unwrap_or(0);
+        let below = |v: u32| bit(v).wrapping_sub(1) & all; // values < v
+        let set = match test {
+            Test::Cmp(op, Val::Sym(v)) => match op {
+                CmpOp::Eq => bit(*v),
+                CmpOp::Ne => all & !bit(*v),
+                CmpOp::Lt => below(*v),
+                CmpOp::Le => below(*v) | bit(*v),
+                CmpOp::Gt => all & !(below(*v) | bit(*v)),
+                CmpOp::Ge => all & !below(*v),
+            },
+            Test::In(vals) => vals.iter().fold(0, |m, v| match v {
+                Val::Sym(s) => m | bit(*s),
+                _ => m,
+            }),
+            _ => return None,
+        };
+        Some((*fact, set & all))
+    }
+
+    /// Why a condition can never hold, if it cannot.
+    fn never(&self, n: u32, depth: usize) -> Option<String> {
+        if depth > 64 {
+            return None;
+        }
+        let node = self.model.conds.get(n as usize)?;
+        if let Some((fact, 0)) = self.allowed(node) {
+            let name = self
+                .model
+                .facts
+                .get(fact as usize)
+                .map(|f| f.name.as_str())
+                .unwrap_or("");
+            return Some(format!("no value of `{name}` meets it"));
+        }
+        match node {
+            CondNode::And(kids) => {
+                let mut sets: Vec<(u32, u128)> = Vec::new();
+                for k in kids {
+                    if let Some(why) = self.never(*k, depth + 1) {
+                        return Some(why);
+                    }
+                    if let Some((fact, set)) = self
+                        .model
+                        .conds
+                        .get(*k as usize)
+                        .and_then(|c| self.allowed(c))
+                    {
+                        match sets.iter_mut().find(|(f, _)| *f == fact) {
+                            Some((_, s)) => *s &= set,
+                            None => sets.push((fact, set)),
+                        }
+                    }
+                }
+                sets.iter().find(|(_, s)| *s == 0).map(|(fact, _)| {
+                    let name = self
+                        .model
+                        .facts
+                        .get(*fact as usize)
+                        .map(|f| f.name.as_str())
+                        .unwrap_or("");
+                    format!("its conditions on `{name}` exclude each other")
+                })
+            }
+            CondNode::Or(kids) => {
+                let whys: Option<Vec<String>> =
+                    kids.iter().map(|k| self.never(*k, depth + 1)).collect();
+                whys.and_then(|w| w.into_iter().next())
+            }
+            _ => None,
+        }
+    }
+
+    fn never_matching(&mut self) {
+        let mut found = Vec::new();
+        for list in &self.model.trigger_lists {
+            for clause in &list.clauses {
+                if let Some(why) = clause.cond.and_then(|root| self.never(root, 0)) {
+                    found.push((
+                        clause.span,
+                        format!("clause {} can never match: {why}", clause.citation),
+                    ));
+                }
+            }
+        }
+        for (span, message) in found {
+            let d = self.sources.diag_span(
+                DiagKind::NeverMatches,
+                span,
+                message,
+                Some(
+                    "check the comparison against the order of the scale, or the values named"
+                        .into(),
+                ),
             );
             self.warn(d);
         }
