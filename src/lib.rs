@@ -179,6 +179,7 @@ impl PolicyBuilder {
 
     /// Adds an org written as JSON (the serde form of [`OrgSpec`]).
     pub fn org_json(mut self, name: &str, json: &str) -> Self {
+        let json = json.strip_prefix('\u{FEFF}').unwrap_or(json);
         match OrgSpec::from_json(name, json) {
             Ok(org) => self.orgs.push((name.to_string(), org)),
             Err(mut d) => self.early.append(&mut d.0),
@@ -433,6 +434,7 @@ impl Policy {
         source: &str,
         text: &str,
     ) -> Result<BoundIncident, Diagnostics> {
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let inc = Incident::from_json(source, text)?;
         incident::bind(&self.c, &inc, source, Some(text))
     }
@@ -459,6 +461,7 @@ impl Policy {
     /// Reads an event log from JSON Lines and checks every line; bad lines
     /// are reported with their line numbers, never skipped.
     pub fn events_from_jsonl(&self, source: &str, text: &str) -> Result<EventLog, Diagnostics> {
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         events::from_jsonl(&self.c, source, text)
     }
 

@@ -435,3 +435,27 @@ fn staffing_rule_errors() {
         assert_eq!(d.0[0].line, 4);
     }
 }
+
+#[test]
+fn windows_files_parse_byte_order_mark_and_crlf() {
+    let text = "\u{FEFF}duties 主体责任\r\nunit kinds 党委，部门\r\norg {\r\n  unit 校党委 kind 党委 # 注释\r\n}\r\nassign per \"第三条\" in each 党委 { team bears 主体责任 }\r\n";
+    let p = Policy::parse("win.zr", text).unwrap();
+    assert_eq!(who(&p, "校党委", "2020-01-01").len(), 1);
+    // Errors still point at the right line and column.
+    let bad = text.replace("kind 党委 #", "kind 党委x #");
+    let d = errors("win.zr", &bad);
+    assert_eq!((d.0[0].line, d.0[0].column), (4, 17));
+    assert!(!d.0[0].snippet.contains('\r'));
+    // A BOM anywhere else is still rejected.
+    assert_eq!(
+        errors("x.zr", "unit kinds 党委\u{FEFF}").0[0].kind,
+        DiagKind::ForbiddenChar
+    );
+    // JSON with a BOM too.
+    let org = "\u{FEFF}{\"units\": [{\"name\": \"校党委\", \"kind\": \"党委\"}]}";
+    assert!(Policy::builder()
+        .source("r.zr", "unit kinds 党委")
+        .org_json("org.json", org)
+        .build()
+        .is_ok());
+}

@@ -79,6 +79,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::K_needs
             | Rule::lbrace
             | Rule::rbrace
+            | Rule::comma
     )
 }
 
@@ -336,7 +337,7 @@ impl Builder<'_> {
     }
 
     fn list(&mut self, pair: Pair<'_, Rule>) -> Vec<Name> {
-        pair.into_inner().filter_map(|p| self.name(p)).collect()
+        children(pair).filter_map(|p| self.name(p)).collect()
     }
 
     /// A `name` (bare or quoted) or a bare `string`.

@@ -30,7 +30,12 @@ pub fn parse(sources: &Sources, file: u32) -> Result<ast::File, Vec<Diagnostic>>
     // On a syntax error, report it and resume at the next line that starts
     // a declaration, so one mistake does not hide the next.
     let mut errors = Vec::new();
-    let mut start = 0usize;
+    // A byte-order mark that some editors write at the start is skipped.
+    let mut start = if text.starts_with('\u{FEFF}') {
+        '\u{FEFF}'.len_utf8()
+    } else {
+        0
+    };
     loop {
         let rest = text.get(start..).unwrap_or("");
         match ZerenParser::parse(Rule::file, rest) {
@@ -138,6 +143,9 @@ fn prescan(sources: &Sources, file: u32, text: &str) -> Vec<Diagnostic> {
     let mut in_comment = false;
     let mut reported_depth = false;
     for (i, c) in text.char_indices() {
+        if i == 0 && c == '\u{FEFF}' {
+            continue; // a byte-order mark at the start of the file
+        }
         if let Some(what) = forbidden_char(c) {
             out.push(sources.diag_span(
                 DiagKind::ForbiddenChar,

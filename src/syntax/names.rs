@@ -115,6 +115,7 @@ pub(super) fn human(rule: Rule) -> &'static str {
         Rule::lbrace => "`{`",
         Rule::rbrace => "`}`",
         Rule::name_list => "a list of names",
+        Rule::comma => "`,`",
         Rule::date => "a date (YYYY-MM-DD)",
         Rule::policy_header => "a policy header",
         Rule::header_field => "`issuer`, `number`, `effective` or `basis`",
