@@ -75,7 +75,7 @@ struct RawEvent<'a> {
     #[serde(default, rename = "ref", borrow)]
     reference: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
-    #[allow(dead_code)]
+    #[expect(dead_code, reason = "read so that `deny_unknown_fields` accepts notes; notes are not evaluated")]
     note: Option<Cow<'a, str>>,
 }
 
@@ -256,6 +256,34 @@ impl<'c> Binder<'c> {
         ));
     }
 
+    /// The id of a declared name, or an error naming the closest one.
+    fn lookup<'n, I>(
+        &mut self,
+        line_no: u32,
+        line: &str,
+        what: &str,
+        name: &str,
+        index: &HashMap<String, u32>,
+        names: I,
+    ) -> Option<u32>
+    where
+        I: IntoIterator<Item = &'n str> + Clone,
+    {
+        if let Some(id) = index.get(name) {
+            return Some(*id);
+        }
+        let help = suggest(name, what, names);
+        self.err(
+            line_no,
+            line,
+            Some(name),
+            DiagKind::UnknownName,
+            format!("unknown {what} `{name}`"),
+            help,
+        );
+        None
+    }
+
     fn bind(
         &mut self,
         line_no: u32,
@@ -281,36 +309,22 @@ impl<'c> Binder<'c> {
             }
         };
         let subject = match (unit, matter) {
-            (Some(u), None) => match c.unit_index.get(u) {
-                Some(id) => TargetId::Unit(*id),
-                None => {
-                    let help = suggest(u, "unit", c.units.iter().map(|x| x.name.as_str()));
-                    self.err(
-                        line_no,
-                        line,
-                        Some(u),
-                        DiagKind::UnknownName,
-                        format!("unknown unit `{u}`"),
-                        help,
-                    );
-                    return None;
-                }
-            },
-            (None, Some(m)) => match c.matter_index.get(m) {
-                Some(id) => TargetId::Matter(*id),
-                None => {
-                    let help = suggest(m, "matter", c.matters.iter().map(|x| x.name.as_str()));
-                    self.err(
-                        line_no,
-                        line,
-                        Some(m),
-                        DiagKind::UnknownName,
-                        format!("unknown matter `{m}`"),
-                        help,
-                    );
-                    return None;
-                }
-            },
+            (Some(u), None) => TargetId::Unit(self.lookup(
+                line_no,
+                line,
+                "unit",
+                u,
+                &c.unit_index,
+                c.units.iter().map(|x| x.name.as_str()),
+            )?),
+            (None, Some(m)) => TargetId::Matter(self.lookup(
+                line_no,
+                line,
+                "matter",
+                m,
+                &c.matter_index,
+                c.matters.iter().map(|x| x.name.as_str()),
+            )?),
             _ => {
                 self.err(
                     line_no,
@@ -324,36 +338,22 @@ impl<'c> Binder<'c> {
             }
         };
         let what = match (action, event) {
-            (Some(a), None) => match c.action_index.get(a) {
-                Some(id) => What::Action(*id),
-                None => {
-                    let help = suggest(a, "action", c.actions.iter().map(String::as_str));
-                    self.err(
-                        line_no,
-                        line,
-                        Some(a),
-                        DiagKind::UnknownName,
-                        format!("unknown action `{a}`"),
-                        help,
-                    );
-                    return None;
-                }
-            },
-            (None, Some(k)) => match c.event_kind_index.get(k) {
-                Some(id) => What::Kind(*id),
-                None => {
-                    let help = suggest(k, "event kind", c.event_kinds.iter().map(String::as_str));
-                    self.err(
-                        line_no,
-                        line,
-                        Some(k),
-                        DiagKind::UnknownName,
-                        format!("unknown event kind `{k}`"),
-                        help,
-                    );
-                    return None;
-                }
-            },
+            (Some(a), None) => What::Action(self.lookup(
+                line_no,
+                line,
+                "action",
+                a,
+                &c.action_index,
+                c.actions.iter().map(String::as_str),
+            )?),
+            (None, Some(k)) => What::Kind(self.lookup(
+                line_no,
+                line,
+                "event kind",
+                k,
+                &c.event_kind_index,
+                c.event_kinds.iter().map(String::as_str),
+            )?),
             _ => {
                 self.err(
                     line_no,
@@ -368,21 +368,14 @@ impl<'c> Binder<'c> {
         };
         let to = match to {
             None => None,
-            Some(r) => match c.unit_index.get(r) {
-                Some(id) => Some(*id),
-                None => {
-                    let help = suggest(r, "unit", c.units.iter().map(|x| x.name.as_str()));
-                    self.err(
-                        line_no,
-                        line,
-                        Some(r),
-                        DiagKind::UnknownName,
-                        format!("unknown unit `{r}`"),
-                        help,
-                    );
-                    return None;
-                }
-            },
+            Some(r) => Some(self.lookup(
+                line_no,
+                line,
+                "unit",
+                r,
+                &c.unit_index,
+                c.units.iter().map(|x| x.name.as_str()),
+            )?),
         };
         if let Some(id) = id {
             if let Some(first) = self.ids.insert(id.to_string(), line_no) {
