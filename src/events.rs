@@ -75,7 +75,10 @@ struct RawEvent<'a> {
     #[serde(default, rename = "ref", borrow)]
     reference: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
-    #[expect(dead_code, reason = "read so that `deny_unknown_fields` accepts notes; notes are not evaluated")]
+    #[expect(
+        dead_code,
+        reason = "read so that `deny_unknown_fields` accepts notes; notes are not evaluated"
+    )]
     note: Option<Cow<'a, str>>,
 }
 
