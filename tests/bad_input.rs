@@ -459,3 +459,32 @@ fn windows_files_parse_byte_order_mark_and_crlf() {
         .build()
         .is_ok());
 }
+
+#[test]
+fn condition_limits_are_n_not_n_plus_one() {
+    let clause =
+        |cond: &str| format!("fact 甲 bool\ntriggers per \"x\" {{\n  1 \"c\" when {cond}\n}}");
+    // Terms in one condition.
+    let terms = |n: usize| vec!["甲"; n].join(" or ");
+    assert!(Policy::parse("t.zr", &clause(&terms(limits::MAX_CONDITION_TERMS))).is_ok());
+    let d = errors("t.zr", &clause(&terms(limits::MAX_CONDITION_TERMS + 1)));
+    assert_eq!(d.0[0].kind, DiagKind::Limit);
+    // `not` in a row.
+    let nots = |n: usize| format!("{}甲", "not ".repeat(n));
+    assert!(Policy::parse("n.zr", &clause(&nots(limits::MAX_NESTING))).is_ok());
+    assert_eq!(
+        errors("n.zr", &clause(&nots(limits::MAX_NESTING + 1))).0[0].kind,
+        DiagKind::Limit
+    );
+}
+
+#[test]
+fn at_most_the_diagnostic_limit_is_reported() {
+    let mut text = String::from("unit kinds 党委\norg {\n");
+    for i in 0..limits::MAX_DIAGNOSTICS + 50 {
+        text.push_str(&format!(" unit u{i} kind 不存在\n"));
+    }
+    text.push('}');
+    let d = errors("many.zr", &text);
+    assert_eq!(d.len(), limits::MAX_DIAGNOSTICS);
+}
