@@ -433,3 +433,22 @@ fn a_clause_that_can_never_match_is_a_warning() {
         .iter()
         .all(|d| d.kind == zeren::DiagKind::NeverMatches));
 }
+
+#[test]
+fn two_articles_giving_one_duty_are_both_cited() {
+    let p = zeren::Policy::parse(
+        "p.zr",
+        "duties 主体责任\nunit kinds 党委\norg { unit 甲 kind 党委 }\n\
+         assign per \"第三条\" in each 党委 { team bears 主体责任 }\n\
+         assign per \"第五条\" in 甲 { team bears 主体责任 }",
+    )
+    .unwrap();
+    let a = who(&p, "甲", "2020-01-01");
+    assert_eq!(
+        a,
+        vec![
+            t("主体责任", "team of 甲", "第三条"),
+            t("主体责任", "team of 甲", "第五条")
+        ]
+    );
+}

@@ -336,14 +336,11 @@ impl<'p> Ctx<'p> {
 
     fn finish(mut self) -> Vec<Responsibility<'p>> {
         self.out.sort_by_key(|r| r.key);
-        // The same duty for the same bearer via two routes: keep the first.
-        self.out.dedup_by(|b, a| {
-            a.key.0 == b.key.0
-                && a.key.1 == b.key.1
-                && a.key.2 == b.key.2
-                && a.key.3 == b.key.3
-                && a.bearer == b.bearer
-        });
+        // The same rule reaching the same bearer by two routes (covering two
+        // units above the target): keep the first. Different articles giving
+        // the same duty are all kept, each with its citation.
+        self.out
+            .dedup_by(|b, a| a.key == b.key && a.bearer == b.bearer);
         self.out
     }
 
