@@ -539,6 +539,12 @@ impl Policy {
         from: Option<NaiveDate>,
         unit: Option<&str>,
     ) -> Result<ComplianceAnswer<'p, 'e>, QueryError> {
+        if let Some(effective) = self.c.header.effective.filter(|e| as_of < *e) {
+            return Err(QueryError::NotInForce {
+                on: as_of,
+                effective,
+            });
+        }
         let from = from
             .or(self.c.header.effective)
             .or_else(|| NaiveDate::from_ymd_opt(chrono::Datelike::year(&as_of), 1, 1))

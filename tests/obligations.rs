@@ -546,3 +546,19 @@ fn oversized_or_out_of_range_queries_are_errors() {
         Err(zeren::QueryError::DateOutOfRange { .. })
     ));
 }
+
+#[test]
+fn compliance_before_the_policy_took_effect_is_not_applicable() {
+    let p = example("002-sues.zr");
+    let l = log(&p, &[]);
+    let e = p
+        .compliance(&l, date("2018-10-01"), None, None)
+        .unwrap_err();
+    assert_eq!(
+        e,
+        zeren::QueryError::NotInForce {
+            on: date("2018-10-01"),
+            effective: date("2018-11-08")
+        }
+    );
+}
