@@ -156,6 +156,8 @@ impl LoggedEvent {
 }
 
 /// A checked event log, sorted by what happened, to whom, and when.
+///
+/// It belongs to the policy that checked it; use it only with that policy.
 #[derive(Debug, Clone, Default)]
 pub struct EventLog {
     pub(crate) events: Vec<LoggedEvent>,

@@ -85,6 +85,8 @@ pub(crate) enum BoundDecision {
 }
 
 /// An incident checked against a policy: facts typed, names resolved.
+///
+/// It belongs to the policy that bound it; use it only with that policy.
 #[derive(Debug, Clone)]
 pub struct BoundIncident {
     pub(crate) date: NaiveDate,
