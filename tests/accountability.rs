@@ -491,3 +491,23 @@ fn answers_report_the_facts_used() {
     );
     assert_eq!(p.triggers(&inc, false).facts_used, vec!["失职", "后果"]);
 }
+
+#[test]
+fn a_match_says_who_proposes_decides_and_files() {
+    // 002 第九条: the office may propose; 按照干部管理权限.
+    let p = example("002-sues.zr");
+    let inc = incident(
+        &p,
+        json!({"date": "2019-05-10", "facts": {"失职": "平台错误导向", "后果": "严重后果"}}),
+    );
+    let a = p.triggers(&inc, false);
+    assert_eq!(a.procedure.len(), 1);
+    assert_eq!(a.procedure[0].citation, "第九条");
+    assert_eq!(a.procedure[0].propose, vec!["领导小组办公室"]);
+    // No match, no procedure.
+    let none = incident(
+        &p,
+        json!({"date": "2019-05-10", "facts": {"失职": "平台错误导向", "后果": "不良影响"}}),
+    );
+    assert!(p.triggers(&none, false).procedure.is_empty());
+}

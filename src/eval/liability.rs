@@ -111,6 +111,19 @@ impl fmt::Display for LiabilityAnswer<'_> {
     }
 }
 
+/// The policy's procedure articles: who proposes, decides, files.
+pub(crate) fn procedures(c: &Compiled) -> Vec<Procedure<'_>> {
+    c.procedures
+        .iter()
+        .map(|p| Procedure {
+            citation: p.citation.as_str(),
+            propose: p.propose.iter().map(String::as_str).collect(),
+            decide: p.decide.iter().map(String::as_str).collect(),
+            file: p.file.iter().map(String::as_str).collect(),
+        })
+        .collect()
+}
+
 fn name(v: &[String], i: u32) -> &str {
     v.get(i as usize).map(String::as_str).unwrap_or("")
 }
@@ -132,16 +145,7 @@ pub(crate) fn liability<'p>(
         return Err(QueryError::NoDecision);
     };
     let on = inc.date;
-    let procedure = c
-        .procedures
-        .iter()
-        .map(|p| Procedure {
-            citation: p.citation.as_str(),
-            propose: p.propose.iter().map(String::as_str).collect(),
-            decide: p.decide.iter().map(String::as_str).collect(),
-            file: p.file.iter().map(String::as_str).collect(),
-        })
-        .collect();
+    let procedure = procedures(c);
     let duty = |d: u32| c.duties.get(d as usize).map(String::as_str);
     match decision {
         BoundDecision::Individual { by } => Ok(LiabilityAnswer {

@@ -211,6 +211,10 @@ pub struct TriggerAnswer<'p> {
     pub consequences: Vec<Consequence<'p>>,
     /// The incident's facts that the policy reads.
     pub facts_used: Vec<&'p str>,
+    /// Who may propose accountability, who decides, where it is filed,
+    /// when a clause matched.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub procedure: Vec<crate::eval::liability::Procedure<'p>>,
 }
 
 impl TriggerAnswer<'_> {
@@ -265,6 +269,17 @@ impl fmt::Display for TriggerAnswer<'_> {
                 _ => String::new(),
             };
             writeln!(f, "  {kind} [{}]: {} — {status}", c.citation, c.text)?;
+        }
+        for p in &self.procedure {
+            for (what, who) in [
+                ("propose", &p.propose),
+                ("decide", &p.decide),
+                ("file", &p.file),
+            ] {
+                if !who.is_empty() {
+                    writeln!(f, "  {what:<7} [{}]: {}", p.citation, who.join(", "))?;
+                }
+            }
         }
         Ok(())
     }
@@ -522,6 +537,7 @@ pub(crate) fn triggers<'p>(
             sanctions: Vec::new(),
             consequences: Vec::new(),
             facts_used,
+            procedure: Vec::new(),
         };
     }
     let ev = Eval {
@@ -643,5 +659,10 @@ pub(crate) fn triggers<'p>(
         sanctions,
         consequences,
         facts_used,
+        procedure: if lists_matched.is_empty() {
+            Vec::new()
+        } else {
+            crate::eval::liability::procedures(c)
+        },
     }
 }
