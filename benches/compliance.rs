@@ -9,6 +9,8 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::Lcg;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -32,17 +34,6 @@ obligation per "8" each 支部 must a7 at least 1 per year
 obligation per "9" each 支部 must a8 at most 3 per year
 obligation per "10" each 支部 must a9 at least 1 per year by day 180
 "#;
-
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
 
 fn policy() -> Policy {
     let mut org = OrgSpec::new();

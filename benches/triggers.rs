@@ -9,6 +9,8 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::Lcg;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::fmt::Write as _;
 use zeren::{BoundIncident, Policy};
@@ -61,18 +63,6 @@ struct Plain {
     people: Option<f64>,
 }
 
-/// A small deterministic generator (no external crate needed).
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: u32) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) % u64::from(n)) as u32
-    }
-}
-
 fn incidents(p: &Policy, count: usize) -> (Vec<BoundIncident>, Vec<Plain>) {
     let mut rng = Lcg(7);
     let mut bound = Vec::with_capacity(count);
@@ -80,10 +70,10 @@ fn incidents(p: &Policy, count: usize) -> (Vec<BoundIncident>, Vec<Plain>) {
     for _ in 0..count {
         // Most facts given; some left unknown so undetermined answers occur.
         let pl = Plain {
-            kind: Some(rng.next(KINDS)),
-            level: (rng.next(10) != 0).then(|| rng.next(4)),
+            kind: Some(rng.next(u64::from(KINDS)) as u32),
+            level: (rng.next(10) != 0).then(|| rng.next(4) as u32),
             mass: (rng.next(3) != 0).then(|| rng.next(2) == 1),
-            people: (rng.next(4) != 0).then(|| f64::from(rng.next(1200))),
+            people: (rng.next(4) != 0).then(|| rng.next(1200) as f64),
         };
         let mut facts = serde_json::Map::new();
         facts.insert("失职".into(), format!("k{}", pl.kind.unwrap()).into());

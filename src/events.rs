@@ -261,6 +261,27 @@ impl<'c> Binder<'c> {
         ));
     }
 
+    /// Reports a line that names both or neither of two exclusive fields.
+    fn not_exactly_one<T>(
+        &mut self,
+        line_no: u32,
+        line: &str,
+        a: &str,
+        b: &str,
+        ka: &str,
+        kb: &str,
+    ) -> Option<T> {
+        self.err(
+            line_no,
+            line,
+            None,
+            DiagKind::Data,
+            format!("an event names exactly one of {a} and {b}"),
+            format!("add `\"{ka}\": \"…\"` or `\"{kb}\": \"…\"`"),
+        );
+        None
+    }
+
     /// The id of a declared name, or an error naming the closest one.
     fn lookup<'n, I>(
         &mut self,
@@ -331,15 +352,7 @@ impl<'c> Binder<'c> {
                 c.matters.iter().map(|x| x.name.as_str()),
             )?),
             _ => {
-                self.err(
-                    line_no,
-                    line,
-                    None,
-                    DiagKind::Data,
-                    "an event names exactly one of `unit` and `matter`".into(),
-                    "add `\"unit\": \"…\"` or `\"matter\": \"…\"`".into(),
-                );
-                return None;
+                return self.not_exactly_one(line_no, line, "`unit`", "`matter`", "unit", "matter")
             }
         };
         let what = match (action, event) {
@@ -360,15 +373,14 @@ impl<'c> Binder<'c> {
                 c.event_kinds.iter().map(String::as_str),
             )?),
             _ => {
-                self.err(
+                return self.not_exactly_one(
                     line_no,
                     line,
-                    None,
-                    DiagKind::Data,
-                    "an event names exactly one of `action` (something done) and `event` (something that occurred)".into(),
-                    "add `\"action\": \"…\"` or `\"event\": \"…\"`".into(),
-                );
-                return None;
+                    "`action` (something done)",
+                    "`event` (something that occurred)",
+                    "action",
+                    "event",
+                )
             }
         };
         let to = match to {
