@@ -190,31 +190,7 @@ impl EventLog {
     }
 }
 
-/// Parses `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS]` (a space may stand for `T`).
-pub(crate) fn parse_when(text: &str) -> Result<(NaiveDate, Option<NaiveTime>), (String, String)> {
-    let (date, time) = match text.find(['T', ' ']) {
-        Some(i) => (
-            text.get(..i).unwrap_or(""),
-            Some(text.get(i + 1..).unwrap_or("")),
-        ),
-        None => (text, None),
-    };
-    let date = crate::syntax::parse_date(date)?;
-    let time = match time {
-        None => None,
-        Some(t) => Some(
-            NaiveTime::parse_from_str(t, "%H:%M:%S")
-                .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
-                .map_err(|_| {
-                    (
-                        format!("`{t}` is not a time of day"),
-                        "write the time as HH:MM or HH:MM:SS, e.g. 2019-03-05T14:30".to_string(),
-                    )
-                })?,
-        ),
-    };
-    Ok((date, time))
-}
+pub(crate) use crate::dates::parse_when;
 
 struct Binder<'c> {
     c: &'c Compiled,

@@ -7,6 +7,7 @@ extern crate alloc;
 
 mod check;
 mod compile;
+mod dates;
 pub mod diag;
 mod eval;
 pub mod events;
@@ -15,6 +16,7 @@ pub mod limits;
 pub mod org;
 pub mod period;
 mod syntax;
+pub mod text;
 
 pub use check::HeaderInfo;
 /// Dates in queries and answers.

@@ -4,7 +4,7 @@ use super::ast::*;
 use super::Rule;
 use crate::diag::{DiagKind, Diagnostic, Sources, Span};
 use crate::limits;
-use chrono::{Datelike, NaiveDate};
+use crate::dates::parse_date;
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
@@ -1070,56 +1070,4 @@ fn relation_of(pair: Pair<'_, Rule>) -> Option<Relation> {
         Rule::K_approver => Relation::Approver,
         _ => return None,
     })
-}
-
-/// Parses `YYYY-MM-DD`, checking that the day exists and the year is in range.
-/// On failure returns a message and a help text.
-pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, (String, String)> {
-    let mut parts = text.splitn(3, '-');
-    let nums: Option<(i32, u32, u32)> = (|| {
-        let y = parts.next()?.parse().ok()?;
-        let m = parts.next()?.parse().ok()?;
-        let d = parts.next()?.parse().ok()?;
-        Some((y, m, d))
-    })();
-    let Some((y, m, d)) = nums else {
-        return Err((
-            format!("`{text}` is not a date"),
-            "write a date as YYYY-MM-DD, e.g. 2018-11-08".into(),
-        ));
-    };
-    if !(limits::MIN_YEAR..=limits::MAX_YEAR).contains(&y) {
-        return Err((
-            format!("the year {y} in `{text}` is out of range"),
-            format!(
-                "years from {} to {} are accepted",
-                limits::MIN_YEAR,
-                limits::MAX_YEAR
-            ),
-        ));
-    }
-    if !(1..=12).contains(&m) {
-        return Err((
-            format!("`{text}` has no month {m}"),
-            "months run from 1 to 12".into(),
-        ));
-    }
-    match NaiveDate::from_ymd_opt(y, m, d) {
-        Some(date) => Ok(date),
-        None => {
-            let last = last_day_of_month(y, m);
-            Err((
-                format!("`{text}` is not a date: {y}-{m:02} has no day {d}"),
-                format!("the last day of {y}-{m:02} is {y}-{m:02}-{last:02}"),
-            ))
-        }
-    }
-}
-
-fn last_day_of_month(y: i32, m: u32) -> u32 {
-    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    NaiveDate::from_ymd_opt(ny, nm, 1)
-        .and_then(|d| d.pred_opt())
-        .map(|d| d.day())
-        .unwrap_or(28)
 }

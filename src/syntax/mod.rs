@@ -14,7 +14,7 @@ use crate::diag::{DiagKind, Diagnostic, Sources, Span};
 use crate::limits;
 use pest::Parser as _;
 
-pub(crate) use build::parse_date;
+pub(crate) use crate::dates::parse_date;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/zeren.pest"]
@@ -109,19 +109,7 @@ fn resume_at(text: &str, pos: usize, start: usize) -> Option<usize> {
     }
 }
 
-/// Characters that are rejected everywhere: they make text display
-/// differently from how it parses.
-pub(crate) fn forbidden_char(c: char) -> Option<&'static str> {
-    match c {
-        '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{200E}'
-        | '\u{200F}'
-        | '\u{061C}' => Some("a bidirectional control character"),
-        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => Some("a zero-width character"),
-        _ => None,
-    }
-}
+pub(crate) use crate::text::forbidden_char;
 
 fn prescan(sources: &Sources, file: u32, text: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
