@@ -158,7 +158,26 @@ impl Diagnostic {
         message: String,
         help: Option<String>,
     ) -> Self {
-        let before: String = text_line.chars().take(column.saturating_sub(1)).collect();
+        // Long lines (a whole JSON document on one line) are shown as a
+        // window around the column, like policy text.
+        let text_line = text_line.trim_end_matches('\r');
+        let start = text_line
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(text_line.len(), |(i, _)| i);
+        let (win_start, win_end) = window(text_line, start, start);
+        let mut snippet = String::new();
+        if win_start > 0 {
+            snippet.push('…');
+        }
+        let before = format!(
+            "{snippet}{}",
+            visible(text_line.get(win_start..start).unwrap_or(""))
+        );
+        snippet.push_str(&visible(text_line.get(win_start..win_end).unwrap_or("")));
+        if win_end < text_line.len() {
+            snippet.push('…');
+        }
         Diagnostic {
             severity: Severity::Error,
             kind,
@@ -167,7 +186,7 @@ impl Diagnostic {
             line,
             column,
             path: None,
-            snippet: text_line.to_string(),
+            snippet,
             caret: (display_width(&before), 1),
             help,
         }
@@ -207,6 +226,32 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// Appends one diagnostic saying how many more problems were found but not
+/// listed (each list stops at [`crate::limits::MAX_DIAGNOSTICS`]).
+pub(crate) fn note_omitted(list: &mut Vec<Diagnostic>, omitted: usize, severity: Severity) {
+    if omitted == 0 {
+        return;
+    }
+    let what = match (severity, omitted) {
+        (Severity::Error, 1) => "error",
+        (Severity::Error, _) => "errors",
+        (Severity::Warning, 1) => "warning",
+        (Severity::Warning, _) => "warnings",
+    };
+    let file = list.last().map(|d| d.file.clone()).unwrap_or_default();
+    let mut d = Diagnostic::detached(
+        DiagKind::Limit,
+        &file,
+        format!(
+            "{omitted} more {what} not shown (at most {} are listed)",
+            crate::limits::MAX_DIAGNOSTICS
+        ),
+        Some("fix the problems above and check again".into()),
+    );
+    d.severity = severity;
+    list.push(d);
 }
 
 /// Every problem found in the input, in source order.
@@ -261,7 +306,8 @@ impl fmt::Display for Diagnostics {
 /// characters before the problem and 80 after, on character boundaries.
 fn window(line: &str, start: usize, end: usize) -> (usize, usize) {
     const LONG: usize = 160;
-    if line.chars().count() <= LONG {
+    // A char takes at most 4 bytes: only lines of 160..640 bytes need counting.
+    if line.len() <= LONG || (line.len() <= 4 * LONG && line.chars().count() <= LONG) {
         return (0, line.len());
     }
     let back = line
@@ -281,18 +327,11 @@ fn window(line: &str, start: usize, end: usize) -> (usize, usize) {
     (back, fwd)
 }
 
-/// The text with forbidden characters (bidi controls, zero-width) spelled
-/// out as `<U+XXXX>`, so a snippet shows what the parser saw.
+/// The text with every character a terminal would interpret (controls,
+/// bidi controls, zero-width) spelled out as `<U+XXXX>`, so a snippet shows
+/// what the parser saw.
 fn visible(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if crate::syntax::forbidden_char(c).is_some() {
-            out.push_str(&format!("<U+{:04X}>", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::text::escaped(s).into_owned()
 }
 
 /// Terminal display width of a string: East Asian wide characters take two
@@ -314,6 +353,23 @@ fn char_width(c: char) -> usize {
     }
 }
 
+/// Spacing of the character-count marks in a source file.
+const MARK_BYTES: usize = 4096;
+
+impl SourceFile {
+    /// Characters before byte `at` (a character boundary): O(log n) to the
+    /// nearest mark, then at most [`MARK_BYTES`] bytes counted.
+    fn chars_before(&self, at: usize) -> usize {
+        let k = self.char_marks.partition_point(|m| m.0 <= at);
+        let (mark, count) = self
+            .char_marks
+            .get(k.saturating_sub(1))
+            .copied()
+            .unwrap_or((0, 0));
+        count + self.text.get(mark..at).map_or(0, |s| s.chars().count())
+    }
+}
+
 /// The source files of one compilation, by index.
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
@@ -325,6 +381,9 @@ struct SourceFile {
     name: String,
     text: String,
     line_starts: Vec<usize>,
+    /// `(byte offset, characters before it)` about every [`MARK_BYTES`]
+    /// bytes, so a column is found without rescanning a long line.
+    char_marks: Vec<(usize, usize)>,
     /// Synthetic `path = value` lines standing for data built in code.
     data: bool,
 }
@@ -348,15 +407,25 @@ impl Sources {
 
     fn push(&mut self, name: &str, text: String, data: bool) -> u32 {
         let mut line_starts = vec![0];
+        let mut char_marks = vec![(0, 0)];
+        let mut chars = 0usize;
         for (i, b) in text.bytes().enumerate() {
             if b == b'\n' {
                 line_starts.push(i + 1);
+            }
+            // Not a UTF-8 continuation byte: a character starts here.
+            if (b & 0xC0) != 0x80 {
+                if i >= char_marks.last().map_or(0, |m| m.0) + MARK_BYTES {
+                    char_marks.push((i, chars));
+                }
+                chars += 1;
             }
         }
         self.files.push(SourceFile {
             name: name.to_string(),
             text,
             line_starts,
+            char_marks,
             data,
         });
         u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX)
@@ -412,10 +481,9 @@ impl Sources {
         };
         let line_start = file.line_starts.get(line_idx).copied().unwrap_or(0);
         let line_end = file
-            .text
-            .get(line_start..)
-            .and_then(|rest| rest.find('\n'))
-            .map(|n| line_start + n)
+            .line_starts
+            .get(line_idx + 1)
+            .map(|next| next - 1)
             .unwrap_or(file.text.len());
         let line_text = file
             .text
@@ -464,11 +532,8 @@ impl Sources {
             file: file.name.clone(),
             line: line_idx + 1,
             column: file
-                .text
-                .get(line_start..start)
-                .unwrap_or("")
-                .chars()
-                .count()
+                .chars_before(start)
+                .saturating_sub(file.chars_before(line_start))
                 + 1,
             path: None,
             snippet,
@@ -479,41 +544,88 @@ impl Sources {
 }
 
 /// The closest name to `wanted` among `candidates`, if one is close enough
-/// to be a likely misspelling.
+/// to be a likely misspelling (at most half its characters differ).
+///
+/// Bounded work: a name longer than [`crate::limits::MAX_NAME_CHARS`] gets no
+/// suggestion, candidates whose length alone rules them out are skipped, and
+/// each distance stops once it exceeds the best found so far.
 pub(crate) fn closest<'a, I>(wanted: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let wanted_len = wanted.chars().count();
-    let limit = (wanted_len / 2).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(wanted, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
-        .map(|(_, c)| c)
+    let wanted: Vec<char> = wanted.chars().collect();
+    if wanted.len() > crate::limits::MAX_NAME_CHARS {
+        return None;
+    }
+    let mut limit = (wanted.len() / 2).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    let mut row = Vec::new();
+    let mut prev = Vec::new();
+    for c in candidates {
+        // Byte length bounds character count: skip without decoding when
+        // even the shortest reading is too long or too short.
+        if c.len() > 4 * (wanted.len() + limit) || c.len() + limit < wanted.len() {
+            continue;
+        }
+        let n = c.chars().count();
+        if n.abs_diff(wanted.len()) > limit {
+            continue;
+        }
+        if let Some(d) = bounded_distance(&wanted, c, limit, &mut prev, &mut row) {
+            let better = match best {
+                None => true,
+                Some((bd, bc)) => d < bd || (d == bd && c < bc),
+            };
+            if better {
+                best = Some((d, c));
+                limit = d;
+            }
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance over characters, or `None` once every entry of a
+/// row exceeds `limit` (the distance can only grow from there).
+fn bounded_distance(
+    a: &[char],
+    b: &str,
+    limit: usize,
+    prev: &mut Vec<usize>,
+    cur: &mut Vec<usize>,
+) -> Option<usize> {
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
+    prev.clear();
+    prev.extend(0..=b.len());
+    cur.clear();
+    cur.resize(b.len() + 1, 0);
+    for (i, ca) in a.iter().enumerate() {
         if let Some(c0) = cur.first_mut() {
             *c0 = i + 1;
         }
+        let mut row_min = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
             let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
             let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            let v = sub.min(del).min(ins);
+            row_min = row_min.min(v);
             if let Some(slot) = cur.get_mut(j + 1) {
-                *slot = sub.min(del).min(ins);
+                *slot = v;
             }
         }
-        std::mem::swap(&mut prev, &mut cur);
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(prev, cur);
     }
-    prev.last().copied().unwrap_or(0)
+    prev.last().copied().filter(|d| *d <= limit)
+}
+
+#[cfg(test)]
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    bounded_distance(&a, b, usize::MAX / 2, &mut Vec::new(), &mut Vec::new()).unwrap_or(usize::MAX)
 }
 
 /// A help line suggesting the closest declared name, or listing what is declared.
@@ -524,17 +636,27 @@ where
     if let Some(c) = closest(wanted, candidates.clone()) {
         return format!("did you mean `{c}`?");
     }
-    let mut all: Vec<&str> = candidates.into_iter().collect();
-    all.sort_unstable();
-    all.dedup();
+    // The distinct names, counted, and the first few in order: O(n), not a
+    // sort of every declared name.
+    let mut distinct = std::collections::HashSet::new();
+    let mut first: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for c in candidates {
+        if distinct.insert(c) {
+            first.insert(c);
+            if first.len() > 8 {
+                first.pop_last();
+            }
+        }
+    }
+    let all: Vec<&str> = first.into_iter().collect();
     if all.is_empty() {
         format!("no {what} is declared; declare it first")
-    } else if all.len() <= 8 {
+    } else if distinct.len() <= 8 {
         format!("declared {what}s: {}", all.join(", "))
     } else {
         format!(
             "declare it, or use one of the {} declared {what}s (e.g. {})",
-            all.len(),
+            distinct.len(),
             all.iter().take(5).copied().collect::<Vec<_>>().join(", ")
         )
     }

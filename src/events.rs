@@ -280,7 +280,7 @@ impl<'c> Binder<'c> {
             line,
             Some(name),
             DiagKind::UnknownName,
-            format!("unknown {what} `{name}`"),
+            format!("unknown {what} `{}`", crate::text::shown(name)),
             help,
         );
         None

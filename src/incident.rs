@@ -5,7 +5,9 @@
 use crate::check::{FactTy, Val};
 use crate::compile::Compiled;
 use crate::diag::{suggest, DiagKind, Diagnostic, Diagnostics};
+use crate::limits;
 use crate::org::json_error;
+use crate::text::shown;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -163,26 +165,60 @@ impl Locator<'_> {
     }
 }
 
+/// The problems of one incident: at most [`limits::MAX_DIAGNOSTICS`] are
+/// built (message, help and location); the rest are only counted.
+struct Problems<'a> {
+    loc: Locator<'a>,
+    list: Vec<Diagnostic>,
+    omitted: usize,
+}
+
+impl Problems<'_> {
+    /// Records a problem; `make` gives its message and help, and runs only
+    /// while there is room in the list.
+    fn add(
+        &mut self,
+        keys: &[&str],
+        path: impl FnOnce() -> String,
+        kind: DiagKind,
+        make: impl FnOnce() -> (String, String),
+    ) {
+        if self.list.len() >= limits::MAX_DIAGNOSTICS {
+            self.omitted += 1;
+            return;
+        }
+        let (message, help) = make();
+        let d = self.loc.diag(keys, path(), kind, message, help);
+        self.list.push(d);
+    }
+}
+
 pub(crate) fn bind(
     c: &Compiled,
     inc: &Incident,
     source: &str,
     text: Option<&str>,
 ) -> Result<BoundIncident, Diagnostics> {
-    let loc = Locator { source, text };
-    let mut errors = Vec::new();
+    let mut errors = Problems {
+        loc: Locator { source, text },
+        list: Vec::new(),
+        omitted: 0,
+    };
     let unit = match &inc.unit {
         Some(u) => match c.unit_index.get(u) {
             Some(id) => Some(*id),
             None => {
-                let help = suggest(u, "unit", c.units.iter().map(|x| x.name.as_str()));
-                errors.push(loc.diag(
+                errors.add(
                     &["unit", u],
-                    "unit".into(),
+                    || "unit".into(),
                     DiagKind::UnknownName,
-                    format!("unknown unit `{u}`"),
-                    help,
-                ));
+                    || {
+                        (
+                            format!("unknown unit `{}`", shown(u)),
+                            suggest(u, "unit", c.units.iter().map(|x| x.name.as_str())),
+                        )
+                    },
+                );
                 None
             }
         },
@@ -192,14 +228,17 @@ pub(crate) fn bind(
         Some(m) => match c.matter_index.get(m) {
             Some(id) => Some(*id),
             None => {
-                let help = suggest(m, "matter", c.matters.iter().map(|x| x.name.as_str()));
-                errors.push(loc.diag(
+                errors.add(
                     &["matter", m],
-                    "matter".into(),
+                    || "matter".into(),
                     DiagKind::UnknownName,
-                    format!("unknown matter `{m}`"),
-                    help,
-                ));
+                    || {
+                        (
+                            format!("unknown matter `{}`", shown(m)),
+                            suggest(m, "matter", c.matters.iter().map(|x| x.name.as_str())),
+                        )
+                    },
+                );
                 None
             }
         },
@@ -208,28 +247,23 @@ pub(crate) fn bind(
     let mut facts = vec![None; c.facts.len()];
     for (name, value) in &inc.facts {
         let Some(id) = c.fact_index.get(name).copied() else {
-            let help = suggest(name, "fact", c.facts.iter().map(|f| f.name.as_str()));
-            errors.push(loc.diag(
+            errors.add(
                 &["facts", name],
-                format!("facts.{name}"),
+                || format!("facts.{name}"),
                 DiagKind::UnknownName,
-                format!("unknown fact `{name}`"),
-                help,
-            ));
+                || {
+                    (
+                        format!("unknown fact `{}`", shown(name)),
+                        suggest(name, "fact", c.facts.iter().map(|f| f.name.as_str())),
+                    )
+                },
+            );
             continue;
         };
         let Some(fact) = c.facts.get(id as usize) else {
             continue;
         };
-        let at = |kind: DiagKind, message: String, help: String| {
-            loc.diag(
-                &["facts", name],
-                format!("facts.{name}"),
-                kind,
-                message,
-                help,
-            )
-        };
+        let at = |kind: DiagKind, message: String, help: String| (kind, message, help);
         let accepted = crate::check::accepted(&fact.ty, &c.scales);
         let bound = match (&fact.ty, value) {
             (_, serde_json::Value::Null) => Ok(None),
@@ -238,7 +272,7 @@ pub(crate) fn bind(
                     Some(i) => Ok(u32::try_from(i).ok().map(Val::Sym)),
                     None => Err(at(
                         DiagKind::UnknownName,
-                        format!("`{s}` is not a value of `{name}`"),
+                        format!("`{}` is not a value of `{name}`", shown(s)),
                         suggest(s, "value", members.iter().map(String::as_str)),
                     )),
                 }
@@ -253,7 +287,7 @@ pub(crate) fn bind(
                     Some(i) => Ok(u32::try_from(i).ok().map(Val::Sym)),
                     None => Err(at(
                         DiagKind::UnknownName,
-                        format!("`{s}` is not a level of `{name}`"),
+                        format!("`{}` is not a level of `{name}`", shown(s)),
                         suggest(s, "level", levels.iter().map(String::as_str)),
                     )),
                 }
@@ -295,21 +329,31 @@ pub(crate) fn bind(
                     *slot = v;
                 }
             }
-            Err(d) => errors.push(d),
+            Err((kind, message, help)) => {
+                errors.add(
+                    &["facts", name],
+                    || format!("facts.{name}"),
+                    kind,
+                    || (message, help),
+                );
+            }
         }
     }
-    let person = |errors: &mut Vec<Diagnostic>, field: &str, p: &str| -> Option<u32> {
+    let person = |errors: &mut Problems<'_>, field: &str, p: &str| -> Option<u32> {
         match c.person_index.get(p) {
             Some(id) => Some(*id),
             None => {
-                let help = suggest(p, "person", c.people.iter().map(String::as_str));
-                errors.push(loc.diag(
+                errors.add(
                     &["decision", field, p],
-                    format!("decision.{field}"),
+                    || format!("decision.{field}"),
                     DiagKind::UnknownName,
-                    format!("`{p}` is not a person in the org"),
-                    help,
-                ));
+                    || {
+                        (
+                            format!("`{}` is not a person in the org", shown(p)),
+                            suggest(p, "person", c.people.iter().map(String::as_str)),
+                        )
+                    },
+                );
                 None
             }
         }
@@ -328,14 +372,17 @@ pub(crate) fn bind(
                 Some(u) => match c.unit_index.get(u) {
                     Some(id) => Some(*id),
                     None => {
-                        let help = suggest(u, "unit", c.units.iter().map(|x| x.name.as_str()));
-                        errors.push(loc.diag(
+                        errors.add(
                             &["decision", "unit", u],
-                            "decision.unit".into(),
+                            || "decision.unit".into(),
                             DiagKind::UnknownName,
-                            format!("unknown unit `{u}`"),
-                            help,
-                        ));
+                            || {
+                                (
+                                    format!("unknown unit `{}`", shown(u)),
+                                    suggest(u, "unit", c.units.iter().map(|x| x.name.as_str())),
+                                )
+                            },
+                        );
                         None
                     }
                 },
@@ -350,13 +397,17 @@ pub(crate) fn bind(
                 .filter_map(|p| person(&mut errors, "objectors", p))
                 .collect();
             if participants.is_empty() {
-                errors.push(loc.diag(
+                errors.add(
                     &["decision", "participants"],
-                    "decision.participants".into(),
+                    || "decision.participants".into(),
                     DiagKind::Invalid,
-                    "a collective decision with no participants".into(),
-                    "list everyone who took part, objectors included".into(),
-                ));
+                    || {
+                        (
+                            "a collective decision with no participants".into(),
+                            "list everyone who took part, objectors included".into(),
+                        )
+                    },
+                );
             }
             Some(BoundDecision::Collective {
                 unit: du,
@@ -365,7 +416,13 @@ pub(crate) fn bind(
             })
         }
     };
+    let Problems {
+        list: mut errors,
+        omitted,
+        ..
+    } = errors;
     errors.sort_by_key(|d| (d.line == 0, d.line, d.column));
+    crate::diag::note_omitted(&mut errors, omitted, crate::diag::Severity::Error);
     if errors.is_empty() {
         Ok(BoundIncident {
             date: inc.date,

@@ -268,7 +268,11 @@ impl PolicyBuilder {
                 Err(mut e) => errors.append(&mut e),
             }
         }
-        errors.truncate(limits::MAX_DIAGNOSTICS);
+        if errors.len() > limits::MAX_DIAGNOSTICS + 1 {
+            let omitted = errors.len() - limits::MAX_DIAGNOSTICS;
+            errors.truncate(limits::MAX_DIAGNOSTICS);
+            diag::note_omitted(&mut errors, omitted, Severity::Error);
+        }
         Err(Diagnostics(errors))
     }
 }

@@ -71,8 +71,26 @@ pub fn escaped(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A name as shown in a message: escaped, and cut after
+/// [`crate::limits::MAX_NAME_CHARS`] characters with its length stated, so a
+/// huge name in the input does not make a huge message.
+pub(crate) fn shown(s: &str) -> Cow<'_, str> {
+    let max = crate::limits::MAX_NAME_CHARS;
+    if s.len() <= max {
+        return escaped(s);
+    }
+    match s.char_indices().nth(max) {
+        None => escaped(s),
+        Some((cut, _)) => Cow::Owned(format!(
+            "{}… ({} characters)",
+            escaped(s.get(..cut).unwrap_or("")),
+            s.chars().count()
+        )),
+    }
+}
+
 fn needs_escape(c: char) -> bool {
-    forbidden_in_name(c).is_some()
+    c != '\t' && forbidden_in_name(c).is_some()
 }
 
 #[cfg(test)]

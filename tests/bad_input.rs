@@ -486,5 +486,13 @@ fn at_most_the_diagnostic_limit_is_reported() {
     }
     text.push('}');
     let d = errors("many.zr", &text);
-    assert_eq!(d.len(), limits::MAX_DIAGNOSTICS);
+    // The limit, then one line counting the rest.
+    assert_eq!(d.len(), limits::MAX_DIAGNOSTICS + 1);
+    let last = &d.0[limits::MAX_DIAGNOSTICS];
+    assert_eq!(last.kind, DiagKind::Limit);
+    assert!(
+        last.message.starts_with("50 more errors not shown"),
+        "{}",
+        last.message
+    );
 }

@@ -5,7 +5,7 @@ use super::{Checker, Ns};
 use crate::diag::{suggest, DiagKind, Span};
 use crate::syntax::ast::{self, CmpOp, Cond, FactTypeLit, Item, Name, SanctionsLit, ValueLit};
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone)]
 pub(crate) struct ScaleM {
@@ -170,11 +170,12 @@ impl Checker<'_> {
                     continue;
                 }
                 let mut seen: Vec<String> = Vec::new();
+                let mut set: HashSet<&str> = HashSet::new();
                 for l in levels {
-                    if seen.contains(&l.text) {
-                        self.duplicate("scale level", l);
-                    } else {
+                    if set.insert(&l.text) {
                         seen.push(l.text.clone());
+                    } else {
+                        self.duplicate("scale level", l);
                     }
                 }
                 self.model.scales.push(ScaleM {
@@ -188,11 +189,12 @@ impl Checker<'_> {
                 let ty = match ty {
                     FactTypeLit::Enum(members) => {
                         let mut seen: Vec<String> = Vec::new();
+                        let mut set: HashSet<&str> = HashSet::new();
                         for m in members {
-                            if seen.contains(&m.text) {
-                                self.duplicate("value", m);
-                            } else {
+                            if set.insert(&m.text) {
                                 seen.push(m.text.clone());
+                            } else {
+                                self.duplicate("value", m);
                             }
                         }
                         FactTy::Enum(seen)
@@ -265,12 +267,12 @@ impl Checker<'_> {
             );
             return;
         }
-        let mut numbers: Vec<String> = Vec::new();
+        let mut numbers: HashSet<String> = HashSet::new();
         let mut clauses = Vec::new();
         let mut catch_all: Option<Span> = None;
         for c in &block.clauses {
             let key = super::clause_key(&c.number.text);
-            if numbers.contains(&key) {
+            if !numbers.insert(key) {
                 self.error(
                     DiagKind::Duplicate,
                     c.number.span,
@@ -282,7 +284,6 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            numbers.push(key);
             if let Some(prev) = catch_all {
                 let _ = prev;
                 self.error(

@@ -47,7 +47,7 @@ impl Checker<'_> {
             else {
                 continue;
             };
-            let d = self.sources.diag_span(
+            self.warn(
                 DiagKind::Unassigned,
                 *span,
                 format!("no rule gives anyone the duty `{name}`"),
@@ -55,7 +55,6 @@ impl Checker<'_> {
                     "assign it (`… bears {name}`), or leave it out of `duties`"
                 )),
             );
-            self.warn(d);
         }
         let rules: Vec<&RuleM> = self.model.rules.iter().collect();
         let mut found = Vec::new();
@@ -107,13 +106,12 @@ impl Checker<'_> {
         }
         self.never_matching();
         for (span, message) in found {
-            let d = self.sources.diag_span(
+            self.warn(
                 DiagKind::Conflict,
                 span,
                 message,
                 Some("both are answered; if the articles disagree, say which one holds".into()),
             );
-            self.warn(d);
         }
     }
 
@@ -226,7 +224,7 @@ impl Checker<'_> {
             }
         }
         for (span, message) in found {
-            let d = self.sources.diag_span(
+            self.warn(
                 DiagKind::NeverMatches,
                 span,
                 message,
@@ -235,11 +233,22 @@ impl Checker<'_> {
                         .into(),
                 ),
             );
-            self.warn(d);
         }
     }
 
-    fn warn(&mut self, mut d: crate::diag::Diagnostic) {
+    /// Records a warning; past the limit, warnings are only counted.
+    fn warn(
+        &mut self,
+        kind: crate::diag::DiagKind,
+        span: crate::diag::Span,
+        message: String,
+        help: Option<String>,
+    ) {
+        if self.warnings.len() >= crate::limits::MAX_DIAGNOSTICS {
+            self.omitted_warnings += 1;
+            return;
+        }
+        let mut d = self.sources.diag_span(kind, span, message, help);
         d.severity = Severity::Warning;
         self.warnings.push(d);
     }

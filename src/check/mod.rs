@@ -25,7 +25,7 @@ pub(crate) use facts::{
 };
 pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
 
-use crate::diag::{suggest, DiagKind, Diagnostic, Sources, Span};
+use crate::diag::{suggest, DiagKind, Diagnostic, Severity, Sources, Span};
 use crate::limits;
 use crate::syntax::ast::{self, Item, Name, OrgStmt, Relation};
 use chrono::NaiveDate;
@@ -222,6 +222,9 @@ pub(crate) struct Checker<'s> {
     duty_spans: Vec<Span>,
     /// Problems that do not reject the policy.
     warnings: Vec<Diagnostic>,
+    /// Errors and warnings past the limit, counted but not built.
+    omitted_errors: usize,
+    omitted_warnings: usize,
 }
 
 impl<'s> Checker<'s> {
@@ -229,6 +232,8 @@ impl<'s> Checker<'s> {
         if self.errors.len() < limits::MAX_DIAGNOSTICS {
             let d = self.sources.diag_span(kind, span, message, help);
             self.errors.push(d);
+        } else {
+            self.omitted_errors += 1;
         }
     }
 
@@ -314,6 +319,8 @@ pub(crate) fn check(
         holding_spans: Vec::new(),
         duty_spans: Vec::new(),
         warnings: Vec::new(),
+        omitted_errors: 0,
+        omitted_warnings: 0,
     };
     c.declarations(files);
     let stmts: Vec<&OrgStmt> = files
@@ -342,9 +349,13 @@ pub(crate) fn check(
         c.lint();
         let mut model = c.model;
         model.people = c.people.order;
-        Ok((model, c.warnings))
+        let mut warnings = c.warnings;
+        crate::diag::note_omitted(&mut warnings, c.omitted_warnings, Severity::Warning);
+        Ok((model, warnings))
     } else {
-        Err(c.errors)
+        let mut errors = c.errors;
+        crate::diag::note_omitted(&mut errors, c.omitted_errors, Severity::Error);
+        Err(errors)
     }
 }
 

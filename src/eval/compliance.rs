@@ -578,13 +578,14 @@ pub(crate) fn compliance<'p, 'e>(
                 for t in targets.into_iter().filter(|t| only.is_none_or(|o| o == *t)) {
                     let (trig_at, triggers) = log.slice(What::Kind(event), t);
                     let (_, answers) = log.slice(What::Action(o.action), t);
-                    let mut used = vec![false; answers.len()];
+                    let picker = AnswerPicker::new(answers, as_of);
+                    let mut next_free = 0usize;
                     let subject = subject_of(c, t);
                     for (ti, trig) in triggers.iter().enumerate() {
                         if trig.date < from || trig.date > as_of {
                             continue;
                         }
-                        let at = NaiveDateTime::new(trig.date, trig.time.unwrap_or(NaiveTime::MIN));
+                        let at = when(trig);
                         let end_of = |d: NaiveDate| {
                             NaiveDateTime::new(
                                 d,
@@ -603,30 +604,7 @@ pub(crate) fn compliance<'p, 'e>(
                                     .unwrap_or(trig.date),
                             )
                         };
-                        let trig_index = Some(trig_at + ti);
-                        // An answer that names this trigger, else the first
-                        // unused, unreferenced answer at or after it.
-                        let when = |e: &LoggedEvent| {
-                            NaiveDateTime::new(e.date, e.time.unwrap_or(NaiveTime::MIN))
-                        };
-                        let by_ref = answers
-                            .iter()
-                            .enumerate()
-                            .find(|(_, a)| a.reference.is_some() && a.reference == trig_index);
-                        let pick = by_ref.or_else(|| {
-                            answers.iter().enumerate().find(|(i, a)| {
-                                a.reference.is_none()
-                                    && !used.get(*i).copied().unwrap_or(true)
-                                    && when(a) >= at
-                                    && a.date <= as_of
-                            })
-                        });
-                        let answer = pick.filter(|(_, a)| a.date <= as_of).map(|(i, a)| {
-                            if let Some(u) = used.get_mut(i) {
-                                *u = true;
-                            }
-                            a
-                        });
+                        let answer = picker.pick(trig_at + ti, at, &mut next_free);
                         let status = if effective.is_some_and(|e| trig.date < e) {
                             ReactionStatus::NotAssessed
                         } else {
@@ -658,6 +636,73 @@ pub(crate) fn compliance<'p, 'e>(
         from,
         periods,
         reactions,
+    }
+}
+
+/// When an event happened, a missing time counting as midnight.
+fn when(e: &LoggedEvent) -> NaiveDateTime {
+    NaiveDateTime::new(e.date, e.time.unwrap_or(NaiveTime::MIN))
+}
+
+/// Finds the answer to each triggering event of one subject in O(log n):
+/// the answer that names the trigger by `ref`, else the first unused,
+/// unreferenced answer at or after it.
+///
+/// Triggers are visited in time order, so the unreferenced answers picked
+/// form an increasing sequence: the first unused one at or after a trigger
+/// is the later of its lower bound and the slot after the last pick.
+struct AnswerPicker<'e> {
+    answers: &'e [LoggedEvent],
+    /// `(trigger index, answer index)`, sorted, first answer per trigger.
+    by_ref: Vec<(usize, usize)>,
+    /// Indices of the answers that name no trigger, in time order.
+    free: Vec<usize>,
+    as_of: NaiveDate,
+}
+
+impl<'e> AnswerPicker<'e> {
+    fn new(answers: &'e [LoggedEvent], as_of: NaiveDate) -> Self {
+        let mut by_ref: Vec<(usize, usize)> = answers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| a.reference.map(|r| (r, i)))
+            .collect();
+        by_ref.sort_unstable();
+        by_ref.dedup_by_key(|x| x.0);
+        let free = answers
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.reference.is_none())
+            .map(|(i, _)| i)
+            .collect();
+        AnswerPicker {
+            answers,
+            by_ref,
+            free,
+            as_of,
+        }
+    }
+
+    fn pick(
+        &self,
+        trigger: usize,
+        at: NaiveDateTime,
+        next_free: &mut usize,
+    ) -> Option<&'e LoggedEvent> {
+        if let Ok(k) = self.by_ref.binary_search_by_key(&trigger, |x| x.0) {
+            let i = self.by_ref.get(k)?.1;
+            return self.answers.get(i).filter(|a| a.date <= self.as_of);
+        }
+        let lower = self
+            .free
+            .partition_point(|&i| self.answers.get(i).is_some_and(|a| when(a) < at));
+        let slot = lower.max(*next_free);
+        let a = self.answers.get(*self.free.get(slot)?)?;
+        if a.date > self.as_of {
+            return None;
+        }
+        *next_free = slot + 1;
+        Some(a)
     }
 }
 

@@ -2,9 +2,9 @@
 
 use super::ast::*;
 use super::Rule;
+use crate::dates::parse_date;
 use crate::diag::{DiagKind, Diagnostic, Sources, Span};
 use crate::limits;
-use crate::dates::parse_date;
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
