@@ -18,10 +18,12 @@ use crate::check::TargetId;
 use crate::compile::Compiled;
 use crate::diag::{suggest, DiagKind, Diagnostic, Diagnostics};
 use crate::limits;
+use crate::text::shown;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::{BufRead, Seek, SeekFrom};
 
 /// One event, as a host program builds it (the serde form of a log line).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -146,7 +148,7 @@ pub struct LoggedEvent {
     pub(crate) what: What,
     pub(crate) to: Option<u32>,
     /// Index (in the sorted log) of the event it answers.
-    pub(crate) reference: Option<usize>,
+    pub(crate) reference: Option<u32>,
 }
 
 impl LoggedEvent {
@@ -196,6 +198,8 @@ struct Binder<'c> {
     c: &'c Compiled,
     source: String,
     errors: Vec<Diagnostic>,
+    /// Problems past the limit, counted but not built.
+    omitted: usize,
     ids: HashMap<String, u32>,
 }
 
@@ -205,7 +209,66 @@ impl<'c> Binder<'c> {
             c,
             source: source.to_string(),
             errors: Vec::new(),
+            omitted: 0,
             ids: HashMap::new(),
+        }
+    }
+
+    /// True while problems are still listed; counts one more otherwise.
+    fn room(&mut self) -> bool {
+        if self.errors.len() < limits::MAX_DIAGNOSTICS {
+            true
+        } else {
+            self.omitted += 1;
+            false
+        }
+    }
+
+    /// Reads one log line and binds it.
+    fn line(
+        &mut self,
+        line_no: u32,
+        line: &str,
+        bound: &mut Vec<LoggedEvent>,
+        refs: &mut Vec<(u32, String)>,
+    ) {
+        if line.trim().is_empty() {
+            return;
+        }
+        match serde_json::from_str::<RawEvent<'_>>(line) {
+            Err(e) => {
+                if self.room() {
+                    let msg = e.to_string();
+                    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                    self.errors.push(Diagnostic::at_line(
+                        DiagKind::Data,
+                        &self.source,
+                        line,
+                        line_no as usize,
+                        e.column().max(1),
+                        msg,
+                        Some("each line is one JSON object: {\"date\": …, \"unit\": …, \"action\": …}".into()),
+                    ));
+                }
+            }
+            Ok(r) => self.bind_into(line_no, line, &Fields::from(&r), bound, refs),
+        }
+    }
+
+    /// Binds one event and keeps it, with the id it references apart.
+    fn bind_into(
+        &mut self,
+        line_no: u32,
+        line: &str,
+        f: &Fields<'_>,
+        bound: &mut Vec<LoggedEvent>,
+        refs: &mut Vec<(u32, String)>,
+    ) {
+        if let Some((e, r)) = self.bind(line_no, line, f) {
+            if let Some(r) = r {
+                refs.push((u32::try_from(bound.len()).unwrap_or(u32::MAX), r));
+            }
+            bound.push(e);
         }
     }
 
@@ -218,7 +281,7 @@ impl<'c> Binder<'c> {
         message: String,
         help: String,
     ) {
-        if self.errors.len() >= limits::MAX_DIAGNOSTICS {
+        if !self.room() {
             return;
         }
         let column = key
@@ -274,7 +337,14 @@ impl<'c> Binder<'c> {
         if let Some(id) = index.get(name) {
             return Some(*id);
         }
-        let help = suggest(name, what, names);
+        if self.errors.len() >= limits::MAX_DIAGNOSTICS {
+            self.omitted += 1;
+            return None;
+        }
+        let help = match crate::text::bad_name_message(name) {
+            Some((why, _)) => why,
+            None => suggest(name, what, names),
+        };
         self.err(
             line_no,
             line,
@@ -398,150 +468,226 @@ impl<'c> Binder<'c> {
         ))
     }
 
+    /// Sorts the bound events, finds repeats and resolves references.
+    /// `refs` holds `(position in bound, referenced id)`; `lines` gives the
+    /// text of the few lines a problem found here must show.
     fn finish(
         mut self,
-        mut bound: Vec<(LoggedEvent, Option<String>)>,
-        lines: &[&str],
+        mut bound: Vec<LoggedEvent>,
+        refs: Vec<(u32, String)>,
+        lines: impl FnOnce(&[u32]) -> HashMap<u32, String>,
     ) -> Result<EventLog, Diagnostics> {
-        bound.sort_by(|(a, _), (b, _)| {
-            (a.key(), a.date, a.time, a.line).cmp(&(b.key(), b.date, b.time, b.line))
-        });
+        // The referenced id of each event, by its line, before sorting.
+        let mut ref_of: HashMap<u32, String> = HashMap::with_capacity(refs.len());
+        for (pos, r) in refs {
+            if let Some(e) = bound.get(pos as usize) {
+                ref_of.insert(e.line, r);
+            }
+        }
+        // Lines are unique, so the order is total: an unstable sort is
+        // deterministic and needs no buffer the size of the log.
+        bound.sort_unstable_by_key(|a| (a.key(), a.date, a.time, a.line));
         // Two events without ids that agree in everything repeat each other;
         // after sorting they sit in one run of equal (what, subject, when).
-        let mut repeats: Vec<(u32, u32)> = Vec::new();
+        // Problems found here are kept as line numbers (a log may have
+        // millions); only the first few are spelled out.
+        enum Found {
+            Repeats(u32),
+            Dangling,
+        }
+        let mut problems: Vec<(u32, Found)> = Vec::new();
         let mut run_start = 0usize;
         for i in 0..bound.len() {
-            let Some((e, r)) = bound.get(i) else { continue };
+            let Some(e) = bound.get(i) else { continue };
             let same_when =
                 |x: &LoggedEvent| x.key() == e.key() && x.date == e.date && x.time == e.time;
-            if !bound.get(run_start).is_some_and(|(x, _)| same_when(x)) {
+            if !bound.get(run_start).is_some_and(same_when) {
                 run_start = i;
             }
             if e.id.is_some() {
                 continue;
             }
+            let r = ref_of.get(&e.line);
             let first = bound
                 .get(run_start..i)
                 .unwrap_or(&[])
                 .iter()
-                .find(|(x, xr)| x.id.is_none() && x.to == e.to && xr == r);
-            if let Some((x, _)) = first {
-                repeats.push((e.line, x.line));
+                .find(|x| x.id.is_none() && x.to == e.to && ref_of.get(&x.line) == r);
+            if let Some(x) = first {
+                problems.push((e.line, Found::Repeats(x.line)));
             }
         }
-        for (line_no, first) in repeats {
-            let line = lines
-                .get((line_no as usize).saturating_sub(1))
-                .copied()
-                .unwrap_or("");
-            self.err(
-                line_no,
-                line,
-                None,
-                DiagKind::Duplicate,
-                format!("this event repeats line {first}"),
-                "remove the copy, or give both an `id` if both really happened".into(),
-            );
-        }
-        let index: HashMap<&str, usize> = bound
+        let index: HashMap<&str, u32> = bound
             .iter()
             .enumerate()
-            .filter_map(|(i, (e, _))| e.id.as_deref().map(|id| (id, i)))
+            .filter_map(|(i, e)| {
+                let i = u32::try_from(i).ok()?;
+                e.id.as_deref().map(|id| (id, i))
+            })
             .collect();
-        let mut refs = Vec::with_capacity(bound.len());
-        let mut problems = Vec::new();
-        for (e, r) in &bound {
-            match r {
-                None => refs.push(None),
-                Some(r) => match index.get(r.as_str()) {
-                    Some(i) => refs.push(Some(*i)),
-                    None => {
-                        refs.push(None);
-                        problems.push((e.line, r.clone()));
-                    }
-                },
+        let mut resolved: HashMap<u32, u32> = HashMap::with_capacity(ref_of.len());
+        for (line_no, r) in &ref_of {
+            match index.get(r.as_str()) {
+                Some(i) => {
+                    resolved.insert(*line_no, *i);
+                }
+                None => problems.push((*line_no, Found::Dangling)),
             }
         }
-        for (line_no, r) in problems {
-            let line = lines
-                .get((line_no as usize).saturating_sub(1))
-                .copied()
-                .unwrap_or("");
-            let help = if index.is_empty() {
-                "no event in the log has an `id`; give the event this one answers an id".to_string()
-            } else {
-                suggest(&r, "id", index.keys().copied())
-            };
-            self.err(
-                line_no,
-                line,
-                Some(&r),
-                DiagKind::UnknownName,
-                format!("`ref` names `{r}`, which no event has as its id"),
-                help,
-            );
+        problems.sort_unstable_by_key(|p| p.0);
+        if !problems.is_empty() {
+            let room = limits::MAX_DIAGNOSTICS.saturating_sub(self.errors.len());
+            self.omitted += problems.len().saturating_sub(room);
+            problems.truncate(room);
+            let wanted: Vec<u32> = problems.iter().map(|p| p.0).collect();
+            let texts = lines(&wanted);
+            for (line_no, found) in problems {
+                let line = texts.get(&line_no).map_or("", String::as_str);
+                match found {
+                    Found::Repeats(first) => self.err(
+                        line_no,
+                        line,
+                        None,
+                        DiagKind::Duplicate,
+                        format!("this event repeats line {first}"),
+                        "remove the copy, or give both an `id` if both really happened".into(),
+                    ),
+                    Found::Dangling => {
+                        let r = ref_of.get(&line_no).map_or("", String::as_str);
+                        let help = if index.is_empty() {
+                            "no event in the log has an `id`; give the event this one answers an id"
+                                .to_string()
+                        } else {
+                            suggest(r, "id", index.keys().copied())
+                        };
+                        self.err(
+                            line_no,
+                            line,
+                            Some(r),
+                            DiagKind::UnknownName,
+                            format!("`ref` names `{}`, which no event has as its id", shown(r)),
+                            help,
+                        );
+                    }
+                }
+            }
         }
         if !self.errors.is_empty() {
             self.errors.sort_by_key(|d| (d.line, d.column));
-            return Err(Diagnostics(self.errors));
+            let mut errors = self.errors;
+            crate::diag::note_omitted(&mut errors, self.omitted, crate::diag::Severity::Error);
+            return Err(Diagnostics(errors));
         }
-        let events = bound
-            .into_iter()
-            .zip(refs)
-            .map(|((mut e, _), r)| {
-                e.reference = r;
-                e
-            })
-            .collect();
-        Ok(EventLog { events })
+        drop(index);
+        for e in &mut bound {
+            e.reference = resolved.get(&e.line).copied();
+        }
+        Ok(EventLog { events: bound })
     }
 }
 
-pub(crate) fn from_jsonl(c: &Compiled, source: &str, text: &str) -> Result<EventLog, Diagnostics> {
+/// Reads a JSON Lines log without holding its text: each line is read,
+/// checked and bound, then dropped. Problems found after reading (repeated
+/// events, dangling references) show their lines from a second pass over
+/// the few lines concerned.
+pub(crate) fn read_log<R: BufRead + Seek>(
+    c: &Compiled,
+    source: &str,
+    mut reader: R,
+) -> Result<EventLog, Diagnostics> {
     let mut b = Binder::new(c, source);
-    let lines: Vec<&str> = text.lines().collect();
-    if lines.len() > limits::MAX_EVENTS {
-        return Err(Diagnostics(vec![Diagnostic::detached(
-            DiagKind::Limit,
-            source,
-            format!(
-                "the log has {} lines, more than the limit of {}",
-                lines.len(),
-                limits::MAX_EVENTS
-            ),
-            Some("split the log by year".into()),
-        )]));
-    }
-    let mut bound = Vec::with_capacity(lines.len());
-    for (i, line) in lines.iter().enumerate() {
-        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<RawEvent<'_>>(line) {
+    let mut bound = Vec::new();
+    let mut refs = Vec::new();
+    let mut buf = Vec::new();
+    let mut line_no = 0u32;
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
             Err(e) => {
-                let msg = e.to_string();
-                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                if b.errors.len() < limits::MAX_DIAGNOSTICS {
-                    b.errors.push(Diagnostic::at_line(
-                        DiagKind::Data,
+                return Err(Diagnostics(vec![Diagnostic::detached(
+                    DiagKind::Io,
+                    source,
+                    format!("cannot read the log after line {line_no}: {e}"),
+                    Some("check the file".into()),
+                )]))
+            }
+        }
+        line_no = line_no.saturating_add(1);
+        if line_no as usize > limits::MAX_EVENTS {
+            return Err(Diagnostics(vec![Diagnostic::detached(
+                DiagKind::Limit,
+                source,
+                format!("the log has more than {} lines", limits::MAX_EVENTS),
+                Some("split the log by year".into()),
+            )]));
+        }
+        // A leading byte-order mark on the first line is skipped.
+        let bytes = match (line_no, buf.strip_prefix("\u{FEFF}".as_bytes())) {
+            (1, Some(rest)) => rest,
+            _ => buf.as_slice(),
+        };
+        let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        let line = match std::str::from_utf8(bytes) {
+            Ok(line) => line,
+            Err(e) => {
+                if b.room() {
+                    b.errors.push(crate::text::utf8_problem(
                         source,
-                        line,
+                        bytes,
                         line_no as usize,
-                        e.column().max(1),
-                        msg,
-                        Some("each line is one JSON object: {\"date\": …, \"unit\": …, \"action\": …}".into()),
+                        &e,
                     ));
                 }
+                continue;
             }
-            Ok(r) => {
-                if let Some(e) = b.bind(line_no, line, &Fields::from(&r)) {
-                    bound.push(e);
+        };
+        if let Some(at) = crate::text::lone_cr(line) {
+            if b.room() {
+                b.errors.push(Diagnostic::at_line(
+                    DiagKind::ForbiddenChar,
+                    source,
+                    line,
+                    line_no as usize,
+                    line.get(..at).map_or(0, |s| s.chars().count()) + 1,
+                    "a lone carriage return (U+000D) inside a line".into(),
+                    Some("end lines with LF or CRLF; one event per line".into()),
+                ));
+            }
+            continue;
+        }
+        b.line(line_no, line, &mut bound, &mut refs);
+    }
+    b.finish(bound, refs, |wanted| {
+        let mut texts = HashMap::new();
+        if reader.seek(SeekFrom::Start(0)).is_err() {
+            return texts;
+        }
+        let mut at = 0u32;
+        let mut next = wanted.iter().copied().peekable();
+        let mut buf = Vec::new();
+        while let Some(&want) = next.peek() {
+            buf.clear();
+            match reader.read_until(b'\n', &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => at += 1,
+            }
+            if at == want {
+                let text = String::from_utf8_lossy(&buf);
+                texts.insert(want, text.trim_end_matches(['\n', '\r']).to_string());
+                while next.peek() == Some(&want) {
+                    next.next();
                 }
             }
         }
-    }
-    b.finish(bound, &lines)
+        texts
+    })
+}
+
+pub(crate) fn from_jsonl(c: &Compiled, source: &str, text: &str) -> Result<EventLog, Diagnostics> {
+    read_log(c, source, std::io::Cursor::new(text.as_bytes()))
 }
 
 pub(crate) fn from_events(
@@ -552,14 +698,11 @@ pub(crate) fn from_events(
     let mut b = Binder::new(c, source);
     // Events built in code have no text: a problem names the event's
     // position (1-based) as its line.
-    let lines: Vec<&str> = Vec::new();
     let mut bound = Vec::with_capacity(events.len());
+    let mut refs = Vec::new();
     for (i, e) in events.iter().enumerate() {
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let line = "";
-        if let Some(x) = b.bind(line_no, line, &Fields::from(e)) {
-            bound.push(x);
-        }
+        b.bind_into(line_no, "", &Fields::from(e), &mut bound, &mut refs);
     }
-    b.finish(bound, &lines)
+    b.finish(bound, refs, |_| HashMap::new())
 }

@@ -163,11 +163,16 @@ pub struct PolicyBuilder {
     texts: Vec<u32>,
     orgs: Vec<(String, OrgSpec)>,
     early: Vec<Diagnostic>,
+    /// Bytes of policy text and org JSON added so far.
+    total_bytes: usize,
 }
 
 impl PolicyBuilder {
     /// Adds policy text; `name` names it in diagnostics.
     pub fn source(mut self, name: &str, text: &str) -> Self {
+        if !self.within_total(name, text.len()) {
+            return self;
+        }
         let id = self.sources.add(name, text.to_string());
         self.texts.push(id);
         self
@@ -182,6 +187,13 @@ impl PolicyBuilder {
     /// Adds an org written as JSON (the serde form of [`OrgSpec`]).
     pub fn org_json(mut self, name: &str, json: &str) -> Self {
         let json = json.strip_prefix('\u{FEFF}').unwrap_or(json);
+        if !self.within_total(name, json.len()) {
+            return self;
+        }
+        if let Some(d) = text::lone_cr_problem(name, json) {
+            self.early.push(d);
+            return self;
+        }
         match OrgSpec::from_json(name, json) {
             Ok(org) => self.orgs.push((name.to_string(), org)),
             Err(mut d) => self.early.append(&mut d.0),
@@ -189,51 +201,42 @@ impl PolicyBuilder {
         self
     }
 
+    /// Counts `len` more bytes toward [`limits::MAX_POLICY_BYTES`]; past it,
+    /// records the error (once) and returns false.
+    fn within_total(&mut self, name: &str, len: usize) -> bool {
+        let before = self.total_bytes;
+        self.total_bytes = before.saturating_add(len);
+        if self.total_bytes <= limits::MAX_POLICY_BYTES {
+            return true;
+        }
+        if before <= limits::MAX_POLICY_BYTES {
+            self.early.push(Diagnostic::detached(
+                DiagKind::Limit,
+                name,
+                format!(
+                    "with this file the policy has {} bytes, more than the limit of {} bytes for all its files together",
+                    self.total_bytes,
+                    limits::MAX_POLICY_BYTES
+                ),
+                Some("give a large org from the host program (an `OrgSpec` built in code), or trim the policy".into()),
+            ));
+        }
+        false
+    }
+
     /// Adds a file: `.json` files are orgs, anything else is policy text.
     pub fn file(mut self, path: impl AsRef<Path>) -> Self {
         let path = path.as_ref();
         let name = path.display().to_string();
-        match std::fs::read(path) {
-            Err(e) => {
-                self.early.push(Diagnostic::detached(
-                    DiagKind::Io,
-                    &name,
-                    format!("cannot read the file: {e}"),
-                    Some("check the path".into()),
-                ));
+        match read_text(path, &name) {
+            Err(d) => {
+                self.early.push(d);
                 self
             }
-            Ok(bytes) if bytes.len() > limits::MAX_SOURCE_BYTES => {
-                self.early.push(Diagnostic::detached(
-                    DiagKind::Limit,
-                    &name,
-                    format!(
-                        "the file is {} bytes, more than the limit of {} bytes",
-                        bytes.len(),
-                        limits::MAX_SOURCE_BYTES
-                    ),
-                    Some("split it into several files".into()),
-                ));
-                self
+            Ok(text) if path.extension().is_some_and(|e| e == "json") => {
+                self.org_json(&name, &text)
             }
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Err(e) => {
-                    self.early.push(Diagnostic::detached(
-                        DiagKind::Syntax,
-                        &name,
-                        format!(
-                            "the file is not UTF-8 text (invalid byte at offset {})",
-                            e.utf8_error().valid_up_to()
-                        ),
-                        Some("save the file as UTF-8".into()),
-                    ));
-                    self
-                }
-                Ok(text) if path.extension().is_some_and(|e| e == "json") => {
-                    self.org_json(&name, &text)
-                }
-                Ok(text) => self.source(&name, &text),
-            },
+            Ok(text) => self.source(&name, &text),
         }
     }
 
@@ -244,6 +247,7 @@ impl PolicyBuilder {
             texts,
             orgs,
             early,
+            total_bytes: _,
         } = self;
         let mut errors = early;
         let mut files = Vec::new();
@@ -441,6 +445,9 @@ impl Policy {
         text: &str,
     ) -> Result<BoundIncident, Diagnostics> {
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+        if let Some(d) = text::lone_cr_problem(source, text) {
+            return Err(Diagnostics(vec![d]));
+        }
         let inc = Incident::from_json(source, text)?;
         incident::bind(&self.c, &inc, source, Some(text))
     }
@@ -469,6 +476,44 @@ impl Policy {
     pub fn events_from_jsonl(&self, source: &str, text: &str) -> Result<EventLog, Diagnostics> {
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         events::from_jsonl(&self.c, source, text)
+    }
+
+    /// Reads an event log from a JSON Lines reader, line by line, without
+    /// holding the text: memory grows with the number of events, not the
+    /// size of the log. Bad lines (invalid UTF-8 included) are reported with
+    /// their line and column. The reader is read a second time, only to show
+    /// the lines of problems found after reading (repeats, dangling `ref`s).
+    pub fn events_from_reader<R: std::io::BufRead + std::io::Seek>(
+        &self,
+        source: &str,
+        reader: R,
+    ) -> Result<EventLog, Diagnostics> {
+        events::read_log(&self.c, source, reader)
+    }
+
+    /// Reads an event log from a JSON Lines file, streaming (see
+    /// [`Policy::events_from_reader`]).
+    pub fn events_from_file(&self, path: impl AsRef<Path>) -> Result<EventLog, Diagnostics> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| {
+            Diagnostics(vec![Diagnostic::detached(
+                DiagKind::Io,
+                &name,
+                format!("cannot read the file: {e}"),
+                Some("check the path".into()),
+            )])
+        })?;
+        self.events_from_reader(&name, std::io::BufReader::with_capacity(1 << 16, file))
+    }
+
+    /// Reads an incident from a JSON file and checks it (see
+    /// [`Policy::incident_from_json`]).
+    pub fn incident_from_file(&self, path: impl AsRef<Path>) -> Result<BoundIncident, Diagnostics> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let text = read_text(path, &name).map_err(|d| Diagnostics(vec![d]))?;
+        self.incident_from_json(&name, &text)
     }
 
     /// Checks events built in Rust; problems are reported by position (`line` = index + 1).
@@ -564,6 +609,36 @@ impl Policy {
             &self.c, log, as_of, from, only,
         ))
     }
+}
+
+/// Reads a text file of at most [`limits::MAX_SOURCE_BYTES`] bytes (never
+/// more is read), checking that it is UTF-8.
+fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
+    use std::io::Read as _;
+    let io = |e: std::io::Error| {
+        Diagnostic::detached(
+            DiagKind::Io,
+            name,
+            format!("cannot read the file: {e}"),
+            Some("check the path".into()),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(limits::MAX_SOURCE_BYTES).unwrap_or(u64::MAX);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() > limits::MAX_SOURCE_BYTES {
+        return Err(Diagnostic::detached(
+            DiagKind::Limit,
+            name,
+            format!(
+                "the file has more than {} bytes, the limit for one file",
+                limits::MAX_SOURCE_BYTES
+            ),
+            Some("split it into several files".into()),
+        ));
+    }
+    text::utf8_text(name, bytes)
 }
 
 /// A unit's id in one compiled policy.

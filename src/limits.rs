@@ -3,8 +3,13 @@
 //! Inputs beyond these limits are rejected with a diagnostic, never a panic,
 //! a hang or a stack overflow. Tests exercise each limit at N and N+1.
 
-/// Largest accepted source file, in bytes (16 MiB).
-pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;
+/// Largest accepted source file, in bytes (8 MiB). Bigger orgs are split
+/// into several files, or given as JSON.
+pub const MAX_SOURCE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Largest accepted policy, in bytes: all its `.zr` files and org JSON
+/// together (32 MiB, about a 110,000-unit org written in `.zr`).
+pub const MAX_POLICY_BYTES: usize = 32 * 1024 * 1024;
 
 /// Deepest accepted nesting of brackets (`{`, `(`, `[`) in a policy file.
 pub const MAX_NESTING: usize = 64;
@@ -31,5 +36,6 @@ pub const MAX_COUNT: u32 = 10_000;
 pub const MAX_EVENTS: usize = 50_000_000;
 
 /// Most rows a calendar or compliance answer may have (narrow the range or
-/// pick one unit beyond that).
-pub const MAX_ROWS: usize = 20_000_000;
+/// pick one unit beyond that). The count is estimated before any row is
+/// built; at this size an answer takes a few hundred megabytes.
+pub const MAX_ROWS: usize = 2_000_000;

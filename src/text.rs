@@ -89,6 +89,89 @@ pub(crate) fn shown(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Byte offset of a carriage return not followed by a line feed, if any.
+pub(crate) fn lone_cr(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .find(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+        .map(|(i, _)| i)
+}
+
+/// A diagnostic for a carriage return not followed by a line feed in
+/// `text`, with its line and column: a line end that some tools show and
+/// others do not is rejected.
+pub(crate) fn lone_cr_problem(source: &str, text: &str) -> Option<crate::diag::Diagnostic> {
+    let at = lone_cr(text)?;
+    let before = text.get(..at).unwrap_or("");
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line_no = before.matches('\n').count() + 1;
+    let line = text
+        .get(line_start..)
+        .and_then(|r| r.split('\n').next())
+        .unwrap_or("");
+    let column = text.get(line_start..at).map_or(0, |s| s.chars().count()) + 1;
+    Some(crate::diag::Diagnostic::at_line(
+        crate::diag::DiagKind::ForbiddenChar,
+        source,
+        line,
+        line_no,
+        column,
+        "a lone carriage return (U+000D)".into(),
+        Some("end lines with LF or CRLF".into()),
+    ))
+}
+
+/// A diagnostic for bytes that are not UTF-8: the line, the column (in
+/// characters) of the first bad byte, and the text before it.
+pub(crate) fn utf8_problem(
+    source: &str,
+    line_bytes: &[u8],
+    line_no: usize,
+    e: &std::str::Utf8Error,
+) -> crate::diag::Diagnostic {
+    let valid = line_bytes.get(..e.valid_up_to()).unwrap_or(&[]);
+    let shown = String::from_utf8_lossy(line_bytes);
+    let column = std::str::from_utf8(valid).map_or(1, |s| s.chars().count() + 1);
+    let bad = line_bytes.get(e.valid_up_to()).copied().unwrap_or(0);
+    crate::diag::Diagnostic::at_line(
+        crate::diag::DiagKind::Data,
+        source,
+        &shown,
+        line_no,
+        column,
+        format!("the text is not UTF-8: byte 0x{bad:02X} cannot start or continue a character"),
+        Some("save the file as UTF-8".into()),
+    )
+}
+
+/// Checks that `bytes` are UTF-8 text; otherwise a diagnostic naming the
+/// line and column of the first bad byte.
+pub(crate) fn utf8_text(source: &str, bytes: Vec<u8>) -> Result<String, crate::diag::Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let before = bytes.get(..at).unwrap_or(&[]);
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let line_no = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let rest = bytes.get(line_start..).unwrap_or(&[]);
+            let line_end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+            let line = rest.get(..line_end).unwrap_or(&[]);
+            let err = match std::str::from_utf8(line) {
+                Err(err) => err,
+                Ok(_) => e.utf8_error(),
+            };
+            Err(utf8_problem(source, line, line_no, &err))
+        }
+    }
+}
+
 fn needs_escape(c: char) -> bool {
     c != '\t' && forbidden_in_name(c).is_some()
 }

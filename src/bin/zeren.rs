@@ -142,12 +142,7 @@ enum Command {
 }
 
 fn read_incident(policy: &Policy, path: &PathBuf) -> Result<zeren::BoundIncident, String> {
-    let name = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("error: cannot read {name}: {e}"))?;
-    policy
-        .incident_from_json(&name, &text)
-        .map_err(|d| d.to_string())
+    policy.incident_from_file(path).map_err(|d| d.to_string())
 }
 
 fn main() -> ExitCode {
@@ -293,11 +288,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let as_of = given_date("as-of", &as_of)?;
             let from = from.map(|f| given_date("from", &f)).transpose()?;
             let policy = load(&files)?;
-            let name = events.display().to_string();
-            let text = std::fs::read_to_string(&events)
-                .map_err(|e| format!("error: cannot read {name}: {e}"))?;
             let log = policy
-                .events_from_jsonl(&name, &text)
+                .events_from_file(&events)
                 .map_err(|d| d.to_string())?;
             let answer = policy
                 .compliance(&log, as_of, from, unit.as_deref())

@@ -665,7 +665,7 @@ impl<'e> AnswerPicker<'e> {
         let mut by_ref: Vec<(usize, usize)> = answers
             .iter()
             .enumerate()
-            .filter_map(|(i, a)| a.reference.map(|r| (r, i)))
+            .filter_map(|(i, a)| a.reference.map(|r| (r as usize, i)))
             .collect();
         by_ref.sort_unstable();
         by_ref.dedup_by_key(|x| x.0);
@@ -770,7 +770,9 @@ pub(crate) fn calendar(
         TargetId::Unit(u) => (0u8, *u),
         TargetId::Matter(m) => (1u8, *m),
     };
-    items.sort_by_key(|a| (a.0, a.1, key(&a.2)));
+    // (due, obligation, subject) is unique per row (one period per due
+    // date), so an unstable sort is deterministic and needs no buffer.
+    items.sort_unstable_by_key(|a| (a.0, a.1, key(&a.2)));
     CalendarAnswer {
         from,
         to,
