@@ -440,6 +440,20 @@ impl<'c> Binder<'c> {
                 c.units.iter().map(|x| x.name.as_str()),
             )?),
         };
+        for (field, value) in [("id", id), ("ref", reference)] {
+            let Some(value) = value else { continue };
+            if let Some((message, help)) = crate::text::bad_name_message(value) {
+                self.err(
+                    line_no,
+                    line,
+                    Some(value),
+                    DiagKind::ForbiddenChar,
+                    format!("`{field}`: {message}"),
+                    help,
+                );
+                return None;
+            }
+        }
         if let Some(id) = id {
             if let Some(first) = self.ids.insert(id.to_string(), line_no) {
                 self.err(

@@ -64,7 +64,7 @@ pub fn parse_tree(name: &str, text: &str) -> Result<impl serde::Serialize, Diagn
 #[non_exhaustive]
 pub enum QueryError {
     /// The policy has no unit of that name.
-    #[error("unknown unit `{name}`{}", help_suffix(.help))]
+    #[error("unknown unit `{}`{}", text::shown(.name), help_suffix(.help))]
     UnknownUnit {
         /// The name asked for.
         name: String,
@@ -72,7 +72,7 @@ pub enum QueryError {
         help: Option<String>,
     },
     /// The policy has no matter or matter kind of that name.
-    #[error("unknown matter `{name}`{}", help_suffix(.help))]
+    #[error("unknown matter `{}`{}", text::shown(.name), help_suffix(.help))]
     UnknownMatter {
         /// The name asked for.
         name: String,
@@ -80,7 +80,7 @@ pub enum QueryError {
         help: Option<String>,
     },
     /// The org has no person of that name.
-    #[error("unknown person `{name}`{}", help_suffix(.help))]
+    #[error("unknown person `{}`{}", text::shown(.name), help_suffix(.help))]
     UnknownPerson {
         /// The name asked for.
         name: String,
@@ -124,6 +124,15 @@ pub enum QueryError {
         /// The policy's effective date.
         effective: NaiveDate,
     },
+}
+
+/// The help for a name a query does not know: why it cannot be a name, or
+/// the closest declared one.
+fn query_help<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    match text::bad_name_message(name) {
+        Some((why, _)) => Some(why),
+        None => diag::closest(name, candidates).map(|c| format!("did you mean `{c}`?")),
+    }
 }
 
 fn help_suffix(help: &Option<String>) -> String {
@@ -259,7 +268,11 @@ impl PolicyBuilder {
         }
         let data: Vec<_> = orgs
             .iter()
-            .map(|(name, spec)| org::lower(spec, name, &mut sources))
+            .map(|(name, spec)| {
+                let (stmts, mut bad) = org::lower(spec, name, &mut sources);
+                errors.append(&mut bad);
+                stmts
+            })
             .collect();
         if errors.is_empty() {
             match check::check(&sources, &files, &data) {
@@ -343,7 +356,7 @@ impl Policy {
             .map(|i| UnitId(*i))
             .ok_or_else(|| QueryError::UnknownUnit {
                 name: name.into(),
-                help: diag::closest(name, self.units()).map(|c| format!("did you mean `{c}`?")),
+                help: query_help(name, self.units()),
             })
     }
 
@@ -403,7 +416,7 @@ impl Policy {
             .chain(self.c.matter_kinds.iter().map(String::as_str));
         Err(QueryError::UnknownMatter {
             name: matter.into(),
-            help: diag::closest(matter, names).map(|c| format!("did you mean `{c}`?")),
+            help: query_help(matter, names),
         })
     }
 
@@ -413,8 +426,7 @@ impl Policy {
         let Some(p) = self.c.person_index.get(person) else {
             return Err(QueryError::UnknownPerson {
                 name: person.into(),
-                help: diag::closest(person, self.c.people.iter().map(String::as_str))
-                    .map(|c| format!("did you mean `{c}`?")),
+                help: query_help(person, self.c.people.iter().map(String::as_str)),
             });
         };
         let name = self

@@ -247,14 +247,31 @@ pub(crate) fn json_error(source: &str, text: &str, e: &serde_json::Error) -> Dia
 /// Lowers a spec into org statements. Each value is written to a synthetic
 /// data source (one `path = value` line per field), so diagnostics can
 /// point at `units[3].under`.
-pub(crate) fn lower(spec: &OrgSpec, source: &str, sources: &mut Sources) -> Vec<OrgStmt> {
+///
+/// Names with characters that may not stand in a name (controls, bidi
+/// controls, zero-width characters) are reported by path and returned apart.
+pub(crate) fn lower(
+    spec: &OrgSpec,
+    source: &str,
+    sources: &mut Sources,
+) -> (Vec<OrgStmt>, Vec<Diagnostic>) {
     let file = u32::try_from(sources.len()).unwrap_or(u32::MAX);
     let mut text = String::new();
+    let mut bad: Vec<Diagnostic> = Vec::new();
     let mut name = |path: String, value: &str| -> Name {
+        if let Some((message, help)) = crate::text::bad_name_message(value) {
+            if bad.len() < crate::limits::MAX_DIAGNOSTICS {
+                let mut d =
+                    Diagnostic::detached(DiagKind::ForbiddenChar, source, message, Some(help));
+                d.path = Some(path.clone());
+                bad.push(d);
+            }
+        }
         text.push_str(&path);
         text.push_str(" = ");
         let start = text.len();
-        text.push_str(value);
+        // Escaped, so a line break in a value cannot split its line.
+        text.push_str(&crate::text::escaped(value));
         let end = text.len();
         text.push('\n');
         Name {
@@ -333,7 +350,7 @@ pub(crate) fn lower(spec: &OrgSpec, source: &str, sources: &mut Sources) -> Vec<
         });
     }
     sources.add_data(source, text);
-    stmts
+    (stmts, bad)
 }
 
 /// Dates in JSON, checked as in policy files, with the same messages.
