@@ -2,16 +2,23 @@
 //!
 //! 1. [`prescan`] rejects what no grammar rule should see: oversized input,
 //!    bidi controls and zero-width characters, nesting beyond the limit.
-//! 2. The pest grammar (`grammar/zeren.pest`) builds a parse tree.
+//! 2. The pest grammar (`grammar/zeren.pest`) builds a parse tree. After a
+//!    syntax error, the declarations before it are parsed and built one at
+//!    a time, and parsing resumes at the grammar's next `starter` word. The
+//!    grammar is the one source of keywords: tests check the keyword tables
+//!    here against it.
 //! 3. [`build`] lowers the tree into [`ast`] nodes with compact spans; no
 //!    pest type leaves this module.
 
 pub mod ast;
 mod build;
+#[cfg(test)]
+mod grammar_tests;
 mod names;
 
 use crate::diag::{DiagKind, Diagnostic, Sources, Span};
 use crate::limits;
+use pest::iterators::Pairs;
 use pest::Parser as _;
 
 pub(crate) use crate::dates::parse_date;
@@ -20,81 +27,133 @@ pub(crate) use crate::dates::parse_date;
 #[grammar = "../grammar/zeren.pest"]
 struct ZerenParser;
 
-/// Parses one file of `sources` into an AST, or every syntax problem found.
+/// Parses one file of `sources` into an AST, or every problem found.
+///
+/// On a syntax error, the declarations before it are built one at a time,
+/// so a problem found while building them (an impossible date, a keyword
+/// used as a name) is reported too; then parsing resumes at the next line
+/// that starts a declaration, so one mistake does not hide the next.
 pub fn parse(sources: &Sources, file: u32) -> Result<ast::File, Vec<Diagnostic>> {
     let text = sources.text(file);
     let problems = prescan(sources, file, text);
     if !problems.is_empty() {
         return Err(problems);
     }
-    // On a syntax error, report it and resume at the next line that starts
-    // a declaration, so one mistake does not hide the next.
-    let mut errors = Vec::new();
+    let mut builder = build::Builder::new(sources, file);
+    let mut items = Vec::new();
     // A byte-order mark that some editors write at the start is skipped.
     let mut start = if text.starts_with('\u{FEFF}') {
         '\u{FEFF}'.len_utf8()
     } else {
         0
     };
-    loop {
+    // Whether `start` is where parsing resumed after a syntax error.
+    let mut resumed = false;
+    while builder.problems() < limits::MAX_DIAGNOSTICS {
         let rest = text.get(start..).unwrap_or("");
-        match ZerenParser::parse(Rule::file, rest) {
-            Ok(pairs) => match build::file(sources, file, start, pairs) {
-                Ok(f) if errors.is_empty() => return Ok(f),
-                Ok(_) => break,
-                Err(mut e) => {
-                    errors.append(&mut e);
-                    break;
+        let mut err = match ZerenParser::parse(Rule::file, rest) {
+            Ok(pairs) => {
+                builder.top(start, pairs, &mut items);
+                break;
+            }
+            Err(err) => err,
+        };
+        let mut pos = start + names::error_pos(&err);
+        if resumed {
+            // Recovery may land on an unindented org statement inside an
+            // org block: read it as the rest of that block when that
+            // explains more of the text.
+            match ZerenParser::parse(Rule::org_rest, rest) {
+                Ok(pairs) => match advance(&mut builder, start, pairs, &mut items) {
+                    Some(next) => {
+                        start = next;
+                        resumed = false;
+                        continue;
+                    }
+                    None => break,
+                },
+                Err(org) if start + names::error_pos(&org) > pos => {
+                    pos = start + names::error_pos(&org);
+                    err = org;
                 }
-            },
-            Err(err) => {
-                let pos = start + names::error_pos(&err);
-                errors.push(names::describe(sources, file, text, pos, &err));
-                match resume_at(text, pos, start) {
-                    Some(next) if errors.len() < limits::MAX_DIAGNOSTICS => start = next,
-                    _ => break,
-                }
+                Err(_) => {}
             }
         }
+        build_before(&mut builder, text, start, pos, &mut items);
+        builder.push(names::describe(sources, file, text, pos, &err));
+        match resume_at(text, pos, start) {
+            Some(next) => {
+                start = next;
+                resumed = true;
+            }
+            None => break,
+        }
     }
-    Err(errors)
+    builder.finish(items)
 }
 
-/// Words that start a declaration at the beginning of a line.
-const STARTERS: &[&str] = &[
-    "policy",
-    "duties",
-    "unit",
-    "matter",
-    "positions",
-    "org",
-    "assign",
-    "scale",
-    "fact",
-    "triggers",
-    "sanctions",
-    "consequence",
-    "aggravating",
-    "liability",
-    "procedure",
-    "actions",
-    "event",
-    "obligation",
-    "staffing",
-];
+/// Builds, one at a time, the declarations that parse from byte `start`
+/// up to a syntax error at `pos`.
+fn build_before(
+    builder: &mut build::Builder<'_>,
+    text: &str,
+    mut start: usize,
+    pos: usize,
+    items: &mut Vec<ast::Item>,
+) {
+    while let Ok(pairs) = ZerenParser::parse(Rule::next_item, text.get(start..).unwrap_or("")) {
+        let end = start + parsed_len(&pairs);
+        // The declaration the error is in may parse as a shorter one
+        // (`duties A` of `duties A > >`); it ends before the error all the
+        // same, so it is built.
+        if end > pos {
+            break;
+        }
+        match advance(builder, start, pairs, items) {
+            Some(next) => start = next,
+            None => break,
+        }
+    }
+}
+
+/// How many bytes a parse consumed.
+fn parsed_len(pairs: &Pairs<'_, Rule>) -> usize {
+    pairs.clone().map(|p| p.as_span().end()).max().unwrap_or(0)
+}
+
+/// Builds what a parse from byte `start` produced; where the next parse
+/// starts, or `None` at the end of the file.
+fn advance(
+    builder: &mut build::Builder<'_>,
+    start: usize,
+    pairs: Pairs<'_, Rule>,
+    items: &mut Vec<ast::Item>,
+) -> Option<usize> {
+    let len = parsed_len(&pairs);
+    if !builder.top(start, pairs, items) {
+        return None;
+    }
+    if len == 0 {
+        // Every declaration starts with a keyword, so this cannot happen;
+        // stop rather than loop.
+        builder.stuck(start);
+        return None;
+    }
+    Some(start + len)
+}
+
+/// Whether `line` begins with a word that starts a declaration or an org
+/// statement. The grammar's `starter` rule decides, so recovery knows every
+/// declaration keyword the parser knows.
+fn starts_declaration(line: &str) -> bool {
+    ZerenParser::parse(Rule::starter, line).is_ok()
+}
 
 /// Where to resume after an error at `pos`: the start of the error's own
 /// line when the error is a declaration keyword opening it (the statement
 /// before was cut short), else of the next line that begins, unindented,
 /// with a declaration keyword. Always past `start`, so parsing progresses.
 fn resume_at(text: &str, pos: usize, start: usize) -> Option<usize> {
-    let starts_declaration = |line: &str| {
-        let word = line
-            .split(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
-            .next()
-            .unwrap_or("");
-        !word.is_empty() && STARTERS.contains(&word)
-    };
     let line_start = text.get(..pos)?.rfind('\n').map(|i| i + 1).unwrap_or(0);
     if line_start == pos && pos > start && starts_declaration(text.get(pos..)?) {
         return Some(pos);
