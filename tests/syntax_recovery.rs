@@ -1,6 +1,7 @@
 //! Syntax errors do not hide other problems: recovery resumes at every
 //! declaration keyword, and problems found while building declarations are
-//! kept on both sides of a syntax error.
+//! kept on both sides of a syntax error. Characters that would make text
+//! read differently from how it parses are rejected with their location.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -174,4 +175,124 @@ fn recovery_resumes_at_each_declaration_keyword() {
     let lines: Vec<usize> = d.iter().map(|d| d.line).collect();
     let expected: Vec<usize> = (1..=broken.len() + 1).collect();
     assert_eq!(lines, expected, "{d:#?}");
+}
+
+#[test]
+fn control_characters_in_quoted_names_are_rejected_with_their_place() {
+    for (c, what) in [
+        ('\u{1b}', "an escape character (U+001B)"),
+        ('\0', "a NUL character (U+0000)"),
+        ('\t', "a control character (U+0009)"),
+        ('\u{7f}', "a control character (U+007F)"),
+        ('\u{85}', "a control character (U+0085)"),
+        ('\u{9b}', "a control character (U+009B)"),
+    ] {
+        for (open, close) in [('"', '"'), ('“', '”')] {
+            let text = format!("unit kinds 党委\nunit kinds {open}a{c}b{close}\n");
+            let d = problems(&text);
+            assert_eq!(
+                places(&d),
+                [(DiagKind::ForbiddenChar, 2, 14)],
+                "{text:?}: {d:#?}"
+            );
+            assert!(d[0].message.starts_with(what), "{}", d[0].message);
+        }
+    }
+}
+
+#[test]
+fn control_characters_outside_quotes_are_rejected_too() {
+    for (text, line, column) in [
+        ("unit kinds 甲\0\n", 1, 13),
+        ("# 注释 \u{1b}[2J\nunit kinds 甲\n", 1, 6),
+        ("unit kinds 甲\n\u{7}\n", 2, 1),
+        ("unit kinds 甲 \u{85}\n", 1, 14),
+    ] {
+        let d = problems(text);
+        assert_eq!(
+            places(&d),
+            [(DiagKind::ForbiddenChar, line, column)],
+            "{text:?}: {d:#?}"
+        );
+    }
+}
+
+#[test]
+fn tabs_and_crlf_line_ends_outside_quotes_are_whitespace() {
+    parses("unit kinds\t党委,\t部门\r\n# 注释\twith a tab\r\npositions 书记\r\n");
+    // An escaped quote does not end the quoted text, so the tab after the
+    // text is outside it.
+    parses("unit kinds \"a\\\"b\"\t# 注释\n");
+}
+
+#[test]
+fn a_backslash_escaped_quote_does_not_hide_a_control_in_quoted_text() {
+    let d = problems("unit kinds \"a\\\"\tb\"\n");
+    assert_eq!(places(&d), [(DiagKind::ForbiddenChar, 1, 16)], "{d:#?}");
+}
+
+#[test]
+fn a_lone_carriage_return_is_an_error_and_never_hides_code() {
+    // Some editors show `duties X` on a line of its own.
+    let d = problems("# comment\rduties X\n");
+    assert_eq!(places(&d), [(DiagKind::ForbiddenChar, 1, 10)], "{d:#?}");
+    assert!(
+        d[0].message.contains("lone carriage return (U+000D)"),
+        "{}",
+        d[0].message
+    );
+    assert!(d[0].help.as_deref().unwrap().contains("LF or CRLF"));
+    for (text, line, column) in [
+        ("unit kinds 甲\rpositions 书记\n", 1, 13),
+        ("unit kinds \"甲\r\"\n", 1, 14),
+        ("unit kinds 甲\r\n\r", 2, 1),
+        ("unit kinds 甲\r\r\n", 1, 13),
+    ] {
+        let d = problems(text);
+        assert_eq!(
+            places(&d),
+            [(DiagKind::ForbiddenChar, line, column)],
+            "{text:?}: {d:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_sign_or_extra_digits_make_no_date() {
+    for (date, column) in [
+        ("+2021-06-01", 13),
+        ("002021-06-01", 13),
+        ("-2021-06-01", 13),
+        ("2021-06-001", 13),
+    ] {
+        let text = format!("policy \"x\" {{\n  effective {date}\n}}\n");
+        let d = problems(&text);
+        assert_eq!(
+            places(&d),
+            [(DiagKind::InvalidDate, 2, column)],
+            "{date}: {d:#?}"
+        );
+        assert_eq!(d[0].message, format!("`{date}` is not a date"));
+        let help = d[0].help.as_deref().unwrap();
+        assert!(help.contains("YYYY-MM-DD"), "{help}");
+    }
+    // In an org interval and a test incident alike.
+    let d = problems(
+        "org {\n  张 holds 书记 of 甲 from +2021-06-01\n}\ntest \"t\" {\n  incident 002021-06-01 { }\n}\n",
+    );
+    assert_eq!(
+        places(&d),
+        [
+            (DiagKind::InvalidDate, 2, 24),
+            (DiagKind::InvalidDate, 5, 12)
+        ],
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn a_tab_in_a_clause_number_is_rejected() {
+    let d = problems("triggers per \"第五条\" {\n  (一\t) \"文本\" otherwise\n}\n");
+    assert_eq!(places(&d), [(DiagKind::ForbiddenChar, 2, 5)], "{d:#?}");
+    assert!(d[0].message.contains("(U+0009)"), "{}", d[0].message);
 }

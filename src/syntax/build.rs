@@ -10,6 +10,7 @@ use super::Rule;
 use crate::dates::parse_date;
 use crate::diag::{DiagKind, Diagnostic, Sources, Span};
 use crate::limits;
+use crate::text::{bad_name_char, bad_name_message};
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
@@ -573,11 +574,23 @@ impl<'s> Builder<'s> {
         Some(Name { text, span })
     }
 
-    /// A clause number as written (`(一)`, `3.`).
+    /// A clause number as written (`(一)`, `3.`): a name like any other, so
+    /// it may not contain a control character (a tab is the only one that
+    /// gets this far).
     fn clause_no(&mut self, pair: &Pair<'_, Rule>) -> Option<Name> {
+        let span = self.span(pair);
+        let text = pair.as_str();
+        if let (Some((at, c, _)), Some((message, help))) =
+            (bad_name_char(text), bad_name_message(text))
+        {
+            let start = span.start as usize + at;
+            let span = Span::new(self.file, start, start + c.len_utf8());
+            self.error(DiagKind::ForbiddenChar, span, message, Some(help));
+            return None;
+        }
         Some(Name {
-            text: pair.as_str().to_string(),
-            span: self.span(pair),
+            text: text.to_string(),
+            span,
         })
     }
 

@@ -1,7 +1,8 @@
 //! Syntax: policy text → typed AST.
 //!
 //! 1. [`prescan`] rejects what no grammar rule should see: oversized input,
-//!    bidi controls and zero-width characters, nesting beyond the limit.
+//!    bidi controls and zero-width characters, control characters, a lone
+//!    carriage return, nesting beyond the limit.
 //! 2. The pest grammar (`grammar/zeren.pest`) builds a parse tree. After a
 //!    syntax error, the declarations before it are parsed and built one at
 //!    a time, and parsing resumes at the grammar's next `starter` word. The
@@ -18,6 +19,7 @@ mod names;
 
 use crate::diag::{DiagKind, Diagnostic, Sources, Span};
 use crate::limits;
+use crate::text::forbidden_in_name;
 use pest::iterators::Pairs;
 use pest::Parser as _;
 
@@ -170,6 +172,11 @@ fn resume_at(text: &str, pos: usize, start: usize) -> Option<usize> {
 
 pub(crate) use crate::text::forbidden_char;
 
+/// Rejects what no grammar rule should see: oversized input, characters
+/// that display differently from how they read (bidi controls, zero-width
+/// characters), control characters (tab, LF and CRLF line ends aside; no
+/// control at all inside quoted text), a lone carriage return, and nesting
+/// beyond the limit. Every problem has its location.
 fn prescan(sources: &Sources, file: u32, text: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if text.len() > limits::MAX_SOURCE_BYTES {
@@ -187,32 +194,70 @@ fn prescan(sources: &Sources, file: u32, text: &str) -> Vec<Diagnostic> {
     }
     let mut depth = 0usize;
     let mut in_string: Option<char> = None;
+    // After a backslash in "…" text: the next character is taken as is.
+    let mut escape = false;
     let mut in_comment = false;
     let mut reported_depth = false;
-    for (i, c) in text.char_indices() {
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         if i == 0 && c == '\u{FEFF}' {
             continue; // a byte-order mark at the start of the file
         }
-        if let Some(what) = forbidden_char(c) {
-            out.push(sources.diag_span(
-                DiagKind::ForbiddenChar,
-                Span::new(file, i, i + c.len_utf8()),
+        let span = Span::new(file, i, i + c.len_utf8());
+        let lone_cr = c == '\r' && chars.peek().is_none_or(|&(_, next)| next != '\n');
+        let breaks_line = c == '\n' || c == '\r';
+        let problem = if let Some(what) = forbidden_char(c) {
+            Some((
                 format!("{what} (U+{:04X}) is not allowed", c as u32),
-                Some("delete it; names and text may not contain invisible or direction-changing characters".into()),
-            ));
+                "delete it; names and text may not contain invisible or direction-changing characters",
+            ))
+        } else if lone_cr {
+            Some((
+                "a lone carriage return (U+000D) is not a line end".to_string(),
+                "use LF or CRLF line ends; an editor may show a lone CR as a line break, zeren does not",
+            ))
+        } else if breaks_line {
+            None
+        } else if in_string.is_some() {
+            forbidden_in_name(c).map(|what| {
+                (
+                    format!("{what} (U+{:04X}) is not allowed in quoted text", c as u32),
+                    "delete it; names and quoted text may not contain control characters, tabs included",
+                )
+            })
+        } else if c == '\t' {
+            None
+        } else {
+            forbidden_in_name(c).map(|what| {
+                (
+                    format!("{what} (U+{:04X}) is not allowed", c as u32),
+                    "delete it; a policy may contain no control character but tab and line ends",
+                )
+            })
+        };
+        if let Some((message, help)) = problem {
+            out.push(sources.diag_span(DiagKind::ForbiddenChar, span, message, Some(help.into())));
             if out.len() >= limits::MAX_DIAGNOSTICS {
                 break;
             }
+        }
+        // A line end (a lone CR too, as the grammar reads it) closes a
+        // comment or an unterminated quoted text.
+        if breaks_line {
+            in_comment = false;
+            in_string = None;
+            escape = false;
             continue;
         }
         if in_comment {
-            if c == '\n' {
-                in_comment = false;
-            }
             continue;
         }
         if let Some(close) = in_string {
-            if c == close || c == '\n' {
+            if escape {
+                escape = false;
+            } else if close == '"' && c == '\\' {
+                escape = true;
+            } else if c == close {
                 in_string = None;
             }
             continue;
@@ -227,7 +272,7 @@ fn prescan(sources: &Sources, file: u32, text: &str) -> Vec<Diagnostic> {
                     reported_depth = true;
                     out.push(sources.diag_span(
                         DiagKind::Limit,
-                        Span::new(file, i, i + 1),
+                        span,
                         format!("brackets are nested more than {} deep", limits::MAX_NESTING),
                         Some("flatten the nesting; no construct needs this depth".into()),
                     ));
