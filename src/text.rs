@@ -19,6 +19,8 @@ pub(crate) fn forbidden_char(c: char) -> Option<&'static str> {
         | '\u{200F}'
         | '\u{061C}' => Some("a bidirectional control character"),
         '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => Some("a zero-width character"),
+        // Shown as a line break by some editors and not by others.
+        '\u{2028}' | '\u{2029}' => Some("a line or paragraph separator"),
         _ => None,
     }
 }

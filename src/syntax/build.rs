@@ -1,23 +1,38 @@
 //! Lowering the pest parse tree into the AST.
+//!
+//! Problems in the policy (an impossible date, a keyword used as a name, a
+//! count out of range) are reported as diagnostics. A tree shape the
+//! grammar cannot produce is a bug in zeren: it is reported as an
+//! "internal error" diagnostic, never silently dropped.
 
 use super::ast::*;
 use super::Rule;
 use crate::dates::parse_date;
 use crate::diag::{DiagKind, Diagnostic, Sources, Span};
 use crate::limits;
+use crate::text::{bad_name_char, bad_name_message};
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
-struct Builder<'s> {
+/// Help for an internal error.
+const REPORT: &str =
+    "please report it to the zeren maintainers, with the policy text that caused it";
+
+/// Builds the AST of one file, one parsed stretch at a time, collecting
+/// every problem found on the way.
+pub(super) struct Builder<'s> {
     sources: &'s Sources,
     file: u32,
-    /// Where the parsed text starts in the file.
+    /// Where the stretch being built starts in the file.
     offset: usize,
     errors: Vec<Diagnostic>,
+    /// Problems found, including those past the diagnostics limit.
+    reported: usize,
 }
 
-/// Keyword tokens carry no information once the tree is built.
-fn is_keyword(rule: Rule) -> bool {
+/// Keyword tokens, braces and commas carry no information once the tree
+/// is built. Every `K_*` rule of the grammar is listed (a test checks).
+pub(super) fn is_keyword(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::K_policy
@@ -31,34 +46,54 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::K_kind
             | Rule::K_matter
             | Rule::K_positions
+            | Rule::K_single
             | Rule::K_org
             | Rule::K_under
             | Rule::K_holds
             | Rule::K_of
             | Rule::K_from
             | Rule::K_to
+            | Rule::K_covers
+            | Rule::K_liaises
             | Rule::K_route
+            | Rule::K_in_charge
+            | Rule::K_operator
+            | Rule::K_host
+            | Rule::K_approver
             | Rule::K_assign
             | Rule::K_per
             | Rule::K_in
             | Rule::K_each
             | Rule::K_for
+            | Rule::K_team
             | Rule::K_bears
+            | Rule::K_covering
             | Rule::K_scale
             | Rule::K_fact
             | Rule::K_one
             | Rule::K_bool
             | Rule::K_date
+            | Rule::K_and
+            | Rule::K_or
+            | Rule::K_not
+            | Rule::K_true
+            | Rule::K_false
             | Rule::K_triggers
             | Rule::K_applies
             | Rule::K_when
+            | Rule::K_otherwise
             | Rule::K_sanctions
             | Rule::K_by
+            | Rule::K_consequence
+            | Rule::K_aggravating
             | Rule::K_liability
-            | Rule::K_procedure
             | Rule::K_main
             | Rule::K_others
             | Rule::K_individual
+            | Rule::K_procedure
+            | Rule::K_propose
+            | Rule::K_decide
+            | Rule::K_file
             | Rule::K_actions
             | Rule::K_event
             | Rule::K_obligation
@@ -67,16 +102,25 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::K_least
             | Rule::K_most
             | Rule::K_exactly
+            | Rule::K_half_year
+            | Rule::K_year
+            | Rule::K_quarter
+            | Rule::K_month
+            | Rule::K_week
+            | Rule::K_day
+            | Rule::K_days
+            | Rule::K_hour
+            | Rule::K_hours
             | Rule::K_within
             | Rule::K_same
-            | Rule::K_and
             | Rule::K_staffing
+            | Rule::K_needs
             | Rule::K_test
             | Rule::K_incident
             | Rule::K_expect
+            | Rule::K_no
             | Rule::K_who
             | Rule::K_on
-            | Rule::K_needs
             | Rule::lbrace
             | Rule::rbrace
             | Rule::comma
@@ -87,48 +131,157 @@ fn children(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
     pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
 }
 
-/// Builds the items of `pairs`, parsed from the file's text starting at
-/// byte `offset`.
-pub(super) fn file(
-    sources: &Sources,
-    file: u32,
-    offset: usize,
-    pairs: Pairs<'_, Rule>,
-) -> Result<File, Vec<Diagnostic>> {
-    let mut b = Builder {
-        sources,
-        file,
-        offset,
-        errors: Vec::new(),
-    };
-    let mut items = Vec::new();
-    for top in pairs {
-        for pair in top.into_inner() {
-            if pair.as_rule() == Rule::EOI {
-                continue;
-            }
-            if let Some(item) = b.item(pair) {
-                items.push(item);
-            }
+impl<'s> Builder<'s> {
+    /// A builder for file `file` of `sources`.
+    pub(super) fn new(sources: &'s Sources, file: u32) -> Self {
+        Builder {
+            sources,
+            file,
+            offset: 0,
+            errors: Vec::new(),
+            reported: 0,
         }
     }
-    if b.errors.is_empty() {
-        Ok(File { items })
-    } else {
-        Err(b.errors)
-    }
-}
 
-impl Builder<'_> {
+    /// How many problems were found so far.
+    pub(super) fn problems(&self) -> usize {
+        self.reported
+    }
+
+    /// Adds a problem found outside the builder (a syntax error).
+    pub(super) fn push(&mut self, d: Diagnostic) {
+        self.reported += 1;
+        if self.errors.len() < limits::MAX_DIAGNOSTICS {
+            self.errors.push(d);
+        }
+    }
+
+    /// Builds what one parse from byte `offset` of the file produced: a
+    /// `file`, a `next_item` (one declaration, or the end of the file) or
+    /// an `org_rest` (the rest of an org block, after a syntax error).
+    /// False when the end of the file was reached.
+    pub(super) fn top(
+        &mut self,
+        offset: usize,
+        pairs: Pairs<'_, Rule>,
+        items: &mut Vec<Item>,
+    ) -> bool {
+        self.offset = offset;
+        let mut more = true;
+        for top in pairs {
+            match top.as_rule() {
+                Rule::file | Rule::next_item => {
+                    for pair in top.into_inner() {
+                        if pair.as_rule() == Rule::EOI {
+                            more = false;
+                            continue;
+                        }
+                        let (rule, span) = (pair.as_rule(), self.span(&pair));
+                        if let Some(item) = self.guarded(rule, span, |b| b.item(pair)) {
+                            items.push(item);
+                        }
+                    }
+                }
+                Rule::org_rest => {
+                    let stmts = self.org_stmts(top);
+                    items.push(Item::Org { stmts });
+                }
+                _ => self.stray(Rule::next_item, &top),
+            }
+        }
+        more
+    }
+
+    /// Reports that parsing made no progress at byte `at`.
+    pub(super) fn stuck(&mut self, at: usize) {
+        let span = Span::new(self.file, at, at);
+        self.error(
+            DiagKind::Invalid,
+            span,
+            "internal error: a declaration parsed as nothing; this is a bug in zeren, not in the policy"
+                .into(),
+            Some(REPORT.into()),
+        );
+    }
+
+    /// The file's items, or every problem found.
+    pub(super) fn finish(self, items: Vec<Item>) -> Result<File, Vec<Diagnostic>> {
+        if self.reported == 0 {
+            Ok(File { items })
+        } else {
+            Err(self.errors)
+        }
+    }
+
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
         Span::new(self.file, self.offset + s.start(), self.offset + s.end())
     }
 
     fn error(&mut self, kind: DiagKind, span: Span, message: String, help: Option<String>) {
+        self.reported += 1;
         if self.errors.len() < limits::MAX_DIAGNOSTICS {
             let d = self.sources.diag_span(kind, span, message, help);
             self.errors.push(d);
+        }
+    }
+
+    /// Reports `pair` where `parent` cannot hold it: the grammar cannot
+    /// produce this tree, so it is a bug in zeren.
+    fn unexpected<T>(&mut self, parent: Rule, pair: &Pair<'_, Rule>) -> Option<T> {
+        let span = self.span(pair);
+        self.error(
+            DiagKind::Invalid,
+            span,
+            format!(
+                "internal error: unexpected `{:?}` in `{parent:?}`; this is a bug in zeren, not in the policy",
+                pair.as_rule()
+            ),
+            Some(REPORT.into()),
+        );
+        None
+    }
+
+    /// Reports `pair` where `parent` cannot hold it, and goes on.
+    fn stray(&mut self, parent: Rule, pair: &Pair<'_, Rule>) {
+        self.unexpected::<()>(parent, pair);
+    }
+
+    /// Builds a `rule` at `span` with `build`. Nothing built and no problem
+    /// reported means the tree lacked a part the grammar always produces:
+    /// that is reported as a bug in zeren instead of dropping the part.
+    fn guarded<T>(
+        &mut self,
+        rule: Rule,
+        span: Span,
+        build: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<T> {
+        let before = self.reported;
+        let built = build(self);
+        if built.is_none() && self.reported == before {
+            self.error(
+                DiagKind::Invalid,
+                span,
+                format!(
+                    "internal error: a `{rule:?}` has a shape the grammar cannot produce; this is a bug in zeren, not in the policy"
+                ),
+                Some(REPORT.into()),
+            );
+        }
+        built
+    }
+
+    /// `pair` when it is a `rule`, else an internal error.
+    fn expect<'i>(
+        &mut self,
+        rule: Rule,
+        parent: Rule,
+        pair: Pair<'i, Rule>,
+    ) -> Option<Pair<'i, Rule>> {
+        if pair.as_rule() == rule {
+            Some(pair)
+        } else {
+            self.unexpected(parent, &pair)
         }
     }
 
@@ -146,38 +299,27 @@ impl Builder<'_> {
             Rule::matter_kinds_decl => Some(Item::MatterKinds {
                 names: self.first_list(pair),
             }),
-            Rule::positions_decl => Some(Item::Positions {
-                positions: children(pair)
-                    .filter_map(|p| {
-                        let mut inner = p.into_inner();
-                        let name = self.name(inner.next()?)?;
-                        let single = inner.next().is_some();
-                        Some(PositionDecl { name, single })
-                    })
-                    .collect(),
-            }),
-            Rule::org_block => {
-                let mut stmts = Vec::new();
-                let mut person: Option<Name> = None;
+            Rule::positions_decl => {
+                let mut positions = Vec::new();
                 for p in children(pair) {
-                    match p.as_rule() {
-                        // `PERSON holds …` / `PERSON covers …`: the name, then the tail.
-                        Rule::ident | Rule::string => person = self.name(p),
-                        Rule::holds_tail | Rule::covers_tail => {
-                            if let Some(s) = person.take().and_then(|who| self.person_stmt(who, p))
-                            {
-                                stmts.push(s);
-                            }
-                        }
-                        _ => {
-                            if let Some(s) = self.org_stmt(p) {
-                                stmts.push(s);
-                            }
-                        }
-                    }
+                    let span = self.span(&p);
+                    let built = self.guarded(Rule::position, span, |b| {
+                        let p = b.expect(Rule::position, Rule::positions_decl, p)?;
+                        let mut inner = p.into_inner();
+                        let name = b.name(inner.next()?)?;
+                        let single = match inner.next() {
+                            None => false,
+                            Some(s) => b.expect(Rule::single, Rule::position, s).is_some(),
+                        };
+                        Some(PositionDecl { name, single })
+                    });
+                    positions.extend(built);
                 }
-                Some(Item::Org { stmts })
+                Some(Item::Positions { positions })
             }
+            Rule::org_block => Some(Item::Org {
+                stmts: self.org_stmts(pair),
+            }),
             Rule::assign_block => self.assign(pair).map(Item::Assign),
             Rule::scale_decl => {
                 let mut inner = children(pair).filter(|p| p.as_rule() != Rule::lt);
@@ -194,7 +336,8 @@ impl Builder<'_> {
                     Rule::scale_type => FactTypeLit::Scale(self.name(children(t).next()?)?),
                     Rule::bool_type => FactTypeLit::Bool,
                     Rule::number_type => FactTypeLit::Number,
-                    _ => FactTypeLit::Date,
+                    Rule::date_type => FactTypeLit::Date,
+                    _ => return self.unexpected(Rule::fact_decl, &t),
                 };
                 Some(Item::Fact { name, ty })
             }
@@ -202,7 +345,14 @@ impl Builder<'_> {
             Rule::sanctions_block => self.sanctions(pair).map(Item::Sanctions),
             Rule::consequence_decl => {
                 let mut inner = children(pair);
-                let aggravating = inner.next()?.as_str() == "aggravating";
+                let kw =
+                    self.expect(Rule::consequence_kw, Rule::consequence_decl, inner.next()?)?;
+                let kw = kw.into_inner().next()?;
+                let aggravating = match kw.as_rule() {
+                    Rule::K_aggravating => true,
+                    Rule::K_consequence => false,
+                    _ => return self.unexpected(Rule::consequence_kw, &kw),
+                };
                 let citation = self.citation(inner.next()?)?;
                 let text = self.string(inner.next()?)?;
                 let when = self.cond(inner.next()?)?;
@@ -226,9 +376,8 @@ impl Builder<'_> {
                 let name = self.string(inner.next()?)?;
                 let mut steps = Vec::new();
                 for step in inner {
-                    if let Some(st) = self.test_step(step) {
-                        steps.push(st);
-                    }
+                    let (rule, span) = (step.as_rule(), self.span(&step));
+                    steps.extend(self.guarded(rule, span, |b| b.test_step(step)));
                 }
                 Some(Item::Test(TestLit { name, steps }))
             }
@@ -237,7 +386,8 @@ impl Builder<'_> {
                 let citation = self.citation(inner.next()?)?;
                 let subject = self.subject(inner.next()?)?;
                 let mut needs = Vec::new();
-                for need in inner.filter(|p| p.as_rule() == Rule::staff_need) {
+                for need in inner {
+                    let need = self.expect(Rule::staff_need, Rule::staffing_decl, need)?;
                     let span = self.span(&need);
                     let mut min = None;
                     let mut max = None;
@@ -247,7 +397,8 @@ impl Builder<'_> {
                         match part.as_rule() {
                             Rule::count => (min, max) = self.count_range(part)?,
                             Rule::covering => covering = true,
-                            _ => position = self.name(part),
+                            Rule::ident | Rule::string => position = self.name(part),
+                            _ => return self.unexpected(Rule::staff_need, &part),
                         }
                     }
                     needs.push(NeedLit {
@@ -274,18 +425,22 @@ impl Builder<'_> {
                     file: Vec::new(),
                 };
                 for item in inner {
+                    let item = self.expect(Rule::procedure_item, Rule::procedure_block, item)?;
                     let mut parts = children(item);
-                    let kw = parts.next()?.as_str().to_string();
+                    let kw =
+                        self.expect(Rule::procedure_kw, Rule::procedure_item, parts.next()?)?;
+                    let kw = kw.into_inner().next()?;
                     let names = self.list(parts.next()?);
-                    match kw.as_str() {
-                        "propose" => block.propose.extend(names),
-                        "decide" => block.decide.extend(names),
-                        _ => block.file.extend(names),
+                    match kw.as_rule() {
+                        Rule::K_propose => block.propose.extend(names),
+                        Rule::K_decide => block.decide.extend(names),
+                        Rule::K_file => block.file.extend(names),
+                        _ => return self.unexpected(Rule::procedure_kw, &kw),
                     }
                 }
                 Some(Item::Procedure(block))
             }
-            _ => None,
+            _ => self.unexpected(Rule::next_item, &pair),
         }
     }
 
@@ -316,22 +471,34 @@ impl Builder<'_> {
                     }
                 }
                 Rule::effective => {
-                    header.effective = children(p).next().and_then(|d| self.date(d));
+                    let span = self.span(&p);
+                    header.effective = self.guarded(Rule::effective, span, |b| {
+                        let d = children(p).next()?;
+                        b.date(d)
+                    });
                 }
-                _ => {}
+                _ => self.stray(Rule::policy_header, &p),
             }
         }
         header
     }
 
     fn only_string(&mut self, pair: Pair<'_, Rule>) -> Option<Name> {
-        let s = children(pair).next()?;
-        self.string(s)
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        self.guarded(rule, span, |b| {
+            let s = children(pair).next()?;
+            b.string(s)
+        })
     }
 
     fn first_list(&mut self, pair: Pair<'_, Rule>) -> Vec<Name> {
+        let parent = pair.as_rule();
         match children(pair).next() {
-            Some(list) => self.list(list),
+            Some(list) => match self.expect(Rule::name_list, parent, list) {
+                Some(list) => self.list(list),
+                None => Vec::new(),
+            },
             None => Vec::new(),
         }
     }
@@ -340,15 +507,11 @@ impl Builder<'_> {
         children(pair).filter_map(|p| self.name(p)).collect()
     }
 
-    /// A `name` (bare or quoted) or a bare `string`.
+    /// A name: a bare `ident` or a quoted `string`.
     fn name(&mut self, pair: Pair<'_, Rule>) -> Option<Name> {
         match pair.as_rule() {
-            Rule::name => {
-                let inner = pair.into_inner().next()?;
-                self.name(inner)
-            }
             Rule::string => self.string(pair),
-            _ => {
+            Rule::ident => {
                 let span = self.span(&pair);
                 let text = pair.as_str();
                 if super::names::KEYWORDS.contains(&text) {
@@ -362,12 +525,14 @@ impl Builder<'_> {
                 }
                 self.checked_name(text.to_string(), span)
             }
+            _ => self.unexpected(Rule::name, &pair),
         }
     }
 
     fn string(&mut self, pair: Pair<'_, Rule>) -> Option<Name> {
+        let pair = self.expect(Rule::string, Rule::name, pair)?;
         let span = self.span(&pair);
-        let raw = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
+        let raw = pair.into_inner().next()?.as_str();
         let mut text = String::with_capacity(raw.len());
         let mut escaped = false;
         for c in raw.chars() {
@@ -409,6 +574,26 @@ impl Builder<'_> {
         Some(Name { text, span })
     }
 
+    /// A clause number as written (`(一)`, `3.`): a name like any other, so
+    /// it may not contain a control character (a tab is the only one that
+    /// gets this far).
+    fn clause_no(&mut self, pair: &Pair<'_, Rule>) -> Option<Name> {
+        let span = self.span(pair);
+        let text = pair.as_str();
+        if let (Some((at, c, _)), Some((message, help))) =
+            (bad_name_char(text), bad_name_message(text))
+        {
+            let start = span.start as usize + at;
+            let span = Span::new(self.file, start, start + c.len_utf8());
+            self.error(DiagKind::ForbiddenChar, span, message, Some(help));
+            return None;
+        }
+        Some(Name {
+            text: text.to_string(),
+            span,
+        })
+    }
+
     /// Titles, basis and citations may be long texts.
     fn is_prose(&self, span: Span) -> bool {
         let before = self
@@ -425,6 +610,7 @@ impl Builder<'_> {
     }
 
     fn date(&mut self, pair: Pair<'_, Rule>) -> Option<DateLit> {
+        let pair = self.expect(Rule::date, Rule::date, pair)?;
         let span = self.span(&pair);
         let text = pair.as_str();
         match parse_date(text) {
@@ -452,22 +638,67 @@ impl Builder<'_> {
                         from = d;
                     }
                 }
-                _ => {}
+                _ => self.stray(Rule::interval, &p),
             }
         }
         (from, to)
     }
 
     fn relation(&mut self, pair: Pair<'_, Rule>) -> Option<RelationLit> {
+        let pair = self.expect(Rule::relation, Rule::relation, pair)?;
         let mut inner = pair.into_inner();
-        let relation = relation_of(inner.next()?)?;
+        let relation = self.relation_kw(inner.next()?)?;
         let unit = self.name(inner.next()?)?;
         Some(RelationLit { relation, unit })
     }
 
+    /// The relations of a matter or route statement; each one that cannot
+    /// be built is reported, the others are kept.
+    fn relations<'i>(&mut self, pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Vec<RelationLit> {
+        let mut out = Vec::new();
+        for p in pairs {
+            let span = self.span(&p);
+            out.extend(self.guarded(Rule::relation, span, |b| b.relation(p)));
+        }
+        out
+    }
+
+    /// The statements of an `org` block or of an `org_rest`.
+    fn org_stmts(&mut self, pair: Pair<'_, Rule>) -> Vec<OrgStmt> {
+        let parent = pair.as_rule();
+        let mut stmts = Vec::new();
+        // `PERSON holds …` / `PERSON covers …`: the name, then the tail.
+        let mut person: Option<Pair<'_, Rule>> = None;
+        for p in children(pair) {
+            let (rule, span) = (p.as_rule(), self.span(&p));
+            match rule {
+                Rule::ident | Rule::string => {
+                    if let Some(stray) = person.replace(p) {
+                        self.stray(parent, &stray);
+                    }
+                }
+                Rule::holds_tail | Rule::covers_tail => {
+                    let who = person.take();
+                    stmts.extend(self.guarded(rule, span, |b| {
+                        let who = b.name(who?)?;
+                        b.person_stmt(who, p)
+                    }));
+                }
+                Rule::unit_stmt | Rule::matter_stmt | Rule::route_stmt => {
+                    stmts.extend(self.guarded(rule, span, |b| b.org_stmt(p)));
+                }
+                _ => self.stray(parent, &p),
+            }
+        }
+        if let Some(stray) = person {
+            self.stray(parent, &stray);
+        }
+        stmts
+    }
+
     fn org_stmt(&mut self, pair: Pair<'_, Rule>) -> Option<OrgStmt> {
         let rule = pair.as_rule();
-        let mut inner = children(pair);
+        let mut inner = children(pair.clone());
         match rule {
             Rule::unit_stmt => {
                 let name = self.name(inner.next()?)?;
@@ -481,7 +712,7 @@ impl Builder<'_> {
             Rule::matter_stmt => {
                 let name = self.name(inner.next()?)?;
                 let kind = self.name(inner.next()?)?;
-                let relations = inner.filter_map(|p| self.relation(p)).collect();
+                let relations = self.relations(inner);
                 Some(OrgStmt::Matter {
                     name,
                     kind,
@@ -490,21 +721,22 @@ impl Builder<'_> {
             }
             Rule::route_stmt => {
                 let kind = self.name(inner.next()?)?;
-                let relations = inner.filter_map(|p| self.relation(p)).collect();
+                let relations = self.relations(inner);
                 Some(OrgStmt::Route { kind, relations })
             }
-            _ => None,
+            _ => self.unexpected(Rule::org_block, &pair),
         }
     }
 
     fn person_stmt(&mut self, person: Name, tail: Pair<'_, Rule>) -> Option<OrgStmt> {
         let rule = tail.as_rule();
-        let mut inner = children(tail);
+        let mut inner = children(tail.clone());
         match rule {
             Rule::holds_tail => {
                 let position = self.name(inner.next()?)?;
                 let unit = self.name(inner.next()?)?;
-                let (from, to) = self.interval(inner.next()?);
+                let interval = self.expect(Rule::interval, Rule::holds_tail, inner.next()?)?;
+                let (from, to) = self.interval(interval);
                 Some(OrgStmt::Holds {
                     person,
                     position,
@@ -514,10 +746,16 @@ impl Builder<'_> {
                 })
             }
             Rule::covers_tail => {
-                let verb = inner.next()?;
-                let liaison = verb.as_str() == "liaises";
+                let verb = self.expect(Rule::cover_verb, Rule::covers_tail, inner.next()?)?;
+                let verb = verb.into_inner().next()?;
+                let liaison = match verb.as_rule() {
+                    Rule::K_liaises => true,
+                    Rule::K_covers => false,
+                    _ => return self.unexpected(Rule::cover_verb, &verb),
+                };
                 let targets = self.list(inner.next()?);
-                let (from, to) = self.interval(inner.next()?);
+                let interval = self.expect(Rule::interval, Rule::covers_tail, inner.next()?)?;
+                let (from, to) = self.interval(interval);
                 Some(OrgStmt::Covers {
                     person,
                     liaison,
@@ -526,11 +764,14 @@ impl Builder<'_> {
                     to,
                 })
             }
-            _ => None,
+            _ => self.unexpected(Rule::org_block, &tail),
         }
     }
 
     fn count(&mut self, pair: &Pair<'_, Rule>) -> Option<u32> {
+        if pair.as_rule() != Rule::count_num {
+            return self.unexpected(Rule::count_num, pair);
+        }
         let text = pair.as_str();
         match text.parse::<u32>() {
             Ok(n) if n <= limits::MAX_COUNT => Some(n),
@@ -551,25 +792,31 @@ impl Builder<'_> {
         let mut inner = children(pair);
         let citation = self.citation(inner.next()?)?;
         let subject = self.subject(inner.next()?)?;
-        let action = self.name(inner.find(|p| !matches!(p.as_rule(), Rule::K_must))?)?;
+        let action = self.name(inner.next()?)?;
         let mut recipients = Vec::new();
         let mut cadence = None;
         for p in inner {
             match p.as_rule() {
                 Rule::recipients => recipients = self.first_list(p),
-                Rule::cadence => cadence = self.cadence(p),
+                Rule::cadence => cadence = Some(self.cadence(p)?),
                 Rule::reactive => {
                     let mut r = children(p);
                     let head = r.next()?;
                     let (within, hours) = match head.as_rule() {
                         Rule::within => {
                             let mut w = children(head);
-                            let n = w.next()?;
-                            let n = self.count(&n)?;
-                            let unit = w.next()?.as_str().to_string();
-                            (n, unit.starts_with("hour"))
+                            let n = self.count(&w.next()?)?;
+                            let unit = self.expect(Rule::duration_unit, Rule::within, w.next()?)?;
+                            let unit = unit.into_inner().next()?;
+                            let hours = match unit.as_rule() {
+                                Rule::K_hours | Rule::K_hour => true,
+                                Rule::K_days | Rule::K_day => false,
+                                _ => return self.unexpected(Rule::duration_unit, &unit),
+                            };
+                            (n, hours)
                         }
-                        _ => (0, false),
+                        Rule::same_day => (0, false),
+                        _ => return self.unexpected(Rule::reactive, &head),
                     };
                     let event = self.name(r.next()?)?;
                     cadence = Some(CadenceLit::Reactive {
@@ -578,7 +825,7 @@ impl Builder<'_> {
                         event,
                     });
                 }
-                _ => {}
+                _ => return self.unexpected(Rule::obligation, &p),
             }
         }
         Some(ObligationLit {
@@ -597,7 +844,8 @@ impl Builder<'_> {
                 let mut inner = children(step);
                 let date = self.date(inner.next()?)?;
                 let mut facts = Vec::new();
-                for fv in inner.filter(|p| p.as_rule() == Rule::fact_value) {
+                for fv in inner {
+                    let fv = self.expect(Rule::fact_value, Rule::test_incident, fv)?;
                     let mut parts = children(fv);
                     let fact = self.name(parts.next()?)?;
                     let value = self.value(parts.next()?)?;
@@ -606,19 +854,23 @@ impl Builder<'_> {
                 Some(TestStepLit::Incident { date, facts })
             }
             Rule::expect_triggers => {
-                let clauses = children(step)
-                    .filter(|p| p.as_rule() == Rule::clause_ref)
-                    .filter_map(|c| {
+                let mut clauses = Vec::new();
+                for c in children(step) {
+                    if c.as_rule() == Rule::no_triggers {
+                        continue; // `expect no triggers`: the list stays empty
+                    }
+                    let (rule, span) = (c.as_rule(), self.span(&c));
+                    let built = self.guarded(rule, span, |b| {
+                        let c = b.expect(Rule::clause_ref, Rule::expect_triggers, c)?;
                         let inner = c.into_inner().next()?;
                         match inner.as_rule() {
-                            Rule::string => self.string(inner),
-                            _ => Some(Name {
-                                text: inner.as_str().to_string(),
-                                span: self.span(&inner),
-                            }),
+                            Rule::string => b.string(inner),
+                            Rule::clause_no => b.clause_no(&inner),
+                            _ => b.unexpected(Rule::clause_ref, &inner),
                         }
-                    })
-                    .collect();
+                    });
+                    clauses.extend(built);
+                }
                 Some(TestStepLit::Triggers { clauses, span })
             }
             Rule::expect_who => {
@@ -626,10 +878,12 @@ impl Builder<'_> {
                 let unit = self.name(inner.next()?)?;
                 let on = self.date(inner.next()?)?;
                 let duty = self.name(inner.next()?)?;
-                let bearer = inner.next()?;
-                let person = match bearer.into_inner().next() {
-                    Some(p) if p.as_rule() != Rule::K_team => Some(self.name(p)?),
-                    _ => None,
+                let bearer = self.expect(Rule::who_bearer, Rule::expect_who, inner.next()?)?;
+                let bearer = bearer.into_inner().next()?;
+                let person = match bearer.as_rule() {
+                    Rule::K_team => None,
+                    Rule::ident | Rule::string => Some(self.name(bearer)?),
+                    _ => return self.unexpected(Rule::who_bearer, &bearer),
                 };
                 Some(TestStepLit::Who {
                     unit,
@@ -639,7 +893,7 @@ impl Builder<'_> {
                     span,
                 })
             }
-            _ => None,
+            _ => self.unexpected(Rule::test_block, &step),
         }
     }
 
@@ -647,7 +901,8 @@ impl Builder<'_> {
         Some(match subj.as_rule() {
             Rule::subj_each_matter => SubjectLit::EachMatter(self.first_list(subj)),
             Rule::subj_each => SubjectLit::EachUnit(self.first_list(subj)),
-            _ => SubjectLit::Unit(self.name(subj.into_inner().next()?)?),
+            Rule::subj_unit => SubjectLit::Unit(self.name(subj.into_inner().next()?)?),
+            _ => return self.unexpected(Rule::obligation, &subj),
         })
     }
 
@@ -657,15 +912,16 @@ impl Builder<'_> {
         let mut max = None;
         for c in children(pair) {
             let rule = c.as_rule();
-            let n = children(c).find(|x| x.as_rule() == Rule::count_num)?;
+            let n = children(c.clone()).next()?;
             let n = self.count(&n)?;
             match rule {
                 Rule::at_least => min = Some(n),
                 Rule::at_most => max = Some(n),
-                _ => {
+                Rule::exactly => {
                     min = Some(n);
                     max = Some(n);
                 }
+                _ => return self.unexpected(Rule::count, &c),
             }
         }
         Some((min, max))
@@ -684,13 +940,15 @@ impl Builder<'_> {
                     (min, max) = self.count_range(p)?;
                 }
                 Rule::period => {
-                    period = match p.as_str() {
-                        "half-year" => PeriodKind::HalfYear,
-                        "quarter" => PeriodKind::Quarter,
-                        "month" => PeriodKind::Month,
-                        "week" => PeriodKind::Week,
-                        "day" => PeriodKind::Day,
-                        _ => PeriodKind::Year,
+                    let kw = p.into_inner().next()?;
+                    period = match kw.as_rule() {
+                        Rule::K_half_year => PeriodKind::HalfYear,
+                        Rule::K_quarter => PeriodKind::Quarter,
+                        Rule::K_month => PeriodKind::Month,
+                        Rule::K_week => PeriodKind::Week,
+                        Rule::K_day => PeriodKind::Day,
+                        Rule::K_year => PeriodKind::Year,
+                        _ => return self.unexpected(Rule::period, &kw),
                     }
                 }
                 Rule::deadline => {
@@ -707,14 +965,15 @@ impl Builder<'_> {
                                 span: dspan,
                             })
                         }
-                        _ => {
-                            let n = children(d).find(|x| x.as_rule() == Rule::count_num)?;
+                        Rule::day_of_period => {
+                            let n = children(d).next()?;
                             let day = self.count(&n)?;
                             Some(DeadlineLit::DayOfPeriod { day, span: dspan })
                         }
+                        _ => return self.unexpected(Rule::deadline, &d),
                     };
                 }
-                _ => {}
+                _ => return self.unexpected(Rule::cadence, &p),
             }
         }
         Some(CadenceLit::Periodic {
@@ -727,6 +986,7 @@ impl Builder<'_> {
     }
 
     fn citation(&mut self, pair: Pair<'_, Rule>) -> Option<Name> {
+        let pair = self.expect(Rule::citation, Rule::citation, pair)?;
         let s = children(pair).next()?;
         self.string(s)
     }
@@ -744,35 +1004,35 @@ impl Builder<'_> {
         for p in children(pair) {
             match p.as_rule() {
                 Rule::citation => block.citation = self.citation(p)?,
-                Rule::parties => {
-                    if let Some(list) = children(p).find(|x| x.as_rule() == Rule::name_list) {
-                        block.parties = self.list(list);
-                    }
-                }
+                Rule::parties => block.parties = self.first_list(p),
                 Rule::clause => {
-                    let mut inner = children(p);
-                    let no = inner.next()?;
-                    let number = Name {
-                        text: no.as_str().to_string(),
-                        span: self.span(&no),
-                    };
-                    let Some(text) = self.string(inner.next()?) else {
-                        continue;
-                    };
-                    let tail = inner.next()?;
-                    let when = match tail.as_rule() {
-                        Rule::when_cond => match children(tail).next().and_then(|c| self.cond(c)) {
-                            Some(c) => Some(c),
-                            None => continue,
-                        },
-                        _ => None,
-                    };
-                    block.clauses.push(ClauseLit { number, text, when });
+                    let span = self.span(&p);
+                    block
+                        .clauses
+                        .extend(self.guarded(Rule::clause, span, |b| b.clause(p)));
                 }
-                _ => {}
+                _ => return self.unexpected(Rule::triggers_block, &p),
             }
         }
         Some(block)
+    }
+
+    fn clause(&mut self, pair: Pair<'_, Rule>) -> Option<ClauseLit> {
+        let mut inner = children(pair);
+        let no = self.expect(Rule::clause_no, Rule::clause, inner.next()?)?;
+        let number = self.clause_no(&no);
+        let text = self.string(inner.next()?);
+        let tail = inner.next()?;
+        let when = match tail.as_rule() {
+            Rule::when_cond => Some(self.cond(children(tail).next()?)?),
+            Rule::otherwise => None,
+            _ => return self.unexpected(Rule::clause, &tail),
+        };
+        Some(ClauseLit {
+            number: number?,
+            text: text?,
+            when,
+        })
     }
 
     fn sanctions(&mut self, pair: Pair<'_, Rule>) -> Option<SanctionsBlock> {
@@ -793,6 +1053,7 @@ impl Builder<'_> {
                     let by = self.name(g.next()?)?;
                     let mut grades = Vec::new();
                     for grade in g {
+                        let grade = self.expect(Rule::grade, Rule::graded, grade)?;
                         let mut parts = children(grade).filter(|x| x.as_rule() != Rule::colon);
                         let level = self.name(parts.next()?)?;
                         let measures = self.list(parts.next()?);
@@ -800,7 +1061,7 @@ impl Builder<'_> {
                     }
                     kind = Some(SanctionsLit::Graded { by, grades });
                 }
-                _ => {}
+                _ => return self.unexpected(Rule::sanctions_block, &p),
             }
         }
         Some(SanctionsBlock {
@@ -822,22 +1083,21 @@ impl Builder<'_> {
             span,
         };
         for item in inner {
-            let rule = item.as_rule();
-            let mut parts = children(item).filter(|x| {
-                !matches!(
-                    x.as_rule(),
-                    Rule::K_main | Rule::K_others | Rule::K_individual
-                )
-            });
-            match rule {
-                Rule::liab_main => {
-                    block.main_positions = self.list(parts.next()?);
-                    block.main = parts.next().and_then(|d| self.name(d));
+            let (rule, span) = (item.as_rule(), self.span(&item));
+            let mut parts = children(item.clone());
+            // A part that cannot be built is reported; the others are kept.
+            self.guarded(rule, span, |b| {
+                match rule {
+                    Rule::liab_main => {
+                        block.main_positions = b.list(parts.next()?);
+                        block.main = Some(b.name(parts.next()?)?);
+                    }
+                    Rule::liab_others => block.others = Some(b.name(parts.next()?)?),
+                    Rule::liab_individual => block.individual = Some(b.name(parts.next()?)?),
+                    _ => return b.unexpected(Rule::liability_block, &item),
                 }
-                Rule::liab_others => block.others = parts.next().and_then(|d| self.name(d)),
-                Rule::liab_individual => block.individual = parts.next().and_then(|d| self.name(d)),
-                _ => {}
-            }
+                Some(())
+            });
         }
         Some(block)
     }
@@ -846,6 +1106,7 @@ impl Builder<'_> {
     /// `and`, then `or`. Chains of `and`/`or` are flattened, so evaluation
     /// depth is bounded by bracket nesting.
     fn cond(&mut self, pair: Pair<'_, Rule>) -> Option<Cond> {
+        let pair = self.expect(Rule::cond, Rule::cond, pair)?;
         let span = self.span(&pair);
         // Guard the parser's recursion on prefix chains (`not not not …`)
         // and bound a condition's size.
@@ -928,13 +1189,15 @@ impl Builder<'_> {
             Rule::comparison => {
                 let mut inner = pair.into_inner();
                 let fact = self.name(inner.next()?)?;
-                let cmp = match inner.next()?.as_str() {
+                let op = self.expect(Rule::cmp_op, Rule::comparison, inner.next()?)?;
+                let cmp = match op.as_str() {
                     "=" | "==" => CmpOp::Eq,
                     "!=" => CmpOp::Ne,
                     "<" => CmpOp::Lt,
                     "<=" => CmpOp::Le,
                     ">" => CmpOp::Gt,
-                    _ => CmpOp::Ge,
+                    ">=" => CmpOp::Ge,
+                    _ => return self.unexpected(Rule::comparison, &op),
                 };
                 let value = self.value(inner.next()?)?;
                 Some(Cond::Compare {
@@ -957,11 +1220,12 @@ impl Builder<'_> {
             Rule::fact_ref => Some(Cond::Truthy {
                 fact: self.name(pair.into_inner().next()?)?,
             }),
-            _ => None,
+            _ => self.unexpected(Rule::cond, &pair),
         }
     }
 
     fn value(&mut self, pair: Pair<'_, Rule>) -> Option<ValueLit> {
+        let pair = self.expect(Rule::value, Rule::value, pair)?;
         let inner = pair.into_inner().next()?;
         let span = self.span(&inner);
         match inner.as_rule() {
@@ -978,21 +1242,25 @@ impl Builder<'_> {
                     None
                 }
             },
-            Rule::bool_lit => Some(ValueLit::Bool(inner.as_str() == "true", span)),
-            _ => self.name(inner).map(ValueLit::Name),
+            Rule::bool_lit => {
+                let kw = inner.into_inner().next()?;
+                match kw.as_rule() {
+                    Rule::K_true => Some(ValueLit::Bool(true, span)),
+                    Rule::K_false => Some(ValueLit::Bool(false, span)),
+                    _ => self.unexpected(Rule::bool_lit, &kw),
+                }
+            }
+            Rule::ident | Rule::string => self.name(inner).map(ValueLit::Name),
+            _ => self.unexpected(Rule::value, &inner),
         }
     }
 
     fn assign(&mut self, pair: Pair<'_, Rule>) -> Option<AssignBlock> {
         let mut inner = children(pair);
-        let citation = {
-            let c = inner.next()?;
-            let s = children(c).next()?;
-            self.string(s)?
-        };
+        let citation = self.citation(inner.next()?)?;
         let scope_pair = inner.next()?;
         let scope_rule = scope_pair.as_rule();
-        let mut scope_inner = children(scope_pair);
+        let mut scope_inner = children(scope_pair.clone());
         let scope = match scope_rule {
             Rule::scope_each_unit => Scope::EachUnit {
                 kinds: self.list(scope_inner.next()?),
@@ -1006,9 +1274,13 @@ impl Builder<'_> {
             Rule::scope_matter => Scope::Matter {
                 matter: self.name(scope_inner.next()?)?,
             },
-            _ => return None,
+            _ => return self.unexpected(Rule::assign_block, &scope_pair),
         };
-        let items = inner.filter_map(|p| self.assign_item(p)).collect();
+        let mut items = Vec::new();
+        for p in inner {
+            let span = self.span(&p);
+            items.extend(self.guarded(Rule::assign_item, span, |b| b.assign_item(p)));
+        }
         Some(AssignBlock {
             citation,
             scope,
@@ -1017,13 +1289,14 @@ impl Builder<'_> {
     }
 
     fn assign_item(&mut self, pair: Pair<'_, Rule>) -> Option<AssignItem> {
+        let pair = self.expect(Rule::assign_item, Rule::assign_block, pair)?;
         let span = self.span(&pair);
         let mut inner = children(pair);
         let bearer_pair = inner.next()?;
         let duty = self.name(inner.next()?)?;
         let bearer = match bearer_pair.as_rule() {
             Rule::team_bearer => {
-                let of = match children(bearer_pair).find(|p| p.as_rule() == Rule::anchor) {
+                let of = match children(bearer_pair).next() {
                     Some(a) => Some(self.anchor(a)?),
                     None => None,
                 };
@@ -1035,10 +1308,10 @@ impl Builder<'_> {
                 let mut covering = false;
                 for p in children(bearer_pair) {
                     match p.as_rule() {
-                        Rule::ident | Rule::string => position = self.name(p),
+                        Rule::ident | Rule::string => position = Some(self.name(p)?),
                         Rule::anchor => of = Some(self.anchor(p)?),
                         Rule::covering => covering = true,
-                        _ => {}
+                        _ => return self.unexpected(Rule::position_bearer, &p),
                     }
                 }
                 BearerLit::Position {
@@ -1047,27 +1320,108 @@ impl Builder<'_> {
                     covering,
                 }
             }
-            _ => return None,
+            _ => return self.unexpected(Rule::assign_item, &bearer_pair),
         };
         Some(AssignItem { bearer, duty, span })
     }
 
     fn anchor(&mut self, pair: Pair<'_, Rule>) -> Option<Anchor> {
+        let pair = self.expect(Rule::anchor, Rule::anchor, pair)?;
         let inner = pair.into_inner().next()?;
         match inner.as_rule() {
-            Rule::relation_kw => relation_of(inner).map(Anchor::Relation),
-            _ => self.name(inner).map(Anchor::Unit),
+            Rule::relation_kw => self.relation_kw(inner).map(Anchor::Relation),
+            Rule::ident | Rule::string => self.name(inner).map(Anchor::Unit),
+            _ => self.unexpected(Rule::anchor, &inner),
         }
+    }
+
+    fn relation_kw(&mut self, pair: Pair<'_, Rule>) -> Option<Relation> {
+        let pair = self.expect(Rule::relation_kw, Rule::relation, pair)?;
+        let kw = pair.into_inner().next()?;
+        Some(match kw.as_rule() {
+            Rule::K_in_charge => Relation::InCharge,
+            Rule::K_operator => Relation::Operator,
+            Rule::K_host => Relation::Host,
+            Rule::K_approver => Relation::Approver,
+            _ => return self.unexpected(Rule::relation_kw, &kw),
+        })
     }
 }
 
-fn relation_of(pair: Pair<'_, Rule>) -> Option<Relation> {
-    let kw = pair.into_inner().next()?;
-    Some(match kw.as_rule() {
-        Rule::K_in_charge => Relation::InCharge,
-        Rule::K_operator => Relation::Operator,
-        Rule::K_host => Relation::Host,
-        Rule::K_approver => Relation::Approver,
-        _ => return None,
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ZerenParser;
+    use pest::Parser as _;
+
+    fn internal(errors: &[Diagnostic]) -> Vec<&str> {
+        errors
+            .iter()
+            .filter(|d| d.kind == DiagKind::Invalid && d.message.starts_with("internal error:"))
+            .map(|d| d.message.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_rule_where_a_declaration_belongs_is_an_internal_error() {
+        let text = "unit 党委 kind 部门";
+        let mut sources = Sources::new();
+        let f = sources.add("t.zr", text.into());
+        let pairs = ZerenParser::parse(Rule::unit_stmt, text).unwrap();
+        let mut b = Builder::new(&sources, f);
+        let mut items = Vec::new();
+        assert!(b.top(0, pairs, &mut items));
+        assert!(items.is_empty());
+        let errors = b.finish(items).unwrap_err();
+        let messages = internal(&errors);
+        assert_eq!(messages.len(), 1, "{errors:?}");
+        assert!(messages[0].contains("`unit_stmt`"), "{}", messages[0]);
+        assert!(messages[0].contains("a bug in zeren"), "{}", messages[0]);
+    }
+
+    #[test]
+    fn a_wrong_rule_inside_a_declaration_is_an_internal_error_not_a_name() {
+        // A keyword token handed over where a name is built: without the
+        // check it would be reported as "`kind` is a keyword" to the user.
+        let text = "kind";
+        let mut sources = Sources::new();
+        let f = sources.add("t.zr", text.into());
+        let pair = ZerenParser::parse(Rule::K_kind, text)
+            .unwrap()
+            .next()
+            .unwrap();
+        let mut b = Builder::new(&sources, f);
+        assert!(b.name(pair).is_none());
+        let errors = b.finish(Vec::new()).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(internal(&errors).len(), 1, "{errors:?}");
+        assert!(
+            errors[0].message.contains("`K_kind` in `name`"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn a_part_dropped_without_a_reason_is_an_internal_error() {
+        let mut sources = Sources::new();
+        let f = sources.add("t.zr", "2019-02-30".into());
+        let mut b = Builder::new(&sources, f);
+        let span = Span::new(f, 0, 10);
+        assert!(b.guarded(Rule::position, span, |_| None::<()>).is_none());
+        // A part not built because of a problem in the policy is that
+        // problem alone.
+        let date = ZerenParser::parse(Rule::date, "2019-02-30")
+            .unwrap()
+            .next()
+            .unwrap();
+        assert!(b.guarded(Rule::date, span, |b| b.date(date)).is_none());
+        let errors = b.finish(Vec::new()).unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0]
+            .message
+            .starts_with("internal error: a `position`"));
+        assert!(errors[0].message.contains("a bug in zeren"));
+        assert_eq!(errors[1].kind, DiagKind::InvalidDate);
+    }
 }

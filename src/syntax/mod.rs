@@ -1,17 +1,26 @@
 //! Syntax: policy text → typed AST.
 //!
 //! 1. [`prescan`] rejects what no grammar rule should see: oversized input,
-//!    bidi controls and zero-width characters, nesting beyond the limit.
-//! 2. The pest grammar (`grammar/zeren.pest`) builds a parse tree.
+//!    bidi controls and zero-width characters, control characters, a lone
+//!    carriage return, nesting beyond the limit.
+//! 2. The pest grammar (`grammar/zeren.pest`) builds a parse tree. After a
+//!    syntax error, the declarations before it are parsed and built one at
+//!    a time, and parsing resumes at the grammar's next `starter` word. The
+//!    grammar is the one source of keywords: tests check the keyword tables
+//!    here against it.
 //! 3. [`build`] lowers the tree into [`ast`] nodes with compact spans; no
 //!    pest type leaves this module.
 
 pub mod ast;
 mod build;
+#[cfg(test)]
+mod grammar_tests;
 mod names;
 
 use crate::diag::{DiagKind, Diagnostic, Sources, Span};
 use crate::limits;
+use crate::text::forbidden_in_name;
+use pest::iterators::Pairs;
 use pest::Parser as _;
 
 pub(crate) use crate::dates::parse_date;
@@ -20,81 +29,133 @@ pub(crate) use crate::dates::parse_date;
 #[grammar = "../grammar/zeren.pest"]
 struct ZerenParser;
 
-/// Parses one file of `sources` into an AST, or every syntax problem found.
+/// Parses one file of `sources` into an AST, or every problem found.
+///
+/// On a syntax error, the declarations before it are built one at a time,
+/// so a problem found while building them (an impossible date, a keyword
+/// used as a name) is reported too; then parsing resumes at the next line
+/// that starts a declaration, so one mistake does not hide the next.
 pub fn parse(sources: &Sources, file: u32) -> Result<ast::File, Vec<Diagnostic>> {
     let text = sources.text(file);
     let problems = prescan(sources, file, text);
     if !problems.is_empty() {
         return Err(problems);
     }
-    // On a syntax error, report it and resume at the next line that starts
-    // a declaration, so one mistake does not hide the next.
-    let mut errors = Vec::new();
+    let mut builder = build::Builder::new(sources, file);
+    let mut items = Vec::new();
     // A byte-order mark that some editors write at the start is skipped.
     let mut start = if text.starts_with('\u{FEFF}') {
         '\u{FEFF}'.len_utf8()
     } else {
         0
     };
-    loop {
+    // Whether `start` is where parsing resumed after a syntax error.
+    let mut resumed = false;
+    while builder.problems() < limits::MAX_DIAGNOSTICS {
         let rest = text.get(start..).unwrap_or("");
-        match ZerenParser::parse(Rule::file, rest) {
-            Ok(pairs) => match build::file(sources, file, start, pairs) {
-                Ok(f) if errors.is_empty() => return Ok(f),
-                Ok(_) => break,
-                Err(mut e) => {
-                    errors.append(&mut e);
-                    break;
+        let mut err = match ZerenParser::parse(Rule::file, rest) {
+            Ok(pairs) => {
+                builder.top(start, pairs, &mut items);
+                break;
+            }
+            Err(err) => err,
+        };
+        let mut pos = start + names::error_pos(&err);
+        if resumed {
+            // Recovery may land on an unindented org statement inside an
+            // org block: read it as the rest of that block when that
+            // explains more of the text.
+            match ZerenParser::parse(Rule::org_rest, rest) {
+                Ok(pairs) => match advance(&mut builder, start, pairs, &mut items) {
+                    Some(next) => {
+                        start = next;
+                        resumed = false;
+                        continue;
+                    }
+                    None => break,
+                },
+                Err(org) if start + names::error_pos(&org) > pos => {
+                    pos = start + names::error_pos(&org);
+                    err = org;
                 }
-            },
-            Err(err) => {
-                let pos = start + names::error_pos(&err);
-                errors.push(names::describe(sources, file, text, pos, &err));
-                match resume_at(text, pos, start) {
-                    Some(next) if errors.len() < limits::MAX_DIAGNOSTICS => start = next,
-                    _ => break,
-                }
+                Err(_) => {}
             }
         }
+        build_before(&mut builder, text, start, pos, &mut items);
+        builder.push(names::describe(sources, file, text, pos, &err));
+        match resume_at(text, pos, start) {
+            Some(next) => {
+                start = next;
+                resumed = true;
+            }
+            None => break,
+        }
     }
-    Err(errors)
+    builder.finish(items)
 }
 
-/// Words that start a declaration at the beginning of a line.
-const STARTERS: &[&str] = &[
-    "policy",
-    "duties",
-    "unit",
-    "matter",
-    "positions",
-    "org",
-    "assign",
-    "scale",
-    "fact",
-    "triggers",
-    "sanctions",
-    "consequence",
-    "aggravating",
-    "liability",
-    "procedure",
-    "actions",
-    "event",
-    "obligation",
-    "staffing",
-];
+/// Builds, one at a time, the declarations that parse from byte `start`
+/// up to a syntax error at `pos`.
+fn build_before(
+    builder: &mut build::Builder<'_>,
+    text: &str,
+    mut start: usize,
+    pos: usize,
+    items: &mut Vec<ast::Item>,
+) {
+    while let Ok(pairs) = ZerenParser::parse(Rule::next_item, text.get(start..).unwrap_or("")) {
+        let end = start + parsed_len(&pairs);
+        // The declaration the error is in may parse as a shorter one
+        // (`duties A` of `duties A > >`); it ends before the error all the
+        // same, so it is built.
+        if end > pos {
+            break;
+        }
+        match advance(builder, start, pairs, items) {
+            Some(next) => start = next,
+            None => break,
+        }
+    }
+}
+
+/// How many bytes a parse consumed.
+fn parsed_len(pairs: &Pairs<'_, Rule>) -> usize {
+    pairs.clone().map(|p| p.as_span().end()).max().unwrap_or(0)
+}
+
+/// Builds what a parse from byte `start` produced; where the next parse
+/// starts, or `None` at the end of the file.
+fn advance(
+    builder: &mut build::Builder<'_>,
+    start: usize,
+    pairs: Pairs<'_, Rule>,
+    items: &mut Vec<ast::Item>,
+) -> Option<usize> {
+    let len = parsed_len(&pairs);
+    if !builder.top(start, pairs, items) {
+        return None;
+    }
+    if len == 0 {
+        // Every declaration starts with a keyword, so this cannot happen;
+        // stop rather than loop.
+        builder.stuck(start);
+        return None;
+    }
+    Some(start + len)
+}
+
+/// Whether `line` begins with a word that starts a declaration or an org
+/// statement. The grammar's `starter` rule decides, so recovery knows every
+/// declaration keyword the parser knows.
+fn starts_declaration(line: &str) -> bool {
+    ZerenParser::parse(Rule::starter, line).is_ok()
+}
 
 /// Where to resume after an error at `pos`: the start of the error's own
 /// line when the error is a declaration keyword opening it (the statement
 /// before was cut short), else of the next line that begins, unindented,
 /// with a declaration keyword. Always past `start`, so parsing progresses.
 fn resume_at(text: &str, pos: usize, start: usize) -> Option<usize> {
-    let starts_declaration = |line: &str| {
-        let word = line
-            .split(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
-            .next()
-            .unwrap_or("");
-        !word.is_empty() && STARTERS.contains(&word)
-    };
     let line_start = text.get(..pos)?.rfind('\n').map(|i| i + 1).unwrap_or(0);
     if line_start == pos && pos > start && starts_declaration(text.get(pos..)?) {
         return Some(pos);
@@ -111,6 +172,11 @@ fn resume_at(text: &str, pos: usize, start: usize) -> Option<usize> {
 
 pub(crate) use crate::text::forbidden_char;
 
+/// Rejects what no grammar rule should see: oversized input, characters
+/// that display differently from how they read (bidi controls, zero-width
+/// characters), control characters (tab, LF and CRLF line ends aside; no
+/// control at all inside quoted text), a lone carriage return, and nesting
+/// beyond the limit. Every problem has its location.
 fn prescan(sources: &Sources, file: u32, text: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if text.len() > limits::MAX_SOURCE_BYTES {
@@ -128,32 +194,70 @@ fn prescan(sources: &Sources, file: u32, text: &str) -> Vec<Diagnostic> {
     }
     let mut depth = 0usize;
     let mut in_string: Option<char> = None;
+    // After a backslash in "…" text: the next character is taken as is.
+    let mut escape = false;
     let mut in_comment = false;
     let mut reported_depth = false;
-    for (i, c) in text.char_indices() {
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         if i == 0 && c == '\u{FEFF}' {
             continue; // a byte-order mark at the start of the file
         }
-        if let Some(what) = forbidden_char(c) {
-            out.push(sources.diag_span(
-                DiagKind::ForbiddenChar,
-                Span::new(file, i, i + c.len_utf8()),
+        let span = Span::new(file, i, i + c.len_utf8());
+        let lone_cr = c == '\r' && chars.peek().is_none_or(|&(_, next)| next != '\n');
+        let breaks_line = c == '\n' || c == '\r';
+        let problem = if let Some(what) = forbidden_char(c) {
+            Some((
                 format!("{what} (U+{:04X}) is not allowed", c as u32),
-                Some("delete it; names and text may not contain invisible or direction-changing characters".into()),
-            ));
+                "delete it; names and text may not contain invisible or direction-changing characters",
+            ))
+        } else if lone_cr {
+            Some((
+                "a lone carriage return (U+000D) is not a line end".to_string(),
+                "use LF or CRLF line ends; an editor may show a lone CR as a line break, zeren does not",
+            ))
+        } else if breaks_line {
+            None
+        } else if in_string.is_some() {
+            forbidden_in_name(c).map(|what| {
+                (
+                    format!("{what} (U+{:04X}) is not allowed in quoted text", c as u32),
+                    "delete it; names and quoted text may not contain control characters, tabs included",
+                )
+            })
+        } else if c == '\t' {
+            None
+        } else {
+            forbidden_in_name(c).map(|what| {
+                (
+                    format!("{what} (U+{:04X}) is not allowed", c as u32),
+                    "delete it; a policy may contain no control character but tab and line ends",
+                )
+            })
+        };
+        if let Some((message, help)) = problem {
+            out.push(sources.diag_span(DiagKind::ForbiddenChar, span, message, Some(help.into())));
             if out.len() >= limits::MAX_DIAGNOSTICS {
                 break;
             }
+        }
+        // A line end (a lone CR too, as the grammar reads it) closes a
+        // comment or an unterminated quoted text.
+        if breaks_line {
+            in_comment = false;
+            in_string = None;
+            escape = false;
             continue;
         }
         if in_comment {
-            if c == '\n' {
-                in_comment = false;
-            }
             continue;
         }
         if let Some(close) = in_string {
-            if c == close || c == '\n' {
+            if escape {
+                escape = false;
+            } else if close == '"' && c == '\\' {
+                escape = true;
+            } else if c == close {
                 in_string = None;
             }
             continue;
@@ -168,7 +272,7 @@ fn prescan(sources: &Sources, file: u32, text: &str) -> Vec<Diagnostic> {
                     reported_depth = true;
                     out.push(sources.diag_span(
                         DiagKind::Limit,
-                        Span::new(file, i, i + 1),
+                        span,
                         format!("brackets are nested more than {} deep", limits::MAX_NESTING),
                         Some("flatten the nesting; no construct needs this depth".into()),
                     ));

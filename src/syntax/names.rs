@@ -7,6 +7,7 @@ use crate::diag::{DiagKind, Diagnostic, Sources, Span};
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 /// Words reserved by the language; a bare name may not be one of them.
+/// Exactly the words of the grammar's `K_*` rules, sorted (a test checks).
 pub(super) const KEYWORDS: &[&str] = &[
     "actions",
     "aggravating",
@@ -104,8 +105,9 @@ pub(super) fn human(rule: Rule) -> &'static str {
         Rule::WHITESPACE => "whitespace",
         Rule::COMMENT => "a comment",
         Rule::file => "a policy file",
+        Rule::next_item => "a declaration or the end of the file",
+        Rule::org_rest => "the rest of an `org` block",
         Rule::item => "a declaration",
-        Rule::keyword => "a keyword",
         Rule::starter => "a declaration keyword",
         Rule::ident_char => "a name character",
         Rule::ident => "a name",
