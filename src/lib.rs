@@ -239,7 +239,7 @@ impl PolicyBuilder {
         let name = path.display().to_string();
         match read_text(path, &name) {
             Err(d) => {
-                self.early.push(d);
+                self.early.push(*d);
                 self
             }
             Ok(text) if path.extension().is_some_and(|e| e == "json") => {
@@ -259,6 +259,10 @@ impl PolicyBuilder {
             total_bytes: _,
         } = self;
         let mut errors = early;
+        if errors.iter().any(|d| d.kind == DiagKind::Limit) {
+            // A policy over the size limit is not parsed at all.
+            return Err(Diagnostics(errors));
+        }
         let mut files = Vec::new();
         for id in texts {
             match syntax::parse(&sources, id) {
@@ -524,7 +528,7 @@ impl Policy {
     pub fn incident_from_file(&self, path: impl AsRef<Path>) -> Result<BoundIncident, Diagnostics> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let text = read_text(path, &name).map_err(|d| Diagnostics(vec![d]))?;
+        let text = read_text(path, &name).map_err(|d| Diagnostics(vec![*d]))?;
         self.incident_from_json(&name, &text)
     }
 
@@ -625,22 +629,22 @@ impl Policy {
 
 /// Reads a text file of at most [`limits::MAX_SOURCE_BYTES`] bytes (never
 /// more is read), checking that it is UTF-8.
-fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
+fn read_text(path: &Path, name: &str) -> Result<String, Box<Diagnostic>> {
     use std::io::Read as _;
     let io = |e: std::io::Error| {
-        Diagnostic::detached(
+        Box::new(Diagnostic::detached(
             DiagKind::Io,
             name,
             format!("cannot read the file: {e}"),
             Some("check the path".into()),
-        )
+        ))
     };
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
     let limit = u64::try_from(limits::MAX_SOURCE_BYTES).unwrap_or(u64::MAX);
     file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() > limits::MAX_SOURCE_BYTES {
-        return Err(Diagnostic::detached(
+        return Err(Box::new(Diagnostic::detached(
             DiagKind::Limit,
             name,
             format!(
@@ -648,7 +652,7 @@ fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
                 limits::MAX_SOURCE_BYTES
             ),
             Some("split it into several files".into()),
-        ));
+        )));
     }
     text::utf8_text(name, bytes)
 }

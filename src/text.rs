@@ -150,7 +150,10 @@ pub(crate) fn utf8_problem(
 
 /// Checks that `bytes` are UTF-8 text; otherwise a diagnostic naming the
 /// line and column of the first bad byte.
-pub(crate) fn utf8_text(source: &str, bytes: Vec<u8>) -> Result<String, crate::diag::Diagnostic> {
+pub(crate) fn utf8_text(
+    source: &str,
+    bytes: Vec<u8>,
+) -> Result<String, Box<crate::diag::Diagnostic>> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text),
         Err(e) => {
@@ -169,7 +172,7 @@ pub(crate) fn utf8_text(source: &str, bytes: Vec<u8>) -> Result<String, crate::d
                 Err(err) => err,
                 Ok(_) => e.utf8_error(),
             };
-            Err(utf8_problem(source, line, line_no, &err))
+            Err(Box::new(utf8_problem(source, line, line_no, &err)))
         }
     }
 }
