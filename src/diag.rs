@@ -490,7 +490,8 @@ impl Sources {
             .get(line_start..line_end)
             .unwrap_or("")
             .trim_end_matches('\r');
-        let end = (span.end as usize).clamp(start, line_start + line_text.len());
+        // A span may start past the shown text (after a trailing CR).
+        let end = (span.end as usize).clamp(start, (line_start + line_text.len()).max(start));
         // Long lines are shown as a window around the problem.
         let (win_start, win_end) = window(line_text, start - line_start, end - line_start);
         let mut snippet = String::new();
@@ -672,6 +673,16 @@ mod tests {
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(closest("书纪", ["校长", "书记"]), Some("书记"));
         assert_eq!(closest("宣传部", ["教务处"]), None);
+    }
+
+    #[test]
+    fn a_span_after_a_trailing_carriage_return_is_located() {
+        // Found by fuzzing: the end of `org\r` lies past the shown line.
+        let mut s = Sources::new();
+        let f = s.add("0.zr", "org\r".into());
+        let d = s.diag_span(DiagKind::Syntax, Span::new(f, 4, 4), "m".into(), None);
+        assert_eq!((d.line, d.column), (1, 5));
+        assert_eq!(d.snippet, "org");
     }
 
     #[test]

@@ -431,3 +431,25 @@ fn invalid_utf8_is_reported_with_line_and_column() {
     assert_eq!((d.0[0].line, d.0[0].column), (2, 8));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Inputs found by `cargo fuzz` (kept in `tests/fixtures/fuzz-crashes/`): each once
+/// panicked, and now gets an error.
+#[test]
+fn fuzz_crashes_get_errors() {
+    let dir = format!("{}/tests/fixtures/fuzz-crashes", env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let result = std::panic::catch_unwind(|| Policy::parse("crash.zr", &text).map(|_| ()));
+        assert!(result.is_ok(), "{} panics", path.display());
+        seen += 1;
+    }
+    assert!(seen >= 1);
+    let d = Policy::parse("0.zr", "org\r").unwrap_err();
+    assert_eq!(d.0[0].kind, DiagKind::ForbiddenChar);
+}
