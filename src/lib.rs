@@ -281,10 +281,13 @@ impl PolicyBuilder {
         if errors.is_empty() {
             match check::check(&sources, &files, &data) {
                 Ok((model, warnings)) => {
+                    // The text and trees are not needed once checked: free
+                    // them before compiling, so peak memory holds one copy.
+                    drop((files, data, sources));
                     return Ok(Policy {
                         c: compile::compile(model),
                         warnings: Diagnostics(warnings),
-                    })
+                    });
                 }
                 Err(mut e) => errors.append(&mut e),
             }

@@ -3,9 +3,9 @@
 //! Inputs beyond these limits are rejected with a diagnostic, never a panic,
 //! a hang or a stack overflow. Tests exercise each limit at N and N+1.
 
-/// Largest accepted source file, in bytes (8 MiB). Bigger orgs are split
+/// Largest accepted source file, in bytes (4 MiB). Bigger orgs are split
 /// into several files, or given as JSON.
-pub const MAX_SOURCE_BYTES: usize = 8 * 1024 * 1024;
+pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Largest accepted policy, in bytes: all its `.zr` files and org JSON
 /// together (32 MiB, about a 110,000-unit org written in `.zr`).
