@@ -245,7 +245,10 @@ impl<'c> Binder<'c> {
                         &self.source,
                         line,
                         line_no as usize,
-                        e.column().max(1),
+                        // serde_json counts bytes; a column counts characters.
+                        line.get(..e.column().saturating_sub(1))
+                            .map_or(e.column(), |b| b.chars().count() + 1)
+                            .max(1),
                         msg,
                         Some("each line is one JSON object: {\"date\": …, \"unit\": …, \"action\": …}".into()),
                     ));
@@ -587,7 +590,7 @@ impl<'c> Binder<'c> {
             }
         }
         if !self.errors.is_empty() {
-            self.errors.sort_by_key(|d| (d.line, d.column));
+            self.errors.sort_by_key(|d| (d.line(), d.column()));
             let mut errors = self.errors;
             crate::diag::note_omitted(&mut errors, self.omitted, crate::diag::Severity::Error);
             return Err(Diagnostics(errors));

@@ -6,7 +6,6 @@ use crate::check::{FactTy, Val};
 use crate::compile::Compiled;
 use crate::diag::{suggest, DiagKind, Diagnostic, Diagnostics};
 use crate::limits;
-use crate::org::json_error;
 use crate::text::shown;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -70,7 +69,7 @@ pub enum Decision {
 impl Incident {
     /// Reads an incident from JSON; `source` names it in diagnostics.
     pub fn from_json(source: &str, text: &str) -> Result<Incident, Diagnostics> {
-        serde_json::from_str(text).map_err(|e| Diagnostics(vec![json_error(source, text, &e)]))
+        crate::org::from_json(source, text)
     }
 }
 
@@ -159,9 +158,7 @@ impl Locator<'_> {
                 );
             }
         }
-        let mut d = Diagnostic::detached(kind, self.source, message, Some(help));
-        d.path = Some(path);
-        d
+        Diagnostic::at_path(kind, self.source, path, message, Some(help))
     }
 }
 
@@ -421,7 +418,7 @@ pub(crate) fn bind(
         omitted,
         ..
     } = errors;
-    errors.sort_by_key(|d| (d.line == 0, d.line, d.column));
+    errors.sort_by_key(|d| (d.line() == 0, d.line(), d.column()));
     crate::diag::note_omitted(&mut errors, omitted, crate::diag::Severity::Error);
     if errors.is_empty() {
         Ok(BoundIncident {

@@ -15,13 +15,15 @@ pub mod incident;
 pub mod limits;
 pub mod org;
 pub mod period;
+mod resolve;
+mod source;
 mod syntax;
 pub mod text;
 
 pub use check::HeaderInfo;
 /// Dates in queries and answers.
 pub use chrono::NaiveDate;
-pub use diag::{DiagKind, Diagnostic, Diagnostics, Severity, Sources};
+pub use diag::{DiagKind, Diagnostic, Diagnostics, Label, Location, Severity};
 pub use eval::compliance::{
     CalendarAnswer, ComplianceAnswer, Counted, DueItem, EventRef, PeriodCompliance, Reaction,
     ReactionStatus, Required, Status,
@@ -38,6 +40,7 @@ pub use events::{Event, EventLog, LoggedEvent};
 pub use incident::{BoundIncident, Decision, Incident};
 pub use org::{CoverSpec, HoldingSpec, MatterSpec, OrgSpec, RelationsSpec, RouteSpec, UnitSpec};
 pub use period::{Period, PeriodKind};
+use source::Sources;
 pub use syntax::ast::Relation;
 
 use std::path::Path;

@@ -5,7 +5,7 @@
 //! so the same checks apply to all three ways of writing an org. Problems in
 //! an `OrgSpec` are reported by path (`org.json: units[3].under`).
 
-use crate::diag::{DiagKind, Diagnostic, Diagnostics, Sources, Span};
+use crate::diag::{DiagKind, Diagnostic, Diagnostics, Label, Location, Sources, Span};
 use crate::syntax::ast::{DateLit, Name, OrgStmt, Relation, RelationLit};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -157,7 +157,7 @@ impl OrgSpec {
 
     /// Reads an org from JSON. `source` names the data in diagnostics.
     pub fn from_json(source: &str, text: &str) -> Result<OrgSpec, Diagnostics> {
-        serde_json::from_str(text).map_err(|e| Diagnostics(vec![json_error(source, text, &e)]))
+        from_json(source, text)
     }
 
     /// Adds a unit.
@@ -231,17 +231,51 @@ impl OrgSpec {
 pub(crate) fn json_error(source: &str, text: &str, e: &serde_json::Error) -> Diagnostic {
     let line = e.line();
     let text_line = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    // serde_json appends exactly this to its message when it knows where.
     let msg = e.to_string();
-    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let msg = msg.strip_suffix(&position).unwrap_or(&msg).to_string();
+    // serde_json counts columns in bytes; diagnostics count characters.
+    let column = text_line
+        .get(..e.column().saturating_sub(1))
+        .map_or(e.column(), |before| before.chars().count() + 1);
     Diagnostic::at_line(
         DiagKind::Data,
         source,
         text_line,
         line,
-        e.column(),
+        column,
         msg,
         Some("see the README for the expected JSON format".into()),
     )
+}
+
+/// Reads JSON, reporting a problem with its line and column and the exact
+/// path of the item it is in (`units[1].under`).
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
+    source: &str,
+    text: &str,
+) -> Result<T, Diagnostics> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        // A key not yet read shows as `?`: point at the map that holds it.
+        let path = e.path().to_string();
+        let path = path.trim_end_matches(".?").to_string();
+        let mut d = json_error(source, text, e.inner());
+        if path != "." && !path.is_empty() {
+            d = d.with_label(Label {
+                location: Location::Data {
+                    file: source.to_string(),
+                    path,
+                },
+                text: "in this item".into(),
+            });
+        }
+        Diagnostics(vec![d])
+    })?;
+    de.end()
+        .map_err(|e| Diagnostics(vec![json_error(source, text, &e)]))?;
+    Ok(value)
 }
 
 /// Lowers a spec into org statements. Each value is written to a synthetic
@@ -255,102 +289,126 @@ pub(crate) fn lower(
     source: &str,
     sources: &mut Sources,
 ) -> (Vec<OrgStmt>, Vec<Diagnostic>) {
-    let file = u32::try_from(sources.len()).unwrap_or(u32::MAX);
-    let mut text = String::new();
-    let mut bad: Vec<Diagnostic> = Vec::new();
-    let mut name = |path: String, value: &str| -> Name {
-        if let Some((message, help)) = crate::text::bad_name_message(value) {
-            if bad.len() < crate::limits::MAX_DIAGNOSTICS {
-                let mut d =
-                    Diagnostic::detached(DiagKind::ForbiddenChar, source, message, Some(help));
-                d.path = Some(path.clone());
-                bad.push(d);
-            }
-        }
-        text.push_str(&path);
-        text.push_str(" = ");
-        let start = text.len();
-        // Escaped, so a line break in a value cannot split its line.
-        text.push_str(&crate::text::escaped(value));
-        let end = text.len();
-        text.push('\n');
-        Name {
-            text: value.to_string(),
-            span: Span::new(file, start, end),
-        }
+    let mut l = Lowering {
+        file: sources.next_id(),
+        source,
+        paths: Vec::new(),
+        bad: Vec::new(),
     };
     let mut stmts = Vec::new();
     for (i, u) in spec.units.iter().enumerate() {
         stmts.push(OrgStmt::Unit {
-            name: name(format!("units[{i}].name"), &u.name),
-            kind: name(format!("units[{i}].kind"), &u.kind),
+            name: l.name(format!("units[{i}].name"), &u.name),
+            kind: l.name(format!("units[{i}].kind"), &u.kind),
             under: u
                 .under
                 .as_ref()
-                .map(|p| name(format!("units[{i}].under"), p)),
+                .map(|p| l.name(format!("units[{i}].under"), p)),
         });
     }
-    let date = |d: Option<NaiveDate>, n: &Name| d.map(|date| DateLit { date, span: n.span });
     for (i, h) in spec.holdings.iter().enumerate() {
-        let person = name(format!("holdings[{i}].person"), &h.person);
+        let person = l.name(format!("holdings[{i}].person"), &h.person);
         stmts.push(OrgStmt::Holds {
-            from: date(h.from, &person),
-            to: date(h.to, &person),
-            position: name(format!("holdings[{i}].position"), &h.position),
-            unit: name(format!("holdings[{i}].unit"), &h.unit),
+            from: l.date(h.from, format!("holdings[{i}].from")),
+            to: l.date(h.to, format!("holdings[{i}].to")),
+            position: l.name(format!("holdings[{i}].position"), &h.position),
+            unit: l.name(format!("holdings[{i}].unit"), &h.unit),
             person,
         });
     }
     for (i, c) in spec.covers.iter().enumerate() {
-        let person = name(format!("covers[{i}].person"), &c.person);
+        let person = l.name(format!("covers[{i}].person"), &c.person);
         let targets = c
             .targets
             .iter()
             .enumerate()
-            .map(|(j, t)| name(format!("covers[{i}].targets[{j}]"), t))
+            .map(|(j, t)| l.name(format!("covers[{i}].targets[{j}]"), t))
             .collect();
         stmts.push(OrgStmt::Covers {
-            from: date(c.from, &person),
-            to: date(c.to, &person),
+            from: l.date(c.from, format!("covers[{i}].from")),
+            to: l.date(c.to, format!("covers[{i}].to")),
             liaison: c.liaison,
             targets,
             person,
         });
     }
-    let mut relations = |prefix: String, r: &RelationsSpec| -> Vec<RelationLit> {
+    let relations = |l: &mut Lowering<'_>, prefix: String, r: &RelationsSpec| -> Vec<RelationLit> {
         r.pairs()
             .into_iter()
             .filter_map(|(rel, unit)| {
                 unit.as_ref().map(|u| RelationLit {
                     relation: rel,
-                    unit: name(format!("{prefix}.{}", rel.keyword()), u),
+                    unit: l.name(format!("{prefix}.{}", rel.keyword()), u),
                 })
             })
             .collect()
     };
     let mut matter_rel = Vec::new();
     for (i, m) in spec.matters.iter().enumerate() {
-        matter_rel.push(relations(format!("matters[{i}]"), &m.relations));
+        matter_rel.push(relations(&mut l, format!("matters[{i}]"), &m.relations));
     }
     let mut route_rel = Vec::new();
     for (i, r) in spec.routes.iter().enumerate() {
-        route_rel.push(relations(format!("routes[{i}]"), &r.relations));
+        route_rel.push(relations(&mut l, format!("routes[{i}]"), &r.relations));
     }
     for ((i, m), rels) in spec.matters.iter().enumerate().zip(matter_rel) {
         stmts.push(OrgStmt::Matter {
-            name: name(format!("matters[{i}].name"), &m.name),
-            kind: name(format!("matters[{i}].kind"), &m.kind),
+            name: l.name(format!("matters[{i}].name"), &m.name),
+            kind: l.name(format!("matters[{i}].kind"), &m.kind),
             relations: rels,
         });
     }
     for ((i, r), rels) in spec.routes.iter().enumerate().zip(route_rel) {
         stmts.push(OrgStmt::Route {
-            kind: name(format!("routes[{i}].kind"), &r.kind),
+            kind: l.name(format!("routes[{i}].kind"), &r.kind),
             relations: rels,
         });
     }
-    sources.add_data(source, text);
-    (stmts, bad)
+    sources.add_data(source, l.paths);
+    (stmts, l.bad)
+}
+
+/// Lowering of one spec: every item gets the path it was read from.
+struct Lowering<'a> {
+    file: u32,
+    source: &'a str,
+    paths: Vec<String>,
+    bad: Vec<Diagnostic>,
+}
+
+impl Lowering<'_> {
+    /// A span standing for the item at `path`.
+    fn at(&mut self, path: String) -> Span {
+        let i = self.paths.len();
+        self.paths.push(path);
+        Span::new(self.file, i, i)
+    }
+
+    /// A name read at `path`, checked against the character policy.
+    fn name(&mut self, path: String, value: &str) -> Name {
+        if let Some((message, help)) = crate::text::bad_name_message(value) {
+            if self.bad.len() < crate::limits::MAX_DIAGNOSTICS {
+                self.bad.push(Diagnostic::at_path(
+                    DiagKind::ForbiddenChar,
+                    self.source,
+                    path.clone(),
+                    message,
+                    Some(help),
+                ));
+            }
+        }
+        Name {
+            text: value.to_string(),
+            span: self.at(path),
+        }
+    }
+
+    fn date(&mut self, d: Option<NaiveDate>, path: String) -> Option<DateLit> {
+        d.map(|date| DateLit {
+            date,
+            span: self.at(path),
+        })
+    }
 }
 
 /// Dates in JSON, checked as in policy files, with the same messages.

@@ -415,7 +415,8 @@ fn bad_incidents_are_rejected_with_their_location() {
     let p = example("002-sues.zr");
     let text = "{\n  \"date\": \"2019-05-01\",\n  \"facts\": {\n    \"失职\": \"平台错误倒向\",\n    \"后果\": 3,\n    \"影响\": \"大\"\n  }\n}";
     let d = p.incident_from_json("bad.json", text).unwrap_err();
-    let got: Vec<(DiagKind, usize, usize)> = d.iter().map(|d| (d.kind, d.line, d.column)).collect();
+    let got: Vec<(DiagKind, usize, usize)> =
+        d.iter().map(|d| (d.kind, d.line(), d.column())).collect();
     assert_eq!(
         got,
         vec![
@@ -434,7 +435,7 @@ fn bad_incidents_are_rejected_with_their_location() {
     ] {
         let d = p.incident_from_json("bad.json", text).unwrap_err();
         assert_eq!(d.0[0].kind, kind, "{text}");
-        assert!(d.0[0].line >= 1, "{text}");
+        assert!(d.0[0].line() >= 1, "{text}");
     }
     // A decision naming someone the org does not know.
     let text = r#"{"date": "2019-05-01", "decision": {"kind": "individual", "by": "李江"}}"#;
@@ -448,7 +449,7 @@ fn incidents_built_in_rust_are_checked_too() {
     let mut inc: Incident = serde_json::from_value(json!({"date": "2019-05-01"})).unwrap();
     inc.facts.insert("后果".into(), json!("很严重"));
     let d = p.bind(&inc).unwrap_err();
-    assert_eq!(d.0[0].path.as_deref(), Some("facts.后果"));
+    assert_eq!(d.0[0].path(), Some("facts.后果"));
     inc.facts.insert("后果".into(), json!("严重后果"));
     inc.facts.insert("失职".into(), json!("平台错误导向"));
     let bound = p.bind(&inc).unwrap();

@@ -301,7 +301,8 @@ fn check_can_report_as_json() {
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["ok"], false);
-    assert_eq!(v["errors"][1]["line"], 7);
+    assert_eq!(v["errors"][1]["labels"][0]["location"]["line"], 7);
+    assert_eq!(v["errors"][1]["labels"][0]["location"]["in"], "text");
     assert_eq!(v["errors"][1]["help"], "did you mean `书记`?");
     let (code, out, _) = zeren(&["check", "examples/policies/001-A-company.zr", "--json"]);
     assert_eq!(code, 0);

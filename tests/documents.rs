@@ -268,7 +268,7 @@ fn company_rules_warn_that_the_secretary_gets_two_duties() {
     let w: Vec<(zeren::DiagKind, usize, &str)> = p
         .warnings()
         .iter()
-        .map(|d| (d.kind, d.line, d.message.as_str()))
+        .map(|d| (d.kind, d.line(), d.message.as_str()))
         .collect();
     assert_eq!(w.len(), 1, "{}", p.warnings());
     assert_eq!(w[0].0, zeren::DiagKind::Conflict);
@@ -305,7 +305,7 @@ fn a_duty_nobody_bears_is_a_warning() {
     let w = p.warnings();
     assert_eq!(w.len(), 1);
     assert_eq!(
-        (w.0[0].kind, w.0[0].line, w.0[0].column),
+        (w.0[0].kind, w.0[0].line(), w.0[0].column()),
         (zeren::DiagKind::Unassigned, 1, 15)
     );
     assert!(w.to_string().ends_with("1 warning"));
@@ -403,7 +403,7 @@ fn a_clause_that_can_never_match_is_a_warning() {
     let w: Vec<(usize, String)> = p
         .warnings()
         .iter()
-        .map(|d| (d.line, d.message.clone()))
+        .map(|d| (d.line(), d.message.clone()))
         .collect();
     assert_eq!(
         w,

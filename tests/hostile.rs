@@ -40,13 +40,13 @@ fn twenty_thousand_unknown_participants_are_capped() {
     assert_capped(&d, 20_000);
     let first = &d.0[0];
     assert_eq!(first.kind, DiagKind::UnknownName);
-    assert_eq!(first.line, 1);
+    assert_eq!(first.line(), 1);
     assert!(first.message.contains("未知人员00000"), "{}", first.message);
     // The one long line is shown as a window, not copied whole.
     assert!(
-        first.snippet.chars().count() < 200,
+        first.snippet().chars().count() < 200,
         "{}",
-        first.snippet.len()
+        first.snippet().len()
     );
 }
 
@@ -130,11 +130,11 @@ fn long_unknown_names_in_a_log_get_a_bounded_answer() {
     assert_eq!(d.len(), 3);
     for (i, e) in d.iter().enumerate() {
         assert_eq!(e.kind, DiagKind::UnknownName);
-        assert_eq!(e.line, i + 1);
+        assert_eq!(e.line(), i + 1);
         // The name is cut in the message, and the snippet is a window.
         assert!(e.message.chars().count() < 400, "{}", e.message.len());
         assert!(e.message.contains("(20000 characters)"), "{}", e.message);
-        assert!(e.snippet.chars().count() < 200);
+        assert!(e.snippet().chars().count() < 200);
     }
 }
 
@@ -222,7 +222,7 @@ fn the_whole_policy_is_bounded_not_only_each_file() {
     let d = b.build().unwrap_err();
     assert_eq!(d.len(), 1);
     assert_eq!(d.0[0].kind, DiagKind::Limit);
-    assert_eq!(d.0[0].file, format!("f{files}.zr"));
+    assert_eq!(d.0[0].file(), format!("f{files}.zr"));
 }
 
 /// A log generated as it is read, never held whole in memory.
@@ -312,7 +312,7 @@ fn hidden_characters_in_org_json_are_rejected_by_path() {
             .iter()
             .find(|e| e.kind == DiagKind::ForbiddenChar)
             .unwrap_or_else(|| panic!("{bad:?}: {d}"));
-        assert_eq!(hit.path.as_deref(), Some("holdings[0].person"));
+        assert_eq!(hit.path(), Some("holdings[0].person"));
         assert!(hit.message.contains(why), "{}", hit.message);
         // The rendered text never carries the raw character.
         let shown = d.to_string();
@@ -330,7 +330,7 @@ fn hidden_characters_in_logs_incidents_and_queries_are_rejected() {
         )
         .unwrap_err();
     assert_eq!(d.0[0].kind, DiagKind::ForbiddenChar);
-    assert_eq!((d.0[0].line, d.0[0].column), (1, 8));
+    assert_eq!((d.0[0].line(), d.0[0].column()), (1, 8));
     let d = p
         .events_from_jsonl(
             "log.jsonl",
@@ -358,7 +358,7 @@ fn a_lone_carriage_return_is_an_error_in_json_inputs() {
         )
         .unwrap_err();
     assert_eq!(d.0[0].kind, DiagKind::ForbiddenChar);
-    assert_eq!((d.0[0].line, d.0[0].column), (1, 23));
+    assert_eq!((d.0[0].line(), d.0[0].column()), (1, 23));
     let d = p
         .incident_from_json("inc.json", "{\"date\": \"2021-03-01\",\r\"facts\": {}}")
         .unwrap_err();
@@ -381,7 +381,7 @@ fn dates_are_exactly_four_two_two_digits_everywhere() {
             format!("{{\"date\": \"{bad}\", \"unit\": \"公司党委\", \"action\": \"专题研究\"}}\n");
         let d = p.events_from_jsonl("log.jsonl", &line).unwrap_err();
         assert_eq!(d.0[0].kind, DiagKind::InvalidDate, "{bad}");
-        assert_eq!(d.0[0].column, 10);
+        assert_eq!(d.0[0].column(), 10);
         let inc = format!("{{\"date\": \"{bad}\", \"facts\": {{}}}}");
         let d = p.incident_from_json("inc.json", &inc).unwrap_err();
         assert!(
@@ -416,7 +416,7 @@ fn invalid_utf8_is_reported_with_line_and_column() {
     std::fs::write(&log, &bytes).unwrap();
     let d = p.events_from_file(&log).unwrap_err();
     assert_eq!(d.len(), 1);
-    assert_eq!((d.0[0].line, d.0[0].column), (2, 34));
+    assert_eq!((d.0[0].line(), d.0[0].column()), (2, 34));
     assert!(d.0[0].message.contains("not UTF-8"), "{}", d.0[0].message);
     let inc = dir.join("inc.json");
     std::fs::write(
@@ -425,11 +425,11 @@ fn invalid_utf8_is_reported_with_line_and_column() {
     )
     .unwrap();
     let d = p.incident_from_file(&inc).unwrap_err();
-    assert_eq!((d.0[0].line, d.0[0].column), (3, 14));
+    assert_eq!((d.0[0].line(), d.0[0].column()), (3, 14));
     let zr = dir.join("p.zr");
     std::fs::write(&zr, b"unit kinds \xE5\x85\x9A\xE5\xA7\x94\nduties \xFE\n").unwrap();
     let d = Policy::from_files(&[&zr]).unwrap_err();
-    assert_eq!((d.0[0].line, d.0[0].column), (2, 8));
+    assert_eq!((d.0[0].line(), d.0[0].column()), (2, 8));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

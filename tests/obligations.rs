@@ -361,7 +361,7 @@ fn bad_event_lines_are_reported_with_their_line_numbers() {
     ]
     .join("\n");
     let d = p.events_from_jsonl("log.jsonl", &text).unwrap_err();
-    let lines: Vec<(usize, DiagKind)> = d.iter().map(|d| (d.line, d.kind)).collect();
+    let lines: Vec<(usize, DiagKind)> = d.iter().map(|d| (d.line(), d.kind)).collect();
     assert_eq!(
         lines,
         vec![
@@ -428,7 +428,7 @@ fn events_built_in_rust_are_checked_too() {
         1
     );
     let d = p.events("code", &[ok, bad]).unwrap_err();
-    assert_eq!((d.0[0].line, d.0[0].kind), (2, DiagKind::UnknownName));
+    assert_eq!((d.0[0].line(), d.0[0].kind), (2, DiagKind::UnknownName));
 }
 
 #[test]
@@ -499,7 +499,7 @@ fn cadence_errors() {
             "{rule}: {}",
             d.0[0].message
         );
-        assert_eq!(d.0[0].line, 4, "{rule}");
+        assert_eq!(d.0[0].line(), 4, "{rule}");
     }
     // The limits themselves are accepted.
     let ok = format!(

@@ -27,7 +27,7 @@ fn parses(text: &str) {
 
 /// `(kind, line, column)` of each problem.
 fn places(d: &[Diagnostic]) -> Vec<(DiagKind, usize, usize)> {
-    d.iter().map(|d| (d.kind, d.line, d.column)).collect()
+    d.iter().map(|d| (d.kind, d.line(), d.column())).collect()
 }
 
 #[test]
@@ -172,7 +172,7 @@ fn recovery_resumes_at_each_declaration_keyword() {
         .chain(broken.iter().flat_map(|b| [*b, "\n"]))
         .collect();
     let d = problems(&text);
-    let lines: Vec<usize> = d.iter().map(|d| d.line).collect();
+    let lines: Vec<usize> = d.iter().map(|d| d.line()).collect();
     let expected: Vec<usize> = (1..=broken.len() + 1).collect();
     assert_eq!(lines, expected, "{d:#?}");
 }

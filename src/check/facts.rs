@@ -165,17 +165,19 @@ impl Checker<'_> {
         // Scales, then facts (which may name a scale declared later).
         for item in &items {
             if let Item::Scale { name, levels } = item {
-                if self.scales.declare(&name.text).is_err() {
-                    self.duplicate("scale", name);
+                if let Err(first) = self.scales.declare(name) {
+                    self.duplicate("scale", name, first);
                     continue;
                 }
                 let mut seen: Vec<String> = Vec::new();
-                let mut set: HashSet<&str> = HashSet::new();
+                let mut set: HashMap<&str, Span> = HashMap::new();
                 for l in levels {
-                    if set.insert(&l.text) {
-                        seen.push(l.text.clone());
-                    } else {
-                        self.duplicate("scale level", l);
+                    match set.get(l.text.as_str()) {
+                        None => {
+                            set.insert(&l.text, l.span);
+                            seen.push(l.text.clone());
+                        }
+                        Some(first) => self.duplicate("scale level", l, *first),
                     }
                 }
                 self.model.scales.push(ScaleM {
@@ -189,12 +191,14 @@ impl Checker<'_> {
                 let ty = match ty {
                     FactTypeLit::Enum(members) => {
                         let mut seen: Vec<String> = Vec::new();
-                        let mut set: HashSet<&str> = HashSet::new();
+                        let mut set: HashMap<&str, Span> = HashMap::new();
                         for m in members {
-                            if set.insert(&m.text) {
-                                seen.push(m.text.clone());
-                            } else {
-                                self.duplicate("value", m);
+                            match set.get(m.text.as_str()) {
+                                None => {
+                                    set.insert(&m.text, m.span);
+                                    seen.push(m.text.clone());
+                                }
+                                Some(first) => self.duplicate("value", m, *first),
                             }
                         }
                         FactTy::Enum(seen)
@@ -207,8 +211,8 @@ impl Checker<'_> {
                     FactTypeLit::Number => FactTy::Number,
                     FactTypeLit::Date => FactTy::Date,
                 };
-                if self.facts.declare(&name.text).is_err() {
-                    self.duplicate("fact", name);
+                if let Err(first) = self.facts.declare(name) {
+                    self.duplicate("fact", name, first);
                     continue;
                 }
                 self.model.facts.push(FactM {

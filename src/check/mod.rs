@@ -175,6 +175,8 @@ pub(crate) struct Names {
     what: &'static str,
     map: HashMap<String, u32>,
     order: Vec<String>,
+    /// Where each name was declared, parallel to `order`.
+    spans: Vec<Span>,
 }
 
 impl Names {
@@ -185,14 +187,15 @@ impl Names {
         }
     }
 
-    /// Declares a name; returns its id, or `Err(id)` when it already was.
-    fn declare(&mut self, text: &str) -> Result<u32, u32> {
-        if let Some(id) = self.map.get(text) {
-            return Err(*id);
+    /// Declares a name; returns its id, or where it was first declared.
+    fn declare(&mut self, name: &Name) -> Result<u32, Span> {
+        if let Some(id) = self.map.get(&name.text) {
+            return Err(self.spans.get(*id as usize).copied().unwrap_or(name.span));
         }
         let id = u32::try_from(self.order.len()).unwrap_or(u32::MAX);
-        self.map.insert(text.to_string(), id);
-        self.order.push(text.to_string());
+        self.map.insert(name.text.clone(), id);
+        self.order.push(name.text.clone());
+        self.spans.push(name.span);
         Ok(id)
     }
 
@@ -237,15 +240,24 @@ impl<'s> Checker<'s> {
         }
     }
 
-    fn duplicate(&mut self, what: &str, name: &Name) {
-        self.error(
-            DiagKind::Duplicate,
-            name.span,
-            format!("{what} `{}` is declared twice", name.text),
-            Some(format!(
-                "remove one of the declarations, or give this {what} another name"
-            )),
-        );
+    /// Reports a name declared again, pointing at both declarations.
+    fn duplicate(&mut self, what: &str, name: &Name, first: Span) {
+        if self.errors.len() >= limits::MAX_DIAGNOSTICS {
+            self.omitted_errors += 1;
+            return;
+        }
+        let d = self
+            .sources
+            .diag_span(
+                DiagKind::Duplicate,
+                name.span,
+                format!("{what} `{}` is declared twice", name.text),
+                Some(format!(
+                    "remove one of the declarations, or give this {what} another name"
+                )),
+            )
+            .with_label(self.sources.label(first, "first declared here"));
+        self.errors.push(d);
     }
 
     /// Resolves a name in a namespace, reporting an unknown one with the closest match.
@@ -396,42 +408,42 @@ impl Checker<'_> {
                     }
                     duties_seen = true;
                     for n in names {
-                        match self.duties.declare(&n.text) {
+                        match self.duties.declare(n) {
                             Ok(_) => {
                                 self.model.duties.push(n.text.clone());
                                 self.duty_spans.push(n.span);
                             }
-                            Err(_) => self.duplicate("duty", n),
+                            Err(first) => self.duplicate("duty", n, first),
                         }
                     }
                 }
                 Item::UnitKinds { names } => {
                     for n in names {
-                        match self.unit_kinds.declare(&n.text) {
+                        match self.unit_kinds.declare(n) {
                             Ok(_) => self.model.unit_kinds.push(n.text.clone()),
-                            Err(_) => self.duplicate("unit kind", n),
+                            Err(first) => self.duplicate("unit kind", n, first),
                         }
                     }
                 }
                 Item::MatterKinds { names } => {
                     for n in names {
-                        match self.matter_kinds.declare(&n.text) {
+                        match self.matter_kinds.declare(n) {
                             Ok(_) => {
                                 self.model.matter_kinds.push(n.text.clone());
                                 self.model.routes.push([None; 4]);
                             }
-                            Err(_) => self.duplicate("matter kind", n),
+                            Err(first) => self.duplicate("matter kind", n, first),
                         }
                     }
                 }
                 Item::Positions { positions } => {
                     for p in positions {
-                        match self.positions.declare(&p.name.text) {
+                        match self.positions.declare(&p.name) {
                             Ok(_) => self.model.positions.push(PositionM {
                                 name: p.name.text.clone(),
                                 single: p.single,
                             }),
-                            Err(_) => self.duplicate("position", &p.name),
+                            Err(first) => self.duplicate("position", &p.name, first),
                         }
                     }
                 }

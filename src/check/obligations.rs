@@ -90,8 +90,8 @@ impl Checker<'_> {
             match item {
                 Item::Actions { names } => {
                     for n in names {
-                        if self.actions.declare(&n.text).is_err() {
-                            self.duplicate("action", n);
+                        if let Err(first) = self.actions.declare(n) {
+                            self.duplicate("action", n, first);
                         } else {
                             self.model.actions.push(n.text.clone());
                         }
@@ -99,8 +99,8 @@ impl Checker<'_> {
                 }
                 Item::EventKinds { names } => {
                     for n in names {
-                        if self.event_kinds.declare(&n.text).is_err() {
-                            self.duplicate("event kind", n);
+                        if let Err(first) = self.event_kinds.declare(n) {
+                            self.duplicate("event kind", n, first);
                         } else {
                             self.model.event_kinds.push(n.text.clone());
                         }

@@ -12,13 +12,10 @@ impl Checker<'_> {
         let mut matter_decls: Vec<(&Name, &Name, &[RelationLit])> = Vec::new();
         for s in stmts {
             match s {
-                OrgStmt::Unit { name, kind, under } => {
-                    if self.units.declare(&name.text).is_ok() {
-                        unit_decls.push((name, kind, under.as_ref()));
-                    } else {
-                        self.duplicate("unit", name);
-                    }
-                }
+                OrgStmt::Unit { name, kind, under } => match self.units.declare(name) {
+                    Ok(_) => unit_decls.push((name, kind, under.as_ref())),
+                    Err(first) => self.duplicate("unit", name, first),
+                },
                 OrgStmt::Matter {
                     name,
                     kind,
@@ -34,10 +31,11 @@ impl Checker<'_> {
                                     .into(),
                             ),
                         );
-                    } else if self.matters.declare(&name.text).is_ok() {
-                        matter_decls.push((name, kind, relations));
                     } else {
-                        self.duplicate("matter", name);
+                        match self.matters.declare(name) {
+                            Ok(_) => matter_decls.push((name, kind, relations)),
+                            Err(first) => self.duplicate("matter", name, first),
+                        }
                     }
                 }
                 _ => {}
@@ -150,8 +148,10 @@ impl Checker<'_> {
     }
 
     fn person(&mut self, name: &Name) -> u32 {
-        match self.people.declare(&name.text) {
-            Ok(id) | Err(id) => id,
+        // People are declared by holding a position; naming one again is fine.
+        match self.people.declare(name) {
+            Ok(id) => id,
+            Err(_) => self.people.get(&name.text).unwrap_or(0),
         }
     }
 

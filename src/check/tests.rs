@@ -45,7 +45,7 @@ impl Checker<'_> {
         let d = self
             .sources
             .diag_span(DiagKind::Invalid, span, String::new(), None);
-        format!("{}:{}", d.file, d.line)
+        format!("{}:{}", d.file(), d.line())
     }
 
     pub(super) fn tests(&mut self, items: &[&Item]) {

@@ -238,7 +238,7 @@ impl ComplianceAnswer<'_, '_> {
 
 /// `s` padded with spaces to `width` terminal columns (CJK characters are two).
 fn pad(s: &str, width: usize) -> String {
-    let w = crate::diag::display_width(s);
+    let w = crate::source::display_width(s);
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
