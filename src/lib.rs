@@ -352,9 +352,9 @@ impl Policy {
     }
 
     fn in_force(&self, on: NaiveDate) -> Result<(), QueryError> {
-        match self.c.header.effective {
-            Some(effective) if on < effective => Err(QueryError::NotInForce { on, effective }),
-            _ => Ok(()),
+        match self.c.not_in_force(on) {
+            Some(effective) => Err(QueryError::NotInForce { on, effective }),
+            None => Ok(()),
         }
     }
 
@@ -612,7 +612,7 @@ impl Policy {
         from: Option<NaiveDate>,
         unit: Option<&str>,
     ) -> Result<ComplianceAnswer<'p, 'e>, QueryError> {
-        if let Some(effective) = self.c.header.effective.filter(|e| as_of < *e) {
+        if let Some(effective) = self.c.not_in_force(as_of) {
             return Err(QueryError::NotInForce {
                 on: as_of,
                 effective,

@@ -187,6 +187,15 @@ pub(crate) struct Compiled {
     pub matters_of_kind: Rows<u32>,
 }
 
+impl Compiled {
+    /// The one place that decides whether the policy applies on a date:
+    /// `Some(effective)` when `on` is before the policy took effect. Each
+    /// query reports it in its own answer (an error, or "not applicable").
+    pub(crate) fn not_in_force(&self, on: NaiveDate) -> Option<NaiveDate> {
+        self.header.effective.filter(|e| on < *e)
+    }
+}
+
 pub(crate) fn compile(model: Model) -> Compiled {
     let n_units = model.units.len();
     // Depth of each unit; parents may be declared after children. Each walk

@@ -12,11 +12,13 @@
 //! - a period that began before the policy's effective date is *not
 //!   assessed*: the rules did not exist for the whole period.
 
+use crate::check::ObligationM;
 use crate::check::{CadenceM, DeadlineM, SubjectM, TargetId};
 use crate::compile::Compiled;
 use crate::eval::who::Subject;
 use crate::events::{EventLog, LoggedEvent, What};
 use crate::period::Period;
+use crate::period::PeriodKind;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
@@ -462,6 +464,17 @@ pub(crate) fn rows(c: &Compiled, from: NaiveDate, to: NaiveDate, only: Option<Ta
         .fold(0u64, u64::saturating_add)
 }
 
+/// What one compliance query asks: the policy, the log, the dates and the
+/// unit it is limited to.
+struct Query<'p, 'e> {
+    c: &'p Compiled,
+    log: &'e EventLog,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    only: Option<TargetId>,
+    effective: Option<NaiveDate>,
+}
+
 pub(crate) fn compliance<'p, 'e>(
     c: &'p Compiled,
     log: &'e EventLog,
@@ -469,166 +482,29 @@ pub(crate) fn compliance<'p, 'e>(
     from: NaiveDate,
     only: Option<TargetId>,
 ) -> ComplianceAnswer<'p, 'e> {
-    let effective = c.header.effective;
+    let q = Query {
+        c,
+        log,
+        as_of,
+        from,
+        only,
+        effective: c.header.effective,
+    };
     let mut periods = Vec::new();
     let mut reactions = Vec::new();
     for (oi, o) in c.obligations.iter().enumerate() {
-        let (action, recipients) = names_of(c, oi, o.action);
-        let targets = subjects(c, &o.subject);
         match o.cadence {
             CadenceM::Periodic {
                 min,
                 max,
                 period,
                 deadline,
-            } => {
-                let required = Required {
-                    at_least: min,
-                    at_most: max,
-                };
-                let first = Period::containing(period, from);
-                let span =
-                    usize::try_from(Period::containing(period, as_of).index - first.index + 1)
-                        .unwrap_or(1);
-                periods.reserve(
-                    targets
-                        .len()
-                        .saturating_mul(span)
-                        .min(crate::limits::MAX_ROWS),
-                );
-                // Targets and the action's events are both in subject order:
-                // walk them together instead of searching per subject.
-                let all = log.of_what(What::Action(o.action));
-                let mut cursor = 0usize;
-                for t in targets.into_iter().filter(|t| only.is_none_or(|o| o == *t)) {
-                    while all.get(cursor).is_some_and(|e| e.subject < t) {
-                        cursor += 1;
-                    }
-                    let start = cursor;
-                    while all.get(cursor).is_some_and(|e| e.subject == t) {
-                        cursor += 1;
-                    }
-                    let evs = all.get(start..cursor).unwrap_or(&[]);
-                    let subject = subject_of(c, t);
-                    let mut p = first;
-                    while p.start <= as_of {
-                        let due = due_of(&p, deadline);
-                        let counted_to = due.min(p.end).min(as_of);
-                        let lo = evs.partition_point(|e| e.date < p.start);
-                        let hi = evs.partition_point(|e| e.date <= counted_to);
-                        let late_to = p.end.min(as_of);
-                        let late_hi = evs.partition_point(|e| e.date <= late_to);
-                        let counted = Counted {
-                            slice: evs.get(lo..hi.max(lo)).unwrap_or(&[]),
-                            recipients: &o.recipients,
-                        };
-                        let late_events = Counted {
-                            slice: evs.get(hi.max(lo)..late_hi.max(hi).max(lo)).unwrap_or(&[]),
-                            recipients: &o.recipients,
-                        };
-                        let count = u32::try_from(counted.len()).unwrap_or(u32::MAX);
-                        let late = u32::try_from(late_events.len()).unwrap_or(u32::MAX);
-                        let over = max.is_some_and(|m| count > m);
-                        let status = if effective.is_some_and(|e| p.start < e) {
-                            Status::NotAssessed
-                        } else if due < as_of {
-                            if count >= min && !over {
-                                Status::Met
-                            } else {
-                                Status::Missed
-                            }
-                        } else if over {
-                            Status::Missed
-                        } else if count >= min && max.is_none() {
-                            Status::Met
-                        } else {
-                            Status::Pending
-                        };
-                        periods.push(PeriodCompliance {
-                            citation: o.citation.as_str(),
-                            action,
-                            subject,
-                            period: p,
-                            due,
-                            recipients,
-                            required,
-                            status,
-                            count,
-                            needed: min.saturating_sub(count),
-                            late,
-                            events: counted,
-                        });
-                        match p.next() {
-                            Some(n) => p = n,
-                            None => break,
-                        }
-                    }
-                }
-            }
+            } => q.periodic(oi, o, (min, max, period, deadline), &mut periods),
             CadenceM::Reactive {
                 within,
                 hours,
                 event,
-            } => {
-                let kind = c
-                    .event_kinds
-                    .get(event as usize)
-                    .map(String::as_str)
-                    .unwrap_or("");
-                for t in targets.into_iter().filter(|t| only.is_none_or(|o| o == *t)) {
-                    let (trig_at, triggers) = log.slice(What::Kind(event), t);
-                    let (_, answers) = log.slice(What::Action(o.action), t);
-                    let picker = AnswerPicker::new(answers, as_of);
-                    let mut next_free = 0usize;
-                    let subject = subject_of(c, t);
-                    for (ti, trig) in triggers.iter().enumerate() {
-                        if trig.date < from || trig.date > as_of {
-                            continue;
-                        }
-                        let at = when(trig);
-                        let end_of = |d: NaiveDate| {
-                            NaiveDateTime::new(
-                                d,
-                                NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN),
-                            )
-                        };
-                        let deadline = if hours && trig.time.is_some() {
-                            at.checked_add_signed(TimeDelta::hours(i64::from(within)))
-                                .unwrap_or(at)
-                        } else if hours {
-                            end_of(trig.date)
-                        } else {
-                            end_of(
-                                trig.date
-                                    .checked_add_days(chrono::Days::new(u64::from(within)))
-                                    .unwrap_or(trig.date),
-                            )
-                        };
-                        let answer = picker.pick(trig_at + ti, at, &mut next_free);
-                        let status = if effective.is_some_and(|e| trig.date < e) {
-                            ReactionStatus::NotAssessed
-                        } else {
-                            match answer {
-                                Some(a) if when(a) <= deadline => ReactionStatus::OnTime,
-                                Some(_) => ReactionStatus::Late,
-                                None if deadline.date() < as_of => ReactionStatus::Overdue,
-                                None => ReactionStatus::Pending,
-                            }
-                        };
-                        reactions.push(Reaction {
-                            citation: o.citation.as_str(),
-                            action,
-                            subject,
-                            kind,
-                            trigger: EventRef(trig),
-                            deadline,
-                            recipients,
-                            answer: answer.map(EventRef),
-                            status,
-                        });
-                    }
-                }
-            }
+            } => q.reactive(oi, o, (within, hours, event), &mut reactions),
         }
     }
     ComplianceAnswer {
@@ -636,6 +512,189 @@ pub(crate) fn compliance<'p, 'e>(
         from,
         periods,
         reactions,
+    }
+}
+
+impl<'p, 'e> Query<'p, 'e> {
+    /// Periodic obligations: one row per subject and period, from the
+    /// period containing `from` to the one containing `as_of`.
+    fn periodic(
+        &self,
+        oi: usize,
+        o: &'p ObligationM,
+        (min, max, period, deadline): (u32, Option<u32>, PeriodKind, Option<DeadlineM>),
+        out: &mut Vec<PeriodCompliance<'p, 'e>>,
+    ) {
+        let Query {
+            c,
+            log,
+            as_of,
+            from,
+            only,
+            effective,
+        } = *self;
+        let (action, recipients) = names_of(c, oi, o.action);
+        let targets = subjects(c, &o.subject);
+        let required = Required {
+            at_least: min,
+            at_most: max,
+        };
+        let first = Period::containing(period, from);
+        let span =
+            usize::try_from(Period::containing(period, as_of).index - first.index + 1).unwrap_or(1);
+        out.reserve(
+            targets
+                .len()
+                .saturating_mul(span)
+                .min(crate::limits::MAX_ROWS),
+        );
+        // Targets and the action's events are both in subject order:
+        // walk them together instead of searching per subject.
+        let all = log.of_what(What::Action(o.action));
+        let mut cursor = 0usize;
+        for t in targets.into_iter().filter(|t| only.is_none_or(|o| o == *t)) {
+            while all.get(cursor).is_some_and(|e| e.subject < t) {
+                cursor += 1;
+            }
+            let start = cursor;
+            while all.get(cursor).is_some_and(|e| e.subject == t) {
+                cursor += 1;
+            }
+            let evs = all.get(start..cursor).unwrap_or(&[]);
+            let subject = subject_of(c, t);
+            let mut p = first;
+            while p.start <= as_of {
+                let due = due_of(&p, deadline);
+                let counted_to = due.min(p.end).min(as_of);
+                let lo = evs.partition_point(|e| e.date < p.start);
+                let hi = evs.partition_point(|e| e.date <= counted_to);
+                let late_to = p.end.min(as_of);
+                let late_hi = evs.partition_point(|e| e.date <= late_to);
+                let counted = Counted {
+                    slice: evs.get(lo..hi.max(lo)).unwrap_or(&[]),
+                    recipients: &o.recipients,
+                };
+                let late_events = Counted {
+                    slice: evs.get(hi.max(lo)..late_hi.max(hi).max(lo)).unwrap_or(&[]),
+                    recipients: &o.recipients,
+                };
+                let count = u32::try_from(counted.len()).unwrap_or(u32::MAX);
+                let late = u32::try_from(late_events.len()).unwrap_or(u32::MAX);
+                let over = max.is_some_and(|m| count > m);
+                let status = if effective.is_some_and(|e| p.start < e) {
+                    Status::NotAssessed
+                } else if due < as_of {
+                    if count >= min && !over {
+                        Status::Met
+                    } else {
+                        Status::Missed
+                    }
+                } else if over {
+                    Status::Missed
+                } else if count >= min && max.is_none() {
+                    Status::Met
+                } else {
+                    Status::Pending
+                };
+                out.push(PeriodCompliance {
+                    citation: o.citation.as_str(),
+                    action,
+                    subject,
+                    period: p,
+                    due,
+                    recipients,
+                    required,
+                    status,
+                    count,
+                    needed: min.saturating_sub(count),
+                    late,
+                    events: counted,
+                });
+                match p.next() {
+                    Some(n) => p = n,
+                    None => break,
+                }
+            }
+        }
+    }
+
+    /// Event-driven obligations: one row per triggering event, with the
+    /// answer found for it and whether it came in time.
+    fn reactive(
+        &self,
+        oi: usize,
+        o: &'p ObligationM,
+        (within, hours, event): (u32, bool, u32),
+        out: &mut Vec<Reaction<'p, 'e>>,
+    ) {
+        let Query {
+            c,
+            log,
+            as_of,
+            from,
+            only,
+            effective,
+        } = *self;
+        let (action, recipients) = names_of(c, oi, o.action);
+        let targets = subjects(c, &o.subject);
+        let kind = c
+            .event_kinds
+            .get(event as usize)
+            .map(String::as_str)
+            .unwrap_or("");
+        for t in targets.into_iter().filter(|t| only.is_none_or(|o| o == *t)) {
+            let (trig_at, triggers) = log.slice(What::Kind(event), t);
+            let (_, answers) = log.slice(What::Action(o.action), t);
+            let picker = AnswerPicker::new(answers, as_of);
+            let mut next_free = 0usize;
+            let subject = subject_of(c, t);
+            for (ti, trig) in triggers.iter().enumerate() {
+                if trig.date < from || trig.date > as_of {
+                    continue;
+                }
+                let at = when(trig);
+                let end_of = |d: NaiveDate| {
+                    NaiveDateTime::new(
+                        d,
+                        NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN),
+                    )
+                };
+                let deadline = if hours && trig.time.is_some() {
+                    at.checked_add_signed(TimeDelta::hours(i64::from(within)))
+                        .unwrap_or(at)
+                } else if hours {
+                    end_of(trig.date)
+                } else {
+                    end_of(
+                        trig.date
+                            .checked_add_days(chrono::Days::new(u64::from(within)))
+                            .unwrap_or(trig.date),
+                    )
+                };
+                let answer = picker.pick(trig_at + ti, at, &mut next_free);
+                let status = if effective.is_some_and(|e| trig.date < e) {
+                    ReactionStatus::NotAssessed
+                } else {
+                    match answer {
+                        Some(a) if when(a) <= deadline => ReactionStatus::OnTime,
+                        Some(_) => ReactionStatus::Late,
+                        None if deadline.date() < as_of => ReactionStatus::Overdue,
+                        None => ReactionStatus::Pending,
+                    }
+                };
+                out.push(Reaction {
+                    citation: o.citation.as_str(),
+                    action,
+                    subject,
+                    kind,
+                    trigger: EventRef(trig),
+                    deadline,
+                    recipients,
+                    answer: answer.map(EventRef),
+                    status,
+                });
+            }
+        }
     }
 }
 

@@ -132,7 +132,7 @@ pub(crate) fn liability<'p>(
     c: &'p Compiled,
     inc: &BoundIncident,
 ) -> Result<LiabilityAnswer<'p>, QueryError> {
-    if let Some(effective) = c.header.effective.filter(|e| inc.date < *e) {
+    if let Some(effective) = c.not_in_force(inc.date) {
         return Err(QueryError::NotInForce {
             on: inc.date,
             effective,

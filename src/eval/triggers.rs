@@ -529,7 +529,7 @@ pub(crate) fn triggers<'p>(
         })
         .map(|(_, f)| f.name.as_str())
         .collect();
-    if let Some(effective) = c.header.effective.filter(|e| inc.date < *e) {
+    if let Some(effective) = c.not_in_force(inc.date) {
         return TriggerAnswer {
             date: inc.date,
             applicability: Applicability::NotApplicable { effective },
