@@ -14,7 +14,7 @@ use common::Lcg;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::fmt::Write as _;
 use std::time::Duration;
-use zeren::{NaiveDate, OrgSpec, Policy};
+use zeren::{org::OrgSpec, NaiveDate, Policy};
 
 const UNITS: usize = 100_000;
 

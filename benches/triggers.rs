@@ -13,7 +13,7 @@ mod common;
 use common::Lcg;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::fmt::Write as _;
-use zeren::{BoundIncident, Policy};
+use zeren::{incident::BoundIncident, Policy};
 
 const KINDS: u32 = 20;
 const LEVELS: [&str; 4] = ["不良影响", "严重影响", "恶劣影响", "严重后果"];
@@ -149,7 +149,7 @@ fn bench(c: &mut Criterion) {
         let (bound, plain) = incidents(&p, 10_000);
         // The engine and the hand-written code agree on every incident.
         for (b, pl) in bound.iter().zip(&plain) {
-            let a = p.triggers(b, false);
+            let a = p.triggers(b, false).unwrap();
             let (m, u) = hand_written(n, pl);
             let got_m: Vec<String> = a.matched().iter().map(|s| s.to_string()).collect();
             let want_m: Vec<String> = m.iter().map(|i| format!("第八条 {i}")).collect();
@@ -157,7 +157,7 @@ fn bench(c: &mut Criterion) {
             let got_u = a
                 .clauses
                 .iter()
-                .filter(|c| matches!(c.outcome, zeren::Outcome::Undetermined { .. }))
+                .filter(|c| matches!(c.outcome, zeren::triggers::Outcome::Undetermined { .. }))
                 .count();
             assert_eq!(got_u, u.len());
         }
@@ -165,7 +165,7 @@ fn bench(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("zeren", n), |b| {
             b.iter(|| {
                 i = (i + 1) % bound.len();
-                black_box(p.triggers(&bound[i], false))
+                black_box(p.triggers(&bound[i], false).unwrap())
             })
         });
         g.bench_function(BenchmarkId::new("hand-written", n), |b| {

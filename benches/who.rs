@@ -11,7 +11,7 @@
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::fmt::Write as _;
 use std::time::Duration;
-use zeren::{OrgSpec, Policy, UnitId};
+use zeren::{org::OrgSpec, Policy, UnitId};
 
 const RULES: &str = r#"
 duties 主体责任 > 第一责任人 > 重要领导责任

@@ -2,7 +2,7 @@
 //!
 //! Run with `cargo run --example quickstart`.
 
-use zeren::{NaiveDate, OrgSpec, Policy};
+use zeren::{org::OrgSpec, NaiveDate, Policy};
 
 const RULES: &str = r#"
 policy "网络意识形态工作责任制实施细则" { effective 2018-11-08 }

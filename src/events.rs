@@ -163,6 +163,8 @@ impl LoggedEvent {
 #[derive(Debug, Clone, Default)]
 pub struct EventLog {
     pub(crate) events: Vec<LoggedEvent>,
+    /// The policy that checked it (none for an empty default log).
+    pub(crate) policy: Option<crate::compile::PolicyKey>,
 }
 
 impl EventLog {
@@ -599,7 +601,10 @@ impl<'c> Binder<'c> {
         for e in &mut bound {
             e.reference = resolved.get(&e.line).copied();
         }
-        Ok(EventLog { events: bound })
+        Ok(EventLog {
+            events: bound,
+            policy: Some(self.c.key),
+        })
     }
 }
 

@@ -90,6 +90,8 @@ pub(crate) enum BoundDecision {
 /// It belongs to the policy that bound it; use it only with that policy.
 #[derive(Debug, Clone)]
 pub struct BoundIncident {
+    /// The policy that bound it (none for incidents of the policy's own tests).
+    pub(crate) policy: Option<crate::compile::PolicyKey>,
     pub(crate) date: NaiveDate,
     pub(crate) unit: Option<u32>,
     pub(crate) matter: Option<u32>,
@@ -422,6 +424,7 @@ pub(crate) fn bind(
     crate::diag::note_omitted(&mut errors, omitted, crate::diag::Severity::Error);
     if errors.is_empty() {
         Ok(BoundIncident {
+            policy: Some(c.key),
             date: inc.date,
             unit,
             matter,

@@ -8,7 +8,8 @@ extern crate alloc;
 mod check;
 mod compile;
 mod dates;
-pub mod diag;
+mod diag;
+mod error;
 mod eval;
 pub mod events;
 pub mod incident;
@@ -20,28 +21,34 @@ mod source;
 mod syntax;
 pub mod text;
 
+pub mod compliance;
+pub mod liability;
+pub mod staffing;
+pub mod triggers;
+pub mod who;
+
+/// The results of the `test` blocks written in a policy.
+pub mod testing {
+    pub use crate::eval::expect::{TestOutcome, TestReport};
+}
+
 pub use check::HeaderInfo;
 /// Dates in queries and answers.
 pub use chrono::NaiveDate;
 pub use diag::{DiagKind, Diagnostic, Diagnostics, Label, Location, Severity};
-pub use eval::compliance::{
-    CalendarAnswer, ComplianceAnswer, Counted, DueItem, EventRef, PeriodCompliance, Reaction,
-    ReactionStatus, Required, Status,
-};
-pub use eval::expect::{TestOutcome, TestReport};
-pub use eval::liability::{LiabilityAnswer, PersonLiability, Post, Procedure};
-pub use eval::staffing::{Staffed, StaffingAnswer, StaffingRow};
-pub use eval::triggers::{
-    Applicability, Clause, ClauseResult, Condition, Consequence, Outcome, Sanctions, Seen,
-    TriggerAnswer,
-};
-pub use eval::who::{Bearer, DutiesAnswer, Held, Responsibility, Step, Subject, WhoAnswer};
-pub use events::{Event, EventLog, LoggedEvent};
-pub use incident::{BoundIncident, Decision, Incident};
-pub use org::{CoverSpec, HoldingSpec, MatterSpec, OrgSpec, RelationsSpec, RouteSpec, UnitSpec};
-pub use period::{Period, PeriodKind};
+pub use error::{Error, QueryError};
+pub use source::Excerpt;
 use source::Sources;
-pub use syntax::ast::Relation;
+
+use compliance::{CalendarAnswer, ComplianceAnswer};
+use events::{Event, EventLog};
+use incident::{BoundIncident, Incident};
+use liability::LiabilityAnswer;
+use org::OrgSpec;
+use staffing::StaffingAnswer;
+use testing::TestReport;
+use triggers::TriggerAnswer;
+use who::{DutiesAnswer, Subject, WhoAnswer};
 
 use std::path::Path;
 
@@ -62,73 +69,6 @@ pub fn parse_tree(name: &str, text: &str) -> Result<impl serde::Serialize, Diagn
     syntax::parse(&sources, id).map_err(Diagnostics)
 }
 
-/// A query that cannot be answered.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum QueryError {
-    /// The policy has no unit of that name.
-    #[error("unknown unit `{}`{}", text::shown(.name), help_suffix(.help))]
-    UnknownUnit {
-        /// The name asked for.
-        name: String,
-        /// The closest declared name, if any.
-        help: Option<String>,
-    },
-    /// The policy has no matter or matter kind of that name.
-    #[error("unknown matter `{}`{}", text::shown(.name), help_suffix(.help))]
-    UnknownMatter {
-        /// The name asked for.
-        name: String,
-        /// The closest declared name, if any.
-        help: Option<String>,
-    },
-    /// The org has no person of that name.
-    #[error("unknown person `{}`{}", text::shown(.name), help_suffix(.help))]
-    UnknownPerson {
-        /// The name asked for.
-        name: String,
-        /// The closest declared name, if any.
-        help: Option<String>,
-    },
-    /// The policy declares no `liability` article.
-    #[error("the policy has no `liability` article")]
-    NoLiabilityRules,
-    /// The incident has no decision record.
-    #[error("the incident has no `decision` record; liability follows from who decided and how")]
-    NoDecision,
-    /// A collective decision names no unit, and the incident has none.
-    #[error("the collective decision names no unit, and neither does the incident")]
-    NoDecidingUnit,
-    /// A date range that ends before it starts.
-    #[error("the range from {from} to {to} is empty: it ends before it starts")]
-    EmptyRange {
-        /// First day.
-        from: NaiveDate,
-        /// Last day.
-        to: NaiveDate,
-    },
-    /// A date outside the accepted years.
-    #[error("{date} is outside the years {min}–{max} that zeren accepts", min = limits::MIN_YEAR, max = limits::MAX_YEAR)]
-    DateOutOfRange {
-        /// The date.
-        date: NaiveDate,
-    },
-    /// The answer would be too large.
-    #[error("the answer would have {rows} rows, more than the limit of {limit}; narrow the dates or pick one unit", limit = limits::MAX_ROWS)]
-    TooManyRows {
-        /// How many rows it would have.
-        rows: u64,
-    },
-    /// The date is before the policy took effect.
-    #[error("not applicable: {on} is before the policy took effect on {effective}")]
-    NotInForce {
-        /// The date asked about.
-        on: NaiveDate,
-        /// The policy's effective date.
-        effective: NaiveDate,
-    },
-}
-
 /// The help for a name a query does not know: why it cannot be a name, or
 /// the closest declared one.
 fn query_help<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
@@ -138,32 +78,12 @@ fn query_help<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> 
     }
 }
 
-fn help_suffix(help: &Option<String>) -> String {
-    match help {
-        Some(h) => format!(" ({h})"),
-        None => String::new(),
-    }
-}
-
-/// Any error of the crate: a policy that does not compile, or a query that
-/// cannot be answered.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The policy (or its org) has problems; all are listed.
-    #[error("{0}")]
-    Policy(#[from] Diagnostics),
-    /// A query could not be answered.
-    #[error(transparent)]
-    Query(#[from] QueryError),
-}
-
 /// Collects the files and orgs that make one policy, then compiles them.
 ///
 /// ```
 /// let policy = zeren::Policy::builder()
 ///     .source("rules.zr", "duties 主体责任\nunit kinds 党委\nassign per \"第三条\" in each 党委 { team bears 主体责任 }")
-///     .org("org.json", zeren::OrgSpec::new().unit("校党委", "党委", None))
+///     .org("org.json", zeren::org::OrgSpec::new().unit("校党委", "党委", None))
 ///     .build()
 ///     .unwrap();
 /// let answer = policy.who_unit("校党委", "2020-01-01".parse().unwrap()).unwrap();
@@ -363,7 +283,10 @@ impl Policy {
         self.c
             .unit_index
             .get(name)
-            .map(|i| UnitId(*i))
+            .map(|i| UnitId {
+                policy: self.c.key,
+                index: *i,
+            })
             .ok_or_else(|| QueryError::UnknownUnit {
                 name: name.into(),
                 help: query_help(name, self.units()),
@@ -378,17 +301,17 @@ impl Policy {
 
     /// Who is responsible for a unit (by id) on a date.
     pub fn who(&self, unit: UnitId, on: NaiveDate) -> Result<WhoAnswer<'_>, QueryError> {
+        if unit.policy != self.c.key {
+            return Err(QueryError::OtherPolicy { what: "unit id" });
+        }
         self.in_force(on)?;
-        let name = self
-            .c
-            .units
-            .get(unit.0 as usize)
-            .map(|u| u.name.as_str())
-            .unwrap_or("");
+        let name = crate::compile::item(&self.c.units, unit.index, "units")
+            .name
+            .as_str();
         Ok(WhoAnswer {
             subject: Subject::Unit(name),
             on,
-            responsibilities: eval::who::who_unit(&self.c, unit.0, on),
+            responsibilities: eval::who::who_unit(&self.c, unit.index, on),
         })
     }
 
@@ -396,9 +319,8 @@ impl Policy {
     pub fn who_matter(&self, matter: &str, on: NaiveDate) -> Result<WhoAnswer<'_>, QueryError> {
         self.in_force(on)?;
         if let Some(m) = self.c.matter_index.get(matter) {
-            let mc = self.c.matters.get(*m as usize);
-            let kind = mc.map(|x| x.kind).unwrap_or(0);
-            let name = mc.map(|x| x.name.as_str()).unwrap_or("");
+            let mc = compile::item(&self.c.matters, *m, "matter");
+            let (kind, name) = (mc.kind, mc.name.as_str());
             return Ok(WhoAnswer {
                 subject: Subject::Matter(name),
                 on,
@@ -406,12 +328,7 @@ impl Policy {
             });
         }
         if let Some(k) = self.c.matter_kind_index.get(matter) {
-            let name = self
-                .c
-                .matter_kinds
-                .get(*k as usize)
-                .map(String::as_str)
-                .unwrap_or("");
+            let name = crate::compile::named(&self.c.matter_kinds, *k, "matter_kinds");
             return Ok(WhoAnswer {
                 subject: Subject::MatterKind(name),
                 on,
@@ -439,12 +356,7 @@ impl Policy {
                 help: query_help(person, self.c.people.iter().map(String::as_str)),
             });
         };
-        let name = self
-            .c
-            .people
-            .get(*p as usize)
-            .map(String::as_str)
-            .unwrap_or("");
+        let name = crate::compile::named(&self.c.people, *p, "people");
         Ok(DutiesAnswer {
             person: name,
             on,
@@ -479,8 +391,23 @@ impl Policy {
     /// clauses as discretionary, and the sanctions and consequences open.
     /// With `why_not`, clauses that did not match are listed with the
     /// condition that failed.
-    pub fn triggers<'p>(&'p self, incident: &'p BoundIncident, why_not: bool) -> TriggerAnswer<'p> {
-        eval::triggers::triggers(&self.c, incident, why_not)
+    ///
+    /// An incident bound by another policy is refused.
+    pub fn triggers<'p>(
+        &'p self,
+        incident: &'p BoundIncident,
+        why_not: bool,
+    ) -> Result<TriggerAnswer<'p>, QueryError> {
+        self.owns(incident.policy, "incident")?;
+        Ok(eval::triggers::triggers(&self.c, incident, why_not))
+    }
+
+    /// Refuses data checked against another policy.
+    fn owns(&self, key: Option<compile::PolicyKey>, what: &'static str) -> Result<(), QueryError> {
+        match key {
+            Some(k) if k != self.c.key => Err(QueryError::OtherPolicy { what }),
+            _ => Ok(()),
+        }
     }
 
     /// How liability is shared among the people in the incident's decision record.
@@ -488,6 +415,7 @@ impl Policy {
         &'p self,
         incident: &BoundIncident,
     ) -> Result<LiabilityAnswer<'p>, QueryError> {
+        self.owns(incident.policy, "incident")?;
         eval::liability::liability(&self.c, incident)
     }
 }
@@ -582,7 +510,9 @@ impl Policy {
     fn target(&self, unit: Option<&str>) -> Result<Option<check::TargetId>, QueryError> {
         match unit {
             None => Ok(None),
-            Some(u) => self.unit_id(u).map(|id| Some(check::TargetId::Unit(id.0))),
+            Some(u) => self
+                .unit_id(u)
+                .map(|id| Some(check::TargetId::Unit(id.index))),
         }
     }
 
@@ -612,6 +542,7 @@ impl Policy {
         from: Option<NaiveDate>,
         unit: Option<&str>,
     ) -> Result<ComplianceAnswer<'p, 'e>, QueryError> {
+        self.owns(log.policy, "event log")?;
         if let Some(effective) = self.c.not_in_force(as_of) {
             return Err(QueryError::NotInForce {
                 on: as_of,
@@ -663,9 +594,12 @@ fn read_text(path: &Path, name: &str) -> Result<String, Box<Diagnostic>> {
     text::utf8_text(name, bytes)
 }
 
-/// A unit's id in one compiled policy.
+/// A unit's id in one compiled policy; another policy refuses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct UnitId(u32);
+pub struct UnitId {
+    policy: compile::PolicyKey,
+    index: u32,
+}
 
 #[cfg(test)]
 mod tests {

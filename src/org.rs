@@ -6,7 +6,8 @@
 //! an `OrgSpec` are reported by path (`org.json: units[3].under`).
 
 use crate::diag::{DiagKind, Diagnostic, Diagnostics, Label, Location, Sources, Span};
-use crate::syntax::ast::{DateLit, Name, OrgStmt, Relation, RelationLit};
+pub use crate::syntax::ast::Relation;
+use crate::syntax::ast::{DateLit, Name, OrgStmt, RelationLit};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

@@ -11,9 +11,13 @@
 mod common;
 use common::*;
 use serde_json::json;
-use zeren::{Applicability, DiagKind, Incident, Outcome, Policy, TriggerAnswer};
+use zeren::{
+    incident::Incident,
+    triggers::{Applicability, Outcome, TriggerAnswer},
+    DiagKind, Policy,
+};
 
-fn incident(p: &Policy, value: serde_json::Value) -> zeren::BoundIncident {
+fn incident(p: &Policy, value: serde_json::Value) -> zeren::incident::BoundIncident {
     let text = value.to_string();
     match p.incident_from_json("incident.json", &text) {
         Ok(i) => i,
@@ -39,7 +43,7 @@ fn threshold(
 ) {
     let p = example(policy);
     let inc = incident(&p, json!({ "date": date, "facts": facts.clone() }));
-    let a = p.triggers(&inc, false);
+    let a = p.triggers(&inc, false).unwrap();
     assert!(
         a.matched().contains(&clause),
         "{policy}: {clause} should match: {a}"
@@ -47,7 +51,7 @@ fn threshold(
     let mut mild = facts;
     mild[scale_fact] = json!(milder);
     let inc = incident(&p, json!({ "date": date, "facts": mild }));
-    let a = p.triggers(&inc, true);
+    let a = p.triggers(&inc, true).unwrap();
     assert!(
         !a.matched().contains(&clause),
         "{policy}: {clause} should not match one step milder: {a}"
@@ -153,17 +157,17 @@ fn a_clause_with_an_alternative_matches_either_way() {
         &p,
         json!({"date": "2019-01-01", "facts": {"失职": "不带头不站前"}}),
     );
-    assert_eq!(p.triggers(&a, false).matched(), vec!["第八条(二)"]);
+    assert_eq!(p.triggers(&a, false).unwrap().matched(), vec!["第八条(二)"]);
     let b = incident(
         &p,
         json!({"date": "2019-01-01", "facts": {"失职": "领导不力", "后果": "恶劣影响"}}),
     );
-    assert_eq!(p.triggers(&b, false).matched(), vec!["第八条(二)"]);
+    assert_eq!(p.triggers(&b, false).unwrap().matched(), vec!["第八条(二)"]);
     let c = incident(
         &p,
         json!({"date": "2019-01-01", "facts": {"失职": "领导不力", "后果": "严重影响"}}),
     );
-    assert!(p.triggers(&c, false).matched().is_empty());
+    assert!(p.triggers(&c, false).unwrap().matched().is_empty());
 }
 
 #[test]
@@ -173,7 +177,7 @@ fn a_missing_fact_is_unknown_not_false() {
         &p,
         json!({"date": "2019-01-01", "facts": {"失职": "平台错误导向"}}),
     );
-    let a = p.triggers(&inc, false);
+    let a = p.triggers(&inc, false).unwrap();
     assert!(a.matched().is_empty());
     assert_eq!(
         status(&a, "第八条(五)"),
@@ -185,7 +189,7 @@ fn a_missing_fact_is_unknown_not_false() {
     assert_eq!(status(&a, "第八条(四)"), None);
     // With nothing known, every clause but the catch-all is undetermined.
     let none = incident(&p, json!({"date": "2019-01-01"}));
-    let a = p.triggers(&none, false);
+    let a = p.triggers(&none, false).unwrap();
     let undetermined = a
         .clauses
         .iter()
@@ -201,7 +205,7 @@ fn the_catch_all_is_discretionary_never_a_match() {
         &p,
         json!({"date": "2021-05-01", "facts": {"失职": "组织开展不力"}}),
     );
-    let a = p.triggers(&inc, false);
+    let a = p.triggers(&inc, false).unwrap();
     assert_eq!(a.matched(), vec!["第十二条(一)"]);
     assert_eq!(status(&a, "第十二条(十)"), Some(&Outcome::Discretionary));
     let json = serde_json::to_value(&a).unwrap();
@@ -221,7 +225,7 @@ fn an_incident_before_the_policy_took_effect_is_not_applicable() {
         &p,
         json!({"date": "2018-11-07", "facts": {"失职": "平台错误导向", "后果": "严重后果"}}),
     );
-    let a = p.triggers(&inc, false);
+    let a = p.triggers(&inc, false).unwrap();
     assert_eq!(
         a.applicability,
         Applicability::NotApplicable {
@@ -249,7 +253,7 @@ fn graded_sanctions_follow_the_severity() {
             &p,
             json!({"date": "2021-01-01", "facts": {"失职": "隐瞒不报", "后果": "严重影响", "情节": level}}),
         );
-        let a = p.triggers(&inc, false);
+        let a = p.triggers(&inc, false).unwrap();
         assert_eq!(a.sanctions.len(), 1);
         assert_eq!(a.sanctions[0].grade, Some(level));
         assert_eq!(a.sanctions[0].measures, measures);
@@ -259,7 +263,7 @@ fn graded_sanctions_follow_the_severity() {
         &p,
         json!({"date": "2021-01-01", "facts": {"失职": "隐瞒不报", "后果": "严重影响"}}),
     );
-    let a = p.triggers(&inc, false);
+    let a = p.triggers(&inc, false).unwrap();
     assert_eq!(a.sanctions[0].grade, None);
     assert_eq!(a.sanctions[0].measures.len(), 7);
     // No match, no sanctions.
@@ -267,7 +271,7 @@ fn graded_sanctions_follow_the_severity() {
         &p,
         json!({"date": "2021-01-01", "facts": {"失职": "隐瞒不报", "后果": "无明显影响"}}),
     );
-    assert!(p.triggers(&inc, false).sanctions.is_empty());
+    assert!(p.triggers(&inc, false).unwrap().sanctions.is_empty());
 }
 
 #[test]
@@ -277,7 +281,7 @@ fn menu_sanctions_and_the_promotion_ban() {
         &p,
         json!({"date": "2021-05-01", "facts": {"失职": "媒体错误导向"}}),
     );
-    let a = p.triggers(&inc, false);
+    let a = p.triggers(&inc, false).unwrap();
     assert_eq!(
         a.sanctions[0].measures,
         vec![
@@ -295,7 +299,7 @@ fn menu_sanctions_and_the_promotion_ban() {
         &p,
         json!({"date": "2021-01-01", "facts": {"重大意识形态问题": true, "后果": "不良影响"}}),
     );
-    let a = p.triggers(&yes, false);
+    let a = p.triggers(&yes, false).unwrap();
     assert_eq!(a.consequences.len(), 1);
     assert_eq!(a.consequences[0].text, "不得提拔重用");
     assert!(matches!(a.consequences[0].outcome, Outcome::Matched { .. }));
@@ -303,7 +307,7 @@ fn menu_sanctions_and_the_promotion_ban() {
         &p,
         json!({"date": "2021-01-01", "facts": {"重大意识形态问题": false}}),
     );
-    assert!(p.triggers(&no, false).consequences.is_empty());
+    assert!(p.triggers(&no, false).unwrap().consequences.is_empty());
 }
 
 #[test]
@@ -314,7 +318,7 @@ fn late_or_false_reports_aggravate() {
         &p,
         json!({"date": "2020-05-01", "facts": {"报告问题": "谎报"}}),
     );
-    let a = p.triggers(&inc, false);
+    let a = p.triggers(&inc, false).unwrap();
     assert_eq!(a.matched(), vec!["第二十三条 2"]);
     assert!(a
         .consequences
@@ -453,7 +457,10 @@ fn incidents_built_in_rust_are_checked_too() {
     inc.facts.insert("后果".into(), json!("严重后果"));
     inc.facts.insert("失职".into(), json!("平台错误导向"));
     let bound = p.bind(&inc).unwrap();
-    assert_eq!(p.triggers(&bound, false).matched(), vec!["第八条(五)"]);
+    assert_eq!(
+        p.triggers(&bound, false).unwrap().matched(),
+        vec!["第八条(五)"]
+    );
 }
 
 #[test]
@@ -463,7 +470,7 @@ fn why_not_names_the_first_failed_condition_and_the_value_seen() {
         &p,
         json!({"date": "2019-01-01", "facts": {"失职": "平台错误导向", "后果": "恶劣影响"}}),
     );
-    let a = p.triggers(&inc, true);
+    let a = p.triggers(&inc, true).unwrap();
     let Some(Outcome::NotMatched { failed }) = status(&a, "第八条(五)") else {
         panic!("{a}")
     };
@@ -478,6 +485,7 @@ fn why_not_names_the_first_failed_condition_and_the_value_seen() {
     // Without why-not, clauses that did not match are left out.
     assert!(p
         .triggers(&inc, false)
+        .unwrap()
         .clauses
         .iter()
         .all(|c| !matches!(c.outcome, Outcome::NotMatched { .. })));
@@ -490,7 +498,10 @@ fn answers_report_the_facts_used() {
         &p,
         json!({"date": "2019-01-01", "facts": {"失职": "平台错误导向", "后果": "严重后果"}}),
     );
-    assert_eq!(p.triggers(&inc, false).facts_used, vec!["失职", "后果"]);
+    assert_eq!(
+        p.triggers(&inc, false).unwrap().facts_used,
+        vec!["失职", "后果"]
+    );
 }
 
 #[test]
@@ -501,7 +512,7 @@ fn a_match_says_who_proposes_decides_and_files() {
         &p,
         json!({"date": "2019-05-10", "facts": {"失职": "平台错误导向", "后果": "严重后果"}}),
     );
-    let a = p.triggers(&inc, false);
+    let a = p.triggers(&inc, false).unwrap();
     assert_eq!(a.procedure.len(), 1);
     assert_eq!(a.procedure[0].citation, "第九条");
     assert_eq!(a.procedure[0].propose, vec!["领导小组办公室"]);
@@ -510,5 +521,5 @@ fn a_match_says_who_proposes_decides_and_files() {
         &p,
         json!({"date": "2019-05-10", "facts": {"失职": "平台错误导向", "后果": "不良影响"}}),
     );
-    assert!(p.triggers(&none, false).procedure.is_empty());
+    assert!(p.triggers(&none, false).unwrap().procedure.is_empty());
 }

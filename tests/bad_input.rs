@@ -10,7 +10,11 @@
 mod common;
 use common::*;
 use proptest::prelude::*;
-use zeren::{limits, DiagKind, OrgSpec, Policy, RelationsSpec};
+use zeren::{
+    limits,
+    org::{OrgSpec, RelationsSpec},
+    DiagKind, Policy, QueryError,
+};
 
 fn date_or(s: &str) -> chrono::NaiveDate {
     s.parse().unwrap()
@@ -379,7 +383,7 @@ proptest! {
         let p = example("002-sues.zr");
         let incident = format!(r#"{{"date": "{date}", "facts": {{"{key}": {value}}}}}"#);
         if let Ok(i) = p.incident_from_json("i.json", &incident) {
-            let _ = p.triggers(&i, true);
+            let _ = p.triggers(&i, true).unwrap();
             let _ = p.liability(&i);
         }
         let _ = p.incident_from_json("i.json", &noise);
@@ -399,7 +403,7 @@ fn a_condition_nested_to_the_limit_parses_and_evaluates() {
     let inc = p
         .incident_from_json("i.json", r#"{"date": "2020-01-01", "facts": {"甲": true}}"#)
         .unwrap();
-    assert_eq!(p.triggers(&inc, false).matched(), vec!["x 1"]);
+    assert_eq!(p.triggers(&inc, false).unwrap().matched(), vec!["x 1"]);
 }
 
 #[test]
@@ -498,4 +502,46 @@ fn at_most_the_diagnostic_limit_is_reported() {
         "{}",
         last.message
     );
+}
+
+#[test]
+fn ids_logs_and_incidents_of_another_policy_are_refused() {
+    let path = format!(
+        "{}/examples/policies/001-A-company.zr",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let a = Policy::from_files(&[&path]).unwrap();
+    let b = Policy::from_files(&[&path]).unwrap();
+    let on = "2021-06-01".parse().unwrap();
+    let id = a.unit_id("公司党委").unwrap();
+    assert!(a.who(id, on).is_ok());
+    assert_eq!(
+        b.who(id, on).unwrap_err(),
+        QueryError::OtherPolicy { what: "unit id" }
+    );
+    let log = a
+        .events_from_jsonl(
+            "log.jsonl",
+            "{\"date\": \"2021-03-01\", \"unit\": \"公司党委\", \"action\": \"专题研究\"}\n",
+        )
+        .unwrap();
+    assert!(a.compliance(&log, on, None, None).is_ok());
+    let e = b.compliance(&log, on, None, None).unwrap_err();
+    assert_eq!(e, QueryError::OtherPolicy { what: "event log" });
+    assert!(e.to_string().contains("checked against another policy"));
+    let inc = a
+        .incident_from_json("inc.json", r#"{"date": "2021-03-01", "facts": {}}"#)
+        .unwrap();
+    assert!(a.triggers(&inc, false).is_ok());
+    assert_eq!(
+        b.triggers(&inc, false).unwrap_err(),
+        QueryError::OtherPolicy { what: "incident" }
+    );
+    assert!(matches!(
+        b.liability(&inc),
+        Err(QueryError::OtherPolicy { what: "incident" })
+    ));
+    // A clone is the same policy.
+    let c = a.clone();
+    assert!(c.who(id, on).is_ok());
 }

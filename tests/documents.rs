@@ -8,7 +8,10 @@
 
 mod common;
 use common::*;
-use zeren::{Bearer, QueryError, Step};
+use zeren::{
+    who::{Bearer, Step},
+    QueryError,
+};
 
 #[test]
 fn sues_first_responsible_person_is_whoever_holds_the_post_that_day() {
@@ -86,7 +89,7 @@ fn sues_reverse_query_lists_a_persons_duties() {
             (
                 h.responsibility.duty,
                 match h.subject {
-                    zeren::Subject::Unit(u) => u,
+                    zeren::who::Subject::Unit(u) => u,
                     _ => "",
                 },
             )
@@ -316,14 +319,14 @@ fn campus_units_need_one_deputy_and_one_publicist() {
     // 003-5 第九条: 明确 1 名分管领导和 1 名宣传员.
     let p = example("003-5-campus.zr");
     let a = p.staffing(date("2020-05-01"), None).unwrap();
-    let got: Vec<(&str, &str, zeren::Staffed)> = a
+    let got: Vec<(&str, &str, zeren::staffing::Staffed)> = a
         .rows
         .iter()
         .filter(|r| r.citation == "第九条")
         .map(|r| {
             (
                 match r.subject {
-                    zeren::Subject::Unit(u) => u,
+                    zeren::who::Subject::Unit(u) => u,
                     _ => "",
                 },
                 r.position,
@@ -334,16 +337,19 @@ fn campus_units_need_one_deputy_and_one_publicist() {
     assert_eq!(
         got,
         vec![
-            ("机械工程系", "分管领导", zeren::Staffed::Ok),
-            ("机械工程系", "宣传员", zeren::Staffed::Ok),
-            ("外语系", "分管领导", zeren::Staffed::Short),
-            ("外语系", "宣传员", zeren::Staffed::Short),
+            ("机械工程系", "分管领导", zeren::staffing::Staffed::Ok),
+            ("机械工程系", "宣传员", zeren::staffing::Staffed::Ok),
+            ("外语系", "分管领导", zeren::staffing::Staffed::Short),
+            ("外语系", "宣传员", zeren::staffing::Staffed::Short),
         ]
     );
     assert_eq!(a.rows[1].holders, vec!["沈小宣"]);
     // Before anyone was appointed, the college is short too.
     let early = p.staffing(date("2018-12-31"), Some("机械工程系")).unwrap();
-    assert!(early.rows.iter().all(|r| r.status == zeren::Staffed::Short));
+    assert!(early
+        .rows
+        .iter()
+        .all(|r| r.status == zeren::staffing::Staffed::Short));
 }
 
 #[test]
@@ -351,13 +357,13 @@ fn every_outlet_needs_a_commentator() {
     // 003-1 第七条(二): 每个网络阵地不少于 1 名网络评论员.
     let p = example("003-1-college.zr");
     let a = p.staffing(date("2020-05-01"), None).unwrap();
-    let got: Vec<(&str, zeren::Staffed)> = a
+    let got: Vec<(&str, zeren::staffing::Staffed)> = a
         .rows
         .iter()
         .map(|r| {
             (
                 match r.subject {
-                    zeren::Subject::Matter(m) => m,
+                    zeren::who::Subject::Matter(m) => m,
                     _ => "",
                 },
                 r.status,
@@ -367,8 +373,8 @@ fn every_outlet_needs_a_commentator() {
     assert_eq!(
         got,
         vec![
-            ("信息工程院微信公众号", zeren::Staffed::Ok),
-            ("学院官方微博", zeren::Staffed::Short)
+            ("信息工程院微信公众号", zeren::staffing::Staffed::Ok),
+            ("学院官方微博", zeren::staffing::Staffed::Short)
         ]
     );
 }
@@ -382,7 +388,7 @@ fn too_many_holders_is_over() {
     )
     .unwrap();
     let a = p.staffing(date("2020-01-01"), None).unwrap();
-    assert_eq!(a.rows[0].status, zeren::Staffed::Over);
+    assert_eq!(a.rows[0].status, zeren::staffing::Staffed::Over);
     assert_eq!(a.rows[0].holders, vec!["张", "李"]);
 }
 

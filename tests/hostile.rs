@@ -13,7 +13,7 @@ mod common;
 
 use common::{date, example};
 use std::fmt::Write as _;
-use zeren::{limits, DiagKind, Event, Policy, ReactionStatus, Severity};
+use zeren::{compliance::ReactionStatus, events::Event, limits, DiagKind, Policy, Severity};
 
 /// The last diagnostic of a capped list counts the rest.
 fn assert_capped(d: &zeren::Diagnostics, total: usize) {

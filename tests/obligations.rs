@@ -9,9 +9,13 @@
 
 mod common;
 use common::*;
-use zeren::{DiagKind, Event, Policy, ReactionStatus, Status};
+use zeren::{
+    compliance::{ReactionStatus, Status},
+    events::Event,
+    DiagKind, Policy,
+};
 
-fn log(p: &Policy, lines: &[&str]) -> zeren::EventLog {
+fn log(p: &Policy, lines: &[&str]) -> zeren::events::EventLog {
     match p.events_from_jsonl("log.jsonl", &lines.join("\n")) {
         Ok(l) => l,
         Err(d) => panic!("{d}"),
@@ -21,7 +25,7 @@ fn log(p: &Policy, lines: &[&str]) -> zeren::EventLog {
 /// `(period label, status, count, needed)` of one obligation for one subject.
 fn rows(
     p: &Policy,
-    l: &zeren::EventLog,
+    l: &zeren::events::EventLog,
     as_of: &str,
     citation: &str,
     action: &str,
@@ -33,7 +37,7 @@ fn rows(
     a.periods
         .iter()
         .filter(|r| r.citation == citation && r.action == action)
-        .filter(|r| matches!(r.subject, zeren::Subject::Unit(u) | zeren::Subject::Matter(u) if u == subject))
+        .filter(|r| matches!(r.subject, zeren::who::Subject::Unit(u) | zeren::who::Subject::Matter(u) if u == subject))
         .map(|r| (r.period.to_string(), r.status, r.count, r.needed))
         .collect()
 }

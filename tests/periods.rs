@@ -8,7 +8,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
-use zeren::{Period, PeriodKind};
+use zeren::period::{Period, PeriodKind};
 
 const KINDS: [PeriodKind; 6] = [
     PeriodKind::Year,

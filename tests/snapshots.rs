@@ -91,7 +91,8 @@ fn example_incident_answers() {
             let policy = example_policy_for(path);
             let (name, text) = read(path);
             let incident = policy.incident_from_json(&name, &text).unwrap();
-            let triggers = serde_json::to_value(policy.triggers(&incident, false)).unwrap();
+            let triggers =
+                serde_json::to_value(policy.triggers(&incident, false).unwrap()).unwrap();
             let liability = match policy.liability(&incident) {
                 Ok(a) => serde_json::to_value(a).unwrap(),
                 Err(e) => serde_json::Value::String(e.to_string()),

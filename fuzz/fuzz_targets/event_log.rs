@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
-use zeren::{Event, Policy};
+use zeren::{Policy, events::Event};
 use zeren_fuzz::{before, day, show};
 
 static POLICY: LazyLock<Policy> = LazyLock::new(|| {

@@ -19,8 +19,8 @@ fuzz_target!(|data: &[u8]| {
     };
     match POLICY.incident_from_json("incident.json", text) {
         Ok(incident) => {
-            render(&POLICY.triggers(&incident, false));
-            render(&POLICY.triggers(&incident, true));
+            render(&POLICY.triggers(&incident, false).unwrap());
+            render(&POLICY.triggers(&incident, true).unwrap());
             show(POLICY.liability(&incident));
         }
         Err(e) => drop(e.to_string()),

@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zeren::{Bearer, Policy, Subject};
+use zeren::{Policy, who::{Bearer, Subject}};
 use zeren_fuzz::{after, day, render, show};
 
 fuzz_target!(|data: &[u8]| {
@@ -78,7 +78,7 @@ fuzz_target!(|data: &[u8]| {
     for incident in incidents {
         match policy.incident_from_json("incident.json", &incident.to_string()) {
             Ok(incident) => {
-                render(&policy.triggers(&incident, true));
+                render(&policy.triggers(&incident, true).unwrap());
                 show(policy.liability(&incident));
             }
             Err(e) => drop(e.to_string()),

@@ -141,7 +141,10 @@ enum Command {
     },
 }
 
-fn read_incident(policy: &Policy, path: &PathBuf) -> Result<zeren::BoundIncident, String> {
+fn read_incident(
+    policy: &Policy,
+    path: &PathBuf,
+) -> Result<zeren::incident::BoundIncident, String> {
     policy.incident_from_file(path).map_err(|d| d.to_string())
 }
 
@@ -259,7 +262,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         } => {
             let policy = load(&files)?;
             let inc = read_incident(&policy, &incident)?;
-            print(&policy.triggers(&inc, why_not), json)?;
+            let answer = policy
+                .triggers(&inc, why_not)
+                .map_err(|e| format!("error: {e}"))?;
+            print(&answer, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Calendar {

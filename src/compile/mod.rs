@@ -126,9 +126,22 @@ pub(crate) struct MatterC {
     pub routed: [bool; 4],
 }
 
+/// Identifies one compiled policy, so that ids, logs and incidents checked
+/// against one policy are refused by another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub(crate) struct PolicyKey(u64);
+
+impl PolicyKey {
+    fn fresh() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        PolicyKey(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 /// The compiled, immutable policy.
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
+    pub key: PolicyKey,
     pub header: HeaderInfo,
     pub duties: Vec<String>,
     pub unit_kinds: Vec<String>,
@@ -415,6 +428,7 @@ pub(crate) fn compile(model: Model) -> Compiled {
     );
     let clauses = cond::index(&program, &model.facts, &model.trigger_lists);
     Compiled {
+        key: PolicyKey::fresh(),
         scales: model.scales,
         facts: model.facts,
         fact_index,
@@ -471,6 +485,36 @@ pub(crate) fn compile(model: Model) -> Compiled {
         unit_cover_rules,
         matter_rules,
     }
+}
+
+/// Reports a broken internal invariant: a bug in zeren, never a property of
+/// the input (which is checked before any id is issued).
+#[track_caller]
+pub(crate) fn internal(what: String) -> ! {
+    #[expect(
+        clippy::panic,
+        reason = "an id issued by a policy always indexes that policy's tables; a miss is a bug in zeren, reported loudly rather than answered with an empty name"
+    )]
+    {
+        panic!("internal error in zeren: {what}; please report it")
+    }
+}
+
+/// Item `id` of one of the policy's tables.
+#[track_caller]
+pub(crate) fn item<'a, T>(table: &'a [T], id: u32, what: &str) -> &'a T {
+    table.get(id as usize).unwrap_or_else(|| {
+        internal(format!(
+            "{what} id {id} is out of range ({} entries)",
+            table.len()
+        ))
+    })
+}
+
+/// The name of item `id` of one of the policy's name tables.
+#[track_caller]
+pub(crate) fn named<'a>(table: &'a [String], id: u32, what: &str) -> &'a str {
+    item(table, id, what).as_str()
 }
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 
 use crate::check::{clause_key, TestStepM};
 use crate::compile::Compiled;
-use crate::eval::triggers::{triggers, Outcome};
-use crate::eval::who::{who_unit, Bearer};
+use crate::eval::triggers::triggers;
+use crate::eval::who::who_unit;
 use crate::incident::BoundIncident;
+use crate::triggers::Outcome;
+use crate::who::Bearer;
 use serde::Serialize;
 use std::fmt;
 
@@ -67,6 +69,7 @@ pub(crate) fn run(c: &Compiled) -> TestReport<'_> {
             match step {
                 TestStepM::Incident { date, facts } => {
                     incident = Some(BoundIncident {
+                        policy: None,
                         date: *date,
                         unit: None,
                         matter: None,
@@ -104,16 +107,8 @@ pub(crate) fn run(c: &Compiled) -> TestReport<'_> {
                     person,
                     at,
                 } => {
-                    let unit_name = c
-                        .units
-                        .get(*unit as usize)
-                        .map(|u| u.name.as_str())
-                        .unwrap_or("");
-                    let duty_name = c
-                        .duties
-                        .get(*duty as usize)
-                        .map(String::as_str)
-                        .unwrap_or("");
+                    let unit_name = crate::compile::item(&c.units, *unit, "units").name.as_str();
+                    let duty_name = crate::compile::named(&c.duties, *duty, "duties");
                     let want = person
                         .and_then(|p| c.people.get(p as usize))
                         .map(String::as_str);

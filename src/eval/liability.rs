@@ -1,116 +1,10 @@
-//! "Who is liable": apportioning liability from an incident's decision
-//! record (004 §13, 003-5 §24), with positions resolved from the org on the
-//! incident's date.
-//!
-//! - collective decision: holders of the `main` positions in the deciding
-//!   unit, and members who cover (分管) the incident's unit or matter, bear
-//!   the `main` liability; other participants bear `others`;
-//! - a participant who objected on record and was overruled bears none;
-//! - an individual decision: the leader who took it bears `individual`.
+//! The algorithm behind [`crate::liability`]; the answer types live there.
 
 use crate::check::TargetId;
 use crate::compile::{Compiled, NO_PARENT};
 use crate::incident::{BoundDecision, BoundIncident};
+use crate::liability::*;
 use crate::QueryError;
-use chrono::NaiveDate;
-use serde::Serialize;
-use std::fmt;
-
-/// A post a person held on the incident's date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Post<'p> {
-    /// The position.
-    pub position: &'p str,
-    /// The unit.
-    pub unit: &'p str,
-}
-
-/// One person's liability.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PersonLiability<'p> {
-    /// The person.
-    pub person: &'p str,
-    /// The liability, or `None` (不承担领导责任).
-    pub liability: Option<&'p str>,
-    /// Why, in words.
-    pub reason: &'static str,
-    /// Posts held in the deciding unit on the date.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub posts: Vec<Post<'p>>,
-    /// What the person covers that the incident concerns.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub covers: Option<&'p str>,
-}
-
-/// Who may propose accountability, who decides, where it is filed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Procedure<'p> {
-    /// The article.
-    pub citation: &'p str,
-    /// Who may propose accountability.
-    pub propose: Vec<&'p str>,
-    /// Who decides.
-    pub decide: Vec<&'p str>,
-    /// Where it is filed.
-    pub file: Vec<&'p str>,
-}
-
-/// The answer to "who bears which liability for this incident".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LiabilityAnswer<'p> {
-    /// The incident's date.
-    pub date: NaiveDate,
-    /// The liability article.
-    pub citation: &'p str,
-    /// `collective` or `individual`.
-    pub decision: &'static str,
-    /// The deciding unit, for a collective decision.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<&'p str>,
-    /// Strongest liability first, then in the record's order.
-    pub people: Vec<PersonLiability<'p>>,
-    /// The procedure articles.
-    pub procedure: Vec<Procedure<'p>>,
-}
-
-impl fmt::Display for LiabilityAnswer<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{} decision, {} [{}]:",
-            self.decision, self.date, self.citation
-        )?;
-        for p in &self.people {
-            write!(
-                f,
-                "  {}: {} — {}",
-                p.person,
-                p.liability.unwrap_or("不承担领导责任"),
-                p.reason
-            )?;
-            for post in &p.posts {
-                write!(f, "; {} of {}", post.position, post.unit)?;
-            }
-            if let Some(c) = p.covers {
-                write!(f, "; covers {c}")?;
-            }
-            writeln!(f)?;
-        }
-        for pr in &self.procedure {
-            if !pr.propose.is_empty() {
-                writeln!(f, "  propose [{}]: {}", pr.citation, pr.propose.join(", "))?;
-            }
-            if !pr.decide.is_empty() {
-                writeln!(f, "  decide  [{}]: {}", pr.citation, pr.decide.join(", "))?;
-            }
-            if !pr.file.is_empty() {
-                writeln!(f, "  file    [{}]: {}", pr.citation, pr.file.join(", "))?;
-            }
-        }
-        Ok(())
-    }
-}
-
 /// The policy's procedure articles: who proposes, decides, files.
 pub(crate) fn procedures(c: &Compiled) -> Vec<Procedure<'_>> {
     c.procedures
@@ -125,7 +19,7 @@ pub(crate) fn procedures(c: &Compiled) -> Vec<Procedure<'_>> {
 }
 
 fn name(v: &[String], i: u32) -> &str {
-    v.get(i as usize).map(String::as_str).unwrap_or("")
+    crate::compile::named(v, i, "name")
 }
 
 pub(crate) fn liability<'p>(
@@ -198,16 +92,12 @@ pub(crate) fn liability<'p>(
                     .iter()
                     .filter(|post| post.unit == unit && post.when.contains(on))
                     .map(|post| Post {
-                        position: c
-                            .positions
-                            .get(post.position as usize)
-                            .map(|x| x.name.as_str())
-                            .unwrap_or(""),
-                        unit: c
-                            .units
-                            .get(post.unit as usize)
-                            .map(|x| x.name.as_str())
-                            .unwrap_or(""),
+                        position: crate::compile::item(&c.positions, post.position, "positions")
+                            .name
+                            .as_str(),
+                        unit: crate::compile::item(&c.units, post.unit, "units")
+                            .name
+                            .as_str(),
                     })
                     .collect();
                 let main_post = c.person_posts.get(*p).iter().any(|post| {
@@ -221,16 +111,12 @@ pub(crate) fn liability<'p>(
                     .iter()
                     .find(|cv| cv.when.contains(on) && concerned.contains(&cv.target))
                     .map(|cv| match cv.target {
-                        TargetId::Unit(u) => c
-                            .units
-                            .get(u as usize)
-                            .map(|x| x.name.as_str())
-                            .unwrap_or(""),
-                        TargetId::Matter(m) => c
-                            .matters
-                            .get(m as usize)
-                            .map(|x| x.name.as_str())
-                            .unwrap_or(""),
+                        TargetId::Unit(u) => {
+                            crate::compile::item(&c.units, u, "units").name.as_str()
+                        }
+                        TargetId::Matter(m) => {
+                            crate::compile::item(&c.matters, m, "matters").name.as_str()
+                        }
                     });
                 let (rank, liability, reason) = if objectors.contains(p) {
                     (u32::MAX, None, "objected on record and was overruled")

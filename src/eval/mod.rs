@@ -8,9 +8,9 @@
 //! - [`staffing`]: whether units and matters have the holders staffing rules ask for;
 //! - [`expect`]: running the `test` blocks written in a policy.
 
-pub mod compliance;
-pub mod expect;
-pub mod liability;
-pub mod staffing;
-pub mod triggers;
-pub mod who;
+pub(crate) mod compliance;
+pub(crate) mod expect;
+pub(crate) mod liability;
+pub(crate) mod staffing;
+pub(crate) mod triggers;
+pub(crate) mod who;

@@ -1,0 +1,282 @@
+//! "Which trigger applies": matching an incident against every trigger list,
+//! in three-valued logic (a fact not given is unknown, not false), with the
+//! conditions that held, the facts missing, and on request why not.
+//!
+//! The answer types; `eval` computes them.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::fmt;
+/// Three-valued truth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tri {
+    True,
+    False,
+    Unknown,
+}
+
+/// A fact's value as seen in an incident.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Seen<'p> {
+    /// An enumeration member or a scale level.
+    Name(&'p str),
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A date.
+    Date(NaiveDate),
+}
+
+impl fmt::Display for Seen<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Seen::Name(n) => write!(f, "{n}"),
+            Seen::Bool(b) => write!(f, "{b}"),
+            Seen::Number(x) => write!(f, "{x}"),
+            Seen::Date(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+/// One condition of a clause, as written, with the value the incident gave.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Condition<'p> {
+    /// The condition's source text, e.g. `后果 >= 严重后果`.
+    pub condition: &'p str,
+    /// The fact it reads (absent for `not (…)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fact: Option<&'p str>,
+    /// The value the incident gave for it (absent when not given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen: Option<Seen<'p>>,
+}
+
+impl fmt::Display for Condition<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.condition)?;
+        match (self.fact, self.seen) {
+            (Some(fact), Some(seen)) => write!(f, " ({fact} is {seen})"),
+            (Some(fact), None) => write!(f, " ({fact} not given)"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A clause of a trigger list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Clause<'p> {
+    /// The citation: the list's article and the clause number, e.g. `第八条(五)`.
+    pub citation: &'p str,
+    /// The list's article.
+    pub list: &'p str,
+    /// The clause number as written.
+    pub number: &'p str,
+    /// The regulation's text.
+    pub text: &'p str,
+    /// Who the list applies to.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub parties: &'p [String],
+}
+
+/// How a clause came out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome<'p> {
+    /// The condition holds.
+    Matched {
+        /// The conditions that held.
+        held: Vec<Condition<'p>>,
+    },
+    /// The condition depends on facts the incident does not give.
+    Undetermined {
+        /// The facts to find out.
+        missing: Vec<&'p str>,
+    },
+    /// The catch-all clause (其他…情形): a matter of judgement, never a match.
+    Discretionary,
+    /// The condition fails.
+    NotMatched {
+        /// The first condition that failed, with the value seen.
+        failed: Condition<'p>,
+    },
+}
+
+/// A clause and its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClauseResult<'p> {
+    /// The clause.
+    #[serde(flatten)]
+    pub clause: Clause<'p>,
+    /// Its outcome.
+    #[serde(flatten)]
+    pub outcome: Outcome<'p>,
+}
+
+impl fmt::Display for ClauseResult<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.clause;
+        match &self.outcome {
+            Outcome::Matched { held } => {
+                write!(f, "matched       {} {}", c.citation, c.text)?;
+                for h in held {
+                    write!(f, "\n                held: {h}")?;
+                }
+                Ok(())
+            }
+            Outcome::Undetermined { missing } => {
+                write!(
+                    f,
+                    "undetermined  {} {}\n                missing: {}",
+                    c.citation,
+                    c.text,
+                    missing.join(", ")
+                )
+            }
+            Outcome::Discretionary => write!(f, "discretionary {} {}", c.citation, c.text),
+            Outcome::NotMatched { failed } => {
+                write!(
+                    f,
+                    "not matched   {} {}\n                failed: {failed}",
+                    c.citation, c.text
+                )
+            }
+        }
+    }
+}
+
+/// The sanctions open for a trigger list that matched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sanctions<'p> {
+    /// The sanctions article.
+    pub citation: &'p str,
+    /// The trigger list it applies to.
+    pub for_list: &'p str,
+    /// The fact that grades the measures, for a graded table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graded_by: Option<&'p str>,
+    /// The grade selected by the incident's level, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<&'p str>,
+    /// The measures open: the whole menu, the selected grade's, or every
+    /// grade's when the level is not given.
+    pub measures: Vec<&'p str>,
+}
+
+/// An extra consequence or an aggravating circumstance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Consequence<'p> {
+    /// The article.
+    pub citation: &'p str,
+    /// What follows (e.g. 不得提拔重用).
+    pub text: &'p str,
+    /// An aggravating circumstance rather than a consequence.
+    pub aggravating: bool,
+    /// How it came out: matched or undetermined.
+    #[serde(flatten)]
+    pub outcome: Outcome<'p>,
+}
+
+/// Whether the policy was in force on the incident's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Applicability {
+    /// In force.
+    InForce,
+    /// The incident is dated before the policy took effect.
+    NotApplicable {
+        /// The policy's effective date.
+        effective: NaiveDate,
+    },
+}
+
+/// The answer to "which triggers apply to this incident".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TriggerAnswer<'p> {
+    /// The incident's date.
+    pub date: NaiveDate,
+    /// In force, or not applicable with the effective date.
+    pub applicability: Applicability,
+    /// Matched, undetermined and discretionary clauses (and, on request, the
+    /// clauses that did not match), in list and clause order.
+    pub clauses: Vec<ClauseResult<'p>>,
+    /// Sanctions open for each list with a matched clause.
+    pub sanctions: Vec<Sanctions<'p>>,
+    /// Extra consequences and aggravating circumstances that hold or may hold.
+    pub consequences: Vec<Consequence<'p>>,
+    /// The incident's facts that the policy reads.
+    pub facts_used: Vec<&'p str>,
+    /// Who may propose accountability, who decides, where it is filed,
+    /// when a clause matched.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub procedure: Vec<crate::liability::Procedure<'p>>,
+}
+
+impl TriggerAnswer<'_> {
+    /// The citations of the matched clauses, in order.
+    pub fn matched(&self) -> Vec<&str> {
+        self.clauses
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::Matched { .. }))
+            .map(|c| c.clause.citation)
+            .collect()
+    }
+}
+
+impl fmt::Display for TriggerAnswer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Applicability::NotApplicable { effective } = self.applicability {
+            return writeln!(
+                f,
+                "not applicable: {} is before the policy took effect on {effective}",
+                self.date
+            );
+        }
+        writeln!(f, "incident of {}:", self.date)?;
+        if !self
+            .clauses
+            .iter()
+            .any(|c| matches!(c.outcome, Outcome::Matched { .. }))
+        {
+            writeln!(f, "  no clause matched")?;
+        }
+        for c in &self.clauses {
+            writeln!(f, "  {c}")?;
+        }
+        for s in &self.sanctions {
+            write!(f, "  sanctions [{}] for {}", s.citation, s.for_list)?;
+            if let Some(g) = s.grade {
+                write!(f, " ({g})")?;
+            }
+            writeln!(f, ": {}", s.measures.join(", "))?;
+        }
+        for c in &self.consequences {
+            let kind = if c.aggravating {
+                "aggravating"
+            } else {
+                "consequence"
+            };
+            let status = match &c.outcome {
+                Outcome::Matched { .. } => "applies".to_string(),
+                Outcome::Undetermined { missing } => {
+                    format!("undetermined, missing {}", missing.join(", "))
+                }
+                _ => String::new(),
+            };
+            writeln!(f, "  {kind} [{}]: {} — {status}", c.citation, c.text)?;
+        }
+        for p in &self.procedure {
+            for (what, who) in [
+                ("propose", &p.propose),
+                ("decide", &p.decide),
+                ("file", &p.file),
+            ] {
+                if !who.is_empty() {
+                    writeln!(f, "  {what:<7} [{}]: {}", p.citation, who.join(", "))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
