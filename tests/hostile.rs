@@ -10,9 +10,10 @@
 )]
 
 mod common;
+#[path = "common/hostile_inputs.rs"]
+mod inputs;
 
 use common::{date, example};
-use std::fmt::Write as _;
 use zeren::{compliance::ReactionStatus, events::Event, limits, DiagKind, Policy, Severity};
 
 /// The last diagnostic of a capped list counts the rest.
@@ -31,11 +32,7 @@ fn assert_capped(d: &zeren::Diagnostics, total: usize) {
 #[test]
 fn twenty_thousand_unknown_participants_are_capped() {
     let p = example("004-province.zr");
-    let names: Vec<String> = (0..20_000).map(|i| format!("\"未知人员{i:05}\"")).collect();
-    let json = format!(
-        r#"{{"date": "2021-09-01", "unit": "第一分公司党委", "facts": {{}}, "decision": {{"kind": "collective", "unit": "公司党委", "participants": [{}], "objectors": []}}}}"#,
-        names.join(", ")
-    );
+    let json = inputs::incident_with_unknown_participants(20_000);
     let d = p.incident_from_json("inc.json", &json).unwrap_err();
     assert_capped(&d, 20_000);
     let first = &d.0[0];
@@ -55,13 +52,7 @@ fn twenty_thousand_unknown_participants_are_capped() {
 fn reactive_events(n: usize) -> Vec<Event> {
     let mut events = Vec::with_capacity(2 * n);
     for i in 0..n {
-        let when = format!(
-            "2021-{:02}-{:02}T{:02}:{:02}",
-            1 + i % 12,
-            1 + (i / 12) % 28,
-            (i / 336) % 24,
-            (i / 8064) % 60
-        );
+        let when = inputs::when(i);
         events.push(Event {
             id: Some(format!("e{i}")),
             date: when.clone(),
@@ -102,30 +93,16 @@ fn two_hundred_thousand_event_driven_events_are_matched_by_index() {
 
 #[test]
 fn long_unknown_names_in_a_log_get_a_bounded_answer() {
-    let mut org = String::from(r#"{"units": ["#);
-    for i in 0..1_000 {
-        if i > 0 {
-            org.push_str(", ");
-        }
-        write!(
-            org,
-            r#"{{"name": "单位{i:04}", "kind": "党支部", "under": "公司党委"}}"#
-        )
-        .unwrap();
-    }
-    org.push_str("]}");
     let path = format!(
         "{}/examples/policies/001-A-company.zr",
         env!("CARGO_MANIFEST_DIR")
     );
     let p = Policy::builder()
         .file(&path)
-        .org_json("org.json", &org)
+        .org_json("org.json", &inputs::org_of_branches(1_000))
         .build()
         .unwrap();
-    let long = "单".repeat(20_000);
-    let line = format!(r#"{{"date": "2021-03-01", "unit": "{long}", "action": "专题研究"}}"#);
-    let log = format!("{line}\n{line}\n{line}\n");
+    let log = inputs::long_unknown_names(20_000);
     let d = p.events_from_jsonl("log.jsonl", &log).unwrap_err();
     assert_eq!(d.len(), 3);
     for (i, e) in d.iter().enumerate() {
@@ -140,34 +117,20 @@ fn long_unknown_names_in_a_log_get_a_bounded_answer() {
 
 #[test]
 fn a_hundred_thousand_enum_values_scale_levels_and_clauses_check() {
-    let values: Vec<String> = (0..100_000).map(|i| format!("值{i}")).collect();
-    let enum_policy = format!("fact 失职 one of {{ {} }}\n", values.join(", "));
+    let (enum_policy, scale) = inputs::big_enum_and_scale(100_000);
     Policy::parse("enum.zr", &enum_policy).unwrap();
-    let scale = format!("scale 后果 {{ {} }}\n", values.join(" < "));
     Policy::parse("scale.zr", &scale).unwrap();
-    let mut clauses = String::from("fact 失职 one of { 甲, 乙 }\ntriggers per \"第八条\" {\n");
-    for i in 0..100_000 {
-        writeln!(clauses, "  ({i}) \"x\" when 失职 = 甲").unwrap();
-    }
-    clauses.push_str("}\n");
+    let clauses = inputs::clauses(100_000, false);
     Policy::parse("clauses.zr", &clauses).unwrap();
 }
 
 #[test]
 fn a_hundred_thousand_duplicates_and_warnings_are_capped() {
-    let dup = format!(
-        "fact 失职 one of {{ {} }}\n",
-        vec!["值"; 100_000].join(", ")
-    );
+    let dup = inputs::duplicate_values(100_000);
     let d = Policy::parse("dup.zr", &dup).unwrap_err();
     assert_capped(&d, 99_999);
     assert_eq!(d.0[0].kind, DiagKind::Duplicate);
-    // Short lines, so 100,000 clauses fit in one file.
-    let mut never = String::from("fact f one of { a, b }\ntriggers per \"第八条\" {\n");
-    for i in 0..100_000 {
-        writeln!(never, " ({i}) \"x\" when f = a and f = b").unwrap();
-    }
-    never.push_str("}\n");
+    let never = inputs::clauses(100_000, true);
     let p = Policy::parse("never.zr", &never).unwrap();
     let w = p.warnings();
     assert_capped(w, 100_000);
@@ -176,13 +139,7 @@ fn a_hundred_thousand_duplicates_and_warnings_are_capped() {
 
 #[test]
 fn a_daily_obligation_over_three_centuries_is_refused_before_building() {
-    let mut text = String::from(
-        "policy \"p\" { effective 1900-01-01 }\nunit kinds 支部\nactions 报送\norg {\n",
-    );
-    for i in 0..180 {
-        writeln!(text, "  unit 支部{i} kind 支部").unwrap();
-    }
-    text.push_str("}\nobligation per \"第一条\" each 支部 must 报送 at least 1 per day\n");
+    let text = inputs::daily_obligation(180);
     let p = Policy::parse("daily.zr", &text).unwrap();
     let e = p
         .calendar(date("1900-01-01"), date("2200-12-31"), None)
