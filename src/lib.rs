@@ -160,14 +160,19 @@ impl PolicyBuilder {
     pub fn file(mut self, path: impl AsRef<Path>) -> Self {
         let path = path.as_ref();
         let name = path.display().to_string();
-        match read_text(path, &name) {
+        // Org JSON is bounded by the policy's total; policy text per file.
+        let json = path.extension().is_some_and(|e| e == "json");
+        let max = if json {
+            limits::MAX_POLICY_BYTES
+        } else {
+            limits::MAX_SOURCE_BYTES
+        };
+        match read_text(path, &name, max) {
             Err(d) => {
                 self.early.push(*d);
                 self
             }
-            Ok(text) if path.extension().is_some_and(|e| e == "json") => {
-                self.org_json(&name, &text)
-            }
+            Ok(text) if json => self.org_json(&name, &text),
             Ok(text) => self.source(&name, &text),
         }
     }
@@ -462,7 +467,8 @@ impl Policy {
     pub fn incident_from_file(&self, path: impl AsRef<Path>) -> Result<BoundIncident, Diagnostics> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let text = read_text(path, &name).map_err(|d| Diagnostics(vec![*d]))?;
+        let text =
+            read_text(path, &name, limits::MAX_SOURCE_BYTES).map_err(|d| Diagnostics(vec![*d]))?;
         self.incident_from_json(&name, &text)
     }
 
@@ -566,7 +572,7 @@ impl Policy {
 
 /// Reads a text file of at most [`limits::MAX_SOURCE_BYTES`] bytes (never
 /// more is read), checking that it is UTF-8.
-fn read_text(path: &Path, name: &str) -> Result<String, Box<Diagnostic>> {
+fn read_text(path: &Path, name: &str, max: usize) -> Result<String, Box<Diagnostic>> {
     use std::io::Read as _;
     let io = |e: std::io::Error| {
         Box::new(Diagnostic::detached(
@@ -578,16 +584,13 @@ fn read_text(path: &Path, name: &str) -> Result<String, Box<Diagnostic>> {
     };
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
-    let limit = u64::try_from(limits::MAX_SOURCE_BYTES).unwrap_or(u64::MAX);
+    let limit = u64::try_from(max).unwrap_or(u64::MAX);
     file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() > limits::MAX_SOURCE_BYTES {
+    if bytes.len() > max {
         return Err(Box::new(Diagnostic::detached(
             DiagKind::Limit,
             name,
-            format!(
-                "the file has more than {} bytes, the limit for one file",
-                limits::MAX_SOURCE_BYTES
-            ),
+            format!("the file has more than {max} bytes, the limit for one file"),
             Some("split it into several files".into()),
         )));
     }

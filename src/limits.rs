@@ -3,8 +3,9 @@
 //! Inputs beyond these limits are rejected with a diagnostic, never a panic,
 //! a hang or a stack overflow. Tests exercise each limit at N and N+1.
 
-/// Largest accepted source file, in bytes (4 MiB). Bigger orgs are split
-/// into several files, or given as JSON.
+/// Largest accepted policy file (`.zr`) or incident, in bytes (4 MiB).
+/// Bigger orgs are split into several files, or given as JSON (bounded by
+/// [`MAX_POLICY_BYTES`] alone).
 pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Largest accepted policy, in bytes: all its `.zr` files and org JSON

@@ -411,3 +411,26 @@ fn fuzz_crashes_get_errors() {
     let d = Policy::parse("0.zr", "org\r").unwrap_err();
     assert_eq!(d.0[0].kind, DiagKind::ForbiddenChar);
 }
+
+#[test]
+fn org_json_files_are_bounded_by_the_policy_total_not_the_file_limit() {
+    let dir = std::env::temp_dir().join(format!("zeren-org-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let org = dir.join("org.json");
+    let rules = dir.join("rules.zr");
+    std::fs::write(&rules, "unit kinds 党委\n").unwrap();
+    // Larger than one policy file may be (whitespace is valid JSON).
+    let padding = " ".repeat(limits::MAX_SOURCE_BYTES);
+    std::fs::write(
+        &org,
+        format!(r#"{{"units": [{{"name": "校党委", "kind": "党委"}}]}}{padding}"#),
+    )
+    .unwrap();
+    let p = Policy::from_files(&[&rules, &org]).unwrap();
+    assert_eq!(p.units().collect::<Vec<_>>(), vec!["校党委"]);
+    // A policy text file of the same size is refused.
+    std::fs::write(&rules, format!("unit kinds 党委\n{padding}")).unwrap();
+    let d = Policy::from_files(&[&rules]).unwrap_err();
+    assert_eq!(d.0[0].kind, DiagKind::Limit);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
