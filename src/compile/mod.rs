@@ -5,11 +5,7 @@
 //! - holdings and coverage as compressed rows per unit, per matter, per person;
 //! - rules bucketed by unit kind, unit, matter kind, matter.
 
-use crate::check::{
-    AnchorM, BearerM, CondNode, ConsequenceM, FactM, HeaderInfo, LiabilityM, Model, ObligationM,
-    PositionM, ProcedureM, RuleM, SanctionsKindM, SanctionsM, ScaleM, ScopeM, StaffingM, TargetId,
-    TestM, TriggerListM,
-};
+use crate::check::{AnchorM, BearerM, CondNode, Model, SanctionsKindM, ScopeM, TargetId};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -138,19 +134,17 @@ impl PolicyKey {
     }
 }
 
-/// The compiled, immutable policy.
+/// The compiled, immutable policy: the checked model and the indexes
+/// built once from it.
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
     pub key: PolicyKey,
-    pub header: HeaderInfo,
-    pub duties: Vec<String>,
-    pub unit_kinds: Vec<String>,
-    pub matter_kinds: Vec<String>,
-    pub positions: Vec<PositionM>,
+    /// The checked model, held as it is: its tables are the policy's own
+    /// (reached through `Deref`). Units and matters are replaced by their
+    /// compiled forms below.
+    pub model: Model,
     pub units: Vec<UnitC>,
-    pub people: Vec<String>,
     pub matters: Vec<MatterC>,
-    pub kind_routes: Vec<[Option<u32>; 4]>,
     pub unit_index: HashMap<String, u32>,
     pub matter_index: HashMap<String, u32>,
     pub matter_kind_index: HashMap<String, u32>,
@@ -160,7 +154,6 @@ pub(crate) struct Compiled {
     pub unit_coverers: Rows<Coverer>,
     pub matter_coverers: Rows<Coverer>,
     pub person_covered: Rows<Covered>,
-    pub rules: Vec<RuleM>,
     /// Non-covering rules scoped `in each KIND`, by unit kind.
     pub kind_rules: Rows<u32>,
     /// Non-covering rules scoped `in UNIT`, by unit.
@@ -173,31 +166,26 @@ pub(crate) struct Compiled {
     pub matter_kind_rules: Rows<u32>,
     /// Rules scoped `for matter M`, by matter.
     pub matter_rules: HashMap<u32, Vec<u32>>,
-    pub scales: Vec<ScaleM>,
-    pub facts: Vec<FactM>,
     pub fact_index: HashMap<String, u32>,
     /// Whether any condition reads the fact.
     pub fact_read: Vec<bool>,
     pub program: cond::Program,
     pub clauses: cond::Clauses,
-    pub trigger_lists: Vec<TriggerListM>,
-    pub sanctions: Vec<SanctionsM>,
-    pub consequences: Vec<ConsequenceM>,
-    pub liability: Vec<LiabilityM>,
-    pub procedures: Vec<ProcedureM>,
-    pub actions: Vec<String>,
     pub action_index: HashMap<String, u32>,
-    pub event_kinds: Vec<String>,
     pub event_kind_index: HashMap<String, u32>,
-    pub obligations: Vec<ObligationM>,
-    pub staffing: Vec<StaffingM>,
-    pub tests: Vec<TestM>,
     /// Recipient names of each obligation.
     pub obligation_recipients: Vec<Vec<String>>,
     /// Units of each kind, in declaration order.
     pub units_of_kind: Rows<u32>,
     /// Matters of each kind, in declaration order.
     pub matters_of_kind: Rows<u32>,
+}
+
+impl std::ops::Deref for Compiled {
+    type Target = Model;
+    fn deref(&self) -> &Model {
+        &self.model
+    }
 }
 
 impl Compiled {
@@ -209,7 +197,7 @@ impl Compiled {
     }
 }
 
-pub(crate) fn compile(model: Model) -> Compiled {
+pub(crate) fn compile(mut model: Model) -> Compiled {
     let n_units = model.units.len();
     // Depth of each unit; parents may be declared after children. Each walk
     // stops at the first unit whose depth is known, so this is linear.
@@ -427,50 +415,39 @@ pub(crate) fn compile(model: Model) -> Compiled {
             .collect(),
     );
     let clauses = cond::index(&program, &model.facts, &model.trigger_lists);
+    let obligation_recipients = model
+        .obligations
+        .iter()
+        .map(|o| {
+            o.recipients
+                .iter()
+                .filter_map(|r| units.get(*r as usize).map(|u| u.name.clone()))
+                .collect()
+        })
+        .collect();
+    let kind_rules = Rows::build(model.unit_kinds.len(), kind_rules);
+    let kind_cover_rules = Rows::build(model.unit_kinds.len(), kind_cover_rules);
+    let matter_kind_rules = Rows::build(model.matter_kinds.len(), matter_kind_rules);
+    // The compiled units and matters replace the model's own.
+    model.units = Vec::new();
+    model.matters = Vec::new();
     Compiled {
         key: PolicyKey::fresh(),
-        scales: model.scales,
-        facts: model.facts,
+        model,
         fact_index,
         fact_read,
         clauses,
         program,
-        actions: model.actions,
         action_index,
-        event_kinds: model.event_kinds,
         event_kind_index,
-        obligation_recipients: model
-            .obligations
-            .iter()
-            .map(|o| {
-                o.recipients
-                    .iter()
-                    .filter_map(|r| units.get(*r as usize).map(|u| u.name.clone()))
-                    .collect()
-            })
-            .collect(),
-        obligations: model.obligations,
-        staffing: model.staffing,
-        tests: model.tests,
+        obligation_recipients,
         units_of_kind,
         matters_of_kind,
-        trigger_lists: model.trigger_lists,
-        sanctions: model.sanctions,
-        consequences: model.consequences,
-        liability: model.liability,
-        procedures: model.procedures,
-        header: model.header,
-        kind_rules: Rows::build(model.unit_kinds.len(), kind_rules),
-        kind_cover_rules: Rows::build(model.unit_kinds.len(), kind_cover_rules),
-        matter_kind_rules: Rows::build(model.matter_kinds.len(), matter_kind_rules),
-        duties: model.duties,
-        unit_kinds: model.unit_kinds,
-        matter_kinds: model.matter_kinds,
-        positions: model.positions,
+        kind_rules,
+        kind_cover_rules,
+        matter_kind_rules,
         units,
-        people: model.people,
         matters,
-        kind_routes: model.routes,
         unit_index,
         matter_index,
         matter_kind_index,
@@ -480,7 +457,6 @@ pub(crate) fn compile(model: Model) -> Compiled {
         unit_coverers,
         matter_coverers,
         person_covered,
-        rules: model.rules,
         unit_rules,
         unit_cover_rules,
         matter_rules,

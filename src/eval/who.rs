@@ -300,10 +300,7 @@ pub(crate) fn who_matter(
         Some(m) => (m.name.as_str(), m.rel, m.routed),
         None => (
             s(&c.matter_kinds, kind),
-            c.kind_routes
-                .get(kind as usize)
-                .copied()
-                .unwrap_or([None; 4]),
+            c.routes.get(kind as usize).copied().unwrap_or([None; 4]),
             [true; 4],
         ),
     };
