@@ -11,6 +11,7 @@ mod dates;
 pub mod diag;
 mod eval;
 pub mod events;
+mod fmt;
 pub mod incident;
 pub mod limits;
 pub mod org;
@@ -35,6 +36,7 @@ pub use eval::triggers::{
 };
 pub use eval::who::{Bearer, DutiesAnswer, Held, Responsibility, Step, Subject, WhoAnswer};
 pub use events::{Event, EventLog, LoggedEvent};
+pub use fmt::format;
 pub use incident::{BoundIncident, Decision, Incident};
 pub use org::{CoverSpec, HoldingSpec, MatterSpec, OrgSpec, RelationsSpec, RouteSpec, UnitSpec};
 pub use period::{Period, PeriodKind};
