@@ -301,7 +301,7 @@ fn lex_gap<'a>(gap: &'a str, out: &mut Vec<Token<'a>>) -> (usize, bool) {
             text,
             kind,
             newlines,
-            spaced: spaced || out.is_empty(),
+            spaced,
             stmt: None,
             cell: None,
         });
