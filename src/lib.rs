@@ -12,6 +12,7 @@ mod diag;
 mod error;
 mod eval;
 pub mod events;
+mod fmt;
 pub mod incident;
 pub mod limits;
 pub mod org;
@@ -37,6 +38,7 @@ pub use check::HeaderInfo;
 pub use chrono::NaiveDate;
 pub use diag::{DiagKind, Diagnostic, Diagnostics, Label, Location, Severity};
 pub use error::{Error, QueryError};
+pub use fmt::format;
 pub use source::Excerpt;
 use source::Sources;
 

@@ -127,6 +127,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Rewrite policy files in the canonical layout; with --check, only list those that would change.
+    Fmt {
+        /// Policy files (`.zr`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write nothing: list the files that would change and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
     /// Who bears which liability, from the incident's decision record.
     Liability {
         /// Policy files (`.zr`) and org files (`.json`) that make one policy.
@@ -192,8 +201,73 @@ fn print<T: serde::Serialize + std::fmt::Display>(answer: &T, json: bool) -> Res
     }
 }
 
+/// Formats each file; with `check`, lists those that would change instead
+/// of writing them. A file with syntax errors is reported and left as it is.
+fn fmt_files(files: &[PathBuf], check: bool) -> ExitCode {
+    let mut failed = false;
+    for path in files {
+        let name = path.display().to_string();
+        let text = match read_policy_text(path) {
+            Ok(t) => t,
+            Err(message) => {
+                eprintln!("error: {name}: {message}");
+                failed = true;
+                continue;
+            }
+        };
+        match zeren::format(&text) {
+            Err(mut d) => {
+                for label in d.0.iter_mut().flat_map(|diag| diag.labels.iter_mut()) {
+                    if let zeren::Location::Text { file, .. } | zeren::Location::File { file } =
+                        &mut label.location
+                    {
+                        file.clone_from(&name);
+                    }
+                }
+                eprintln!("{d}");
+                failed = true;
+            }
+            Ok(out) if out == text => {}
+            Ok(_) if check => {
+                println!("{name}");
+                failed = true;
+            }
+            Ok(out) => match std::fs::write(path, out) {
+                Ok(()) => println!("formatted {name}"),
+                Err(e) => {
+                    eprintln!("error: {name}: cannot write the file: {e}");
+                    failed = true;
+                }
+            },
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Reads a policy file of at most the size limit, as UTF-8.
+fn read_policy_text(path: &PathBuf) -> Result<String, String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let limit = zeren::limits::MAX_SOURCE_BYTES;
+    let mut bytes = Vec::new();
+    file.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() > limit {
+        return Err(format!(
+            "the file has more than {limit} bytes, the limit for one file"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 text: {e}"))
+}
+
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
+        Command::Fmt { files, check } => Ok(fmt_files(&files, check)),
         Command::Check { files, json } => {
             let built = Policy::from_files(&files);
             if json {
