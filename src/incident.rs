@@ -5,6 +5,7 @@
 use crate::check::{FactTy, Val};
 use crate::compile::Compiled;
 use crate::diag::{suggest, DiagKind, Diagnostic, Diagnostics};
+use crate::jsonpos::{locate, Seg};
 use crate::limits;
 use crate::text::shown;
 use chrono::NaiveDate;
@@ -106,61 +107,47 @@ impl BoundIncident {
     }
 }
 
-/// Where a problem in an incident is: a line and column found in the JSON
-/// text when there is one, else a path.
+/// Where a problem in an incident is: the exact line and column of the
+/// item in the JSON text when there is one, else its path.
 struct Locator<'a> {
     source: &'a str,
     text: Option<&'a str>,
 }
 
 impl Locator<'_> {
-    /// Finds the quoted `keys` one after another in the text.
+    /// A diagnostic at the item at `at` (its key when `key` is set).
     fn diag(
         &self,
-        keys: &[&str],
+        at: &[Seg<'_>],
+        key: bool,
         path: String,
         kind: DiagKind,
         message: String,
         help: String,
     ) -> Diagnostic {
-        if let Some(text) = self.text {
-            let mut pos = 0usize;
-            let mut found = true;
-            for k in keys {
-                let needle = serde_json::to_string(k).unwrap_or_default();
-                match text.get(pos..).and_then(|rest| rest.find(&needle)) {
-                    Some(i) => pos += i,
-                    None => {
-                        found = false;
-                        break;
-                    }
-                }
-            }
-            if found {
-                let before = text.get(..pos).unwrap_or("");
-                let line = before.matches('\n').count() + 1;
-                let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-                let column = text
-                    .get(line_start..pos)
-                    .map(|s| s.chars().count())
-                    .unwrap_or(0)
-                    + 1;
-                let line_text = text
-                    .get(line_start..)
-                    .and_then(|r| r.lines().next())
-                    .unwrap_or("");
-                return Diagnostic::at_line(
-                    kind,
-                    self.source,
-                    line_text,
-                    line,
-                    column,
-                    message,
-                    Some(help),
-                );
-            }
-        }
-        Diagnostic::at_path(kind, self.source, path, message, Some(help))
+        let found = self
+            .text
+            .and_then(|text| locate(text, at, key).map(|pos| (text, pos)));
+        let Some((text, pos)) = found else {
+            return Diagnostic::at_path(kind, self.source, path, message, Some(help));
+        };
+        let before = text.get(..pos).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = text.get(line_start..pos).map_or(0, |s| s.chars().count()) + 1;
+        let line_text = text
+            .get(line_start..)
+            .and_then(|r| r.split('\n').next())
+            .unwrap_or("");
+        Diagnostic::at_line(
+            kind,
+            self.source,
+            line_text,
+            line,
+            column,
+            message,
+            Some(help),
+        )
     }
 }
 
@@ -177,7 +164,8 @@ impl Problems<'_> {
     /// while there is room in the list.
     fn add(
         &mut self,
-        keys: &[&str],
+        at: &[Seg<'_>],
+        key: bool,
         path: impl FnOnce() -> String,
         kind: DiagKind,
         make: impl FnOnce() -> (String, String),
@@ -187,7 +175,7 @@ impl Problems<'_> {
             return;
         }
         let (message, help) = make();
-        let d = self.loc.diag(keys, path(), kind, message, help);
+        let d = self.loc.diag(at, key, path(), kind, message, help);
         self.list.push(d);
     }
 }
@@ -208,7 +196,8 @@ pub(crate) fn bind(
             Some(id) => Some(*id),
             None => {
                 errors.add(
-                    &["unit", u],
+                    &[Seg::Key("unit")],
+                    false,
                     || "unit".into(),
                     DiagKind::UnknownName,
                     || {
@@ -228,7 +217,8 @@ pub(crate) fn bind(
             Some(id) => Some(*id),
             None => {
                 errors.add(
-                    &["matter", m],
+                    &[Seg::Key("matter")],
+                    false,
                     || "matter".into(),
                     DiagKind::UnknownName,
                     || {
@@ -247,7 +237,8 @@ pub(crate) fn bind(
     for (name, value) in &inc.facts {
         let Some(id) = c.fact_index.get(name).copied() else {
             errors.add(
-                &["facts", name],
+                &[Seg::Key("facts"), Seg::Key(name)],
+                true,
                 || format!("facts.{name}"),
                 DiagKind::UnknownName,
                 || {
@@ -330,7 +321,8 @@ pub(crate) fn bind(
             }
             Err((kind, message, help)) => {
                 errors.add(
-                    &["facts", name],
+                    &[Seg::Key("facts"), Seg::Key(name)],
+                    false,
                     || format!("facts.{name}"),
                     kind,
                     || (message, help),
@@ -338,29 +330,40 @@ pub(crate) fn bind(
             }
         }
     }
-    let person = |errors: &mut Problems<'_>, field: &str, p: &str| -> Option<u32> {
-        match c.person_index.get(p) {
-            Some(id) => Some(*id),
-            None => {
-                errors.add(
-                    &["decision", field, p],
-                    || format!("decision.{field}"),
-                    DiagKind::UnknownName,
-                    || {
-                        (
-                            format!("`{}` is not a person in the org", shown(p)),
-                            suggest(p, "person", c.people.iter().map(String::as_str)),
-                        )
-                    },
-                );
-                None
-            }
+    let person = |errors: &mut Problems<'_>, field: &str, i: Option<usize>, p: &str| match c
+        .person_index
+        .get(p)
+    {
+        Some(id) => Some(*id),
+        None => {
+            let at = [
+                Seg::Key("decision"),
+                Seg::Key(field),
+                Seg::Index(i.unwrap_or(0)),
+            ];
+            let steps = if i.is_some() { 3 } else { 2 };
+            errors.add(
+                at.get(..steps).unwrap_or(&at),
+                false,
+                || match i {
+                    Some(i) => format!("decision.{field}[{i}]"),
+                    None => format!("decision.{field}"),
+                },
+                DiagKind::UnknownName,
+                || {
+                    (
+                        format!("`{}` is not a person in the org", shown(p)),
+                        suggest(p, "person", c.people.iter().map(String::as_str)),
+                    )
+                },
+            );
+            None
         }
     };
     let decision = match &inc.decision {
         None => None,
         Some(Decision::Individual { by }) => {
-            person(&mut errors, "by", by).map(|by| BoundDecision::Individual { by })
+            person(&mut errors, "by", None, by).map(|by| BoundDecision::Individual { by })
         }
         Some(Decision::Collective {
             unit: dunit,
@@ -372,7 +375,8 @@ pub(crate) fn bind(
                     Some(id) => Some(*id),
                     None => {
                         errors.add(
-                            &["decision", "unit", u],
+                            &[Seg::Key("decision"), Seg::Key("unit")],
+                            false,
                             || "decision.unit".into(),
                             DiagKind::UnknownName,
                             || {
@@ -389,15 +393,18 @@ pub(crate) fn bind(
             };
             let ps: Vec<u32> = participants
                 .iter()
-                .filter_map(|p| person(&mut errors, "participants", p))
+                .enumerate()
+                .filter_map(|(i, p)| person(&mut errors, "participants", Some(i), p))
                 .collect();
             let os: Vec<u32> = objectors
                 .iter()
-                .filter_map(|p| person(&mut errors, "objectors", p))
+                .enumerate()
+                .filter_map(|(i, p)| person(&mut errors, "objectors", Some(i), p))
                 .collect();
             if participants.is_empty() {
                 errors.add(
-                    &["decision", "participants"],
+                    &[Seg::Key("decision"), Seg::Key("participants")],
+                    true,
                     || "decision.participants".into(),
                     DiagKind::Invalid,
                     || {

@@ -14,6 +14,7 @@ mod eval;
 pub mod events;
 mod fmt;
 pub mod incident;
+mod jsonpos;
 pub mod limits;
 pub mod org;
 pub mod period;

@@ -424,8 +424,9 @@ fn bad_incidents_are_rejected_with_their_location() {
     assert_eq!(
         got,
         vec![
-            (DiagKind::UnknownName, 4, 5),
-            (DiagKind::Type, 5, 5),
+            // A bad value is pointed at, an unknown fact at its name.
+            (DiagKind::UnknownName, 4, 11),
+            (DiagKind::Type, 5, 11),
             (DiagKind::UnknownName, 6, 5)
         ]
     );
