@@ -26,7 +26,9 @@ pub use eval::compliance::{
     CalendarAnswer, ComplianceAnswer, Counted, DueItem, EventRef, PeriodCompliance, Reaction,
     ReactionStatus, Required, Status,
 };
-pub use eval::expect::{TestOutcome, TestReport};
+pub use eval::expect::{
+    Coverage, CoverageItem, CoverageKind, CoverageTally, TestOutcome, TestReport,
+};
 pub use eval::liability::{LiabilityAnswer, PersonLiability, Post, Procedure};
 pub use eval::staffing::{Staffed, StaffingAnswer, StaffingRow};
 pub use eval::triggers::{
