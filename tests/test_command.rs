@@ -91,15 +91,21 @@ fn coverage_comes_before_the_summary_line() {
     let (code, out, err) = zeren(&["test", "policy.zr", "passing.zr", "--coverage"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("\ncoverage: 13 of 16 items (81.2%)\n"),
+        out.contains("\ncoverage: 15 of 16 items (93.8%)\n"),
         "{out}"
     );
     assert!(
-        out.contains("  trigger clauses         2 of 4    (50.0%)\n"),
+        out.contains("  trigger clauses         4 of 4    (100.0%); 1 of 3 seen matching\n"),
         "{out}"
     );
     assert!(
-        out.contains("  MISSING  第八条(二) 平台错误导向，造成严重后果的 (policy.zr:38:3)\n"),
+        out.contains("  covered  第八条(二) 平台错误导向，造成严重后果的 (policy.zr:38:3)\n           rejected by: 集体决策：主要领导、分管、其他成员、反对者\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  MISSING  第三条 in each 党委: 分管领导 bears 主要领导责任 (policy.zr:25:3)\n"
+        ),
         "{out}"
     );
     assert!(out.contains("  covered  第九条 each 院系 needs exactly 1 分管领导, exactly 1 宣传员 (policy.zr:31:14)\n           by: 配备\n"), "{out}");
@@ -126,7 +132,7 @@ fn json_reports_tests_counts_and_on_request_coverage() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let tally = v["coverage"]["tally"].as_array().unwrap();
     assert_eq!(tally[0]["kind"], "clause");
-    assert_eq!(tally[0]["percent"], 50.0);
+    assert_eq!(tally[0]["percent"], 100.0);
     let first = &v["coverage"]["items"][0];
     assert_eq!(first["citation"], "第八条(一)");
     assert_eq!(first["covered"], true);

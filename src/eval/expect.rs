@@ -259,13 +259,14 @@ impl Serialize for CoverageTally {
 
 /// What the tests exercised.
 ///
-/// - a **trigger clause** with a condition is covered when the tests saw it
-///   both matched and rejected: an `expect triggers` (or `expect no
-///   triggers`) evaluated an incident for which its condition was true, and
-///   one for which it was false. A clause left undetermined (a fact it reads
-///   not given) and an incident dated before the policy took effect count
-///   for nothing. A catch-all clause (`otherwise`) is covered when an
-///   expectation evaluated an incident that matched no clause of its list;
+/// - a **trigger clause** with a condition is covered when an `expect
+///   triggers` (or `expect no triggers`) evaluated an incident for which its
+///   condition came out true (the clause matched) or false (it was
+///   rejected); the item lists the tests of each way. A clause left
+///   undetermined (a fact it reads not given) and an incident dated before
+///   the policy took effect count for nothing. A catch-all clause
+///   (`otherwise`) is covered when an expectation evaluated an incident that
+///   matched no clause of its list — the case the catch-all is for;
 /// - an **assignment rule** is covered when the answer to an `expect who`
 ///   (the responsibilities for the duty it names) or an `expect duties`
 ///   (every duty held) came from it;
@@ -337,6 +338,16 @@ impl fmt::Display for Coverage<'_> {
             )?;
             if t.total > 0 {
                 write!(f, " ({:.1}%)", t.percent())?;
+            }
+            if kind == CoverageKind::Clause && t.total > 0 {
+                let conditional = self.items.iter().filter(|i| i.kind == kind && !i.catch_all);
+                let matched = conditional.clone().filter(|i| !i.matched_by.is_empty());
+                write!(
+                    f,
+                    "; {} of {} seen matching",
+                    matched.count(),
+                    conditional.count()
+                )?;
             }
             writeln!(f)?;
         }
@@ -1264,7 +1275,7 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder) -> Coverage<'p> {
                 None => (Vec::new(), Vec::new(), Vec::new()),
             };
             let covered = match cl.cond {
-                Some(_) => !matched.is_empty() && !rejected.is_empty(),
+                Some(_) => !matched.is_empty() || !rejected.is_empty(),
                 None => !tests.is_empty(),
             };
             items.push(CoverageItem {
