@@ -10,6 +10,8 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::*;
 use zeren::{CoverageKind, Policy};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/test-blocks");
@@ -225,4 +227,52 @@ fn a_policy_without_tests_covers_nothing() {
     assert_eq!(report.summary(), "0 passed, 0 failed");
     assert_eq!(report.coverage.total().covered, 0);
     assert!(report.coverage.items.iter().all(|i| i.at.is_empty()));
+}
+
+fn example_names() -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/policies"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_example_covers_all_its_trigger_clauses_and_obligations() {
+    for name in example_names() {
+        let p = example(&name);
+        let report = p.run_tests();
+        assert_eq!(report.failed(), 0, "{name}:\n{report}");
+        let cov = &report.coverage;
+        for kind in [CoverageKind::Clause, CoverageKind::Obligation] {
+            let missing: Vec<String> = cov
+                .items
+                .iter()
+                .filter(|i| i.kind == kind && !i.covered)
+                .map(|i| format!("{} {}", i.citation, i.what))
+                .collect();
+            assert!(missing.is_empty(), "{name}: not covered: {missing:#?}");
+        }
+        // Stricter than coverage: every clause with a condition was seen matching.
+        let never: Vec<&str> = cov
+            .items
+            .iter()
+            .filter(|i| i.kind == CoverageKind::Clause && !i.catch_all && i.matched_by.is_empty())
+            .map(|i| i.citation)
+            .collect();
+        assert!(never.is_empty(), "{name}: never seen matching: {never:?}");
+    }
+}
+
+#[test]
+fn coverage_of_the_examples() {
+    for name in ["002-sues.zr", "004-province.zr"] {
+        let path = format!("{}/examples/policies/{name}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).unwrap();
+        let p = Policy::parse(name, &text).unwrap();
+        let report = p.run_tests();
+        insta::assert_snapshot!(format!("coverage@{name}"), report.coverage.to_string());
+    }
 }

@@ -329,27 +329,20 @@ impl fmt::Display for Coverage<'_> {
         )?;
         for t in &self.tally {
             let Some(kind) = t.kind else { continue };
-            write!(
-                f,
-                "  {:<20} {:>4} of {:<4}",
-                kind.plural(),
-                t.covered,
-                t.total
-            )?;
+            let mut line = format!("  {:<20} {:>4} of {:<4}", kind.plural(), t.covered, t.total);
             if t.total > 0 {
-                write!(f, " ({:.1}%)", t.percent())?;
+                line.push_str(&format!(" ({:.1}%)", t.percent()));
             }
             if kind == CoverageKind::Clause && t.total > 0 {
                 let conditional = self.items.iter().filter(|i| i.kind == kind && !i.catch_all);
                 let matched = conditional.clone().filter(|i| !i.matched_by.is_empty());
-                write!(
-                    f,
+                line.push_str(&format!(
                     "; {} of {} seen matching",
                     matched.count(),
                     conditional.count()
-                )?;
+                ));
             }
-            writeln!(f)?;
+            writeln!(f, "{}", line.trim_end())?;
         }
         for kind in CoverageKind::ALL {
             let items: Vec<&CoverageItem<'_>> =
@@ -376,8 +369,10 @@ impl fmt::Display for Coverage<'_> {
                     if !i.matched_by.is_empty() {
                         writeln!(f, "           matched by: {}", i.matched_by.join("; "))?;
                     }
-                    if !i.rejected_by.is_empty() {
-                        writeln!(f, "           rejected by: {}", i.rejected_by.join("; "))?;
+                    match i.rejected_by.len() {
+                        0 => {}
+                        n @ 4.. => writeln!(f, "           rejected by {n} tests")?,
+                        _ => writeln!(f, "           rejected by: {}", i.rejected_by.join("; "))?,
                     }
                     let other: Vec<&str> = i
                         .tests
