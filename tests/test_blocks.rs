@@ -276,3 +276,44 @@ fn coverage_of_the_examples() {
         insta::assert_snapshot!(format!("coverage@{name}"), report.coverage.to_string());
     }
 }
+
+/// Sized so that checking each step against every clause, or each
+/// participant against every other, would not finish in the suite's time.
+#[test]
+fn many_steps_over_many_clauses_and_a_long_decision_record_stay_linear() {
+    use std::fmt::Write as _;
+    let clauses = 9_000;
+    let steps = 20_000;
+    let people = 20_000;
+    let mut text = String::from(
+        "duties 主要 > 重要 > 个人\nunit kinds 党委\npositions 书记 single, 成员\nscale 后果 { 轻 < 重 }\nfact 后果 scale 后果\n",
+    );
+    text.push_str("triggers per \"第一条\" {\n");
+    for i in 1..=clauses {
+        writeln!(text, "  {i} \"t\" when 后果 = 重").unwrap();
+    }
+    text.push_str("}\nliability per \"第二条\" { main 书记 bears 主要  others bears 重要  individual bears 个人 }\n");
+    text.push_str("org {\n  unit 党委 kind 党委\n");
+    for i in 0..people {
+        writeln!(text, "  p{i} holds 成员 of 党委").unwrap();
+    }
+    text.push_str(
+        "}\ntest \"t\" {\n  incident 2020-01-01 at 党委 { 后果 = 重 } decided by collective {",
+    );
+    let record: Vec<String> = (0..people).map(|i| format!("p{i}")).collect();
+    text.push_str(&record.join(", "));
+    text.push_str("}\n  expect liability p7 重要\n");
+    for i in 0..steps {
+        writeln!(text, "  expect warning never-matches {}", 1 + i % clauses).unwrap();
+    }
+    text.push_str("}\n");
+    let p = Policy::parse("big.zr", &text).unwrap();
+    let report = p.run_tests();
+    let failures = &report.tests[0].failures;
+    assert_eq!(failures.len(), steps);
+    assert!(
+        failures[0].ends_with("expected a `never-matches` warning about 第一条 1, found nothing"),
+        "{}",
+        failures[0]
+    );
+}

@@ -5,7 +5,7 @@
 
 use super::{CadenceM, Checker, Ns, SubjectM, TargetId, Val};
 use crate::diag::{suggest, DiagKind, Severity, Span};
-use crate::eval::expect::{BearerWant, Sites, WarnSeen, WhoSubject, WARNING_KINDS};
+use crate::eval::expect::{BearerWant, Sites, WarnSeen, Warnings, WhoSubject, WARNING_KINDS};
 use crate::events::Event;
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
@@ -14,6 +14,7 @@ use crate::syntax::ast::{
     TestStepLit, WhoBearerLit,
 };
 use chrono::NaiveDate;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// One checked step of a test, with every name resolved to an id.
@@ -76,7 +77,7 @@ pub(crate) enum TestStepM {
         /// The clause's citation and where it is written.
         clause: Option<(String, String)>,
         /// Every warning the policy has.
-        warnings: Arc<Vec<WarnSeen>>,
+        warnings: Arc<Warnings>,
         at: String,
     },
 }
@@ -183,17 +184,26 @@ pub(crate) fn parse_period(text: &str) -> Result<Period, String> {
     }
 }
 
+/// Everyone in a decision record, in order and as a set.
+struct Record {
+    order: Vec<u32>,
+    set: HashSet<u32>,
+}
+
 /// Everything the steps of one test refer to so far.
 #[derive(Default)]
 struct State {
     incident: bool,
     /// The participants of the current incident's decision, when it has one.
-    record: Option<Vec<u32>>,
+    record: Option<std::rc::Rc<Record>>,
 }
 
 impl Checker<'_> {
     pub(super) fn tests(&mut self, items: &[&Item]) {
-        TestCheck { c: self }.tests(items);
+        if items.iter().any(|i| matches!(i, Item::Test(_))) {
+            let index = Index::new(self);
+            TestCheck { c: self, index }.tests(items);
+        }
     }
 }
 
@@ -201,6 +211,65 @@ impl Checker<'_> {
 /// checker's reached through it.
 struct TestCheck<'a, 's> {
     c: &'a mut Checker<'s>,
+    index: Index,
+}
+
+/// What an obligation's or staffing rule's subject names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum SubjKey {
+    Unit(u32),
+    UnitKind(u32),
+    MatterKind(u32),
+}
+
+fn keys(s: &SubjectM) -> Vec<SubjKey> {
+    match s {
+        SubjectM::Unit(u) => vec![SubjKey::Unit(*u)],
+        SubjectM::EachUnit(ks) => ks.iter().map(|k| SubjKey::UnitKind(*k)).collect(),
+        SubjectM::EachMatter(ks) => ks.iter().map(|k| SubjKey::MatterKind(*k)).collect(),
+    }
+}
+
+/// Lookups the steps of every test make, built once: checking tests stays
+/// linear in their number.
+struct Index {
+    /// A clause's number (as compared) or full citation → its citation and
+    /// where it is written, first in list and clause order.
+    clauses: HashMap<String, (usize, String, Span)>,
+    obligations: HashMap<SubjKey, Vec<u32>>,
+    staffing: HashMap<SubjKey, Vec<u32>>,
+}
+
+impl Index {
+    fn new(c: &Checker<'_>) -> Self {
+        let mut clauses: HashMap<String, (usize, String, Span)> = HashMap::new();
+        let all = c.model.trigger_lists.iter().flat_map(|l| l.clauses.iter());
+        for (i, cl) in all.enumerate() {
+            for key in [clause_key(&cl.number), cl.citation.clone()] {
+                clauses
+                    .entry(key)
+                    .or_insert_with(|| (i, cl.citation.clone(), cl.span));
+            }
+        }
+        let by = |subjects: Vec<&SubjectM>| {
+            let mut map: HashMap<SubjKey, Vec<u32>> = HashMap::new();
+            for (i, s) in subjects.into_iter().enumerate() {
+                let Ok(i) = u32::try_from(i) else { break };
+                for k in keys(s) {
+                    let v = map.entry(k).or_default();
+                    if v.last() != Some(&i) {
+                        v.push(i);
+                    }
+                }
+            }
+            map
+        };
+        Index {
+            clauses,
+            obligations: by(c.model.obligations.iter().map(|o| &o.subject).collect()),
+            staffing: by(c.model.staffing.iter().map(|s| &s.subject).collect()),
+        }
+    }
 }
 
 impl<'s> std::ops::Deref for TestCheck<'_, 's> {
@@ -227,7 +296,7 @@ impl TestCheck<'_, '_> {
 
     fn tests(&mut self, items: &[&Item]) {
         let mut tests = Vec::new();
-        let mut warnings: Option<Arc<Vec<WarnSeen>>> = None;
+        let mut warnings: Option<Arc<Warnings>> = None;
         for item in items {
             if let Item::Test(t) = item {
                 if let Some(t) = self.test(t, &mut warnings) {
@@ -306,9 +375,9 @@ impl TestCheck<'_, '_> {
     /// Every warning the policy has, as `policy.warnings()` will list them:
     /// the same lint, run once here and undone (the checker runs it again
     /// when the whole policy has been checked).
-    fn current_warnings(&mut self) -> Arc<Vec<WarnSeen>> {
+    fn current_warnings(&mut self) -> Arc<Warnings> {
         if !self.errors.is_empty() {
-            return Arc::new(Vec::new());
+            return Arc::new(Warnings::default());
         }
         let before = self.warnings.len();
         let omitted = self.omitted_warnings;
@@ -328,13 +397,13 @@ impl TestCheck<'_, '_> {
             .collect();
         self.warnings.truncate(before);
         self.omitted_warnings = omitted;
-        Arc::new(seen)
+        Arc::new(Warnings::new(seen))
     }
 
     fn test(
         &mut self,
         t: &TestLit,
-        warnings: &mut Option<Arc<Vec<WarnSeen>>>,
+        warnings: &mut Option<Arc<Warnings>>,
     ) -> Option<(String, String, Vec<TestStepM>)> {
         let mut steps = Vec::new();
         let mut ok = true;
@@ -352,7 +421,7 @@ impl TestCheck<'_, '_> {
         &mut self,
         step: &TestStepLit,
         state: &mut State,
-        warnings: &mut Option<Arc<Vec<WarnSeen>>>,
+        warnings: &mut Option<Arc<Warnings>>,
     ) -> Option<TestStepM> {
         match step {
             TestStepLit::Incident {
@@ -404,8 +473,11 @@ impl TestCheck<'_, '_> {
                     None => None,
                     Some(d) => {
                         let bound = self.decision(d, unit_id.is_some());
-                        if let Some((_, record)) = &bound {
-                            state.record = Some(record.clone());
+                        if let Some((_, record)) = bound.as_ref() {
+                            state.record = Some(std::rc::Rc::new(Record {
+                                set: record.iter().copied().collect(),
+                                order: record.clone(),
+                            }));
                         } else {
                             ok = false;
                         }
@@ -605,14 +677,14 @@ impl TestCheck<'_, '_> {
     /// A clause named by number or citation: its citation and where it is
     /// written; an error when no trigger list has it.
     fn clause(&mut self, c: &Name) -> Option<(String, String)> {
-        let key = clause_key(&c.text);
-        let found = self
-            .model
-            .trigger_lists
-            .iter()
-            .flat_map(|l| l.clauses.iter())
-            .find(|cl| clause_key(&cl.number) == key || cl.citation == c.text)
-            .map(|cl| (cl.citation.clone(), cl.span));
+        let by_number = self.index.clauses.get(&clause_key(&c.text));
+        let by_citation = self.index.clauses.get(&c.text);
+        let found = match (by_number, by_citation) {
+            (Some(a), Some(b)) if b.0 < a.0 => Some(b),
+            (Some(a), _) => Some(a),
+            (None, b) => b,
+        }
+        .map(|(_, citation, span)| (citation.clone(), *span));
         match found {
             Some((citation, span)) => Some((citation, self.location(span))),
             None => {
@@ -746,13 +818,15 @@ impl TestCheck<'_, '_> {
                 };
                 let mut all = Vec::new();
                 let mut objectors = Vec::new();
+                let mut seen = HashSet::new();
+                let mut objected_seen = HashSet::new();
                 for (p, objected) in participants {
                     match self.person(p) {
                         Some(id) => {
-                            if !all.contains(&id) {
+                            if seen.insert(id) {
                                 all.push(id);
                             }
-                            if *objected && !objectors.contains(&id) {
+                            if *objected && objected_seen.insert(id) {
                                 objectors.push(id);
                             }
                         }
@@ -791,7 +865,7 @@ impl TestCheck<'_, '_> {
             ok = false;
         }
         let record = match &state.record {
-            Some(r) => Some(r.clone()),
+            Some(r) => Some(std::rc::Rc::clone(r)),
             None => {
                 self.error(
                     DiagKind::Invalid,
@@ -805,11 +879,16 @@ impl TestCheck<'_, '_> {
         };
         let p = self.person(person);
         if let (Some(p), Some(record)) = (p, &record) {
-            if !record.contains(&p) {
-                let names: Vec<String> = record
+            if !record.set.contains(&p) {
+                let mut names: Vec<String> = record
+                    .order
                     .iter()
+                    .take(8)
                     .filter_map(|r| self.people.order.get(*r as usize).cloned())
                     .collect();
+                if record.order.len() > 8 {
+                    names.push(format!("… ({} in all)", record.order.len()));
+                }
                 self.error(
                     DiagKind::UnknownName,
                     person.span,
@@ -841,10 +920,9 @@ impl TestCheck<'_, '_> {
     ) -> Option<TestStepM> {
         let target = self.target(subject)?;
         let needs: Vec<u32> = self
-            .model
-            .staffing
-            .iter()
-            .filter(|s| self.binds(&s.subject, target))
+            .binding(&self.index.staffing, target)
+            .into_iter()
+            .filter_map(|i| self.model.staffing.get(i as usize))
             .flat_map(|s| s.needs.iter().map(|n| n.position))
             .collect();
         if needs.is_empty() {
@@ -892,22 +970,33 @@ impl TestCheck<'_, '_> {
         })
     }
 
-    /// Whether an obligation's or staffing rule's subject covers a unit or matter.
-    fn binds(&self, s: &SubjectM, t: TargetId) -> bool {
-        match (s, t) {
-            (SubjectM::Unit(u), TargetId::Unit(x)) => *u == x,
-            (SubjectM::EachUnit(kinds), TargetId::Unit(x)) => self
-                .model
-                .units
-                .get(x as usize)
-                .is_some_and(|u| kinds.contains(&u.kind)),
-            (SubjectM::EachMatter(kinds), TargetId::Matter(x)) => self
+    /// The obligations or staffing rules (by `index`) whose subject covers
+    /// a unit or matter, in declaration order.
+    fn binding(&self, index: &HashMap<SubjKey, Vec<u32>>, t: TargetId) -> Vec<u32> {
+        let keys: Vec<SubjKey> = match t {
+            TargetId::Unit(u) => {
+                let kind = self.model.units.get(u as usize).map(|x| x.kind);
+                std::iter::once(SubjKey::Unit(u))
+                    .chain(kind.map(SubjKey::UnitKind))
+                    .collect()
+            }
+            TargetId::Matter(m) => self
                 .model
                 .matters
-                .get(x as usize)
-                .is_some_and(|m| kinds.contains(&m.kind)),
-            _ => false,
-        }
+                .get(m as usize)
+                .map(|x| SubjKey::MatterKind(x.kind))
+                .into_iter()
+                .collect(),
+        };
+        let mut out: Vec<u32> = keys
+            .iter()
+            .filter_map(|k| index.get(k))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The obligations a compliance (`status` given) or calendar expectation
@@ -942,13 +1031,13 @@ impl TestCheck<'_, '_> {
         let action_name =
             |c: &Self, a: u32| c.model.actions.get(a as usize).cloned().unwrap_or_default();
         let binding: Vec<u32> = self
-            .model
-            .obligations
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| self.binds(&o.subject, target))
-            .filter(|(_, o)| status.is_some() || matches!(o.cadence, CadenceM::Periodic { .. }))
-            .filter_map(|(i, _)| u32::try_from(i).ok())
+            .binding(&self.index.obligations, target)
+            .into_iter()
+            .filter(|i| {
+                self.model.obligations.get(*i as usize).is_some_and(|o| {
+                    status.is_some() || matches!(o.cadence, CadenceM::Periodic { .. })
+                })
+            })
             .collect();
         let mut actions: Vec<u32> = binding
             .iter()

@@ -23,6 +23,7 @@ use crate::syntax::ast::{ComplianceLit, StaffedLit};
 use chrono::NaiveDate;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// The warning kinds an `expect warning` may name.
@@ -52,6 +53,46 @@ pub(crate) struct WarnSeen {
     pub message: String,
     /// `file:line:column`.
     pub at: String,
+}
+
+/// Every warning of the policy, with lookups by kind and by where.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Warnings {
+    list: Vec<WarnSeen>,
+    kinds: HashSet<String>,
+    sites: HashSet<(String, String)>,
+}
+
+impl Warnings {
+    pub(crate) fn new(list: Vec<WarnSeen>) -> Self {
+        Warnings {
+            kinds: list.iter().map(|w| w.kind.clone()).collect(),
+            sites: list
+                .iter()
+                .map(|w| (w.kind.clone(), w.at.clone()))
+                .collect(),
+            list,
+        }
+    }
+
+    /// Whether a warning of `kind` (at `site`, when given) is among them.
+    fn has(&self, kind: &str, site: Option<&str>) -> bool {
+        match site {
+            None => self.kinds.contains(kind),
+            Some(at) => self.sites.contains(&(kind.to_string(), at.to_string())),
+        }
+    }
+
+    /// The first few, as a failure shows them.
+    fn shown(&self) -> String {
+        let v: Vec<String> = self
+            .list
+            .iter()
+            .take(SHOWN + 1)
+            .map(|w| format!("{} at {}: {}", w.kind, w.at, w.message))
+            .collect();
+        list(&v)
+    }
 }
 
 /// Where each item coverage counts is written (`file:line:column`),
@@ -404,18 +445,62 @@ struct Hits {
     rejected: Vec<usize>,
 }
 
+/// Records test `t`; tests run in order, so it is new unless it is the last.
 fn add(v: &mut Vec<usize>, t: usize) {
-    if v.last() != Some(&t) && !v.contains(&t) {
+    if v.last() != Some(&t) {
         v.push(t);
     }
 }
 
-struct Recorder {
+/// Which tests exercised what, and indexes from answers back to the
+/// policy's items.
+struct Recorder<'p> {
     clauses: Vec<Hits>,
     rules: Vec<Hits>,
     obligations: Vec<Hits>,
     staffing: Vec<Hits>,
     liability: Vec<Hits>,
+    /// (list citation, clause number) → flattened clause indices.
+    clause_at: HashMap<(&'p str, &'p str), Vec<usize>>,
+    /// (citation, duty) → rules.
+    rules_at: HashMap<(&'p str, usize), Vec<usize>>,
+    /// citation → staffing rules.
+    staffing_at: HashMap<&'p str, Vec<usize>>,
+}
+
+impl<'p> Recorder<'p> {
+    fn new(c: &'p Compiled) -> Self {
+        let mut clause_at: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let flat = c.trigger_lists.iter().flat_map(|l| {
+            l.clauses
+                .iter()
+                .map(move |cl| (l.citation.as_str(), cl.number.as_str()))
+        });
+        for (i, key) in flat.enumerate() {
+            clause_at.entry(key).or_default().push(i);
+        }
+        let mut rules_at: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
+        for (i, r) in c.rules.iter().enumerate() {
+            rules_at
+                .entry((r.citation.as_str(), r.duty as usize))
+                .or_default()
+                .push(i);
+        }
+        let mut staffing_at: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, s) in c.staffing.iter().enumerate() {
+            staffing_at.entry(s.citation.as_str()).or_default().push(i);
+        }
+        Recorder {
+            clauses: hits(clause_at.values().map(Vec::len).sum()),
+            rules: hits(c.rules.len()),
+            obligations: hits(c.obligations.len()),
+            staffing: hits(c.staffing.len()),
+            liability: hits(c.liability.len()),
+            clause_at,
+            rules_at,
+            staffing_at,
+        }
+    }
 }
 
 fn hits(n: usize) -> Vec<Hits> {
@@ -463,7 +548,11 @@ fn not_in_force(c: &Compiled, on: NaiveDate) -> Option<String> {
 
 /// The rules a responsibility came from: same article, duty and bearer,
 /// and a scope the first step of its path names.
-fn rules_of(c: &Compiled, r: &Responsibility<'_>) -> Vec<usize> {
+fn rules_of(
+    c: &Compiled,
+    at: &HashMap<(&str, usize), Vec<usize>>,
+    r: &Responsibility<'_>,
+) -> Vec<usize> {
     let kind_of_unit = |name: &str| {
         c.unit_index
             .get(name)
@@ -506,16 +595,15 @@ fn rules_of(c: &Compiled, r: &Responsibility<'_>) -> Vec<usize> {
         }
         _ => false,
     };
-    c.rules
-        .iter()
-        .enumerate()
-        .filter(|(_, rule)| {
-            rule.citation == r.citation
-                && rule.duty as usize == r.rank
-                && bearer_fits(rule)
-                && scope_fits(rule)
+    at.get(&(r.citation, r.rank))
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|i| {
+            c.rules
+                .get(*i)
+                .is_some_and(|rule| bearer_fits(rule) && scope_fits(rule))
         })
-        .map(|(i, _)| i)
         .collect()
 }
 
@@ -556,11 +644,15 @@ fn within(p: &Period, w: &Period) -> bool {
     w.start <= p.start && p.end <= w.end
 }
 
+/// How many answers a failure shows.
+const SHOWN: usize = 10;
+
+/// `[a, b, …]`, at most [`SHOWN`] of them; `nothing` when empty.
 fn list(v: &[String]) -> String {
-    if v.is_empty() {
-        "nothing".into()
-    } else {
-        format!("[{}]", v.join(", "))
+    match v.len() {
+        0 => "nothing".into(),
+        n if n <= SHOWN => format!("[{}]", v.join(", ")),
+        _ => format!("[{}, …]", v.get(..SHOWN).unwrap_or(v).join(", ")),
     }
 }
 
@@ -578,7 +670,7 @@ impl<'p> Run<'p> {
         self.failures.push(format!("{at}: {message}"));
     }
 
-    fn step(&mut self, step: &'p TestStepM, rec: &mut Recorder) {
+    fn step(&mut self, step: &'p TestStepM, rec: &mut Recorder<'_>) {
         let c = self.c;
         match step {
             TestStepM::Incident(inc) => self.incident = Some(inc),
@@ -627,37 +719,31 @@ impl<'p> Run<'p> {
                 clause,
                 warnings,
                 at,
-            } => {
-                let found = warnings
-                    .iter()
-                    .filter(|w| kind.as_ref().is_none_or(|k| w.kind == *k))
-                    .filter(|w| clause.as_ref().is_none_or(|(_, site)| w.at == *site));
-                let all: Vec<String> = warnings
-                    .iter()
-                    .map(|w| format!("{} at {}: {}", w.kind, w.at, w.message))
-                    .collect();
-                match kind {
-                    None if !all.is_empty() => {
-                        self.fail(at, format!("expected no warnings, found {}", list(&all)))
-                    }
-                    None => {}
-                    Some(k) if found.count() == 0 => {
-                        let about = clause
-                            .as_ref()
-                            .map(|(cit, _)| format!(" about {cit}"))
-                            .unwrap_or_default();
-                        self.fail(
-                            at,
-                            format!("expected a `{k}` warning{about}, found {}", list(&all)),
-                        );
-                    }
-                    Some(_) => {}
+            } => match kind {
+                None if !warnings.list.is_empty() => self.fail(
+                    at,
+                    format!("expected no warnings, found {}", warnings.shown()),
+                ),
+                None => {}
+                Some(k) if !warnings.has(k, clause.as_ref().map(|(_, site)| site.as_str())) => {
+                    let about = clause
+                        .as_ref()
+                        .map(|(cit, _)| format!(" about {cit}"))
+                        .unwrap_or_default();
+                    self.fail(
+                        at,
+                        format!(
+                            "expected a `{k}` warning{about}, found {}",
+                            warnings.shown()
+                        ),
+                    );
                 }
-            }
+                Some(_) => {}
+            },
         }
     }
 
-    fn triggers(&mut self, clauses: &[String], at: &str, rec: &mut Recorder) {
+    fn triggers(&mut self, clauses: &[String], at: &str, rec: &mut Recorder<'_>) {
         let c = self.c;
         let Some(inc) = self.incident else { return };
         let answer = triggers(c, inc, true);
@@ -669,22 +755,18 @@ impl<'p> Run<'p> {
             .collect();
         // Coverage: every determined clause, and each catch-all of a list
         // nothing matched.
-        let mut flat = 0usize;
-        for l in &c.trigger_lists {
-            let any_matched = answer.clauses.iter().any(|r| {
-                r.clause.list == l.citation && matches!(r.outcome, Outcome::Matched { .. })
-            });
-            for cl in &l.clauses {
-                let i = flat;
-                flat += 1;
-                let Some(r) = answer
-                    .clauses
-                    .iter()
-                    .find(|r| r.clause.list == l.citation && r.clause.number == cl.number)
-                else {
-                    continue;
-                };
-                let Some(h) = rec.clauses.get_mut(i) else {
+        let matched_lists: HashSet<&str> = answer
+            .clauses
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Matched { .. }))
+            .map(|r| r.clause.list)
+            .collect();
+        for r in &answer.clauses {
+            let Some(ids) = rec.clause_at.get(&(r.clause.list, r.clause.number)) else {
+                continue;
+            };
+            for i in ids {
+                let Some(h) = rec.clauses.get_mut(*i) else {
                     continue;
                 };
                 match r.outcome {
@@ -696,7 +778,9 @@ impl<'p> Run<'p> {
                         add(&mut h.rejected, self.t);
                         add(&mut h.tests, self.t);
                     }
-                    Outcome::Discretionary if !any_matched => add(&mut h.tests, self.t),
+                    Outcome::Discretionary if !matched_lists.contains(r.clause.list) => {
+                        add(&mut h.tests, self.t)
+                    }
                     _ => {}
                 }
             }
@@ -733,7 +817,7 @@ impl<'p> Run<'p> {
         duty: u32,
         want: BearerWant,
         at: &str,
-        rec: &mut Recorder,
+        rec: &mut Recorder<'_>,
     ) {
         let c = self.c;
         let duty_name = name_of(&c.duties, duty);
@@ -763,7 +847,7 @@ impl<'p> Run<'p> {
         let rows: Vec<&Responsibility<'_>> =
             answer.iter().filter(|r| r.duty == duty_name).collect();
         for r in &rows {
-            for i in rules_of(c, r) {
+            for i in rules_of(c, &rec.rules_at, r) {
                 hit(&mut rec.rules, i, self.t);
             }
         }
@@ -795,7 +879,7 @@ impl<'p> Run<'p> {
         on: NaiveDate,
         want: &[(u32, Option<TargetId>)],
         at: &str,
-        rec: &mut Recorder,
+        rec: &mut Recorder<'_>,
     ) {
         let c = self.c;
         let who = name_of(&c.people, person);
@@ -819,7 +903,7 @@ impl<'p> Run<'p> {
         }
         let held = duties_of(c, person, on);
         for h in &held {
-            for i in rules_of(c, &h.responsibility) {
+            for i in rules_of(c, &rec.rules_at, &h.responsibility) {
                 hit(&mut rec.rules, i, self.t);
             }
         }
@@ -850,7 +934,7 @@ impl<'p> Run<'p> {
         }
     }
 
-    fn liability(&mut self, person: u32, duty: Option<u32>, at: &str, rec: &mut Recorder) {
+    fn liability(&mut self, person: u32, duty: Option<u32>, at: &str, rec: &mut Recorder<'_>) {
         let c = self.c;
         let who = name_of(&c.people, person);
         let wanted = duty.map(|d| name_of(&c.duties, d)).unwrap_or("none");
@@ -891,7 +975,7 @@ impl<'p> Run<'p> {
         status: StaffedLit,
         positions: &[u32],
         at: &str,
-        rec: &mut Recorder,
+        rec: &mut Recorder<'_>,
     ) {
         let c = self.c;
         let want = match status {
@@ -916,14 +1000,16 @@ impl<'p> Run<'p> {
             .filter(|r| names.is_empty() || names.contains(&r.position))
             .collect();
         for r in &rows {
-            for (i, s) in c.staffing.iter().enumerate() {
-                let has = s.needs.iter().any(|n| {
-                    c.positions
-                        .get(n.position as usize)
-                        .is_some_and(|p| p.name == r.position)
+            for i in rec.staffing_at.get(r.citation).into_iter().flatten() {
+                let has = c.staffing.get(*i).is_some_and(|s| {
+                    s.needs.iter().any(|n| {
+                        c.positions
+                            .get(n.position as usize)
+                            .is_some_and(|p| p.name == r.position)
+                    })
                 });
-                if s.citation == r.citation && has {
-                    hit(&mut rec.staffing, i, self.t);
+                if has {
+                    hit(&mut rec.staffing, *i, self.t);
                 }
             }
         }
@@ -971,7 +1057,7 @@ impl<'p> Run<'p> {
         status: ComplianceLit,
         as_of: NaiveDate,
         at: &str,
-        rec: &mut Recorder,
+        rec: &mut Recorder<'_>,
     ) {
         let c = self.c;
         let subject_name = target_name(c, subject);
@@ -1001,76 +1087,90 @@ impl<'p> Run<'p> {
             }
         };
         let answer = compliance(c, log, as_of, from, Some(subject));
-        let mut found: Vec<String> = Vec::new();
-        let mut wrong = false;
-        let mut examined = false;
+        // The rows of the obligations asked about, found in one pass.
+        let mut periodic: HashMap<(&str, &str, PeriodKind), Vec<u32>> = HashMap::new();
+        let mut reactive: HashMap<(&str, &str, &str), Vec<u32>> = HashMap::new();
         for o in obligations {
             let Some(ob) = c.obligations.get(*o as usize) else {
                 continue;
             };
             let action = name_of(&c.actions, ob.action);
-            let mut seen = false;
             match ob.cadence {
-                CadenceM::Periodic { period: kind, .. } => {
-                    for p in answer.periods.iter().filter(|p| {
-                        p.citation == ob.citation
-                            && p.action == action
-                            && p.period.kind == kind
-                            && within(&p.period, &period)
-                    }) {
-                        seen = true;
-                        let want = match status {
-                            ComplianceLit::Met => Some(Status::Met),
-                            ComplianceLit::Missed => Some(Status::Missed),
-                            ComplianceLit::Pending => Some(Status::Pending),
-                            ComplianceLit::NotAssessed => Some(Status::NotAssessed),
-                            _ => None,
-                        };
-                        wrong |= want != Some(p.status);
-                        found.push(format!(
-                            "{} {} {} ({} of {})",
-                            action,
-                            p.period,
-                            status_word(p.status),
-                            p.count,
-                            p.required
-                        ));
-                    }
-                }
-                CadenceM::Reactive { event, .. } => {
-                    let kind = name_of(&c.event_kinds, event);
-                    for r in answer.reactions.iter().filter(|r| {
-                        r.citation == ob.citation
-                            && r.action == action
-                            && r.kind == kind
-                            && period.contains(r.trigger.0.date)
-                    }) {
-                        seen = true;
-                        let want = match status {
-                            ComplianceLit::OnTime => Some(ReactionStatus::OnTime),
-                            ComplianceLit::Late => Some(ReactionStatus::Late),
-                            ComplianceLit::Overdue => Some(ReactionStatus::Overdue),
-                            ComplianceLit::Pending => Some(ReactionStatus::Pending),
-                            ComplianceLit::NotAssessed => Some(ReactionStatus::NotAssessed),
-                            _ => None,
-                        };
-                        wrong |= want != Some(r.status);
-                        let answered = match r.answer {
-                            Some(a) => format!("{action} on {}", a.0.date),
-                            None => format!("no {action}"),
-                        };
-                        found.push(format!(
-                            "{kind} on {} {} ({answered}, due by {})",
-                            r.trigger.0.date,
-                            reaction_word(r.status),
-                            r.deadline
-                        ));
-                    }
-                }
+                CadenceM::Periodic { period: kind, .. } => periodic
+                    .entry((ob.citation.as_str(), action, kind))
+                    .or_default()
+                    .push(*o),
+                CadenceM::Reactive { event, .. } => reactive
+                    .entry((ob.citation.as_str(), action, name_of(&c.event_kinds, event)))
+                    .or_default()
+                    .push(*o),
             }
-            if seen {
-                examined = true;
+        }
+        let want_period = match status {
+            ComplianceLit::Met => Some(Status::Met),
+            ComplianceLit::Missed => Some(Status::Missed),
+            ComplianceLit::Pending => Some(Status::Pending),
+            ComplianceLit::NotAssessed => Some(Status::NotAssessed),
+            _ => None,
+        };
+        let want_reaction = match status {
+            ComplianceLit::OnTime => Some(ReactionStatus::OnTime),
+            ComplianceLit::Late => Some(ReactionStatus::Late),
+            ComplianceLit::Overdue => Some(ReactionStatus::Overdue),
+            ComplianceLit::Pending => Some(ReactionStatus::Pending),
+            ComplianceLit::NotAssessed => Some(ReactionStatus::NotAssessed),
+            _ => None,
+        };
+        let mut found: Vec<String> = Vec::new();
+        let mut wrong = false;
+        let mut examined = false;
+        for p in &answer.periods {
+            if !within(&p.period, &period) {
+                continue;
+            }
+            let Some(obs) = periodic.get(&(p.citation, p.action, p.period.kind)) else {
+                continue;
+            };
+            examined = true;
+            for o in obs {
                 hit(&mut rec.obligations, *o as usize, self.t);
+            }
+            wrong |= want_period != Some(p.status);
+            if found.len() <= SHOWN {
+                found.push(format!(
+                    "{} {} {} ({} of {})",
+                    p.action,
+                    p.period,
+                    status_word(p.status),
+                    p.count,
+                    p.required
+                ));
+            }
+        }
+        for r in &answer.reactions {
+            if !period.contains(r.trigger.0.date) {
+                continue;
+            }
+            let Some(obs) = reactive.get(&(r.citation, r.action, r.kind)) else {
+                continue;
+            };
+            examined = true;
+            for o in obs {
+                hit(&mut rec.obligations, *o as usize, self.t);
+            }
+            wrong |= want_reaction != Some(r.status);
+            if found.len() <= SHOWN {
+                let answered = match r.answer {
+                    Some(a) => format!("{} on {}", r.action, a.0.date),
+                    None => format!("no {}", r.action),
+                };
+                found.push(format!(
+                    "{} on {} {} ({answered}, due by {})",
+                    r.kind,
+                    r.trigger.0.date,
+                    reaction_word(r.status),
+                    r.deadline
+                ));
             }
         }
         if !examined {
@@ -1113,7 +1213,7 @@ impl<'p> Run<'p> {
         period: Period,
         due: &[NaiveDate],
         at: &str,
-        rec: &mut Recorder,
+        rec: &mut Recorder<'_>,
     ) {
         let c = self.c;
         let subject_name = target_name(c, subject);
@@ -1132,7 +1232,7 @@ impl<'p> Run<'p> {
             return;
         }
         let answer = calendar(c, period.start, period.end, Some(subject));
-        let mut got: Vec<NaiveDate> = Vec::new();
+        let mut asked: HashSet<(&str, &str, PeriodKind)> = HashSet::new();
         for o in obligations {
             let Some(ob) = c.obligations.get(*o as usize) else {
                 continue;
@@ -1141,20 +1241,17 @@ impl<'p> Run<'p> {
                 continue;
             };
             hit(&mut rec.obligations, *o as usize, self.t);
-            let action = name_of(&c.actions, ob.action);
-            got.extend(
-                answer
-                    .items
-                    .iter()
-                    .filter(|i| {
-                        i.citation == ob.citation
-                            && i.action == action
-                            && i.period.kind == kind
-                            && subject_text(i.subject) == subject_name
-                    })
-                    .map(|i| i.due),
-            );
+            asked.insert((ob.citation.as_str(), name_of(&c.actions, ob.action), kind));
         }
+        let mut got: Vec<NaiveDate> = answer
+            .items
+            .iter()
+            .filter(|i| {
+                subject_text(i.subject) == subject_name
+                    && asked.contains(&(i.citation, i.action, i.period.kind))
+            })
+            .map(|i| i.due)
+            .collect();
         got.sort_unstable();
         got.dedup();
         if got != due {
@@ -1247,7 +1344,7 @@ fn rule_words(c: &Compiled, r: &RuleM) -> String {
     format!("{scope}: {bearer} bears {}", name_of(&c.duties, r.duty))
 }
 
-fn coverage<'p>(c: &'p Compiled, rec: Recorder) -> Coverage<'p> {
+fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
     let sites = c.tests.first().map(|t| t.sites.as_ref());
     let site = |v: fn(&Sites) -> &Vec<String>, i: usize| -> &'p str {
         sites
@@ -1408,13 +1505,7 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder) -> Coverage<'p> {
 }
 
 pub(crate) fn run(c: &Compiled) -> TestReport<'_> {
-    let mut rec = Recorder {
-        clauses: hits(c.trigger_lists.iter().map(|l| l.clauses.len()).sum()),
-        rules: hits(c.rules.len()),
-        obligations: hits(c.obligations.len()),
-        staffing: hits(c.staffing.len()),
-        liability: hits(c.liability.len()),
-    };
+    let mut rec = Recorder::new(c);
     let mut tests = Vec::new();
     for (i, t) in c.tests.iter().enumerate() {
         let mut run = Run {
