@@ -870,7 +870,7 @@ impl TestCheck<'_, '_> {
                 self.error(
                     DiagKind::Invalid,
                     span,
-                    "`expect liability` comes after no incident with a decision record".into(),
+                    "no incident with a decision record comes before `expect liability`".into(),
                     Some("state the decision first: `incident DATE at UNIT { … } decided by collective { PERSON, PERSON objecting }` or `… decided by PERSON`".into()),
                 );
                 ok = false;

@@ -296,7 +296,7 @@ pub(super) fn human(rule: Rule) -> &'static str {
         Rule::K_staffing => "`staffing`",
         Rule::K_needs => "`needs`",
         Rule::test_block => "a `test` block",
-        Rule::test_step => "`incident DATE { … }` or `expect …`",
+        Rule::test_step => "`incident DATE { … }`, `events { … }` or `expect …`",
         Rule::test_incident => "`incident DATE { FACT = VALUE, … }`",
         Rule::step_word => "`expect`, `incident` or `events`",
         Rule::incident_at => "`at UNIT`",
