@@ -31,7 +31,9 @@ pub mod who;
 
 /// The results of the `test` blocks written in a policy.
 pub mod testing {
-    pub use crate::eval::expect::{TestOutcome, TestReport};
+    pub use crate::eval::expect::{
+        Coverage, CoverageItem, CoverageKind, CoverageTally, TestOutcome, TestReport,
+    };
 }
 
 pub use check::HeaderInfo;

@@ -46,11 +46,11 @@ fn a_failing_test_says_what_it_expected_and_found() {
     );
     assert_eq!(
         report.tests[1].failures,
-        vec!["failing.zr:23: expected triggers [(一)], matched []"]
+        vec!["failing.zr:23:3: expected triggers [(一)], matched []"]
     );
     assert_eq!(
         report.tests[2].failures,
-        vec!["failing.zr:26: expected 甲 to bear 第一责任人 for 校党委 on 2020-06-01, found [乙 (书记 of 校党委)]"]
+        vec!["failing.zr:26:3: expected 甲 to bear 第一责任人 for 校党委 on 2020-06-01, found [乙 (书记 of 校党委)]"]
     );
     assert!(report.to_string().ends_with("1 passed, 2 failed\n"));
 }

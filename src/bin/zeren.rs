@@ -64,12 +64,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Run the `test` blocks written in the policy; exit 1 when one fails.
+    /// Run the `test` blocks written in the policy: one line per test, the
+    /// failures, and `N passed, N failed`; exit 1 when one fails.
     Test {
         /// Policy files (`.zr`) and org files (`.json`) that make one policy.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Print the report as JSON.
+        /// Also list every trigger clause, assignment rule, obligation,
+        /// staffing rule and liability article with the tests that exercised it.
+        #[arg(long)]
+        coverage: bool,
+        /// Print the report as JSON (`{"tests", "passed", "failed"[, "coverage"]}`).
         #[arg(long)]
         json: bool,
     },
@@ -265,6 +270,36 @@ fn read_policy_text(path: &PathBuf) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 text: {e}"))
 }
 
+/// JSON built here, printed as it is.
+struct Json(serde_json::Value);
+
+impl serde::Serialize for Json {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl std::fmt::Display for Json {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Text built here, printed as it is.
+struct Text(String);
+
+impl serde::Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Fmt { files, check } => Ok(fmt_files(&files, check)),
@@ -391,10 +426,26 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             print(&answer, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Test { files, json } => {
+        Command::Test {
+            files,
+            coverage,
+            json,
+        } => {
             let policy = load(&files)?;
             let report = policy.run_tests();
-            print(&report, json)?;
+            if json {
+                let mut value = serde_json::to_value(&report).map_err(|e| format!("error: {e}"))?;
+                if coverage {
+                    let c = serde_json::to_value(&report.coverage)
+                        .map_err(|e| format!("error: {e}"))?;
+                    if let Some(map) = value.as_object_mut() {
+                        map.insert("coverage".into(), c);
+                    }
+                }
+                print(&Json(value), true)?;
+            } else {
+                print(&Text(report.render(coverage)), false)?;
+            }
             Ok(if report.failed() == 0 {
                 ExitCode::SUCCESS
             } else {

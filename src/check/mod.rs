@@ -15,9 +15,9 @@ mod lint;
 mod obligations;
 mod org;
 mod rules;
-mod tests;
+mod test_blocks;
 
-pub(crate) use tests::{clause_key, TestM, TestStepM};
+pub(crate) use test_blocks::{clause_key, TestM, TestStepM};
 
 pub(crate) use facts::{
     accepted, type_phrase, CondNode, ConsequenceM, FactM, FactTy, LiabilityM, ProcedureM,

@@ -1,35 +1,141 @@
-//! Running the `test` blocks written in a policy: each states incidents and
-//! the answers expected; a test passes when every expectation holds.
+//! Running the `test` blocks written in a policy: each states incidents,
+//! events and the answers expected; a test passes when every expectation
+//! holds. Every expectation is answered by the same evaluation the queries
+//! use (`who`, `duties_of`, `triggers`, `liability`, `staffing`,
+//! `calendar`, `compliance`, the policy's warnings), and the runs record
+//! which clauses, rules, obligations, staffing rules and liability articles
+//! the tests exercised ([`Coverage`]).
 
-use crate::check::{clause_key, TestStepM};
+use crate::check::{
+    clause_key, AnchorM, BearerM, CadenceM, DeadlineM, RuleM, ScopeM, SubjectM, TargetId, TestM,
+    TestStepM,
+};
 use crate::compile::Compiled;
+use crate::compliance::{ReactionStatus, Status};
+use crate::eval::compliance::{calendar, compliance, rows};
+use crate::eval::liability::liability;
+use crate::eval::staffing::staffing;
 use crate::eval::triggers::triggers;
-use crate::eval::who::who_unit;
+use crate::eval::who::{duties_of, who_matter, who_unit};
+use crate::events::{from_events, EventLog};
 use crate::incident::BoundIncident;
-use crate::triggers::Outcome;
-use crate::who::Bearer;
-use serde::Serialize;
+use crate::period::{Period, PeriodKind};
+use crate::staffing::Staffed;
+use crate::syntax::ast::{ComplianceLit, StaffedLit};
+use crate::triggers::{Applicability, Outcome};
+use crate::who::{Bearer, Responsibility, Step, Subject};
+use chrono::NaiveDate;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+
+/// The warning kinds an `expect warning` may name.
+pub(crate) const WARNING_KINDS: &[&str] = &["unassigned", "conflict", "never-matches"];
+
+/// What an `expect who` asks about.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum WhoSubject {
+    Unit(u32),
+    Matter(u32),
+    MatterKind(u32),
+}
+
+/// Who an `expect who` expects.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum BearerWant {
+    /// A team: the subject unit's (any related unit's for a matter), or a named unit's.
+    Team(Option<u32>),
+    Vacant,
+    Person(u32),
+}
+
+/// A warning of the policy, as a test sees it.
+#[derive(Debug, Clone)]
+pub(crate) struct WarnSeen {
+    pub kind: String,
+    pub message: String,
+    /// `file:line:column`.
+    pub at: String,
+}
+
+/// Every warning of the policy, with lookups by kind and by where.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Warnings {
+    list: Vec<WarnSeen>,
+    kinds: HashSet<String>,
+    sites: HashSet<(String, String)>,
+}
+
+impl Warnings {
+    pub(crate) fn new(list: Vec<WarnSeen>) -> Self {
+        Warnings {
+            kinds: list.iter().map(|w| w.kind.clone()).collect(),
+            sites: list
+                .iter()
+                .map(|w| (w.kind.clone(), w.at.clone()))
+                .collect(),
+            list,
+        }
+    }
+
+    /// Whether a warning of `kind` (at `site`, when given) is among them.
+    fn has(&self, kind: &str, site: Option<&str>) -> bool {
+        match site {
+            None => self.kinds.contains(kind),
+            Some(at) => self.sites.contains(&(kind.to_string(), at.to_string())),
+        }
+    }
+
+    /// The first few, as a failure shows them.
+    fn shown(&self) -> String {
+        let v: Vec<String> = self
+            .list
+            .iter()
+            .take(SHOWN + 1)
+            .map(|w| format!("{} at {}: {}", w.kind, w.at, w.message))
+            .collect();
+        list(&v)
+    }
+}
+
+/// Where each item coverage counts is written (`file:line:column`),
+/// parallel to the compiled clauses (flattened over lists), rules,
+/// obligations, staffing rules and liability articles.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Sites {
+    pub clauses: Vec<String>,
+    pub rules: Vec<String>,
+    pub obligations: Vec<String>,
+    pub staffing: Vec<String>,
+    pub liability: Vec<String>,
+}
 
 /// The outcome of one test.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TestOutcome<'p> {
     /// The test's name.
     pub name: &'p str,
-    /// Where it is written (`file:line`).
+    /// Where it is written (`file:line:column`).
     pub at: &'p str,
     /// Whether every expectation held.
     pub passed: bool,
-    /// What did not hold, each with its `file:line`.
+    /// What did not hold, each starting with the `file:line:column` of its
+    /// `expect`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub failures: Vec<String>,
 }
 
-/// The outcome of every test of a policy, in order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The outcome of every test of a policy, in order, and what they covered.
+///
+/// Serialized as `{"tests": […], "passed": N, "failed": N}`; the coverage is
+/// serialized on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TestReport<'p> {
     /// One per test.
     pub tests: Vec<TestOutcome<'p>>,
+    /// What the tests exercised.
+    pub coverage: Coverage<'p>,
 }
 
 impl TestReport<'_> {
@@ -37,111 +143,1394 @@ impl TestReport<'_> {
     pub fn failed(&self) -> usize {
         self.tests.iter().filter(|t| !t.passed).count()
     }
-}
 
-impl fmt::Display for TestReport<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for t in &self.tests {
-            if t.passed {
-                writeln!(f, "ok      {} ({})", t.name, t.at)?;
-            } else {
-                writeln!(f, "FAILED  {} ({})", t.name, t.at)?;
-                for x in &t.failures {
-                    writeln!(f, "        {x}")?;
-                }
-            }
-        }
-        let failed = self.failed();
-        writeln!(f, "{} passed, {failed} failed", self.tests.len() - failed)
+    /// Number of tests that passed.
+    pub fn passed(&self) -> usize {
+        self.tests.len() - self.failed()
+    }
+
+    /// The summary line: `N passed, N failed`.
+    pub fn summary(&self) -> String {
+        format!("{} passed, {} failed", self.passed(), self.failed())
     }
 }
 
-fn matches_clause(expected: &str, citation: &str, number: &str) -> bool {
-    expected == citation || clause_key(expected) == clause_key(number)
+impl Serialize for TestReport<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("TestReport", 3)?;
+        st.serialize_field("tests", &self.tests)?;
+        st.serialize_field("passed", &self.passed())?;
+        st.serialize_field("failed", &self.failed())?;
+        st.end()
+    }
+}
+
+impl TestReport<'_> {
+    /// The report as text: one line per test (`ok` or `FAILED`, its name
+    /// and where it is), each failure under its test, with `coverage` the
+    /// coverage, then the summary line.
+    pub fn render(&self, coverage: bool) -> String {
+        use fmt::Write as _;
+        let mut out = String::new();
+        for t in &self.tests {
+            if t.passed {
+                let _ = writeln!(out, "ok      {} ({})", t.name, t.at);
+            } else {
+                let _ = writeln!(out, "FAILED  {} ({})", t.name, t.at);
+                for x in &t.failures {
+                    let _ = writeln!(out, "        {x}");
+                }
+            }
+        }
+        if coverage {
+            let _ = writeln!(out, "\n{}", self.coverage);
+        }
+        let _ = writeln!(out, "{}", self.summary());
+        out
+    }
+}
+
+impl fmt::Display for TestReport<'_> {
+    /// [`TestReport::render`] without the coverage.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// What coverage counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageKind {
+    /// A trigger clause.
+    Clause,
+    /// An assignment rule (one `BEARER bears DUTY` line).
+    Rule,
+    /// An obligation.
+    Obligation,
+    /// A staffing rule.
+    Staffing,
+    /// A liability article.
+    Liability,
+}
+
+impl CoverageKind {
+    const ALL: [CoverageKind; 5] = [
+        CoverageKind::Clause,
+        CoverageKind::Rule,
+        CoverageKind::Obligation,
+        CoverageKind::Staffing,
+        CoverageKind::Liability,
+    ];
+
+    fn plural(self) -> &'static str {
+        match self {
+            CoverageKind::Clause => "trigger clauses",
+            CoverageKind::Rule => "assignment rules",
+            CoverageKind::Obligation => "obligations",
+            CoverageKind::Staffing => "staffing rules",
+            CoverageKind::Liability => "liability articles",
+        }
+    }
+}
+
+/// One clause, rule, obligation, staffing rule or liability article, and
+/// the tests that exercised it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CoverageItem<'p> {
+    /// What it is.
+    pub kind: CoverageKind,
+    /// Its article (a clause's full citation, `第八条(五)`).
+    pub citation: &'p str,
+    /// It in words, as the policy writes it.
+    pub what: String,
+    /// Where it is written (`file:line:column`); empty when the policy has no tests.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub at: &'p str,
+    /// Whether the tests exercised it (see [`Coverage`]).
+    pub covered: bool,
+    /// The tests that exercised it, in order.
+    pub tests: Vec<&'p str>,
+    /// For a clause: whether it is the catch-all (`otherwise`).
+    #[serde(skip_serializing_if = "is_false")]
+    pub catch_all: bool,
+    /// For a clause: the tests that saw it match.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub matched_by: Vec<&'p str>,
+    /// For a clause: the tests that saw it not match.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rejected_by: Vec<&'p str>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// How many items of one kind the tests covered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CoverageTally {
+    /// The kind; `None` for all items together.
+    pub kind: Option<CoverageKind>,
+    /// Covered.
+    pub covered: usize,
+    /// In the policy.
+    pub total: usize,
+}
+
+impl CoverageTally {
+    /// The share covered, in percent; 100 when there is nothing to cover.
+    pub fn percent(&self) -> f64 {
+        if self.total == 0 {
+            100.0
+        } else {
+            // Counts are far below 2^52: exact as f64.
+            self.covered as f64 * 100.0 / self.total as f64
+        }
+    }
+}
+
+impl Serialize for CoverageTally {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("CoverageTally", 4)?;
+        match self.kind {
+            Some(k) => st.serialize_field("kind", &k)?,
+            None => st.serialize_field("kind", "all")?,
+        }
+        st.serialize_field("covered", &self.covered)?;
+        st.serialize_field("total", &self.total)?;
+        st.serialize_field("percent", &((self.percent() * 10.0).round() / 10.0))?;
+        st.end()
+    }
+}
+
+/// What the tests exercised.
+///
+/// - a **trigger clause** with a condition is covered when an `expect
+///   triggers` (or `expect no triggers`) evaluated an incident for which its
+///   condition came out true (the clause matched) or false (it was
+///   rejected); the item lists the tests of each way. A clause left
+///   undetermined (a fact it reads not given) and an incident dated before
+///   the policy took effect count for nothing. A catch-all clause
+///   (`otherwise`) is covered when an expectation evaluated an incident that
+///   matched no clause of its list — the case the catch-all is for;
+/// - an **assignment rule** is covered when the answer to an `expect who`
+///   (the responsibilities for the duty it names) or an `expect duties`
+///   (every duty held) came from it;
+/// - an **obligation** is covered when an `expect compliance` found one of
+///   its periods (or one of its triggering events) in the period it names,
+///   or an `expect calendar` was about it;
+/// - a **staffing rule** is covered when an `expect staffing` looked at one
+///   of its needs;
+/// - a **liability article** is covered when an `expect liability` was
+///   answered by it.
+///
+/// A test exercises what its expectations evaluated, whether they held or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Coverage<'p> {
+    /// Per kind, then all together.
+    pub tally: Vec<CoverageTally>,
+    /// Every item, by kind, in the order the policy declares them.
+    pub items: Vec<CoverageItem<'p>>,
+}
+
+impl Coverage<'_> {
+    /// All items together.
+    pub fn total(&self) -> CoverageTally {
+        CoverageTally {
+            kind: None,
+            covered: self.items.iter().filter(|i| i.covered).count(),
+            total: self.items.len(),
+        }
+    }
+
+    /// One kind.
+    pub fn of(&self, kind: CoverageKind) -> CoverageTally {
+        let of = self.items.iter().filter(|i| i.kind == kind);
+        CoverageTally {
+            kind: Some(kind),
+            covered: of.clone().filter(|i| i.covered).count(),
+            total: of.count(),
+        }
+    }
+}
+
+/// The first `n` characters of `s`, with `…` when cut.
+fn cut(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().nth(n).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+impl fmt::Display for Coverage<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let all = self.total();
+        writeln!(
+            f,
+            "coverage: {} of {} items ({:.1}%)",
+            all.covered,
+            all.total,
+            all.percent()
+        )?;
+        for t in &self.tally {
+            let Some(kind) = t.kind else { continue };
+            let mut line = format!("  {:<20} {:>4} of {:<4}", kind.plural(), t.covered, t.total);
+            if t.total > 0 {
+                line.push_str(&format!(" ({:.1}%)", t.percent()));
+            }
+            if kind == CoverageKind::Clause && t.total > 0 {
+                let conditional = self.items.iter().filter(|i| i.kind == kind && !i.catch_all);
+                let matched = conditional.clone().filter(|i| !i.matched_by.is_empty());
+                line.push_str(&format!(
+                    "; {} of {} seen matching",
+                    matched.count(),
+                    conditional.count()
+                ));
+            }
+            writeln!(f, "{}", line.trim_end())?;
+        }
+        for kind in CoverageKind::ALL {
+            let items: Vec<&CoverageItem<'_>> =
+                self.items.iter().filter(|i| i.kind == kind).collect();
+            if items.is_empty() {
+                continue;
+            }
+            writeln!(f, "{}:", kind.plural())?;
+            for i in items {
+                let mark = if i.covered { "covered " } else { "MISSING " };
+                let what = match kind {
+                    CoverageKind::Clause if i.catch_all => {
+                        format!("{} {} (otherwise)", i.citation, cut(&i.what, 24))
+                    }
+                    CoverageKind::Clause => format!("{} {}", i.citation, cut(&i.what, 24)),
+                    _ => format!("{} {}", i.citation, i.what),
+                };
+                write!(f, "  {mark} {what}")?;
+                if !i.at.is_empty() {
+                    write!(f, " ({})", i.at)?;
+                }
+                writeln!(f)?;
+                if kind == CoverageKind::Clause {
+                    if !i.matched_by.is_empty() {
+                        writeln!(f, "           matched by: {}", i.matched_by.join("; "))?;
+                    }
+                    match i.rejected_by.len() {
+                        0 => {}
+                        n @ 4.. => writeln!(f, "           rejected by {n} tests")?,
+                        _ => writeln!(f, "           rejected by: {}", i.rejected_by.join("; "))?,
+                    }
+                    let other: Vec<&str> = i
+                        .tests
+                        .iter()
+                        .copied()
+                        .filter(|t| !i.matched_by.contains(t) && !i.rejected_by.contains(t))
+                        .collect();
+                    if !other.is_empty() {
+                        writeln!(
+                            f,
+                            "           no clause of its list matched: {}",
+                            other.join("; ")
+                        )?;
+                    }
+                } else if !i.tests.is_empty() {
+                    writeln!(f, "           by: {}", i.tests.join("; "))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Which tests exercised each item, by test index.
+#[derive(Default)]
+struct Hits {
+    tests: Vec<usize>,
+    matched: Vec<usize>,
+    rejected: Vec<usize>,
+}
+
+/// Records test `t`; tests run in order, so it is new unless it is the last.
+fn add(v: &mut Vec<usize>, t: usize) {
+    if v.last() != Some(&t) {
+        v.push(t);
+    }
+}
+
+/// Which tests exercised what, and indexes from answers back to the
+/// policy's items.
+struct Recorder<'p> {
+    clauses: Vec<Hits>,
+    rules: Vec<Hits>,
+    obligations: Vec<Hits>,
+    staffing: Vec<Hits>,
+    liability: Vec<Hits>,
+    /// (list citation, clause number) → flattened clause indices.
+    clause_at: HashMap<(&'p str, &'p str), Vec<usize>>,
+    /// (citation, duty) → rules.
+    rules_at: HashMap<(&'p str, usize), Vec<usize>>,
+    /// citation → staffing rules.
+    staffing_at: HashMap<&'p str, Vec<usize>>,
+}
+
+impl<'p> Recorder<'p> {
+    fn new(c: &'p Compiled) -> Self {
+        let mut clause_at: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let flat = c.trigger_lists.iter().flat_map(|l| {
+            l.clauses
+                .iter()
+                .map(move |cl| (l.citation.as_str(), cl.number.as_str()))
+        });
+        for (i, key) in flat.enumerate() {
+            clause_at.entry(key).or_default().push(i);
+        }
+        let mut rules_at: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
+        for (i, r) in c.rules.iter().enumerate() {
+            rules_at
+                .entry((r.citation.as_str(), r.duty as usize))
+                .or_default()
+                .push(i);
+        }
+        let mut staffing_at: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, s) in c.staffing.iter().enumerate() {
+            staffing_at.entry(s.citation.as_str()).or_default().push(i);
+        }
+        Recorder {
+            clauses: hits(clause_at.values().map(Vec::len).sum()),
+            rules: hits(c.rules.len()),
+            obligations: hits(c.obligations.len()),
+            staffing: hits(c.staffing.len()),
+            liability: hits(c.liability.len()),
+            clause_at,
+            rules_at,
+            staffing_at,
+        }
+    }
+}
+
+fn hits(n: usize) -> Vec<Hits> {
+    std::iter::repeat_with(Hits::default).take(n).collect()
+}
+
+fn hit(v: &mut [Hits], i: usize, t: usize) {
+    if let Some(h) = v.get_mut(i) {
+        add(&mut h.tests, t);
+    }
+}
+
+fn name_of(v: &[String], i: u32) -> &str {
+    v.get(i as usize).map(String::as_str).unwrap_or("")
+}
+
+fn unit_name(c: &Compiled, u: u32) -> &str {
+    c.units
+        .get(u as usize)
+        .map(|x| x.name.as_str())
+        .unwrap_or("")
+}
+
+fn matter_name(c: &Compiled, m: u32) -> &str {
+    c.matters
+        .get(m as usize)
+        .map(|x| x.name.as_str())
+        .unwrap_or("")
+}
+
+fn target_name(c: &Compiled, t: TargetId) -> &str {
+    match t {
+        TargetId::Unit(u) => unit_name(c, u),
+        TargetId::Matter(m) => matter_name(c, m),
+    }
+}
+
+/// Why a date cannot be asked about, if it cannot.
+fn not_in_force(c: &Compiled, on: NaiveDate) -> Option<String> {
+    c.header
+        .effective
+        .filter(|e| on < *e)
+        .map(|e| format!("{on} is before the policy took effect on {e}"))
+}
+
+/// The rules a responsibility came from: same article, duty and bearer,
+/// and a scope the first step of its path names.
+fn rules_of(
+    c: &Compiled,
+    at: &HashMap<(&str, usize), Vec<usize>>,
+    r: &Responsibility<'_>,
+) -> Vec<usize> {
+    let kind_of_unit = |name: &str| {
+        c.unit_index
+            .get(name)
+            .and_then(|u| c.units.get(*u as usize))
+            .map(|u| u.kind)
+    };
+    let position_is =
+        |p: u32, name: &str| c.positions.get(p as usize).is_some_and(|x| x.name == name);
+    let anchored = |of: AnchorM, unit: &str| match of {
+        AnchorM::Unit(x) => unit_name(c, x) == unit,
+        _ => true,
+    };
+    let bearer_fits = |rule: &RuleM| match (rule.bearer, &r.bearer) {
+        (BearerM::Team(a), Bearer::Team { unit }) => anchored(a, unit),
+        (
+            BearerM::Position { position, of, .. },
+            Bearer::Holder {
+                position: p, unit, ..
+            }
+            | Bearer::Vacant { position: p, unit },
+        ) => position_is(position, p) && anchored(of, unit),
+        _ => false,
+    };
+    let covering = |rule: &RuleM| matches!(rule.bearer, BearerM::Position { covering: true, .. });
+    let scope_fits = |rule: &RuleM| match (r.path.first(), &rule.scope) {
+        (Some(Step::Kind { kind, .. }), ScopeM::EachUnit(ks)) => {
+            ks.iter().any(|k| name_of(&c.unit_kinds, *k) == *kind)
+        }
+        (Some(Step::Named { name }), ScopeM::Unit(u)) => unit_name(c, *u) == *name,
+        (Some(Step::Named { name }), ScopeM::Matter(m)) => matter_name(c, *m) == *name,
+        (Some(Step::MatterKind { kind, .. }), ScopeM::EachMatter(ks)) => {
+            ks.iter().any(|k| name_of(&c.matter_kinds, *k) == *kind)
+        }
+        // 一岗双责 from above: the path starts at the post the holder has.
+        (Some(Step::Holds { unit, .. }), ScopeM::EachUnit(ks)) if covering(rule) => {
+            kind_of_unit(unit).is_some_and(|k| ks.contains(&k))
+        }
+        (Some(Step::Holds { unit, .. }), ScopeM::Unit(u)) if covering(rule) => {
+            unit_name(c, *u) == *unit
+        }
+        _ => false,
+    };
+    at.get(&(r.citation, r.rank))
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|i| {
+            c.rules
+                .get(*i)
+                .is_some_and(|rule| bearer_fits(rule) && scope_fits(rule))
+        })
+        .collect()
+}
+
+fn subject_text(s: Subject<'_>) -> &str {
+    match s {
+        Subject::Unit(n) | Subject::Matter(n) | Subject::MatterKind(n) => n,
+    }
+}
+
+fn staffed_word(s: Staffed) -> &'static str {
+    match s {
+        Staffed::Ok => "ok",
+        Staffed::Short => "short",
+        Staffed::Over => "over",
+    }
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Met => "met",
+        Status::Missed => "missed",
+        Status::Pending => "pending",
+        Status::NotAssessed => "not-assessed",
+    }
+}
+
+fn reaction_word(s: ReactionStatus) -> &'static str {
+    match s {
+        ReactionStatus::OnTime => "on-time",
+        ReactionStatus::Late => "late",
+        ReactionStatus::Overdue => "overdue",
+        ReactionStatus::Pending => "pending",
+        ReactionStatus::NotAssessed => "not-assessed",
+    }
+}
+
+fn within(p: &Period, w: &Period) -> bool {
+    w.start <= p.start && p.end <= w.end
+}
+
+/// How many answers a failure shows.
+const SHOWN: usize = 10;
+
+/// `[a, b, …]`, at most [`SHOWN`] of them; `nothing` when empty.
+fn list(v: &[String]) -> String {
+    match v.len() {
+        0 => "nothing".into(),
+        n if n <= SHOWN => format!("[{}]", v.join(", ")),
+        _ => format!("[{}, …]", v.get(..SHOWN).unwrap_or(v).join(", ")),
+    }
+}
+
+/// One test being run.
+struct Run<'p> {
+    c: &'p Compiled,
+    t: usize,
+    failures: Vec<String>,
+    incident: Option<&'p BoundIncident>,
+    log: Result<EventLog, String>,
+}
+
+impl<'p> Run<'p> {
+    fn fail(&mut self, at: &str, message: String) {
+        self.failures.push(format!("{at}: {message}"));
+    }
+
+    fn step(&mut self, step: &'p TestStepM, rec: &mut Recorder<'_>) {
+        let c = self.c;
+        match step {
+            TestStepM::Incident(inc) => self.incident = Some(inc),
+            TestStepM::Events(events) => {
+                self.log = from_events(c, "events", events).map_err(|d| d.to_string());
+            }
+            TestStepM::Triggers { clauses, at } => self.triggers(clauses, at, rec),
+            TestStepM::Who {
+                subject,
+                on,
+                duty,
+                bearer,
+                at,
+            } => self.who(*subject, *on, *duty, *bearer, at, rec),
+            TestStepM::Duties {
+                person,
+                on,
+                duties,
+                at,
+            } => self.duties(*person, *on, duties, at, rec),
+            TestStepM::Liability { person, duty, at } => self.liability(*person, *duty, at, rec),
+            TestStepM::Staffing {
+                subject,
+                on,
+                status,
+                positions,
+                at,
+            } => self.staffing(*subject, *on, *status, positions, at, rec),
+            TestStepM::Compliance {
+                subject,
+                obligations,
+                period,
+                status,
+                as_of,
+                at,
+            } => self.compliance(*subject, obligations, *period, *status, *as_of, at, rec),
+            TestStepM::Calendar {
+                subject,
+                obligations,
+                period,
+                due,
+                at,
+            } => self.calendar(*subject, obligations, *period, due, at, rec),
+            TestStepM::Warning {
+                kind,
+                clause,
+                warnings,
+                at,
+            } => match kind {
+                None if !warnings.list.is_empty() => self.fail(
+                    at,
+                    format!("expected no warnings, found {}", warnings.shown()),
+                ),
+                None => {}
+                Some(k) if !warnings.has(k, clause.as_ref().map(|(_, site)| site.as_str())) => {
+                    let about = clause
+                        .as_ref()
+                        .map(|(cit, _)| format!(" about {cit}"))
+                        .unwrap_or_default();
+                    self.fail(
+                        at,
+                        format!(
+                            "expected a `{k}` warning{about}, found {}",
+                            warnings.shown()
+                        ),
+                    );
+                }
+                Some(_) => {}
+            },
+        }
+    }
+
+    fn triggers(&mut self, clauses: &[String], at: &str, rec: &mut Recorder<'_>) {
+        let c = self.c;
+        let Some(inc) = self.incident else { return };
+        let answer = triggers(c, inc, true);
+        let got: Vec<(&str, &str)> = answer
+            .clauses
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Matched { .. }))
+            .map(|r| (r.clause.citation, r.clause.number))
+            .collect();
+        // Coverage: every determined clause, and each catch-all of a list
+        // nothing matched.
+        let matched_lists: HashSet<&str> = answer
+            .clauses
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Matched { .. }))
+            .map(|r| r.clause.list)
+            .collect();
+        for r in &answer.clauses {
+            let Some(ids) = rec.clause_at.get(&(r.clause.list, r.clause.number)) else {
+                continue;
+            };
+            for i in ids {
+                let Some(h) = rec.clauses.get_mut(*i) else {
+                    continue;
+                };
+                match r.outcome {
+                    Outcome::Matched { .. } => {
+                        add(&mut h.matched, self.t);
+                        add(&mut h.tests, self.t);
+                    }
+                    Outcome::NotMatched { .. } => {
+                        add(&mut h.rejected, self.t);
+                        add(&mut h.tests, self.t);
+                    }
+                    Outcome::Discretionary if !matched_lists.contains(r.clause.list) => {
+                        add(&mut h.tests, self.t)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let same = got.len() == clauses.len()
+            && got
+                .iter()
+                .zip(clauses)
+                .all(|((cit, num), want)| want == cit || clause_key(want) == clause_key(num));
+        if !same {
+            let got: Vec<String> = got.iter().map(|(cit, _)| cit.to_string()).collect();
+            let why = match answer.applicability {
+                Applicability::NotApplicable { effective } => format!(
+                    " (not applicable: {} is before the policy took effect on {effective})",
+                    inc.date
+                ),
+                Applicability::InForce => String::new(),
+            };
+            self.fail(
+                at,
+                format!(
+                    "expected triggers [{}], matched [{}]{why}",
+                    clauses.join(", "),
+                    got.join(", ")
+                ),
+            );
+        }
+    }
+
+    fn who(
+        &mut self,
+        subject: WhoSubject,
+        on: NaiveDate,
+        duty: u32,
+        want: BearerWant,
+        at: &str,
+        rec: &mut Recorder<'_>,
+    ) {
+        let c = self.c;
+        let duty_name = name_of(&c.duties, duty);
+        let (subject_name, answer) = match subject {
+            WhoSubject::Unit(u) => (unit_name(c, u), who_unit(c, u, on)),
+            WhoSubject::Matter(m) => {
+                let kind = c.matters.get(m as usize).map(|x| x.kind).unwrap_or(0);
+                (matter_name(c, m), who_matter(c, Some(m), kind, on))
+            }
+            WhoSubject::MatterKind(k) => (name_of(&c.matter_kinds, k), who_matter(c, None, k, on)),
+        };
+        let wanted = match want {
+            BearerWant::Person(p) => name_of(&c.people, p).to_string(),
+            BearerWant::Team(None) => "the team".into(),
+            BearerWant::Team(Some(u)) => format!("the team of {}", unit_name(c, u)),
+            BearerWant::Vacant => "nobody (a vacant post)".into(),
+        };
+        if let Some(why) = not_in_force(c, on) {
+            self.fail(
+                at,
+                format!(
+                    "expected {wanted} to bear {duty_name} for {subject_name} on {on}, but {why}"
+                ),
+            );
+            return;
+        }
+        let rows: Vec<&Responsibility<'_>> =
+            answer.iter().filter(|r| r.duty == duty_name).collect();
+        for r in &rows {
+            for i in rules_of(c, &rec.rules_at, r) {
+                hit(&mut rec.rules, i, self.t);
+            }
+        }
+        let is_unit = matches!(subject, WhoSubject::Unit(_));
+        let ok = rows.iter().any(|r| match (&r.bearer, want) {
+            (Bearer::Holder { person, .. }, BearerWant::Person(p)) => {
+                *person == name_of(&c.people, p)
+            }
+            (Bearer::Team { unit }, BearerWant::Team(None)) => !is_unit || *unit == subject_name,
+            (Bearer::Team { unit }, BearerWant::Team(Some(u))) => *unit == unit_name(c, u),
+            (Bearer::Vacant { .. }, BearerWant::Vacant) => true,
+            _ => false,
+        });
+        if !ok {
+            let found: Vec<String> = rows.iter().map(|r| r.bearer.to_string()).collect();
+            self.fail(
+                at,
+                format!(
+                    "expected {wanted} to bear {duty_name} for {subject_name} on {on}, found [{}]",
+                    found.join(", ")
+                ),
+            );
+        }
+    }
+
+    fn duties(
+        &mut self,
+        person: u32,
+        on: NaiveDate,
+        want: &[(u32, Option<TargetId>)],
+        at: &str,
+        rec: &mut Recorder<'_>,
+    ) {
+        let c = self.c;
+        let who = name_of(&c.people, person);
+        let wanted: Vec<(&str, Option<&str>)> = want
+            .iter()
+            .map(|(d, s)| (name_of(&c.duties, *d), s.map(|t| target_name(c, t))))
+            .collect();
+        let shown: Vec<String> = wanted
+            .iter()
+            .map(|(d, s)| match s {
+                Some(s) => format!("{d} for {s}"),
+                None => d.to_string(),
+            })
+            .collect();
+        if let Some(why) = not_in_force(c, on) {
+            self.fail(
+                at,
+                format!("expected {who} to hold {} on {on}, but {why}", list(&shown)),
+            );
+            return;
+        }
+        let held = duties_of(c, person, on);
+        for h in &held {
+            for i in rules_of(c, &rec.rules_at, &h.responsibility) {
+                hit(&mut rec.rules, i, self.t);
+            }
+        }
+        let found: Vec<(&str, &str)> = held
+            .iter()
+            .map(|h| (h.responsibility.duty, subject_text(h.subject)))
+            .collect();
+        let fits = |(d, s): &(&str, Option<&str>), (fd, fs): &(&str, &str)| {
+            d == fd && s.is_none_or(|s| s == *fs)
+        };
+        let ok = wanted.iter().all(|w| found.iter().any(|f| fits(w, f)))
+            && found.iter().all(|f| wanted.iter().any(|w| fits(w, f)));
+        if !ok {
+            let mut got: Vec<String> = found.iter().map(|(d, s)| format!("{d} for {s}")).collect();
+            got.dedup();
+            let wanted = if shown.is_empty() {
+                "no duty".to_string()
+            } else {
+                format!("exactly {}", list(&shown))
+            };
+            self.fail(
+                at,
+                format!(
+                    "expected {who} to hold {wanted} on {on}, found {}",
+                    list(&got)
+                ),
+            );
+        }
+    }
+
+    fn liability(&mut self, person: u32, duty: Option<u32>, at: &str, rec: &mut Recorder<'_>) {
+        let c = self.c;
+        let who = name_of(&c.people, person);
+        let wanted = duty.map(|d| name_of(&c.duties, d)).unwrap_or("none");
+        let Some(inc) = self.incident else { return };
+        let answer = match liability(c, inc) {
+            Ok(a) => a,
+            Err(e) => {
+                self.fail(at, format!("expected {who} to bear {wanted}, but {e}"));
+                return;
+            }
+        };
+        if let Some(i) = c
+            .liability
+            .iter()
+            .position(|l| l.citation == answer.citation)
+        {
+            hit(&mut rec.liability, i, self.t);
+        }
+        let row = answer.people.iter().find(|p| p.person == who);
+        let got = row.map(|p| (p.liability.unwrap_or("none"), p.reason));
+        match got {
+            Some((l, _)) if l == wanted => {}
+            Some((l, reason)) => self.fail(
+                at,
+                format!("expected {who} to bear {wanted}, found {l} ({reason})"),
+            ),
+            None => self.fail(
+                at,
+                format!("expected {who} to bear {wanted}, found {who} not in the answer"),
+            ),
+        }
+    }
+
+    fn staffing(
+        &mut self,
+        subject: TargetId,
+        on: NaiveDate,
+        status: StaffedLit,
+        positions: &[u32],
+        at: &str,
+        rec: &mut Recorder<'_>,
+    ) {
+        let c = self.c;
+        let want = match status {
+            StaffedLit::Ok => Staffed::Ok,
+            StaffedLit::Short => Staffed::Short,
+            StaffedLit::Over => Staffed::Over,
+        };
+        let subject_name = target_name(c, subject);
+        let names: Vec<&str> = positions
+            .iter()
+            .map(|p| {
+                c.positions
+                    .get(*p as usize)
+                    .map(|x| x.name.as_str())
+                    .unwrap_or("")
+            })
+            .collect();
+        let answer = staffing(c, on, Some(subject));
+        let rows: Vec<_> = answer
+            .rows
+            .iter()
+            .filter(|r| names.is_empty() || names.contains(&r.position))
+            .collect();
+        for r in &rows {
+            for i in rec.staffing_at.get(r.citation).into_iter().flatten() {
+                let has = c.staffing.get(*i).is_some_and(|s| {
+                    s.needs.iter().any(|n| {
+                        c.positions
+                            .get(n.position as usize)
+                            .is_some_and(|p| p.name == r.position)
+                    })
+                });
+                if has {
+                    hit(&mut rec.staffing, *i, self.t);
+                }
+            }
+        }
+        let what = if names.is_empty() {
+            "every need".to_string()
+        } else {
+            names.join(", ")
+        };
+        if rows.is_empty() || rows.iter().any(|r| r.status != want) {
+            let found: Vec<String> = rows
+                .iter()
+                .map(|r| {
+                    let holders = if r.holders.is_empty() {
+                        "nobody".to_string()
+                    } else {
+                        r.holders.join(", ")
+                    };
+                    format!(
+                        "{} {} ({} needed, {holders})",
+                        r.position,
+                        staffed_word(r.status),
+                        r.required
+                    )
+                })
+                .collect();
+            self.fail(
+                at,
+                format!(
+                    "expected {what} of {subject_name} to be {} on {on}, found {}",
+                    staffed_word(want),
+                    list(&found)
+                ),
+            );
+        }
+    }
+
+    /// Every assessed row of the obligations within the period, checked
+    /// against the status.
+    #[allow(clippy::too_many_arguments)]
+    fn compliance(
+        &mut self,
+        subject: TargetId,
+        obligations: &[u32],
+        period: Period,
+        status: ComplianceLit,
+        as_of: NaiveDate,
+        at: &str,
+        rec: &mut Recorder<'_>,
+    ) {
+        let c = self.c;
+        let subject_name = target_name(c, subject);
+        let actions = self.actions_of(obligations);
+        let head = format!(
+            "expected {actions} of {subject_name} in {period} to be {}",
+            status.keyword()
+        );
+        if let Some(why) = c.header.effective.filter(|e| as_of < *e) {
+            self.fail(
+                at,
+                format!("{head}, but {as_of} is before the policy took effect on {why}"),
+            );
+            return;
+        }
+        let from = period.start;
+        if rows(c, from, as_of, Some(subject)) > crate::limits::MAX_ROWS as u64 {
+            self.fail(at, format!("{head}, but the answer would be too large"));
+            return;
+        }
+        let log = match &self.log {
+            Ok(l) => l,
+            Err(e) => {
+                let e = e.clone();
+                self.fail(at, format!("{head}, but the events could not be read: {e}"));
+                return;
+            }
+        };
+        let answer = compliance(c, log, as_of, from, Some(subject));
+        // The rows of the obligations asked about, found in one pass.
+        let mut periodic: HashMap<(&str, &str, PeriodKind), Vec<u32>> = HashMap::new();
+        let mut reactive: HashMap<(&str, &str, &str), Vec<u32>> = HashMap::new();
+        for o in obligations {
+            let Some(ob) = c.obligations.get(*o as usize) else {
+                continue;
+            };
+            let action = name_of(&c.actions, ob.action);
+            match ob.cadence {
+                CadenceM::Periodic { period: kind, .. } => periodic
+                    .entry((ob.citation.as_str(), action, kind))
+                    .or_default()
+                    .push(*o),
+                CadenceM::Reactive { event, .. } => reactive
+                    .entry((ob.citation.as_str(), action, name_of(&c.event_kinds, event)))
+                    .or_default()
+                    .push(*o),
+            }
+        }
+        let want_period = match status {
+            ComplianceLit::Met => Some(Status::Met),
+            ComplianceLit::Missed => Some(Status::Missed),
+            ComplianceLit::Pending => Some(Status::Pending),
+            ComplianceLit::NotAssessed => Some(Status::NotAssessed),
+            _ => None,
+        };
+        let want_reaction = match status {
+            ComplianceLit::OnTime => Some(ReactionStatus::OnTime),
+            ComplianceLit::Late => Some(ReactionStatus::Late),
+            ComplianceLit::Overdue => Some(ReactionStatus::Overdue),
+            ComplianceLit::Pending => Some(ReactionStatus::Pending),
+            ComplianceLit::NotAssessed => Some(ReactionStatus::NotAssessed),
+            _ => None,
+        };
+        let mut found: Vec<String> = Vec::new();
+        let mut wrong = false;
+        let mut examined = false;
+        for p in &answer.periods {
+            if !within(&p.period, &period) {
+                continue;
+            }
+            let Some(obs) = periodic.get(&(p.citation, p.action, p.period.kind)) else {
+                continue;
+            };
+            examined = true;
+            for o in obs {
+                hit(&mut rec.obligations, *o as usize, self.t);
+            }
+            wrong |= want_period != Some(p.status);
+            if found.len() <= SHOWN {
+                found.push(format!(
+                    "{} {} {} ({} of {})",
+                    p.action,
+                    p.period,
+                    status_word(p.status),
+                    p.count,
+                    p.required
+                ));
+            }
+        }
+        for r in &answer.reactions {
+            if !period.contains(r.trigger.0.date) {
+                continue;
+            }
+            let Some(obs) = reactive.get(&(r.citation, r.action, r.kind)) else {
+                continue;
+            };
+            examined = true;
+            for o in obs {
+                hit(&mut rec.obligations, *o as usize, self.t);
+            }
+            wrong |= want_reaction != Some(r.status);
+            if found.len() <= SHOWN {
+                let answered = match r.answer {
+                    Some(a) => format!("{} on {}", r.action, a.0.date),
+                    None => format!("no {}", r.action),
+                };
+                found.push(format!(
+                    "{} on {} {} ({answered}, due by {})",
+                    r.kind,
+                    r.trigger.0.date,
+                    reaction_word(r.status),
+                    r.deadline
+                ));
+            }
+        }
+        if !examined {
+            let kinds: Vec<&str> = obligations
+                .iter()
+                .filter_map(
+                    |o| match c.obligations.get(*o as usize).map(|x| x.cadence) {
+                        Some(CadenceM::Reactive { event, .. }) => {
+                            Some(name_of(&c.event_kinds, event))
+                        }
+                        _ => None,
+                    },
+                )
+                .collect();
+            let why = if kinds.is_empty() {
+                format!("no period of it lies in {period}")
+            } else {
+                format!("the events have no {} in {period}", kinds.join(" or "))
+            };
+            self.fail(at, format!("{head}, but {why}"));
+        } else if wrong {
+            self.fail(at, format!("{head}, found {}", list(&found)));
+        }
+    }
+
+    fn actions_of(&self, obligations: &[u32]) -> String {
+        let mut names: Vec<&str> = obligations
+            .iter()
+            .filter_map(|o| self.c.obligations.get(*o as usize))
+            .map(|o| name_of(&self.c.actions, o.action))
+            .collect();
+        names.dedup();
+        names.join(", ")
+    }
+
+    fn calendar(
+        &mut self,
+        subject: TargetId,
+        obligations: &[u32],
+        period: Period,
+        due: &[NaiveDate],
+        at: &str,
+        rec: &mut Recorder<'_>,
+    ) {
+        let c = self.c;
+        let subject_name = target_name(c, subject);
+        let actions = self.actions_of(obligations);
+        let wanted: Vec<String> = due.iter().map(NaiveDate::to_string).collect();
+        let head = if wanted.is_empty() {
+            format!("expected nothing of {actions} of {subject_name} to fall due in {period}")
+        } else {
+            format!(
+                "expected {actions} of {subject_name} to fall due on {} in {period}",
+                list(&wanted)
+            )
+        };
+        if rows(c, period.start, period.end, Some(subject)) > crate::limits::MAX_ROWS as u64 {
+            self.fail(at, format!("{head}, but the answer would be too large"));
+            return;
+        }
+        let answer = calendar(c, period.start, period.end, Some(subject));
+        let mut asked: HashSet<(&str, &str, PeriodKind)> = HashSet::new();
+        for o in obligations {
+            let Some(ob) = c.obligations.get(*o as usize) else {
+                continue;
+            };
+            let CadenceM::Periodic { period: kind, .. } = ob.cadence else {
+                continue;
+            };
+            hit(&mut rec.obligations, *o as usize, self.t);
+            asked.insert((ob.citation.as_str(), name_of(&c.actions, ob.action), kind));
+        }
+        let mut got: Vec<NaiveDate> = answer
+            .items
+            .iter()
+            .filter(|i| {
+                subject_text(i.subject) == subject_name
+                    && asked.contains(&(i.citation, i.action, i.period.kind))
+            })
+            .map(|i| i.due)
+            .collect();
+        got.sort_unstable();
+        got.dedup();
+        if got != due {
+            let found: Vec<String> = got.iter().map(NaiveDate::to_string).collect();
+            self.fail(at, format!("{head}, found {}", list(&found)));
+        }
+    }
+}
+
+/// `each 党委`, `校党委`, `each matter 新媒体`.
+fn subject_words(c: &Compiled, s: &SubjectM) -> String {
+    match s {
+        SubjectM::Unit(u) => unit_name(c, *u).to_string(),
+        SubjectM::EachUnit(ks) => format!(
+            "each {}",
+            ks.iter()
+                .map(|k| name_of(&c.unit_kinds, *k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        SubjectM::EachMatter(ks) => format!(
+            "each matter {}",
+            ks.iter()
+                .map(|k| name_of(&c.matter_kinds, *k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn required_words(min: u32, max: Option<u32>) -> String {
+    crate::compliance::Required {
+        at_least: min,
+        at_most: max,
+    }
+    .to_string()
+}
+
+fn period_word(k: PeriodKind) -> &'static str {
+    match k {
+        PeriodKind::Year => "year",
+        PeriodKind::HalfYear => "half-year",
+        PeriodKind::Quarter => "quarter",
+        PeriodKind::Month => "month",
+        PeriodKind::Week => "week",
+        PeriodKind::Day => "day",
+    }
+}
+
+fn rule_words(c: &Compiled, r: &RuleM) -> String {
+    let scope = match &r.scope {
+        ScopeM::EachUnit(ks) => format!(
+            "in each {}",
+            ks.iter()
+                .map(|k| name_of(&c.unit_kinds, *k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        ScopeM::Unit(u) => format!("in {}", unit_name(c, *u)),
+        ScopeM::EachMatter(ks) => format!(
+            "for each matter {}",
+            ks.iter()
+                .map(|k| name_of(&c.matter_kinds, *k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        ScopeM::Matter(m) => format!("for matter {}", matter_name(c, *m)),
+    };
+    let anchor = |a: AnchorM| match a {
+        AnchorM::Own => String::new(),
+        AnchorM::Unit(u) => format!(" of {}", unit_name(c, u)),
+        AnchorM::Relation(rel) => format!(" of {}", rel.keyword()),
+    };
+    let bearer = match r.bearer {
+        BearerM::Team(a) => format!("team{}", anchor(a)),
+        BearerM::Position {
+            position,
+            of,
+            covering,
+        } => format!(
+            "{}{}{}",
+            c.positions
+                .get(position as usize)
+                .map(|p| p.name.as_str())
+                .unwrap_or(""),
+            anchor(of),
+            if covering { " covering" } else { "" }
+        ),
+    };
+    format!("{scope}: {bearer} bears {}", name_of(&c.duties, r.duty))
+}
+
+fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
+    let sites = c.tests.first().map(|t| t.sites.as_ref());
+    let site = |v: fn(&Sites) -> &Vec<String>, i: usize| -> &'p str {
+        sites
+            .and_then(|s| v(s).get(i))
+            .map(String::as_str)
+            .unwrap_or("")
+    };
+    let names = |v: &[usize]| -> Vec<&'p str> {
+        v.iter()
+            .filter_map(|t| c.tests.get(*t).map(|x: &TestM| x.name.as_str()))
+            .collect()
+    };
+    let mut items = Vec::new();
+    let mut flat = 0usize;
+    for l in &c.trigger_lists {
+        for cl in &l.clauses {
+            let h = rec.clauses.get(flat);
+            let (tests, matched, rejected) = match h {
+                Some(h) => (names(&h.tests), names(&h.matched), names(&h.rejected)),
+                None => (Vec::new(), Vec::new(), Vec::new()),
+            };
+            let covered = match cl.cond {
+                Some(_) => !matched.is_empty() || !rejected.is_empty(),
+                None => !tests.is_empty(),
+            };
+            items.push(CoverageItem {
+                kind: CoverageKind::Clause,
+                citation: cl.citation.as_str(),
+                what: cl.text.clone(),
+                at: site(|s| &s.clauses, flat),
+                covered,
+                tests,
+                catch_all: cl.cond.is_none(),
+                matched_by: matched,
+                rejected_by: rejected,
+            });
+            flat += 1;
+        }
+    }
+    let simple = |kind: CoverageKind,
+                  citation: &'p str,
+                  what: String,
+                  at: &'p str,
+                  h: Option<&Hits>|
+     -> CoverageItem<'p> {
+        let tests = h.map(|h| names(&h.tests)).unwrap_or_default();
+        CoverageItem {
+            kind,
+            citation,
+            what,
+            at,
+            covered: !tests.is_empty(),
+            tests,
+            catch_all: false,
+            matched_by: Vec::new(),
+            rejected_by: Vec::new(),
+        }
+    };
+    for (i, r) in c.rules.iter().enumerate() {
+        items.push(simple(
+            CoverageKind::Rule,
+            r.citation.as_str(),
+            rule_words(c, r),
+            site(|s| &s.rules, i),
+            rec.rules.get(i),
+        ));
+    }
+    for (i, o) in c.obligations.iter().enumerate() {
+        let cadence = match o.cadence {
+            CadenceM::Periodic {
+                min,
+                max,
+                period,
+                deadline,
+            } => {
+                let by = match deadline {
+                    Some(DeadlineM::MonthDay(m, d)) => format!(" by {m:02}-{d:02}"),
+                    Some(DeadlineM::Day(n)) => format!(" by day {n}"),
+                    None => String::new(),
+                };
+                format!(
+                    "{} per {}{by}",
+                    required_words(min, max),
+                    period_word(period)
+                )
+            }
+            CadenceM::Reactive { event, .. } => {
+                format!("on each {}", name_of(&c.event_kinds, event))
+            }
+        };
+        let to = c
+            .obligation_recipients
+            .get(i)
+            .filter(|r| !r.is_empty())
+            .map(|r| format!(" to {}", r.join(", ")))
+            .unwrap_or_default();
+        items.push(simple(
+            CoverageKind::Obligation,
+            o.citation.as_str(),
+            format!(
+                "{} must {}{to} {cadence}",
+                subject_words(c, &o.subject),
+                name_of(&c.actions, o.action)
+            ),
+            site(|s| &s.obligations, i),
+            rec.obligations.get(i),
+        ));
+    }
+    for (i, s) in c.staffing.iter().enumerate() {
+        let needs: Vec<String> = s
+            .needs
+            .iter()
+            .map(|n| {
+                format!(
+                    "{} {}{}",
+                    required_words(n.min, n.max),
+                    c.positions
+                        .get(n.position as usize)
+                        .map(|p| p.name.as_str())
+                        .unwrap_or(""),
+                    if n.covering { " covering" } else { "" }
+                )
+            })
+            .collect();
+        items.push(simple(
+            CoverageKind::Staffing,
+            s.citation.as_str(),
+            format!(
+                "{} needs {}",
+                subject_words(c, &s.subject),
+                needs.join(", ")
+            ),
+            site(|s| &s.staffing, i),
+            rec.staffing.get(i),
+        ));
+    }
+    for (i, l) in c.liability.iter().enumerate() {
+        items.push(simple(
+            CoverageKind::Liability,
+            l.citation.as_str(),
+            format!(
+                "main {}, others {}, individual {}",
+                name_of(&c.duties, l.main),
+                name_of(&c.duties, l.others),
+                name_of(&c.duties, l.individual)
+            ),
+            site(|s| &s.liability, i),
+            rec.liability.get(i),
+        ));
+    }
+    let mut cov = Coverage {
+        tally: Vec::new(),
+        items,
+    };
+    cov.tally = CoverageKind::ALL.iter().map(|k| cov.of(*k)).collect();
+    cov.tally.push(cov.total());
+    cov
 }
 
 pub(crate) fn run(c: &Compiled) -> TestReport<'_> {
+    let mut rec = Recorder::new(c);
     let mut tests = Vec::new();
-    for t in &c.tests {
-        let mut failures = Vec::new();
-        let mut incident: Option<BoundIncident> = None;
+    for (i, t) in c.tests.iter().enumerate() {
+        let mut run = Run {
+            c,
+            t: i,
+            failures: Vec::new(),
+            incident: None,
+            log: from_events(c, "events", &[]).map_err(|d| d.to_string()),
+        };
         for step in &t.steps {
-            match step {
-                TestStepM::Incident { date, facts } => {
-                    incident = Some(BoundIncident {
-                        policy: None,
-                        date: *date,
-                        unit: None,
-                        matter: None,
-                        facts: facts.clone(),
-                        decision: None,
-                    });
-                }
-                TestStepM::Triggers { clauses, at } => {
-                    let Some(inc) = &incident else { continue };
-                    let answer = triggers(c, inc, false);
-                    let got: Vec<(&str, &str)> = answer
-                        .clauses
-                        .iter()
-                        .filter(|r| matches!(r.outcome, Outcome::Matched { .. }))
-                        .map(|r| (r.clause.citation, r.clause.number))
-                        .collect();
-                    let same = got.len() == clauses.len()
-                        && got
-                            .iter()
-                            .zip(clauses)
-                            .all(|((cit, num), want)| matches_clause(want, cit, num));
-                    if !same {
-                        let got: Vec<&str> = got.iter().map(|(cit, _)| *cit).collect();
-                        failures.push(format!(
-                            "{at}: expected triggers [{}], matched [{}]",
-                            clauses.join(", "),
-                            got.join(", ")
-                        ));
-                    }
-                }
-                TestStepM::Who {
-                    unit,
-                    on,
-                    duty,
-                    person,
-                    at,
-                } => {
-                    let unit_name = crate::compile::item(&c.units, *unit, "units").name.as_str();
-                    let duty_name = crate::compile::named(&c.duties, *duty, "duties");
-                    let want = person
-                        .and_then(|p| c.people.get(p as usize))
-                        .map(String::as_str);
-                    let answer = who_unit(c, *unit, *on);
-                    let found: Vec<String> = answer
-                        .iter()
-                        .filter(|r| r.duty == duty_name)
-                        .map(|r| r.bearer.to_string())
-                        .collect();
-                    let hit = answer.iter().any(|r| {
-                        r.duty == duty_name
-                            && match (&r.bearer, want) {
-                                (Bearer::Holder { person, .. }, Some(w)) => *person == w,
-                                (Bearer::Team { unit: u }, None) => *u == unit_name,
-                                _ => false,
-                            }
-                    });
-                    if !hit {
-                        failures.push(format!(
-                            "{at}: expected {} to bear {duty_name} for {unit_name} on {on}, found [{}]",
-                            want.unwrap_or("the team"),
-                            found.join(", ")
-                        ));
-                    }
-                }
-            }
+            run.step(step, &mut rec);
         }
         tests.push(TestOutcome {
             name: t.name.as_str(),
             at: t.at.as_str(),
-            passed: failures.is_empty(),
-            failures,
+            passed: run.failures.is_empty(),
+            failures: run.failures,
         });
     }
-    TestReport { tests }
+    TestReport {
+        tests,
+        coverage: coverage(c, rec),
+    }
 }

@@ -123,12 +123,30 @@ pub struct TestLit {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum TestStepLit {
-    /// `incident DATE { FACT = VALUE, … }`: the incident later steps ask about.
+    /// `incident DATE [at UNIT] [for MATTER] { FACT = VALUE, … } [decided by …]`:
+    /// the incident later steps ask about.
     Incident {
         /// Its date.
         date: DateLit,
+        /// The unit where it happened.
+        unit: Option<Name>,
+        /// The matter it concerns.
+        matter: Option<Name>,
         /// Its facts.
         facts: Vec<(Name, ValueLit)>,
+        /// How the decision behind it was taken.
+        decision: Option<DecisionLit>,
+        /// The whole step.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `events { DATE SUBJECT ACTION [to UNIT] … }`: the log later steps ask about.
+    Events {
+        /// The events, in the order written.
+        events: Vec<EventLit>,
+        /// The whole step.
+        #[serde(skip)]
+        span: Span,
     },
     /// `expect triggers (五), …` / `expect no triggers`
     Triggers {
@@ -138,20 +156,203 @@ pub enum TestStepLit {
         #[serde(skip)]
         span: Span,
     },
-    /// `expect who UNIT on DATE DUTY PERSON|team`
+    /// `expect who UNIT-OR-MATTER on DATE DUTY PERSON|team [of UNIT]|vacant`
     Who {
-        /// The unit.
-        unit: Name,
+        /// The unit, matter or matter kind.
+        subject: Name,
         /// The date.
         on: DateLit,
         /// The duty.
         duty: Name,
-        /// The person, or `None` for the unit's team.
-        person: Option<Name>,
+        /// Who is expected to bear it.
+        bearer: WhoBearerLit,
         /// The whole expectation.
         #[serde(skip)]
         span: Span,
     },
+    /// `expect duties PERSON on DATE DUTY [for SUBJECT], …` / `… none`
+    Duties {
+        /// The person.
+        person: Name,
+        /// The date.
+        on: DateLit,
+        /// Exactly the duties expected; empty for `none`.
+        duties: Vec<DutyItemLit>,
+        /// The whole expectation.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `expect liability PERSON DUTY|none`
+    Liability {
+        /// The person.
+        person: Name,
+        /// The liability expected; `None` for `none`.
+        duty: Option<Name>,
+        /// The whole expectation.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `expect staffing SUBJECT on DATE ok|short|over [POSITION, …]`
+    Staffing {
+        /// The unit or matter.
+        subject: Name,
+        /// The date.
+        on: DateLit,
+        /// The verdict expected.
+        status: StaffedLit,
+        /// The positions whose needs are meant; empty for every need of the subject.
+        positions: Vec<Name>,
+        /// The whole expectation.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `expect compliance SUBJECT [ACTION] PERIOD STATUS [as of DATE]`
+    Compliance {
+        /// The unit or matter.
+        subject: Name,
+        /// The action, when the subject has several obligations.
+        action: Option<Name>,
+        /// The period as written (`2019`, `2019-Q2` …).
+        period: Name,
+        /// The verdict expected.
+        status: ComplianceLit,
+        /// The date of assessment; the day after the period when absent.
+        as_of: Option<DateLit>,
+        /// The whole expectation.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `expect calendar SUBJECT [ACTION] PERIOD due DATE, …` / `… due none`
+    Calendar {
+        /// The unit or matter.
+        subject: Name,
+        /// The action, to look at one obligation only.
+        action: Option<Name>,
+        /// The period as written.
+        period: Name,
+        /// Exactly the due dates expected; empty for `none`.
+        due: Vec<DateLit>,
+        /// The whole expectation.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `expect warning KIND [CLAUSE]` / `expect no warnings`
+    Warning {
+        /// The kind (`never-matches` …); `None` for `no warnings`.
+        kind: Option<Name>,
+        /// The clause the warning is about.
+        clause: Option<Name>,
+        /// The whole expectation.
+        #[serde(skip)]
+        span: Span,
+    },
+}
+
+/// Who an `expect who` expects to bear a duty.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "bearer", content = "name", rename_all = "snake_case")]
+pub enum WhoBearerLit {
+    /// `team` (the subject's, or any related unit's for a matter) or `team of UNIT`.
+    Team(Option<Name>),
+    /// `vacant`: a post nobody holds that day.
+    Vacant,
+    /// A person.
+    Person(Name),
+}
+
+/// `DUTY [for SUBJECT]` in `expect duties`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DutyItemLit {
+    /// The duty.
+    pub duty: Name,
+    /// The unit or matter it is held for, when given.
+    pub subject: Option<Name>,
+}
+
+/// How the decision behind a test incident was taken.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DecisionLit {
+    /// `collective [of UNIT] { PERSON [objecting], … }`
+    Collective {
+        /// The deciding unit; the incident's when absent.
+        unit: Option<Name>,
+        /// The participants, each with whether they objected on record.
+        participants: Vec<(Name, bool)>,
+        /// Where it is written.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `decided by PERSON`: one leader alone.
+    Individual {
+        /// The leader.
+        by: Name,
+    },
+}
+
+/// One event of a test's `events` block.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventLit {
+    /// The day.
+    pub date: DateLit,
+    /// The time of day, `HH:MM:SS`, when given.
+    pub time: Option<String>,
+    /// The unit or matter.
+    pub subject: Name,
+    /// The action done or the event kind that occurred.
+    pub what: Name,
+    /// The recipient.
+    pub to: Option<Name>,
+    /// The whole event.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `ok`, `short`, `over`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffedLit {
+    /// As many holders as needed.
+    Ok,
+    /// Fewer.
+    Short,
+    /// More.
+    Over,
+}
+
+/// A compliance verdict as written in a test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ComplianceLit {
+    /// `met`
+    Met,
+    /// `missed`
+    Missed,
+    /// `pending` (a period, or an event not yet answered)
+    Pending,
+    /// `not-assessed`
+    NotAssessed,
+    /// `on-time`
+    OnTime,
+    /// `late`
+    Late,
+    /// `overdue`
+    Overdue,
+}
+
+impl ComplianceLit {
+    /// The keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ComplianceLit::Met => "met",
+            ComplianceLit::Missed => "missed",
+            ComplianceLit::Pending => "pending",
+            ComplianceLit::NotAssessed => "not-assessed",
+            ComplianceLit::OnTime => "on-time",
+            ComplianceLit::Late => "late",
+            ComplianceLit::Overdue => "overdue",
+        }
+    }
 }
 
 /// A staffing rule: how many holders of which positions a subject needs.

@@ -121,6 +121,28 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::K_no
             | Rule::K_who
             | Rule::K_on
+            | Rule::K_decided
+            | Rule::K_collective
+            | Rule::K_objecting
+            | Rule::K_events
+            | Rule::K_vacant
+            | Rule::K_none
+            | Rule::K_ok
+            | Rule::K_short
+            | Rule::K_over
+            | Rule::K_compliance
+            | Rule::K_met
+            | Rule::K_missed
+            | Rule::K_pending
+            | Rule::K_not_assessed
+            | Rule::K_on_time
+            | Rule::K_late
+            | Rule::K_overdue
+            | Rule::K_as
+            | Rule::K_calendar
+            | Rule::K_due
+            | Rule::K_warning
+            | Rule::K_warnings
             | Rule::lbrace
             | Rule::rbrace
             | Rule::comma
@@ -843,15 +865,40 @@ impl<'s> Builder<'s> {
             Rule::test_incident => {
                 let mut inner = children(step);
                 let date = self.date(inner.next()?)?;
+                let mut unit = None;
+                let mut matter = None;
                 let mut facts = Vec::new();
-                for fv in inner {
-                    let fv = self.expect(Rule::fact_value, Rule::test_incident, fv)?;
-                    let mut parts = children(fv);
-                    let fact = self.name(parts.next()?)?;
-                    let value = self.value(parts.next()?)?;
-                    facts.push((fact, value));
+                let mut decision = None;
+                for part in inner {
+                    match part.as_rule() {
+                        Rule::incident_at => unit = Some(self.name(children(part).next()?)?),
+                        Rule::incident_for => matter = Some(self.name(children(part).next()?)?),
+                        Rule::fact_value => {
+                            let mut parts = children(part);
+                            let fact = self.name(parts.next()?)?;
+                            let value = self.value(parts.next()?)?;
+                            facts.push((fact, value));
+                        }
+                        Rule::decision => decision = Some(self.decision(part)?),
+                        _ => return self.unexpected(Rule::test_incident, &part),
+                    }
                 }
-                Some(TestStepLit::Incident { date, facts })
+                Some(TestStepLit::Incident {
+                    date,
+                    unit,
+                    matter,
+                    facts,
+                    decision,
+                    span,
+                })
+            }
+            Rule::test_events => {
+                let mut events = Vec::new();
+                for e in children(step) {
+                    let (rule, espan) = (e.as_rule(), self.span(&e));
+                    events.extend(self.guarded(rule, espan, |b| b.test_event(e)));
+                }
+                Some(TestStepLit::Events { events, span })
             }
             Rule::expect_triggers => {
                 let mut clauses = Vec::new();
@@ -860,41 +907,274 @@ impl<'s> Builder<'s> {
                         continue; // `expect no triggers`: the list stays empty
                     }
                     let (rule, span) = (c.as_rule(), self.span(&c));
-                    let built = self.guarded(rule, span, |b| {
-                        let c = b.expect(Rule::clause_ref, Rule::expect_triggers, c)?;
-                        let inner = c.into_inner().next()?;
-                        match inner.as_rule() {
-                            Rule::string => b.string(inner),
-                            Rule::clause_no => b.clause_no(&inner),
-                            _ => b.unexpected(Rule::clause_ref, &inner),
-                        }
-                    });
-                    clauses.extend(built);
+                    clauses.extend(self.guarded(rule, span, |b| b.clause_ref(c)));
                 }
                 Some(TestStepLit::Triggers { clauses, span })
             }
             Rule::expect_who => {
                 let mut inner = children(step);
-                let unit = self.name(inner.next()?)?;
+                let subject = self.name(inner.next()?)?;
                 let on = self.date(inner.next()?)?;
                 let duty = self.name(inner.next()?)?;
                 let bearer = self.expect(Rule::who_bearer, Rule::expect_who, inner.next()?)?;
                 let bearer = bearer.into_inner().next()?;
-                let person = match bearer.as_rule() {
-                    Rule::K_team => None,
-                    Rule::ident | Rule::string => Some(self.name(bearer)?),
+                let bearer = match bearer.as_rule() {
+                    Rule::team_of => match children(bearer).next() {
+                        Some(unit) => WhoBearerLit::Team(Some(self.name(unit)?)),
+                        None => WhoBearerLit::Team(None),
+                    },
+                    Rule::vacant => WhoBearerLit::Vacant,
+                    Rule::ident | Rule::string => WhoBearerLit::Person(self.name(bearer)?),
                     _ => return self.unexpected(Rule::who_bearer, &bearer),
                 };
                 Some(TestStepLit::Who {
-                    unit,
+                    subject,
                     on,
                     duty,
-                    person,
+                    bearer,
                     span,
                 })
             }
+            Rule::expect_duties => {
+                let mut inner = children(step);
+                let person = self.name(inner.next()?)?;
+                let on = self.date(inner.next()?)?;
+                let mut duties = Vec::new();
+                for item in inner {
+                    match item.as_rule() {
+                        Rule::none => {}
+                        Rule::duty_item => {
+                            let mut parts = children(item);
+                            let duty = self.name(parts.next()?)?;
+                            let subject = match parts.next() {
+                                Some(p) => Some(self.name(p)?),
+                                None => None,
+                            };
+                            duties.push(DutyItemLit { duty, subject });
+                        }
+                        _ => return self.unexpected(Rule::expect_duties, &item),
+                    }
+                }
+                Some(TestStepLit::Duties {
+                    person,
+                    on,
+                    duties,
+                    span,
+                })
+            }
+            Rule::expect_liability => {
+                let mut inner = children(step);
+                let person = self.name(inner.next()?)?;
+                let what = inner.next()?;
+                let duty = match what.as_rule() {
+                    Rule::none => None,
+                    _ => Some(self.name(what)?),
+                };
+                Some(TestStepLit::Liability { person, duty, span })
+            }
+            Rule::expect_staffing => {
+                let mut inner = children(step);
+                let subject = self.name(inner.next()?)?;
+                let on = self.date(inner.next()?)?;
+                let st =
+                    self.expect(Rule::staffing_status, Rule::expect_staffing, inner.next()?)?;
+                let kw = st.into_inner().next()?;
+                let status = match kw.as_rule() {
+                    Rule::K_ok => StaffedLit::Ok,
+                    Rule::K_short => StaffedLit::Short,
+                    Rule::K_over => StaffedLit::Over,
+                    _ => return self.unexpected(Rule::staffing_status, &kw),
+                };
+                let positions = inner.filter_map(|p| self.name(p)).collect();
+                Some(TestStepLit::Staffing {
+                    subject,
+                    on,
+                    status,
+                    positions,
+                    span,
+                })
+            }
+            Rule::expect_compliance => {
+                let mut subject = None;
+                let mut action = None;
+                let mut period = None;
+                let mut status = None;
+                let mut as_of = None;
+                for part in children(step) {
+                    match part.as_rule() {
+                        Rule::ident | Rule::string if subject.is_none() => {
+                            subject = Some(self.name(part)?)
+                        }
+                        Rule::ident | Rule::string => action = Some(self.name(part)?),
+                        Rule::period_lit => period = Some(self.period_lit(&part)?),
+                        Rule::compliance_status => {
+                            let kw = part.into_inner().next()?;
+                            status = Some(match kw.as_rule() {
+                                Rule::K_met => ComplianceLit::Met,
+                                Rule::K_missed => ComplianceLit::Missed,
+                                Rule::K_pending => ComplianceLit::Pending,
+                                Rule::K_not_assessed => ComplianceLit::NotAssessed,
+                                Rule::K_on_time => ComplianceLit::OnTime,
+                                Rule::K_late => ComplianceLit::Late,
+                                Rule::K_overdue => ComplianceLit::Overdue,
+                                _ => return self.unexpected(Rule::compliance_status, &kw),
+                            });
+                        }
+                        Rule::as_of => as_of = Some(self.date(children(part).next()?)?),
+                        _ => return self.unexpected(Rule::expect_compliance, &part),
+                    }
+                }
+                Some(TestStepLit::Compliance {
+                    subject: subject?,
+                    action,
+                    period: period?,
+                    status: status?,
+                    as_of,
+                    span,
+                })
+            }
+            Rule::expect_calendar => {
+                let mut subject = None;
+                let mut action = None;
+                let mut period = None;
+                let mut due = Vec::new();
+                for part in children(step) {
+                    match part.as_rule() {
+                        Rule::ident | Rule::string if subject.is_none() => {
+                            subject = Some(self.name(part)?)
+                        }
+                        Rule::ident | Rule::string => action = Some(self.name(part)?),
+                        Rule::period_lit => period = Some(self.period_lit(&part)?),
+                        Rule::none => {}
+                        Rule::date => due.push(self.date(part)?),
+                        _ => return self.unexpected(Rule::expect_calendar, &part),
+                    }
+                }
+                Some(TestStepLit::Calendar {
+                    subject: subject?,
+                    action,
+                    period: period?,
+                    due,
+                    span,
+                })
+            }
+            Rule::expect_warning => {
+                let mut kind = None;
+                let mut clause = None;
+                for part in children(step) {
+                    match part.as_rule() {
+                        Rule::no_warnings => {}
+                        Rule::warning_kind => {
+                            kind = Some(Name {
+                                text: part.as_str().to_string(),
+                                span: self.span(&part),
+                            })
+                        }
+                        Rule::clause_ref => clause = Some(self.clause_ref(part)?),
+                        _ => return self.unexpected(Rule::expect_warning, &part),
+                    }
+                }
+                Some(TestStepLit::Warning { kind, clause, span })
+            }
             _ => self.unexpected(Rule::test_block, &step),
         }
+    }
+
+    /// A clause named in a test: its number or its full citation.
+    fn clause_ref(&mut self, pair: Pair<'_, Rule>) -> Option<Name> {
+        let c = self.expect(Rule::clause_ref, Rule::clause_ref, pair)?;
+        let inner = c.into_inner().next()?;
+        match inner.as_rule() {
+            Rule::string => self.string(inner),
+            Rule::clause_no => self.clause_no(&inner),
+            _ => self.unexpected(Rule::clause_ref, &inner),
+        }
+    }
+
+    /// A period as written; the checker reads it.
+    fn period_lit(&mut self, pair: &Pair<'_, Rule>) -> Option<Name> {
+        Some(Name {
+            text: pair.as_str().to_string(),
+            span: self.span(pair),
+        })
+    }
+
+    /// `decided by collective [of UNIT] { PERSON [objecting], … }` or `decided by PERSON`.
+    fn decision(&mut self, pair: Pair<'_, Rule>) -> Option<DecisionLit> {
+        let d = children(pair).next()?;
+        match d.as_rule() {
+            Rule::collective => {
+                let span = self.span(&d);
+                let mut unit = None;
+                let mut participants = Vec::new();
+                for part in children(d) {
+                    match part.as_rule() {
+                        Rule::ident | Rule::string => unit = Some(self.name(part)?),
+                        Rule::participant => {
+                            let mut p = children(part);
+                            let who = self.name(p.next()?)?;
+                            let objected = p.next().is_some();
+                            participants.push((who, objected));
+                        }
+                        _ => return self.unexpected(Rule::collective, &part),
+                    }
+                }
+                Some(DecisionLit::Collective {
+                    unit,
+                    participants,
+                    span,
+                })
+            }
+            Rule::ident | Rule::string => Some(DecisionLit::Individual { by: self.name(d)? }),
+            _ => self.unexpected(Rule::decision, &d),
+        }
+    }
+
+    /// `DATE [HH:MM] SUBJECT ACTION [to UNIT] [;]`
+    fn test_event(&mut self, pair: Pair<'_, Rule>) -> Option<EventLit> {
+        let pair = self.expect(Rule::test_event, Rule::test_events, pair)?;
+        let span = self.span(&pair);
+        let mut date = None;
+        let mut time = None;
+        let mut names = Vec::new();
+        for part in children(pair) {
+            match part.as_rule() {
+                Rule::date => date = Some(self.date(part)?),
+                Rule::time_of_day => {
+                    let d = date?;
+                    let text = format!("{}T{}", d.date, part.as_str());
+                    match crate::dates::parse_when(&text) {
+                        Ok((_, Some(t))) => time = Some(t.format("%H:%M:%S").to_string()),
+                        Ok((_, None)) => return self.unexpected(Rule::test_event, &part),
+                        Err((message, _)) => {
+                            let tspan = self.span(&part);
+                            self.error(
+                                DiagKind::InvalidDate,
+                                tspan,
+                                message,
+                                Some(
+                                    "write the time as HH:MM or HH:MM:SS, from 00:00 to 23:59:59"
+                                        .into(),
+                                ),
+                            );
+                            return None;
+                        }
+                    }
+                }
+                Rule::ident | Rule::string => names.push(self.name(part)?),
+                Rule::semicolon => {}
+                _ => return self.unexpected(Rule::test_event, &part),
+            }
+        }
+        let mut names = names.into_iter();
+        Some(EventLit {
+            date: date?,
+            time,
+            subject: names.next()?,
+            what: names.next()?,
+            to: names.next(),
+            span,
+        })
     }
 
     fn subject(&mut self, subj: Pair<'_, Rule>) -> Option<SubjectLit> {

@@ -1,0 +1,1265 @@
+//! Checks of `test` blocks: every name they use resolves, every fact value
+//! has its fact's type, every clause, obligation, period and warning kind
+//! they expect exists. A problem is a check error at the name, never a
+//! failure found only when the test runs.
+
+use super::{CadenceM, Checker, Ns, SubjectM, TargetId, Val};
+use crate::diag::{suggest, DiagKind, Severity, Span};
+use crate::eval::expect::{BearerWant, Sites, WarnSeen, Warnings, WhoSubject, WARNING_KINDS};
+use crate::events::Event;
+use crate::incident::{BoundDecision, BoundIncident};
+use crate::period::{Period, PeriodKind};
+use crate::syntax::ast::{
+    ComplianceLit, DecisionLit, DutyItemLit, EventLit, Item, Name, StaffedLit, TestLit,
+    TestStepLit, WhoBearerLit,
+};
+use chrono::NaiveDate;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// One checked step of a test, with every name resolved to an id.
+#[derive(Debug, Clone)]
+pub(crate) enum TestStepM {
+    /// The incident later steps ask about.
+    Incident(BoundIncident),
+    /// The event log later steps ask about.
+    Events(Vec<Event>),
+    Triggers {
+        clauses: Vec<String>,
+        at: String,
+    },
+    Who {
+        subject: WhoSubject,
+        on: NaiveDate,
+        duty: u32,
+        bearer: BearerWant,
+        at: String,
+    },
+    Duties {
+        person: u32,
+        on: NaiveDate,
+        /// Duty, and the unit or matter it is held for when given; empty for `none`.
+        duties: Vec<(u32, Option<TargetId>)>,
+        at: String,
+    },
+    Liability {
+        person: u32,
+        duty: Option<u32>,
+        at: String,
+    },
+    Staffing {
+        subject: TargetId,
+        on: NaiveDate,
+        status: StaffedLit,
+        /// Empty for every need of the subject.
+        positions: Vec<u32>,
+        at: String,
+    },
+    Compliance {
+        subject: TargetId,
+        /// The obligations the expectation is about.
+        obligations: Vec<u32>,
+        period: Period,
+        status: ComplianceLit,
+        as_of: NaiveDate,
+        at: String,
+    },
+    Calendar {
+        subject: TargetId,
+        obligations: Vec<u32>,
+        period: Period,
+        due: Vec<NaiveDate>,
+        at: String,
+    },
+    Warning {
+        /// `None` for `expect no warnings`.
+        kind: Option<String>,
+        /// The clause's citation and where it is written.
+        clause: Option<(String, String)>,
+        /// Every warning the policy has.
+        warnings: Arc<Warnings>,
+        at: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct TestM {
+    pub name: String,
+    pub at: String,
+    pub steps: Vec<TestStepM>,
+    /// Where each item that coverage counts is written.
+    pub sites: Arc<Sites>,
+}
+
+/// A clause number as compared: full-width brackets as ASCII, no trailing `.`/`、`.
+pub(crate) fn clause_key(n: &str) -> String {
+    n.replace('（', "(")
+        .replace('）', ")")
+        .trim_end_matches(['.', '、'])
+        .to_string()
+}
+
+/// How long a period is, longest first (a week is shorter than a month).
+fn rank(k: PeriodKind) -> u8 {
+    match k {
+        PeriodKind::Year => 0,
+        PeriodKind::HalfYear => 1,
+        PeriodKind::Quarter => 2,
+        PeriodKind::Month => 3,
+        PeriodKind::Week => 4,
+        PeriodKind::Day => 5,
+    }
+}
+
+fn period_word(k: PeriodKind) -> &'static str {
+    match k {
+        PeriodKind::Year => "year",
+        PeriodKind::HalfYear => "half-year",
+        PeriodKind::Quarter => "quarter",
+        PeriodKind::Month => "month",
+        PeriodKind::Week => "week",
+        PeriodKind::Day => "day",
+    }
+}
+
+const PERIOD_HELP: &str =
+    "write a year `2019`, a half-year `2019-H1`, a quarter `2019-Q2`, a month `2019-05`, an ISO week `2019-W05` or a day `2019-05-01`";
+
+/// Reads a period as written in a test.
+pub(crate) fn parse_period(text: &str) -> Result<Period, String> {
+    let bad = || format!("`{text}` is not a period");
+    let mut parts = text.split('-');
+    let year_text = parts.next().unwrap_or("");
+    if year_text.len() != 4 || !year_text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let year: i32 = year_text.parse().map_err(|_| bad())?;
+    if !(crate::limits::MIN_YEAR..=crate::limits::MAX_YEAR).contains(&year) {
+        return Err(format!(
+            "the year {year} is outside the years {}–{} that zeren accepts",
+            crate::limits::MIN_YEAR,
+            crate::limits::MAX_YEAR
+        ));
+    }
+    let first = |m: u32| NaiveDate::from_ymd_opt(year, m, 1).ok_or_else(bad);
+    let number = |s: &str, lo: u32, hi: u32| -> Result<u32, String> {
+        let n: u32 = s.parse().map_err(|_| bad())?;
+        if (lo..=hi).contains(&n) && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(n)
+        } else {
+            Err(bad())
+        }
+    };
+    match (parts.next(), parts.next()) {
+        (None, _) => Ok(Period::containing(PeriodKind::Year, first(1)?)),
+        (Some(p), None) => {
+            if let Some(h) = p.strip_prefix('H') {
+                let h = number(h, 1, 2)?;
+                Ok(Period::containing(PeriodKind::HalfYear, first(h * 6 - 5)?))
+            } else if let Some(q) = p.strip_prefix('Q') {
+                let q = number(q, 1, 4)?;
+                Ok(Period::containing(PeriodKind::Quarter, first(q * 3 - 2)?))
+            } else if let Some(w) = p.strip_prefix('W') {
+                let w = if w.len() == 2 {
+                    number(w, 1, 53)?
+                } else {
+                    return Err(bad());
+                };
+                let monday = NaiveDate::from_isoywd_opt(year, w, chrono::Weekday::Mon)
+                    .ok_or_else(|| format!("{year} has no ISO week {w}"))?;
+                Ok(Period::containing(PeriodKind::Week, monday))
+            } else if p.len() == 2 {
+                Ok(Period::containing(
+                    PeriodKind::Month,
+                    first(number(p, 1, 12)?)?,
+                ))
+            } else {
+                Err(bad())
+            }
+        }
+        (Some(_), Some(_)) => {
+            let d = crate::dates::parse_date(text).map_err(|(m, _)| m)?;
+            Ok(Period::containing(PeriodKind::Day, d))
+        }
+    }
+}
+
+/// Everyone in a decision record, in order and as a set.
+struct Record {
+    order: Vec<u32>,
+    set: HashSet<u32>,
+}
+
+/// Everything the steps of one test refer to so far.
+#[derive(Default)]
+struct State {
+    incident: bool,
+    /// The participants of the current incident's decision, when it has one.
+    record: Option<std::rc::Rc<Record>>,
+}
+
+impl Checker<'_> {
+    pub(super) fn tests(&mut self, items: &[&Item]) {
+        if items.iter().any(|i| matches!(i, Item::Test(_))) {
+            let index = Index::new(self);
+            TestCheck { c: self, index }.tests(items);
+        }
+    }
+}
+
+/// The checker, while it checks test blocks: its own methods, with the
+/// checker's reached through it.
+struct TestCheck<'a, 's> {
+    c: &'a mut Checker<'s>,
+    index: Index,
+}
+
+/// What an obligation's or staffing rule's subject names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum SubjKey {
+    Unit(u32),
+    UnitKind(u32),
+    MatterKind(u32),
+}
+
+fn keys(s: &SubjectM) -> Vec<SubjKey> {
+    match s {
+        SubjectM::Unit(u) => vec![SubjKey::Unit(*u)],
+        SubjectM::EachUnit(ks) => ks.iter().map(|k| SubjKey::UnitKind(*k)).collect(),
+        SubjectM::EachMatter(ks) => ks.iter().map(|k| SubjKey::MatterKind(*k)).collect(),
+    }
+}
+
+/// Lookups the steps of every test make, built once: checking tests stays
+/// linear in their number.
+struct Index {
+    /// A clause's number (as compared) or full citation → its citation and
+    /// where it is written, first in list and clause order.
+    clauses: HashMap<String, (usize, String, Span)>,
+    obligations: HashMap<SubjKey, Vec<u32>>,
+    staffing: HashMap<SubjKey, Vec<u32>>,
+}
+
+impl Index {
+    fn new(c: &Checker<'_>) -> Self {
+        let mut clauses: HashMap<String, (usize, String, Span)> = HashMap::new();
+        let all = c.model.trigger_lists.iter().flat_map(|l| l.clauses.iter());
+        for (i, cl) in all.enumerate() {
+            for key in [clause_key(&cl.number), cl.citation.clone()] {
+                clauses
+                    .entry(key)
+                    .or_insert_with(|| (i, cl.citation.clone(), cl.span));
+            }
+        }
+        let by = |subjects: Vec<&SubjectM>| {
+            let mut map: HashMap<SubjKey, Vec<u32>> = HashMap::new();
+            for (i, s) in subjects.into_iter().enumerate() {
+                let Ok(i) = u32::try_from(i) else { break };
+                for k in keys(s) {
+                    let v = map.entry(k).or_default();
+                    if v.last() != Some(&i) {
+                        v.push(i);
+                    }
+                }
+            }
+            map
+        };
+        Index {
+            clauses,
+            obligations: by(c.model.obligations.iter().map(|o| &o.subject).collect()),
+            staffing: by(c.model.staffing.iter().map(|s| &s.subject).collect()),
+        }
+    }
+}
+
+impl<'s> std::ops::Deref for TestCheck<'_, 's> {
+    type Target = Checker<'s>;
+    fn deref(&self) -> &Checker<'s> {
+        self.c
+    }
+}
+
+impl<'s> std::ops::DerefMut for TestCheck<'_, 's> {
+    fn deref_mut(&mut self) -> &mut Checker<'s> {
+        self.c
+    }
+}
+
+impl TestCheck<'_, '_> {
+    /// `file:line:column` of a span.
+    fn location(&self, span: Span) -> String {
+        let d = self
+            .sources
+            .diag_span(DiagKind::Invalid, span, String::new(), None);
+        format!("{}:{}:{}", d.file(), d.line(), d.column())
+    }
+
+    fn tests(&mut self, items: &[&Item]) {
+        let mut tests = Vec::new();
+        let mut warnings: Option<Arc<Warnings>> = None;
+        for item in items {
+            if let Item::Test(t) = item {
+                if let Some(t) = self.test(t, &mut warnings) {
+                    tests.push(t);
+                }
+            }
+        }
+        if tests.is_empty() {
+            return;
+        }
+        let sites = Arc::new(self.sites(items));
+        for (name, at, steps) in tests {
+            self.model.tests.push(TestM {
+                name,
+                at,
+                steps,
+                sites: Arc::clone(&sites),
+            });
+        }
+    }
+
+    /// Where the clauses, rules, obligations, staffing rules and liability
+    /// articles are written.
+    fn sites(&self, items: &[&Item]) -> Sites {
+        let clauses = self
+            .model
+            .trigger_lists
+            .iter()
+            .flat_map(|l| l.clauses.iter().map(|c| self.location(c.span)))
+            .collect();
+        let rules = self
+            .model
+            .rules
+            .iter()
+            .map(|r| self.location(r.span))
+            .collect();
+        let written = |pick: &dyn Fn(&Item) -> Option<Span>, n: usize| -> Vec<String> {
+            let found: Vec<String> = items
+                .iter()
+                .filter_map(|i| pick(i))
+                .map(|s| self.location(s))
+                .collect();
+            if found.len() == n {
+                found
+            } else {
+                vec![String::new(); n]
+            }
+        };
+        Sites {
+            clauses,
+            rules,
+            obligations: written(
+                &|i| match i {
+                    Item::Obligation(o) => Some(o.citation.span),
+                    _ => None,
+                },
+                self.model.obligations.len(),
+            ),
+            staffing: written(
+                &|i| match i {
+                    Item::Staffing(s) => Some(s.citation.span),
+                    _ => None,
+                },
+                self.model.staffing.len(),
+            ),
+            liability: written(
+                &|i| match i {
+                    Item::Liability(l) => Some(l.citation.span),
+                    _ => None,
+                },
+                self.model.liability.len(),
+            ),
+        }
+    }
+
+    /// Every warning the policy has, as `policy.warnings()` will list them:
+    /// the same lint, run once here and undone (the checker runs it again
+    /// when the whole policy has been checked).
+    fn current_warnings(&mut self) -> Arc<Warnings> {
+        if !self.errors.is_empty() {
+            return Arc::new(Warnings::default());
+        }
+        let before = self.warnings.len();
+        let omitted = self.omitted_warnings;
+        self.lint();
+        let seen = self
+            .warnings
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| WarnSeen {
+                kind: serde_json::to_value(d.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                message: d.message.clone(),
+                at: format!("{}:{}:{}", d.file(), d.line(), d.column()),
+            })
+            .collect();
+        self.warnings.truncate(before);
+        self.omitted_warnings = omitted;
+        Arc::new(Warnings::new(seen))
+    }
+
+    fn test(
+        &mut self,
+        t: &TestLit,
+        warnings: &mut Option<Arc<Warnings>>,
+    ) -> Option<(String, String, Vec<TestStepM>)> {
+        let mut steps = Vec::new();
+        let mut ok = true;
+        let mut state = State::default();
+        for step in &t.steps {
+            match self.step(step, &mut state, warnings) {
+                Some(s) => steps.push(s),
+                None => ok = false,
+            }
+        }
+        ok.then(|| (t.name.text.clone(), self.location(t.name.span), steps))
+    }
+
+    fn step(
+        &mut self,
+        step: &TestStepLit,
+        state: &mut State,
+        warnings: &mut Option<Arc<Warnings>>,
+    ) -> Option<TestStepM> {
+        match step {
+            TestStepLit::Incident {
+                date,
+                unit,
+                matter,
+                facts,
+                decision,
+                span: _,
+            } => {
+                state.incident = true;
+                state.record = None;
+                let mut ok = true;
+                let mut slots = vec![None; self.model.facts.len()];
+                for (fact, value) in facts {
+                    let Some(id) = self.resolve(Ns::Fact, fact) else {
+                        ok = false;
+                        continue;
+                    };
+                    let Some(ty) = self.model.facts.get(id as usize).map(|f| f.ty.clone()) else {
+                        continue;
+                    };
+                    match self.value(&fact.text, &ty, value) {
+                        Some(v) => {
+                            if let Some(slot) = slots.get_mut(id as usize) {
+                                *slot = Some::<Val>(v);
+                            }
+                        }
+                        None => ok = false,
+                    }
+                }
+                let unit_id = match unit {
+                    Some(u) => {
+                        let id = self.resolve(Ns::Unit, u);
+                        ok &= id.is_some();
+                        id
+                    }
+                    None => None,
+                };
+                let matter_id = match matter {
+                    Some(m) => {
+                        let id = self.resolve(Ns::Matter, m);
+                        ok &= id.is_some();
+                        id
+                    }
+                    None => None,
+                };
+                let decision = match decision {
+                    None => None,
+                    Some(d) => {
+                        let bound = self.decision(d, unit_id.is_some());
+                        if let Some((_, record)) = bound.as_ref() {
+                            state.record = Some(std::rc::Rc::new(Record {
+                                set: record.iter().copied().collect(),
+                                order: record.clone(),
+                            }));
+                        } else {
+                            ok = false;
+                        }
+                        bound.map(|(d, _)| d)
+                    }
+                };
+                ok.then_some(TestStepM::Incident(BoundIncident {
+                    policy: None,
+                    date: date.date,
+                    unit: unit_id,
+                    matter: matter_id,
+                    facts: slots,
+                    decision,
+                }))
+            }
+            TestStepLit::Events { events, span: _ } => self.events(events),
+            TestStepLit::Triggers { clauses, span } => {
+                let mut ok = true;
+                if !state.incident {
+                    self.error(
+                        DiagKind::Invalid,
+                        *span,
+                        "`expect triggers` comes before any `incident`".into(),
+                        Some(
+                            "state the incident first: `incident DATE { FACT = VALUE, … }`".into(),
+                        ),
+                    );
+                    ok = false;
+                }
+                for c in clauses {
+                    ok &= self.clause(c).is_some();
+                }
+                ok.then(|| TestStepM::Triggers {
+                    clauses: clauses.iter().map(|c| c.text.clone()).collect(),
+                    at: self.location(*span),
+                })
+            }
+            TestStepLit::Who {
+                subject,
+                on,
+                duty,
+                bearer,
+                span,
+            } => {
+                let s = self.who_subject(subject);
+                let d = self.resolve(Ns::Duty, duty);
+                let b = match bearer {
+                    WhoBearerLit::Team(None) => Some(BearerWant::Team(None)),
+                    WhoBearerLit::Team(Some(u)) => {
+                        self.resolve(Ns::Unit, u).map(|u| BearerWant::Team(Some(u)))
+                    }
+                    WhoBearerLit::Vacant => Some(BearerWant::Vacant),
+                    WhoBearerLit::Person(p) => self.person(p).map(BearerWant::Person),
+                };
+                Some(TestStepM::Who {
+                    subject: s?,
+                    on: on.date,
+                    duty: d?,
+                    bearer: b?,
+                    at: self.location(*span),
+                })
+            }
+            TestStepLit::Duties {
+                person,
+                on,
+                duties,
+                span,
+            } => {
+                let p = self.person(person);
+                let mut ok = true;
+                let mut want = Vec::new();
+                for DutyItemLit { duty, subject } in duties {
+                    let d = self.resolve(Ns::Duty, duty);
+                    let s = match subject {
+                        None => Some(None),
+                        Some(s) => self.target(s).map(Some),
+                    };
+                    match (d, s) {
+                        (Some(d), Some(s)) => want.push((d, s)),
+                        _ => ok = false,
+                    }
+                }
+                let person = p?;
+                ok.then(|| TestStepM::Duties {
+                    person,
+                    on: on.date,
+                    duties: want,
+                    at: self.location(*span),
+                })
+            }
+            TestStepLit::Liability { person, duty, span } => {
+                self.liability_step(state, person, duty.as_ref(), *span)
+            }
+            TestStepLit::Staffing {
+                subject,
+                on,
+                status,
+                positions,
+                span,
+            } => self.staffing_step(subject, on.date, *status, positions, *span),
+            TestStepLit::Compliance {
+                subject,
+                action,
+                period,
+                status,
+                as_of,
+                span,
+            } => {
+                let (target, obligations, p) =
+                    self.obligations_of(subject, action.as_ref(), period, Some(*status))?;
+                let as_of = match as_of {
+                    Some(d) if d.date < p.start => {
+                        self.error(
+                            DiagKind::Invalid,
+                            d.span,
+                            format!("{} is before the period {p} begins", d.date),
+                            Some(format!("assess {p} as of a day from {} on", p.start)),
+                        );
+                        return None;
+                    }
+                    Some(d) => d.date,
+                    None => p.end.succ_opt().unwrap_or(p.end),
+                };
+                Some(TestStepM::Compliance {
+                    subject: target,
+                    obligations,
+                    period: p,
+                    status: *status,
+                    as_of,
+                    at: self.location(*span),
+                })
+            }
+            TestStepLit::Calendar {
+                subject,
+                action,
+                period,
+                due,
+                span,
+            } => {
+                let (target, obligations, p) =
+                    self.obligations_of(subject, action.as_ref(), period, None)?;
+                let mut dates: Vec<NaiveDate> = due.iter().map(|d| d.date).collect();
+                dates.sort_unstable();
+                dates.dedup();
+                Some(TestStepM::Calendar {
+                    subject: target,
+                    obligations,
+                    period: p,
+                    due: dates,
+                    at: self.location(*span),
+                })
+            }
+            TestStepLit::Warning { kind, clause, span } => {
+                let mut ok = true;
+                if let Some(k) = kind {
+                    if !WARNING_KINDS.contains(&k.text.as_str()) {
+                        let help = suggest(&k.text, "warning kind", WARNING_KINDS.iter().copied());
+                        self.error(
+                            DiagKind::UnknownName,
+                            k.span,
+                            format!("unknown warning kind `{}`", k.text),
+                            Some(help),
+                        );
+                        ok = false;
+                    }
+                }
+                let clause = match clause {
+                    None => None,
+                    Some(c) => match self.clause(c) {
+                        Some(found) => Some(found),
+                        None => {
+                            ok = false;
+                            None
+                        }
+                    },
+                };
+                if !ok {
+                    return None;
+                }
+                let seen = match warnings {
+                    Some(w) => Arc::clone(w),
+                    None => {
+                        let w = self.current_warnings();
+                        *warnings = Some(Arc::clone(&w));
+                        w
+                    }
+                };
+                Some(TestStepM::Warning {
+                    kind: kind.as_ref().map(|k| k.text.clone()),
+                    clause,
+                    warnings: seen,
+                    at: self.location(*span),
+                })
+            }
+        }
+    }
+
+    /// A clause named by number or citation: its citation and where it is
+    /// written; an error when no trigger list has it.
+    fn clause(&mut self, c: &Name) -> Option<(String, String)> {
+        let by_number = self.index.clauses.get(&clause_key(&c.text));
+        let by_citation = self.index.clauses.get(&c.text);
+        let found = match (by_number, by_citation) {
+            (Some(a), Some(b)) if b.0 < a.0 => Some(b),
+            (Some(a), _) => Some(a),
+            (None, b) => b,
+        }
+        .map(|(_, citation, span)| (citation.clone(), *span));
+        match found {
+            Some((citation, span)) => Some((citation, self.location(span))),
+            None => {
+                let help = suggest(
+                    &c.text,
+                    "clause",
+                    self.model
+                        .trigger_lists
+                        .iter()
+                        .flat_map(|l| l.clauses.iter().map(|cl| cl.citation.as_str())),
+                );
+                self.error(
+                    DiagKind::UnknownName,
+                    c.span,
+                    format!("no trigger list has the clause `{}`", c.text),
+                    Some(help),
+                );
+                None
+            }
+        }
+    }
+
+    fn person(&mut self, p: &Name) -> Option<u32> {
+        if let Some(id) = self.people.get(&p.text) {
+            return Some(id);
+        }
+        let help = suggest(
+            &p.text,
+            "person",
+            self.people.order.iter().map(String::as_str),
+        );
+        self.error(
+            DiagKind::UnknownName,
+            p.span,
+            format!("`{}` is not a person in the org", p.text),
+            Some(help),
+        );
+        None
+    }
+
+    /// A unit or a matter instance.
+    fn target(&mut self, n: &Name) -> Option<TargetId> {
+        if let Some(u) = self.units.get(&n.text) {
+            return Some(TargetId::Unit(u));
+        }
+        if let Some(m) = self.matters.get(&n.text) {
+            return Some(TargetId::Matter(m));
+        }
+        let help = suggest(
+            &n.text,
+            "unit and matter name",
+            self.units
+                .order
+                .iter()
+                .chain(self.matters.order.iter())
+                .map(String::as_str),
+        );
+        self.error(
+            DiagKind::UnknownName,
+            n.span,
+            format!("unknown unit or matter `{}`", n.text),
+            Some(help),
+        );
+        None
+    }
+
+    /// A unit, a matter instance or a matter kind.
+    fn who_subject(&mut self, n: &Name) -> Option<WhoSubject> {
+        if let Some(u) = self.units.get(&n.text) {
+            return Some(WhoSubject::Unit(u));
+        }
+        if let Some(m) = self.matters.get(&n.text) {
+            return Some(WhoSubject::Matter(m));
+        }
+        if let Some(k) = self.matter_kinds.get(&n.text) {
+            return Some(WhoSubject::MatterKind(k));
+        }
+        let help = suggest(
+            &n.text,
+            "unit and matter name",
+            self.units
+                .order
+                .iter()
+                .chain(self.matters.order.iter())
+                .chain(self.matter_kinds.order.iter())
+                .map(String::as_str),
+        );
+        self.error(
+            DiagKind::UnknownName,
+            n.span,
+            format!("unknown unit or matter `{}`", n.text),
+            Some(help),
+        );
+        None
+    }
+
+    /// A decision record, and everyone in it.
+    fn decision(
+        &mut self,
+        d: &DecisionLit,
+        incident_has_unit: bool,
+    ) -> Option<(BoundDecision, Vec<u32>)> {
+        match d {
+            DecisionLit::Individual { by } => {
+                let by = self.person(by)?;
+                Some((BoundDecision::Individual { by }, vec![by]))
+            }
+            DecisionLit::Collective {
+                unit,
+                participants,
+                span,
+            } => {
+                let mut ok = true;
+                let unit = match unit {
+                    Some(u) => {
+                        let id = self.resolve(Ns::Unit, u);
+                        ok &= id.is_some();
+                        id
+                    }
+                    None if incident_has_unit => None,
+                    None => {
+                        self.error(
+                            DiagKind::Invalid,
+                            *span,
+                            "the collective decision names no unit, and neither does the incident".into(),
+                            Some("name the deciding unit: `decided by collective of UNIT { … }`, or where it happened: `incident DATE at UNIT { … }`".into()),
+                        );
+                        ok = false;
+                        None
+                    }
+                };
+                let mut all = Vec::new();
+                let mut objectors = Vec::new();
+                let mut seen = HashSet::new();
+                let mut objected_seen = HashSet::new();
+                for (p, objected) in participants {
+                    match self.person(p) {
+                        Some(id) => {
+                            if seen.insert(id) {
+                                all.push(id);
+                            }
+                            if *objected && objected_seen.insert(id) {
+                                objectors.push(id);
+                            }
+                        }
+                        None => ok = false,
+                    }
+                }
+                ok.then(|| {
+                    (
+                        BoundDecision::Collective {
+                            unit,
+                            participants: all.clone(),
+                            objectors,
+                        },
+                        all,
+                    )
+                })
+            }
+        }
+    }
+
+    fn liability_step(
+        &mut self,
+        state: &State,
+        person: &Name,
+        duty: Option<&Name>,
+        span: Span,
+    ) -> Option<TestStepM> {
+        let mut ok = true;
+        if self.model.liability.is_empty() {
+            self.error(
+                DiagKind::Invalid,
+                span,
+                "the policy has no `liability` article".into(),
+                Some("declare one: `liability per \"…\" { main POSITIONS bears DUTY  others bears DUTY  individual bears DUTY }`".into()),
+            );
+            ok = false;
+        }
+        let record = match &state.record {
+            Some(r) => Some(std::rc::Rc::clone(r)),
+            None => {
+                self.error(
+                    DiagKind::Invalid,
+                    span,
+                    "no incident with a decision record comes before `expect liability`".into(),
+                    Some("state the decision first: `incident DATE at UNIT { … } decided by collective { PERSON, PERSON objecting }` or `… decided by PERSON`".into()),
+                );
+                ok = false;
+                None
+            }
+        };
+        let p = self.person(person);
+        if let (Some(p), Some(record)) = (p, &record) {
+            if !record.set.contains(&p) {
+                let mut names: Vec<String> = record
+                    .order
+                    .iter()
+                    .take(8)
+                    .filter_map(|r| self.people.order.get(*r as usize).cloned())
+                    .collect();
+                if record.order.len() > 8 {
+                    names.push(format!("… ({} in all)", record.order.len()));
+                }
+                self.error(
+                    DiagKind::UnknownName,
+                    person.span,
+                    format!("`{}` is not in the incident's decision record", person.text),
+                    Some(format!("the record names {}", names.join(", "))),
+                );
+                ok = false;
+            }
+        }
+        let d = match duty {
+            None => Some(None),
+            Some(d) => self.resolve(Ns::Duty, d).map(Some),
+        };
+        let (person, duty) = (p?, d?);
+        ok.then(|| TestStepM::Liability {
+            person,
+            duty,
+            at: self.location(span),
+        })
+    }
+
+    fn staffing_step(
+        &mut self,
+        subject: &Name,
+        on: NaiveDate,
+        status: StaffedLit,
+        positions: &[Name],
+        span: Span,
+    ) -> Option<TestStepM> {
+        let target = self.target(subject)?;
+        let needs: Vec<u32> = self
+            .binding(&self.index.staffing, target)
+            .into_iter()
+            .filter_map(|i| self.model.staffing.get(i as usize))
+            .flat_map(|s| s.needs.iter().map(|n| n.position))
+            .collect();
+        if needs.is_empty() {
+            self.error(
+                DiagKind::Invalid,
+                subject.span,
+                format!("no staffing rule applies to `{}`", subject.text),
+                Some("staffing rules apply to the units and matters their subject names".into()),
+            );
+            return None;
+        }
+        let mut ok = true;
+        let mut ids = Vec::new();
+        for p in positions {
+            let Some(id) = self.resolve(Ns::Position, p) else {
+                ok = false;
+                continue;
+            };
+            if !needs.contains(&id) {
+                let asked: Vec<String> = needs
+                    .iter()
+                    .filter_map(|n| {
+                        self.model
+                            .positions
+                            .get(*n as usize)
+                            .map(|x| x.name.clone())
+                    })
+                    .collect();
+                self.error(
+                    DiagKind::UnknownName,
+                    p.span,
+                    format!("no staffing rule asks `{}` for `{}`", subject.text, p.text),
+                    Some(format!("its needs are {}", asked.join(", "))),
+                );
+                ok = false;
+            }
+            ids.push(id);
+        }
+        ok.then(|| TestStepM::Staffing {
+            subject: target,
+            on,
+            status,
+            positions: ids,
+            at: self.location(span),
+        })
+    }
+
+    /// The obligations or staffing rules (by `index`) whose subject covers
+    /// a unit or matter, in declaration order.
+    fn binding(&self, index: &HashMap<SubjKey, Vec<u32>>, t: TargetId) -> Vec<u32> {
+        let keys: Vec<SubjKey> = match t {
+            TargetId::Unit(u) => {
+                let kind = self.model.units.get(u as usize).map(|x| x.kind);
+                std::iter::once(SubjKey::Unit(u))
+                    .chain(kind.map(SubjKey::UnitKind))
+                    .collect()
+            }
+            TargetId::Matter(m) => self
+                .model
+                .matters
+                .get(m as usize)
+                .map(|x| SubjKey::MatterKind(x.kind))
+                .into_iter()
+                .collect(),
+        };
+        let mut out: Vec<u32> = keys
+            .iter()
+            .filter_map(|k| index.get(k))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The obligations a compliance (`status` given) or calendar expectation
+    /// is about: those binding the subject, of the action when named, that
+    /// can have the status, assessed over periods that fit in the period
+    /// written.
+    fn obligations_of(
+        &mut self,
+        subject: &Name,
+        action: Option<&Name>,
+        period: &Name,
+        status: Option<ComplianceLit>,
+    ) -> Option<(TargetId, Vec<u32>, Period)> {
+        let target = self.target(subject);
+        let action_id = match action {
+            Some(a) => Some(self.resolve(Ns::Action, a)?),
+            None => None,
+        };
+        let p = match parse_period(&period.text) {
+            Ok(p) => Some(p),
+            Err(message) => {
+                self.error(
+                    DiagKind::Invalid,
+                    period.span,
+                    message,
+                    Some(PERIOD_HELP.into()),
+                );
+                None
+            }
+        };
+        let (target, p) = (target?, p?);
+        let action_name =
+            |c: &Self, a: u32| c.model.actions.get(a as usize).cloned().unwrap_or_default();
+        let binding: Vec<u32> = self
+            .binding(&self.index.obligations, target)
+            .into_iter()
+            .filter(|i| {
+                self.model.obligations.get(*i as usize).is_some_and(|o| {
+                    status.is_some() || matches!(o.cadence, CadenceM::Periodic { .. })
+                })
+            })
+            .collect();
+        let mut actions: Vec<u32> = binding
+            .iter()
+            .filter_map(|i| self.model.obligations.get(*i as usize).map(|o| o.action))
+            .collect();
+        actions.sort_unstable();
+        actions.dedup();
+        let what = if status.is_some() {
+            "obligation"
+        } else {
+            "periodic obligation"
+        };
+        if binding.is_empty() {
+            self.error(
+                DiagKind::Invalid,
+                subject.span,
+                format!("no {what} binds `{}`", subject.text),
+                Some("obligations bind the units and matters their subject names".into()),
+            );
+            return None;
+        }
+        let listed = |c: &Self| {
+            actions
+                .iter()
+                .map(|a| action_name(c, *a))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let chosen: Vec<u32> = match (action_id, action) {
+            (Some(a), Some(name)) => {
+                let v: Vec<u32> = binding
+                    .iter()
+                    .copied()
+                    .filter(|i| {
+                        self.model
+                            .obligations
+                            .get(*i as usize)
+                            .is_some_and(|o| o.action == a)
+                    })
+                    .collect();
+                if v.is_empty() {
+                    let help = format!("`{}` must {}", subject.text, listed(self));
+                    self.error(
+                        DiagKind::UnknownName,
+                        name.span,
+                        format!("no {what} binds `{}` to `{}`", subject.text, name.text),
+                        Some(help),
+                    );
+                    return None;
+                }
+                v
+            }
+            _ if status.is_some() && actions.len() > 1 => {
+                let help = format!(
+                    "name one of {}: `expect compliance {} {} {} …`",
+                    listed(self),
+                    subject.text,
+                    actions
+                        .first()
+                        .map(|a| action_name(self, *a))
+                        .unwrap_or_default(),
+                    period.text
+                );
+                self.error(
+                    DiagKind::Invalid,
+                    subject.span,
+                    format!(
+                        "`{}` has several obligations: name the action",
+                        subject.text
+                    ),
+                    Some(help),
+                );
+                return None;
+            }
+            _ => binding,
+        };
+        // Keep the obligations the status can describe.
+        let fitting: Vec<u32> = chosen
+            .iter()
+            .copied()
+            .filter(|i| {
+                let Some(o) = self.model.obligations.get(*i as usize) else {
+                    return false;
+                };
+                !matches!(
+                    (o.cadence, status),
+                    (
+                        CadenceM::Periodic { .. },
+                        Some(ComplianceLit::OnTime | ComplianceLit::Late | ComplianceLit::Overdue),
+                    ) | (
+                        CadenceM::Reactive { .. },
+                        Some(ComplianceLit::Met | ComplianceLit::Missed) | None,
+                    )
+                )
+            })
+            .collect();
+        if fitting.is_empty() {
+            let (message, help) = match status {
+                Some(ComplianceLit::Met | ComplianceLit::Missed) => (
+                    "answers events as they occur; a period is not met or missed".to_string(),
+                    "say how each event in the period was answered: `on-time`, `late`, `overdue` or `pending`",
+                ),
+                _ => (
+                    "is due per period; it has no events to answer".to_string(),
+                    "say how its periods came out: `met`, `missed`, `pending` or `not-assessed`",
+                ),
+            };
+            let named = action
+                .map(|a| a.text.clone())
+                .unwrap_or_else(|| listed(self));
+            self.error(
+                DiagKind::Invalid,
+                subject.span,
+                format!("`{named}` of `{}` {message}", subject.text),
+                Some(help.into()),
+            );
+            return None;
+        }
+        // A calendar lists what falls due in the period; compliance
+        // assesses whole periods of the obligation in it.
+        if status.is_none() {
+            return Some((target, fitting, p));
+        }
+        let whole: Vec<u32> = fitting
+            .iter()
+            .copied()
+            .filter(
+                |i| match self.model.obligations.get(*i as usize).map(|o| o.cadence) {
+                    Some(CadenceM::Periodic { period: k, .. }) => rank(p.kind) <= rank(k),
+                    _ => true,
+                },
+            )
+            .collect();
+        if whole.is_empty() {
+            let kinds: Vec<&str> = fitting
+                .iter()
+                .filter_map(
+                    |i| match self.model.obligations.get(*i as usize).map(|o| o.cadence) {
+                        Some(CadenceM::Periodic { period: k, .. }) => Some(period_word(k)),
+                        _ => None,
+                    },
+                )
+                .collect();
+            let named = action
+                .map(|a| a.text.clone())
+                .unwrap_or_else(|| listed(self));
+            self.error(
+                DiagKind::Invalid,
+                period.span,
+                format!(
+                    "`{}` of `{}` is assessed per {}, and {} holds no whole one",
+                    named,
+                    subject.text,
+                    kinds.join(", "),
+                    period.text
+                ),
+                Some("write a period at least that long (a year `2019`, a half-year `2019-H1`, a quarter `2019-Q2` …)".into()),
+            );
+            return None;
+        }
+        Some((target, whole, p))
+    }
+
+    fn events(&mut self, events: &[EventLit]) -> Option<TestStepM> {
+        let mut ok = true;
+        let mut out = Vec::new();
+        for e in events {
+            let subject = self.target(&e.subject);
+            let what = if self.actions.get(&e.what.text).is_some() {
+                Some((Some(e.what.text.clone()), None))
+            } else if self.event_kinds.get(&e.what.text).is_some() {
+                Some((None, Some(e.what.text.clone())))
+            } else {
+                let help = suggest(
+                    &e.what.text,
+                    "action and event kind name",
+                    self.actions
+                        .order
+                        .iter()
+                        .chain(self.event_kinds.order.iter())
+                        .map(String::as_str),
+                );
+                self.error(
+                    DiagKind::UnknownName,
+                    e.what.span,
+                    format!("unknown action or event kind `{}`", e.what.text),
+                    Some(help),
+                );
+                None
+            };
+            let to = match &e.to {
+                Some(t) => self.resolve(Ns::Unit, t).map(|_| Some(t.text.clone())),
+                None => Some(None),
+            };
+            let (Some(subject), Some((action, event)), Some(to)) = (subject, what, to) else {
+                ok = false;
+                continue;
+            };
+            // Each line is one event: two equal lines are two events, told
+            // apart by where they are written.
+            let id = self.location(e.span);
+            let date = match &e.time {
+                Some(t) => format!("{}T{t}", e.date.date),
+                None => e.date.date.to_string(),
+            };
+            let (unit, matter) = match subject {
+                TargetId::Unit(_) => (Some(e.subject.text.clone()), None),
+                TargetId::Matter(_) => (None, Some(e.subject.text.clone())),
+            };
+            out.push(Event {
+                id: Some(id),
+                date,
+                unit,
+                matter,
+                action,
+                event,
+                to,
+                reference: None,
+                note: None,
+            });
+        }
+        ok.then_some(TestStepM::Events(out))
+    }
+}
