@@ -301,3 +301,14 @@ fn every_rule_is_used_by_another_rule_or_by_the_parser() {
         .collect();
     assert!(unused.is_empty(), "rules nothing uses: {unused:?}");
 }
+
+#[test]
+fn the_fuzzing_dictionary_lists_every_keyword() {
+    let dict = include_str!("../../fuzz/zeren.dict");
+    for word in super::names::KEYWORDS {
+        assert!(
+            dict.contains(&format!("=\"{word}\"")),
+            "fuzz/zeren.dict lacks the keyword `{word}`"
+        );
+    }
+}
