@@ -14,6 +14,8 @@ mod eval;
 pub mod events;
 pub mod incident;
 pub mod limits;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod org;
 pub mod period;
 mod resolve;
