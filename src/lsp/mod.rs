@@ -37,7 +37,10 @@
 //! is approximate. A file with a syntax error is indexed without the
 //! declarations that hold errors.
 
+mod complete;
+mod index;
 mod json;
+mod outline;
 mod parse;
 mod position;
 
