@@ -43,5 +43,46 @@ mod json;
 mod outline;
 mod parse;
 mod position;
+mod server;
 
 pub use position::Encoding;
+pub use server::Server;
+
+use lsp_server::Connection;
+
+/// Why the server stopped abnormally.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Serves one client over a connection until it sends `exit` or closes it.
+/// Returns the exit code: 0 when the client asked for `shutdown` before
+/// `exit`, else 1.
+pub fn serve(connection: &Connection) -> Result<i32, Error> {
+    let mut server = Server::new();
+    while let Ok(first) = connection.receiver.recv() {
+        let mut next = Some(first);
+        while let Some(msg) = next.take() {
+            for out in server.handle(msg) {
+                connection.sender.send(out)?;
+            }
+            if let Some(code) = server.exit_code() {
+                return Ok(code);
+            }
+            // Messages already waiting are handled before checking, so a
+            // burst of changes is checked once.
+            next = connection.receiver.try_recv().ok();
+        }
+        for out in server.flush() {
+            connection.sender.send(out)?;
+        }
+    }
+    Ok(if server.exit_code() == Some(0) { 0 } else { 1 })
+}
+
+/// Runs the server over stdin and stdout (`zeren lsp`).
+pub fn run_stdio() -> Result<i32, Error> {
+    let (connection, threads) = Connection::stdio();
+    let code = serve(&connection)?;
+    drop(connection);
+    threads.join()?;
+    Ok(code)
+}
