@@ -58,7 +58,8 @@ fn compile(src: &str) -> Regex {
 
 impl Grammar {
     fn load() -> Grammar {
-        let text = std::fs::read_to_string(format!("{ROOT}/editors/zeren.tmLanguage.json")).unwrap();
+        let text =
+            std::fs::read_to_string(format!("{ROOT}/editors/zeren.tmLanguage.json")).unwrap();
         let json: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(json["scopeName"], "source.zeren");
         let mut g = Grammar {
@@ -80,7 +81,9 @@ impl Grammar {
 
     fn rule(&mut self, p: &Value, repo: &Value) -> Vec<usize> {
         if let Some(inc) = p["include"].as_str() {
-            let key = inc.strip_prefix('#').expect("only repository includes are used");
+            let key = inc
+                .strip_prefix('#')
+                .expect("only repository includes are used");
             let target = &repo[key];
             assert!(!target.is_null(), "no repository rule {key}");
             return self.rule(target, repo);
@@ -119,12 +122,7 @@ impl Grammar {
 }
 
 /// The scopes of each byte of a line.
-fn scopes_of(
-    spans: &mut [Vec<String>],
-    from: usize,
-    to: usize,
-    scope: &str,
-) {
+fn scopes_of(spans: &mut [Vec<String>], from: usize, to: usize, scope: &str) {
     for s in spans.iter_mut().take(to).skip(from) {
         for part in scope.split_whitespace() {
             s.push(part.to_string());
@@ -306,7 +304,10 @@ fn words(line: &str, spans: &[Vec<String>]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut start = None;
     let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
-    for (i, c) in line.char_indices().chain(std::iter::once((line.len(), ' '))) {
+    for (i, c) in line
+        .char_indices()
+        .chain(std::iter::once((line.len(), ' ')))
+    {
         match (start, is_word(c)) {
             (None, true) => start = Some(i),
             (Some(s), false) => {
@@ -341,7 +342,10 @@ fn keywords_citations_clauses_dates_strings_and_comments_get_their_scopes() {
                 }
             }
             // per "第三条": the quoted article is a citation.
-            for (i, _) in line.match_indices("per \"").chain(line.match_indices("per “")) {
+            for (i, _) in line
+                .match_indices("per \"")
+                .chain(line.match_indices("per “"))
+            {
                 if has(&spans[i], "comment") {
                     continue;
                 }
@@ -354,16 +358,23 @@ fn keywords_citations_clauses_dates_strings_and_comments_get_their_scopes() {
             let trimmed = line.trim_start();
             if trimmed.starts_with(['(', '（']) && trimmed.contains(" \"") {
                 let i = line.len() - trimmed.len();
-                assert!(has(&spans[i], "constant.other.clause"), "{at}: {:?}", spans[i]);
+                assert!(
+                    has(&spans[i], "constant.other.clause"),
+                    "{at}: {:?}",
+                    spans[i]
+                );
                 *seen.entry("clause").or_insert(0) += 1;
             }
             let bytes = line.as_bytes();
             for i in 0..line.len() {
                 let date = bytes.len() >= i + 10
-                    && bytes[i..i + 10]
-                        .iter()
-                        .enumerate()
-                        .all(|(k, b)| if k == 4 || k == 7 { *b == b'-' } else { b.is_ascii_digit() })
+                    && bytes[i..i + 10].iter().enumerate().all(|(k, b)| {
+                        if k == 4 || k == 7 {
+                            *b == b'-'
+                        } else {
+                            b.is_ascii_digit()
+                        }
+                    })
                     && (i == 0 || !bytes[i - 1].is_ascii_digit());
                 if date && !has(&spans[i], "comment") && !has(&spans[i], "string") {
                     assert!(has(&spans[i], "constant.numeric.date"), "{at}");
@@ -379,7 +390,10 @@ fn keywords_citations_clauses_dates_strings_and_comments_get_their_scopes() {
         }
     }
     for what in ["keyword", "citation", "clause", "date", "comment"] {
-        assert!(seen.get(what).copied().unwrap_or(0) > 10, "{what}: {seen:?}");
+        assert!(
+            seen.get(what).copied().unwrap_or(0) > 10,
+            "{what}: {seen:?}"
+        );
     }
 }
 
@@ -422,6 +436,9 @@ fn names_strings_and_escapes() {
     // The duties line names duties.
     let line = "duties 主体责任 > 第一责任人";
     let spans = tokenize(&g, line, &mut Vec::new());
-    assert!(has(&spans[line.find("第一").unwrap()], "entity.name.type.duty"));
+    assert!(has(
+        &spans[line.find("第一").unwrap()],
+        "entity.name.type.duty"
+    ));
     assert!(has(&spans[line.find('>').unwrap()], "keyword.operator"));
 }
