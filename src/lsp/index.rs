@@ -1089,7 +1089,7 @@ impl Index {
         let info = self.info.get(sym)?;
         let mut out = match s.ns {
             Ns::Clause => format!("**clause** `{}` of `{}`", s.name, s.owner),
-            Ns::Level => format!("**scale level** `{}`", s.name),
+            Ns::Level => format!("**scale level** `{}` of `{}`", s.name, s.owner),
             Ns::Value => format!("**value** `{}` of fact `{}`", s.name, s.owner),
             ns => format!("**{}** `{}`", ns.what(), s.name),
         };
