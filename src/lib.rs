@@ -16,6 +16,8 @@ mod fmt;
 pub mod incident;
 mod jsonpos;
 pub mod limits;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod org;
 pub mod period;
 mod resolve;

@@ -141,6 +141,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Serve editors: a language server (LSP) over stdin and stdout.
+    #[cfg(feature = "lsp")]
+    Lsp,
     /// Who bears which liability, from the incident's decision record.
     Liability {
         /// Policy files (`.zr`) and org files (`.json`) that make one policy.
@@ -303,6 +306,11 @@ impl std::fmt::Display for Text {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Fmt { files, check } => Ok(fmt_files(&files, check)),
+        #[cfg(feature = "lsp")]
+        Command::Lsp => {
+            let code = zeren::lsp::run_stdio().map_err(|e| format!("error: {e}"))?;
+            Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
+        }
         Command::Check { files, json } => {
             let built = Policy::from_files(&files);
             if json {
