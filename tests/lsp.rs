@@ -765,3 +765,43 @@ mod in_process {
         assert!(checked > 50, "{checked}");
     }
 }
+
+#[test]
+fn formatting_gives_the_layout_of_zeren_fmt() {
+    let mut c = Client::start();
+    let init = c.initialize(None);
+    assert_eq!(init["capabilities"]["documentFormattingProvider"], true);
+    let uri = "file:///zeren-lsp-fmt/messy.zr";
+    let messy = "duties   主体责任 > 第一责任人\nunit kinds 党委\npositions 书记\nassign per \"第三条\" in each 党委 {\n team bears 主体责任\n    书记 bears   第一责任人\n}\n";
+    c.open(uri, messy);
+    let edits = c.call(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let edits = edits.as_array().unwrap();
+    assert_eq!(edits.len(), 1);
+    let want = zeren::format(messy).unwrap();
+    assert_ne!(want, messy);
+    assert_eq!(edits[0]["newText"], json!(want));
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({"line": 0, "character": 0})
+    );
+    assert_eq!(edits[0]["range"]["end"], json!({"line": 7, "character": 0}));
+    // Already formatted: no edit. With a syntax error: no edit either.
+    let tidy = "file:///zeren-lsp-fmt/tidy.zr";
+    c.open(tidy, &want);
+    let none = c.call(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": tidy}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(none, json!([]));
+    let broken = "file:///zeren-lsp-fmt/broken.zr";
+    c.open(broken, "duties 主体责任 >\n");
+    let none = c.call(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": broken}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(none, json!([]));
+    assert_eq!(c.finish(), 0);
+}

@@ -13,10 +13,11 @@ use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response}
 use lsp_types::{
     CompletionOptions, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DocumentSymbolParams, GotoDefinitionParams, Hover, HoverContents, HoverParams,
-    HoverProviderCapability, InitializeResult, Location, MarkupContent, MarkupKind, NumberOrString,
-    OneOf, Position, PublishDiagnosticsParams, Range, ReferenceParams, ServerCapabilities,
-    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    DocumentFormattingParams, DocumentSymbolParams, GotoDefinitionParams, Hover, HoverContents,
+    HoverParams, HoverProviderCapability, InitializeResult, Location, MarkupContent, MarkupKind,
+    NumberOrString, OneOf, Position, PublishDiagnosticsParams, Range, ReferenceParams,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextEdit, Uri,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -297,6 +298,7 @@ impl Server {
             "textDocument/references" => extract(params).map(|p| self.references(&p)),
             "textDocument/completion" => extract(params).map(|p| self.completion(&p)),
             "textDocument/documentSymbol" => extract(params).map(|p| self.symbols(&p)),
+            "textDocument/formatting" => extract(params).map(|p| self.formatting(&p)),
             _ => {
                 out.push(error(
                     id,
@@ -336,6 +338,7 @@ impl Server {
             definition_provider: Some(OneOf::Left(true)),
             references_provider: Some(OneOf::Left(true)),
             document_symbol_provider: Some(OneOf::Left(true)),
+            document_formatting_provider: Some(OneOf::Left(true)),
             completion_provider: Some(CompletionOptions::default()),
             ..ServerCapabilities::default()
         };
@@ -817,6 +820,24 @@ impl Server {
         let view = self.views.get(&key);
         let items = complete::complete(view.map(|v| &v.index), &doc.text, offset, &lines, self.enc);
         serde_json::to_value(items).unwrap_or(Value::Null)
+    }
+
+    /// The canonical layout of `zeren fmt`, as one edit of the whole
+    /// document; nothing when it is already formatted or has syntax errors
+    /// (its diagnostics say which).
+    fn formatting(&self, p: &DocumentFormattingParams) -> Value {
+        let edit = self.view(&p.text_document.uri).and_then(|(view, f)| {
+            let m = view.members.get(f)?;
+            let out = crate::fmt::format(&m.text).ok()?;
+            (out.as_str() != &*m.text).then(|| TextEdit {
+                range: m.lines.range(&m.text, 0, m.text.len(), self.enc),
+                new_text: out,
+            })
+        });
+        match edit {
+            Some(e) => serde_json::to_value(vec![e]).unwrap_or(Value::Null),
+            None => Value::Array(Vec::new()),
+        }
     }
 
     fn symbols(&self, p: &DocumentSymbolParams) -> Value {
