@@ -632,16 +632,33 @@ mod in_process {
     /// completion at the caret — never a panic or a hang.
     #[test]
     fn every_prefix_of_two_examples_gets_diagnostics() {
-        let uri = "untitled:prefix.zr";
+        // Every prefix of the two smallest examples …
+        for example in ["003-3-school.zr", "003-4-bureau.zr"] {
+            prefixes_get_diagnostics(example, |full| (0..=full.len()).collect());
+        }
+        // … and of two large ones, the first 300 bytes and every 97th after.
         for example in ["002-sues.zr", "004-province.zr"] {
+            prefixes_get_diagnostics(example, |full| {
+                let mut cuts: Vec<usize> = (0..300.min(full.len())).collect();
+                cuts.extend((300..full.len()).step_by(97));
+                cuts.push(full.len());
+                cuts
+            });
+        }
+    }
+
+    /// Opens each prefix (at a character boundary) of an example, as a
+    /// half-typed file: each gets diagnostics that agree with the library,
+    /// within the document, and every request answers.
+    fn prefixes_get_diagnostics(example: &str, cuts_of: impl Fn(&str) -> Vec<usize>) {
+        let uri = "untitled:prefix.zr";
+        {
             let full = std::fs::read_to_string(format!(
                 "{}/examples/policies/{example}",
                 env!("CARGO_MANIFEST_DIR")
             ))
             .unwrap();
-            let mut cuts: Vec<usize> = (0..300.min(full.len())).collect();
-            cuts.extend((300..full.len()).step_by(97));
-            cuts.push(full.len());
+            let mut cuts = cuts_of(&full);
             cuts.retain(|&c| full.is_char_boundary(c));
             let mut s = started();
             s.handle(msg(
