@@ -14,8 +14,6 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet}
 use serde::Serialize;
 use std::fmt;
 
-pub(crate) use crate::resolve::{closest, suggest};
-pub(crate) use crate::source::Sources;
 pub use crate::source::Span;
 
 /// What kind of problem a diagnostic reports.

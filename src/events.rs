@@ -16,8 +16,9 @@
 
 use crate::check::TargetId;
 use crate::compile::Compiled;
-use crate::diag::{suggest, DiagKind, Diagnostic, Diagnostics};
+use crate::diag::{DiagKind, Diagnostic, Diagnostics};
 use crate::limits;
+use crate::resolve::suggest;
 use crate::text::shown;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};

@@ -4,9 +4,10 @@
 
 use crate::check::{FactTy, Val};
 use crate::compile::Compiled;
-use crate::diag::{suggest, DiagKind, Diagnostic, Diagnostics};
+use crate::diag::{DiagKind, Diagnostic, Diagnostics};
 use crate::jsonpos::{locate, Seg};
 use crate::limits;
+use crate::resolve::suggest;
 use crate::text::shown;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

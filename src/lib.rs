@@ -81,7 +81,7 @@ pub fn parse_tree(name: &str, text: &str) -> Result<impl serde::Serialize, Diagn
 fn query_help<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     match text::bad_name_message(name) {
         Some((why, _)) => Some(why),
-        None => diag::closest(name, candidates).map(|c| format!("did you mean `{c}`?")),
+        None => resolve::closest(name, candidates).map(|c| format!("did you mean `{c}`?")),
     }
 }
 

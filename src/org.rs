@@ -5,7 +5,8 @@
 //! so the same checks apply to all three ways of writing an org. Problems in
 //! an `OrgSpec` are reported by path (`org.json: units[3].under`).
 
-use crate::diag::{DiagKind, Diagnostic, Diagnostics, Label, Location, Sources, Span};
+use crate::diag::{DiagKind, Diagnostic, Diagnostics, Label, Location, Span};
+use crate::source::Sources;
 pub use crate::syntax::ast::Relation;
 use crate::syntax::ast::{DateLit, Name, OrgStmt, RelationLit};
 use chrono::NaiveDate;

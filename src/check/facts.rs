@@ -2,7 +2,8 @@
 //! lists, sanctions, consequences, liability and procedure.
 
 use super::{Checker, Ns};
-use crate::diag::{suggest, DiagKind, Span};
+use crate::diag::{DiagKind, Span};
+use crate::resolve::suggest;
 use crate::syntax::ast::{self, CmpOp, Cond, FactTypeLit, Item, Name, SanctionsLit, ValueLit};
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};

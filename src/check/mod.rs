@@ -25,8 +25,10 @@ pub(crate) use facts::{
 };
 pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
 
-use crate::diag::{suggest, DiagKind, Diagnostic, Severity, Sources, Span};
+use crate::diag::{DiagKind, Diagnostic, Severity, Span};
 use crate::limits;
+use crate::resolve::suggest;
+use crate::source::Sources;
 use crate::syntax::ast::{self, Item, Name, OrgStmt, Relation};
 use chrono::NaiveDate;
 use std::collections::HashMap;

@@ -113,7 +113,7 @@ impl Checker<'_> {
                         } else if let Some(m) = self.matters.get(&t.text) {
                             Some(TargetId::Matter(m))
                         } else {
-                            let help = crate::diag::suggest(
+                            let help = crate::resolve::suggest(
                                 &t.text,
                                 "unit or matter",
                                 self.units

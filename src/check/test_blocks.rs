@@ -4,11 +4,12 @@
 //! failure found only when the test runs.
 
 use super::{CadenceM, Checker, Ns, SubjectM, TargetId, Val};
-use crate::diag::{suggest, DiagKind, Severity, Span};
+use crate::diag::{DiagKind, Severity, Span};
 use crate::eval::expect::{BearerWant, Sites, WarnSeen, Warnings, WhoSubject, WARNING_KINDS};
 use crate::events::Event;
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
+use crate::resolve::suggest;
 use crate::syntax::ast::{
     ComplianceLit, DecisionLit, DutyItemLit, EventLit, Item, Name, StaffedLit, TestLit,
     TestStepLit, WhoBearerLit,

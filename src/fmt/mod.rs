@@ -13,7 +13,8 @@ mod layout;
 mod tokens;
 mod width;
 
-use crate::diag::{DiagKind, Diagnostic, Diagnostics, Sources};
+use crate::diag::{DiagKind, Diagnostic, Diagnostics};
+use crate::source::Sources;
 use crate::syntax;
 
 /// The name the text is given in diagnostics.

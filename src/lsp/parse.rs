@@ -11,7 +11,8 @@
 //! find errors, the file has no tree.
 
 use super::position::crate_offset;
-use crate::diag::{Location, Sources};
+use crate::diag::Location;
+use crate::source::Sources;
 use crate::syntax::ast::Item;
 
 /// Words that start a declaration or an org statement (the grammar's

@@ -8,8 +8,9 @@
 use super::ast::*;
 use super::Rule;
 use crate::dates::parse_date;
-use crate::diag::{DiagKind, Diagnostic, Sources, Span};
+use crate::diag::{DiagKind, Diagnostic, Span};
 use crate::limits;
+use crate::source::Sources;
 use crate::text::{bad_name_char, bad_name_message};
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};

@@ -17,8 +17,9 @@ mod build;
 mod grammar_tests;
 mod names;
 
-use crate::diag::{DiagKind, Diagnostic, Sources, Span};
+use crate::diag::{DiagKind, Diagnostic, Span};
 use crate::limits;
+use crate::source::Sources;
 use crate::text::forbidden_in_name;
 use pest::iterators::Pairs;
 use pest::Parser as _;

@@ -3,7 +3,8 @@
 //! found and what would have been accepted.
 
 use super::Rule;
-use crate::diag::{DiagKind, Diagnostic, Sources, Span};
+use crate::diag::{DiagKind, Diagnostic, Span};
+use crate::source::Sources;
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 /// Words reserved by the language; a bare name may not be one of them.
