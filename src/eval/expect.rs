@@ -518,21 +518,15 @@ fn hit(v: &mut [Hits], i: usize, t: usize) {
 }
 
 fn name_of(v: &[String], i: u32) -> &str {
-    v.get(i as usize).map(String::as_str).unwrap_or("")
+    crate::compile::named(v, i, "name")
 }
 
 fn unit_name(c: &Compiled, u: u32) -> &str {
-    c.units
-        .get(u as usize)
-        .map(|x| x.name.as_str())
-        .unwrap_or("")
+    crate::compile::item(&c.units, u, "unit").name.as_str()
 }
 
 fn matter_name(c: &Compiled, m: u32) -> &str {
-    c.matters
-        .get(m as usize)
-        .map(|x| x.name.as_str())
-        .unwrap_or("")
+    crate::compile::item(&c.matters, m, "matter").name.as_str()
 }
 
 fn target_name(c: &Compiled, t: TargetId) -> &str {
@@ -991,10 +985,9 @@ impl<'p> Run<'p> {
         let names: Vec<&str> = positions
             .iter()
             .map(|p| {
-                c.positions
-                    .get(*p as usize)
-                    .map(|x| x.name.as_str())
-                    .unwrap_or("")
+                crate::compile::item(&c.positions, *p, "position")
+                    .name
+                    .as_str()
             })
             .collect();
         let answer = staffing(c, on, Some(subject));
@@ -1337,10 +1330,9 @@ fn rule_words(c: &Compiled, r: &RuleM) -> String {
             covering,
         } => format!(
             "{}{}{}",
-            c.positions
-                .get(position as usize)
-                .map(|p| p.name.as_str())
-                .unwrap_or(""),
+            crate::compile::item(&c.positions, position, "position")
+                .name
+                .as_str(),
             anchor(of),
             if covering { " covering" } else { "" }
         ),
@@ -1465,10 +1457,9 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
                 format!(
                     "{} {}{}",
                     required_words(n.min, n.max),
-                    c.positions
-                        .get(n.position as usize)
-                        .map(|p| p.name.as_str())
-                        .unwrap_or(""),
+                    crate::compile::item(&c.positions, n.position, "position")
+                        .name
+                        .as_str(),
                     if n.covering { " covering" } else { "" }
                 )
             })
