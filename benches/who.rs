@@ -27,7 +27,7 @@ assign per "第三条" in each 党委, 部门 {
 /// A tree with fan-out 10 and `levels` levels (1 + 10 + … + 10^(levels-1)
 /// units); every unit has a secretary who changed in 2020 and a team member
 /// who covers every child unit.
-/// The org is split into files of about 10,000 units each: several files
+/// The org is split into files of about 3,000 units each: several files
 /// make one policy, and no file nears the source size limit.
 fn generate(levels: u32) -> (Vec<String>, usize) {
     let mut files = vec![RULES.to_string()];
@@ -39,7 +39,7 @@ fn generate(levels: u32) -> (Vec<String>, usize) {
         let mut next = Vec::new();
         for name in &frontier {
             count += 1;
-            if count % 10_000 == 0 {
+            if count % 3_000 == 0 {
                 text.push_str("}\n");
                 files.push(std::mem::replace(&mut text, String::from("org {\n")));
             }

@@ -102,14 +102,15 @@ pub struct PolicyBuilder {
     texts: Vec<u32>,
     orgs: Vec<(String, OrgSpec)>,
     early: Vec<Diagnostic>,
-    /// Bytes of policy text and org JSON added so far.
-    total_bytes: usize,
+    /// Bytes of policy text, and of org JSON, added so far.
+    text_bytes: usize,
+    json_bytes: usize,
 }
 
 impl PolicyBuilder {
     /// Adds policy text; `name` names it in diagnostics.
     pub fn source(mut self, name: &str, text: &str) -> Self {
-        if !self.within_total(name, text.len()) {
+        if !self.within_budget(name, text.len(), false) {
             return self;
         }
         let id = self.sources.add(name, text.to_string());
@@ -126,7 +127,7 @@ impl PolicyBuilder {
     /// Adds an org written as JSON (the serde form of [`OrgSpec`]).
     pub fn org_json(mut self, name: &str, json: &str) -> Self {
         let json = json.strip_prefix('\u{FEFF}').unwrap_or(json);
-        if !self.within_total(name, json.len()) {
+        if !self.within_budget(name, json.len(), true) {
             return self;
         }
         if let Some(d) = text::lone_cr_problem(name, json) {
@@ -140,22 +141,32 @@ impl PolicyBuilder {
         self
     }
 
-    /// Counts `len` more bytes toward [`limits::MAX_POLICY_BYTES`]; past it,
-    /// records the error (once) and returns false.
-    fn within_total(&mut self, name: &str, len: usize) -> bool {
-        let before = self.total_bytes;
-        self.total_bytes = before.saturating_add(len);
-        if self.total_bytes <= limits::MAX_POLICY_BYTES {
+    /// Counts `len` more bytes toward the policy's budget — policy text
+    /// ([`limits::MAX_POLICY_BYTES`]) or org JSON
+    /// ([`limits::MAX_ORG_JSON_BYTES`]); past it, records the error (once)
+    /// and returns false.
+    fn within_budget(&mut self, name: &str, len: usize, json: bool) -> bool {
+        let (used, max, what) = if json {
+            (&mut self.json_bytes, limits::MAX_ORG_JSON_BYTES, "org JSON")
+        } else {
+            (
+                &mut self.text_bytes,
+                limits::MAX_POLICY_BYTES,
+                "policy text",
+            )
+        };
+        let before = *used;
+        *used = before.saturating_add(len);
+        if *used <= max {
             return true;
         }
-        if before <= limits::MAX_POLICY_BYTES {
+        if before <= max {
+            let total = *used;
             self.early.push(Diagnostic::detached(
                 DiagKind::Limit,
                 name,
                 format!(
-                    "with this file the policy has {} bytes, more than the limit of {} bytes for all its files together",
-                    self.total_bytes,
-                    limits::MAX_POLICY_BYTES
+                    "with this file the policy has {total} bytes of {what}, more than the limit of {max} bytes for all its files together"
                 ),
                 Some("give a large org from the host program (an `OrgSpec` built in code), or trim the policy".into()),
             ));
@@ -167,10 +178,10 @@ impl PolicyBuilder {
     pub fn file(mut self, path: impl AsRef<Path>) -> Self {
         let path = path.as_ref();
         let name = path.display().to_string();
-        // Org JSON is bounded by the policy's total; policy text per file.
+        // Org JSON is bounded by its total; policy text per file too.
         let json = path.extension().is_some_and(|e| e == "json");
         let max = if json {
-            limits::MAX_POLICY_BYTES
+            limits::MAX_ORG_JSON_BYTES
         } else {
             limits::MAX_SOURCE_BYTES
         };
@@ -191,7 +202,8 @@ impl PolicyBuilder {
             texts,
             orgs,
             early,
-            total_bytes: _,
+            text_bytes: _,
+            json_bytes: _,
         } = self;
         let mut errors = early;
         if errors.iter().any(|d| d.kind == DiagKind::Limit) {

@@ -8,9 +8,15 @@
 /// [`MAX_POLICY_BYTES`] alone).
 pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
 
-/// Largest accepted policy, in bytes: all its `.zr` files and org JSON
-/// together (32 MiB, about a 110,000-unit org written in `.zr`).
+/// Largest accepted policy text, in bytes: all its `.zr` files together
+/// (32 MiB, about a 110,000-unit org written in `.zr`).
 pub const MAX_POLICY_BYTES: usize = 32 * 1024 * 1024;
+
+/// Largest accepted org JSON, in bytes: all of a policy's org JSON files
+/// together (64 MiB, a 110,000-unit org with its holdings and coverage
+/// takes about 45 MiB). JSON costs far less memory per byte to read than
+/// policy text, so it has a budget of its own.
+pub const MAX_ORG_JSON_BYTES: usize = 64 * 1024 * 1024;
 
 /// Deepest accepted nesting of brackets (`{`, `(`, `[`) in a policy file.
 pub const MAX_NESTING: usize = 64;

@@ -434,3 +434,27 @@ fn org_json_files_are_bounded_by_the_policy_total_not_the_file_limit() {
     assert_eq!(d.0[0].kind, DiagKind::Limit);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn org_json_has_a_budget_of_its_own_tested_at_n_and_n_plus_one() {
+    let org = |total: usize| {
+        let head = r#"{"units": [{"name": "校党委", "kind": "党委"}]}"#;
+        format!("{head}{}", " ".repeat(total - head.len()))
+    };
+    let at = org(limits::MAX_ORG_JSON_BYTES);
+    assert_eq!(at.len(), limits::MAX_ORG_JSON_BYTES);
+    let p = Policy::builder()
+        .source("rules.zr", "unit kinds 党委\n")
+        .org_json("org.json", &at)
+        .build();
+    assert!(p.is_ok(), "{}", p.unwrap_err());
+    let over = org(limits::MAX_ORG_JSON_BYTES + 1);
+    let d = Policy::builder()
+        .source("rules.zr", "unit kinds 党委\n")
+        .org_json("org.json", &over)
+        .build()
+        .unwrap_err();
+    assert_eq!(d.len(), 1);
+    assert_eq!(d.0[0].kind, DiagKind::Limit);
+    assert!(d.0[0].message.contains("org JSON"), "{}", d.0[0].message);
+}
