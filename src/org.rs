@@ -258,31 +258,36 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
     source: &str,
     text: &str,
 ) -> Result<T, Diagnostics> {
+    // The fast path reads without tracking paths; only a failure is read
+    // again to learn the path of the item at fault.
+    let e = match serde_json::from_str(text) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
     let mut de = serde_json::Deserializer::from_str(text);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        // A key not yet read shows as `?`: point at the map that holds it.
-        let path = e.path().to_string();
-        let path = path.trim_end_matches(".?").to_string();
-        let mut d = json_error(source, text, e.inner());
-        if path != "." && !path.is_empty() {
-            d = d.with_label(Label {
-                location: Location::Data {
-                    file: source.to_string(),
-                    path,
-                },
-                text: "in this item".into(),
-            });
-        }
-        Diagnostics(vec![d])
-    })?;
-    de.end()
-        .map_err(|e| Diagnostics(vec![json_error(source, text, &e)]))?;
-    Ok(value)
+    let traced: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let Err(e) = traced else {
+        // Read whole, so the fault lies after the value (trailing text).
+        return Err(Diagnostics(vec![json_error(source, text, &e)]));
+    };
+    // A key not yet read shows as `?`: point at the map that holds it.
+    let path = e.path().to_string();
+    let path = path.trim_end_matches(".?").to_string();
+    let mut d = json_error(source, text, e.inner());
+    if path != "." && !path.is_empty() {
+        d = d.with_label(Label {
+            location: Location::Data {
+                file: source.to_string(),
+                path,
+            },
+            text: "in this item".into(),
+        });
+    }
+    Err(Diagnostics(vec![d]))
 }
 
-/// Lowers a spec into org statements. Each value is written to a synthetic
-/// data source (one `path = value` line per field), so diagnostics can
-/// point at `units[3].under`.
+/// Lowers a spec into org statements. The path of each value is recorded
+/// in a data source, so diagnostics can point at `units[3].under`.
 ///
 /// Names with characters that may not stand in a name (controls, bidi
 /// controls, zero-width characters) are reported by path and returned apart.
