@@ -6,6 +6,7 @@
 //! an `OrgSpec` are reported by path (`org.json: units[3].under`).
 
 use crate::diag::{DiagKind, Diagnostic, Diagnostics, Label, Location, Span};
+use crate::source::DataPath;
 use crate::source::Sources;
 pub use crate::syntax::ast::Relation;
 use crate::syntax::ast::{DateLit, Name, OrgStmt, RelationLit};
@@ -305,69 +306,78 @@ pub(crate) fn lower(
     let mut stmts = Vec::new();
     for (i, u) in spec.units.iter().enumerate() {
         stmts.push(OrgStmt::Unit {
-            name: l.name(format!("units[{i}].name"), &u.name),
-            kind: l.name(format!("units[{i}].kind"), &u.kind),
+            name: l.name(DataPath::new("units", i, "name"), &u.name),
+            kind: l.name(DataPath::new("units", i, "kind"), &u.kind),
             under: u
                 .under
                 .as_ref()
-                .map(|p| l.name(format!("units[{i}].under"), p)),
+                .map(|p| l.name(DataPath::new("units", i, "under"), p)),
         });
     }
     for (i, h) in spec.holdings.iter().enumerate() {
-        let person = l.name(format!("holdings[{i}].person"), &h.person);
+        let person = l.name(DataPath::new("holdings", i, "person"), &h.person);
         stmts.push(OrgStmt::Holds {
-            from: l.date(h.from, format!("holdings[{i}].from")),
-            to: l.date(h.to, format!("holdings[{i}].to")),
-            position: l.name(format!("holdings[{i}].position"), &h.position),
-            unit: l.name(format!("holdings[{i}].unit"), &h.unit),
+            from: l.date(h.from, DataPath::new("holdings", i, "from")),
+            to: l.date(h.to, DataPath::new("holdings", i, "to")),
+            position: l.name(DataPath::new("holdings", i, "position"), &h.position),
+            unit: l.name(DataPath::new("holdings", i, "unit"), &h.unit),
             person,
         });
     }
     for (i, c) in spec.covers.iter().enumerate() {
-        let person = l.name(format!("covers[{i}].person"), &c.person);
+        let person = l.name(DataPath::new("covers", i, "person"), &c.person);
         let targets = c
             .targets
             .iter()
             .enumerate()
-            .map(|(j, t)| l.name(format!("covers[{i}].targets[{j}]"), t))
+            .map(|(j, t)| l.name(DataPath::new("covers", i, "targets").at(j), t))
             .collect();
         stmts.push(OrgStmt::Covers {
-            from: l.date(c.from, format!("covers[{i}].from")),
-            to: l.date(c.to, format!("covers[{i}].to")),
+            from: l.date(c.from, DataPath::new("covers", i, "from")),
+            to: l.date(c.to, DataPath::new("covers", i, "to")),
             liaison: c.liaison,
             targets,
             person,
         });
     }
-    let relations = |l: &mut Lowering<'_>, prefix: String, r: &RelationsSpec| -> Vec<RelationLit> {
-        r.pairs()
-            .into_iter()
-            .filter_map(|(rel, unit)| {
-                unit.as_ref().map(|u| RelationLit {
-                    relation: rel,
-                    unit: l.name(format!("{prefix}.{}", rel.keyword()), u),
+    let relations =
+        |l: &mut Lowering<'_>, prefix: DataPath, r: &RelationsSpec| -> Vec<RelationLit> {
+            r.pairs()
+                .into_iter()
+                .filter_map(|(rel, unit)| {
+                    unit.as_ref().map(|u| RelationLit {
+                        relation: rel,
+                        unit: l.name(prefix.field(rel.keyword()), u),
+                    })
                 })
-            })
-            .collect()
-    };
+                .collect()
+        };
     let mut matter_rel = Vec::new();
     for (i, m) in spec.matters.iter().enumerate() {
-        matter_rel.push(relations(&mut l, format!("matters[{i}]"), &m.relations));
+        matter_rel.push(relations(
+            &mut l,
+            DataPath::new("matters", i, ""),
+            &m.relations,
+        ));
     }
     let mut route_rel = Vec::new();
     for (i, r) in spec.routes.iter().enumerate() {
-        route_rel.push(relations(&mut l, format!("routes[{i}]"), &r.relations));
+        route_rel.push(relations(
+            &mut l,
+            DataPath::new("routes", i, ""),
+            &r.relations,
+        ));
     }
     for ((i, m), rels) in spec.matters.iter().enumerate().zip(matter_rel) {
         stmts.push(OrgStmt::Matter {
-            name: l.name(format!("matters[{i}].name"), &m.name),
-            kind: l.name(format!("matters[{i}].kind"), &m.kind),
+            name: l.name(DataPath::new("matters", i, "name"), &m.name),
+            kind: l.name(DataPath::new("matters", i, "kind"), &m.kind),
             relations: rels,
         });
     }
     for ((i, r), rels) in spec.routes.iter().enumerate().zip(route_rel) {
         stmts.push(OrgStmt::Route {
-            kind: l.name(format!("routes[{i}].kind"), &r.kind),
+            kind: l.name(DataPath::new("routes", i, "kind"), &r.kind),
             relations: rels,
         });
     }
@@ -379,26 +389,26 @@ pub(crate) fn lower(
 struct Lowering<'a> {
     file: u32,
     source: &'a str,
-    paths: Vec<String>,
+    paths: Vec<DataPath>,
     bad: Vec<Diagnostic>,
 }
 
 impl Lowering<'_> {
     /// A span standing for the item at `path`.
-    fn at(&mut self, path: String) -> Span {
+    fn at(&mut self, path: DataPath) -> Span {
         let i = self.paths.len();
         self.paths.push(path);
         Span::new(self.file, i, i)
     }
 
     /// A name read at `path`, checked against the character policy.
-    fn name(&mut self, path: String, value: &str) -> Name {
+    fn name(&mut self, path: DataPath, value: &str) -> Name {
         if let Some((message, help)) = crate::text::bad_name_message(value) {
             if self.bad.len() < crate::limits::MAX_DIAGNOSTICS {
                 self.bad.push(Diagnostic::at_path(
                     DiagKind::ForbiddenChar,
                     self.source,
-                    path.clone(),
+                    path.to_string(),
                     message,
                     Some(help),
                 ));
@@ -410,7 +420,7 @@ impl Lowering<'_> {
         }
     }
 
-    fn date(&mut self, d: Option<NaiveDate>, path: String) -> Option<DateLit> {
+    fn date(&mut self, d: Option<NaiveDate>, path: DataPath) -> Option<DateLit> {
         d.map(|date| DateLit {
             date,
             span: self.at(path),

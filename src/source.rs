@@ -121,6 +121,55 @@ fn char_width(c: char) -> usize {
     }
 }
 
+/// Where an item of structured data is — `units[1].under`,
+/// `covers[0].targets[2]`, `matters[3].in-charge` — kept compact and
+/// spelled out only when a problem is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DataPath {
+    list: &'static str,
+    index: usize,
+    field: &'static str,
+    sub: Option<usize>,
+}
+
+impl DataPath {
+    /// `list[index].field` (no field when it is empty).
+    pub(crate) fn new(list: &'static str, index: usize, field: &'static str) -> Self {
+        DataPath {
+            list,
+            index,
+            field,
+            sub: None,
+        }
+    }
+
+    /// The same item's `field`.
+    pub(crate) fn field(self, field: &'static str) -> Self {
+        DataPath { field, ..self }
+    }
+
+    /// Element `sub` of the field.
+    pub(crate) fn at(self, sub: usize) -> Self {
+        DataPath {
+            sub: Some(sub),
+            ..self
+        }
+    }
+}
+
+impl std::fmt::Display for DataPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.list, self.index)?;
+        if !self.field.is_empty() {
+            write!(f, ".{}", self.field)?;
+        }
+        if let Some(sub) = self.sub {
+            write!(f, "[{sub}]")?;
+        }
+        Ok(())
+    }
+}
+
 /// Spacing of the character-count marks in a source file.
 const MARK_BYTES: usize = 4096;
 
@@ -139,7 +188,7 @@ struct SourceFile {
     /// bytes, so a column is found without rescanning a long line.
     char_marks: Vec<(usize, usize)>,
     /// For data: the path of each item; spans index this list.
-    paths: Option<Vec<String>>,
+    paths: Option<Vec<DataPath>>,
 }
 
 impl SourceFile {
@@ -190,7 +239,7 @@ impl Sources {
 
     /// Adds data built in code or deserialized: `paths[i]` is where item
     /// `i` is (a span `i..i` in this file points at it).
-    pub(crate) fn add_data(&mut self, name: &str, paths: Vec<String>) -> u32 {
+    pub(crate) fn add_data(&mut self, name: &str, paths: Vec<DataPath>) -> u32 {
         self.push(SourceFile {
             name: name.to_string(),
             text: String::new(),
@@ -236,7 +285,10 @@ impl Sources {
         if let Some(paths) = &file.paths {
             return Location::Data {
                 file: file.name.clone(),
-                path: paths.get(span.start as usize).cloned().unwrap_or_default(),
+                path: paths
+                    .get(span.start as usize)
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
             };
         }
         let start = (span.start as usize).min(file.text.len());
@@ -332,7 +384,10 @@ mod tests {
         let mut s = Sources::new();
         let f = s.add_data(
             "org.json",
-            vec!["units[0].name".into(), "units[0].under".into()],
+            vec![
+                DataPath::new("units", 0, "name"),
+                DataPath::new("units", 0, "under"),
+            ],
         );
         assert_eq!(
             s.locate(Span::new(f, 1, 1)),
