@@ -115,18 +115,25 @@ pub(crate) fn compliance<'p, 'e>(
     let mut periods = Vec::new();
     let mut reactions = Vec::new();
     for (oi, o) in c.obligations.iter().enumerate() {
+        let (action, recipients) = names_of(c, oi, o.action);
+        let ob = Owed {
+            o,
+            action,
+            recipients,
+            targets: subjects(c, &o.subject),
+        };
         match o.cadence {
             CadenceM::Periodic {
                 min,
                 max,
                 period,
                 deadline,
-            } => q.periodic(oi, o, (min, max, period, deadline), &mut periods),
+            } => q.periodic(ob, (min, max, period, deadline), &mut periods),
             CadenceM::Reactive {
                 within,
                 hours,
                 event,
-            } => q.reactive(oi, o, (within, hours, event), &mut reactions),
+            } => q.reactive(ob, (within, hours, event), &mut reactions),
         }
     }
     ComplianceAnswer {
@@ -137,13 +144,25 @@ pub(crate) fn compliance<'p, 'e>(
     }
 }
 
+/// One obligation with what both kinds of assessment need of it.
+struct Owed<'p> {
+    o: &'p ObligationM,
+    action: &'p str,
+    recipients: &'p [String],
+    targets: Vec<TargetId>,
+}
+
 impl<'p, 'e> Query<'p, 'e> {
     /// Periodic obligations: one row per subject and period, from the
     /// period containing `from` to the one containing `as_of`.
     fn periodic(
         &self,
-        oi: usize,
-        o: &'p ObligationM,
+        Owed {
+            o,
+            action,
+            recipients,
+            targets,
+        }: Owed<'p>,
         (min, max, period, deadline): (u32, Option<u32>, PeriodKind, Option<DeadlineM>),
         out: &mut Vec<PeriodCompliance<'p, 'e>>,
     ) {
@@ -155,8 +174,6 @@ impl<'p, 'e> Query<'p, 'e> {
             only,
             effective,
         } = *self;
-        let (action, recipients) = names_of(c, oi, o.action);
-        let targets = subjects(c, &o.subject);
         let required = Required {
             at_least: min,
             at_most: max,
@@ -244,8 +261,12 @@ impl<'p, 'e> Query<'p, 'e> {
     /// answer found for it and whether it came in time.
     fn reactive(
         &self,
-        oi: usize,
-        o: &'p ObligationM,
+        Owed {
+            o,
+            action,
+            recipients,
+            targets,
+        }: Owed<'p>,
         (within, hours, event): (u32, bool, u32),
         out: &mut Vec<Reaction<'p, 'e>>,
     ) {
@@ -257,8 +278,6 @@ impl<'p, 'e> Query<'p, 'e> {
             only,
             effective,
         } = *self;
-        let (action, recipients) = names_of(c, oi, o.action);
-        let targets = subjects(c, &o.subject);
         let kind = crate::compile::named(&c.event_kinds, event, "event_kinds");
         for t in targets.into_iter().filter(|t| only.is_none_or(|o| o == *t)) {
             let (trig_at, triggers) = log.slice(What::Kind(event), t);
