@@ -52,6 +52,8 @@ pub enum DiagKind {
     Conflict,
     /// (warning) A trigger clause whose condition can never hold.
     NeverMatches,
+    /// (warning) A policy that states no effective date.
+    NoEffectiveDate,
 }
 
 impl DiagKind {
@@ -73,6 +75,7 @@ impl DiagKind {
             DiagKind::Unassigned => "unassigned",
             DiagKind::Conflict => "conflict",
             DiagKind::NeverMatches => "never-matches",
+            DiagKind::NoEffectiveDate => "no-effective-date",
         }
     }
 }

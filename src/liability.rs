@@ -39,17 +39,119 @@ pub struct PersonLiability<'p> {
     pub covers: Option<&'p str>,
 }
 
-/// Who may propose accountability, who decides, where it is filed.
+/// A step of accountability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// Who may propose accountability (提出问责建议).
+    Propose,
+    /// Who decides.
+    Decide,
+    /// Where it is filed (备案).
+    File,
+    /// Where the matter is referred (移送, 报请): a step, not a sanction.
+    Refer,
+}
+
+impl StepKind {
+    /// The keyword.
+    pub fn word(self) -> &'static str {
+        match self {
+            StepKind::Propose => "propose",
+            StepKind::Decide => "decide",
+            StepKind::File => "file",
+            StepKind::Refer => "refer",
+        }
+    }
+}
+
+/// One step of a procedure article that applies to the incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProcedureStep<'p> {
+    /// Which step.
+    pub step: StepKind,
+    /// The bodies that take it.
+    pub bodies: Vec<&'p str>,
+    /// Bodies that take it jointly with them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub jointly: Vec<&'p str>,
+    /// The joint bodies join only where needed (必要时).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub as_needed: bool,
+    /// The condition the step depends on, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<&'p str>,
+    /// The facts still needed to know whether the step applies; empty when it does.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<&'p str>,
+}
+
+impl fmt::Display for ProcedureStep<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.bodies.join(", "))?;
+        if !self.jointly.is_empty() {
+            write!(f, ", jointly with {}", self.jointly.join(", "))?;
+            if self.as_needed {
+                write!(f, " as needed")?;
+            }
+        }
+        if let Some(c) = self.condition {
+            if self.missing.is_empty() {
+                write!(f, " (as {c})")?;
+            } else {
+                write!(f, " (if {c}; missing {})", self.missing.join(", "))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Who may propose accountability, who decides, where it is filed and
+/// where it is referred: the steps of one procedure article that apply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Procedure<'p> {
     /// The article.
     pub citation: &'p str,
-    /// Who may propose accountability.
-    pub propose: Vec<&'p str>,
-    /// Who decides.
-    pub decide: Vec<&'p str>,
-    /// Where it is filed.
-    pub file: Vec<&'p str>,
+    /// The steps, in the article's order; a step whose condition fails is left out.
+    pub steps: Vec<ProcedureStep<'p>>,
+    /// The laws or regulations it follows (问责条例).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub basis: Vec<&'p str>,
+    /// Open only if a catch-all clause is judged to apply.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub discretionary: bool,
+}
+
+impl Procedure<'_> {
+    /// The bodies that take a step (with those that take it jointly), in order.
+    pub fn bodies(&self, step: StepKind) -> Vec<&str> {
+        self.steps
+            .iter()
+            .filter(|s| s.step == step)
+            .flat_map(|s| s.bodies.iter().chain(&s.jointly).copied())
+            .collect()
+    }
+}
+
+impl fmt::Display for Procedure<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for s in &self.steps {
+            write!(f, "  {:<7} [{}]: {s}", s.step.word(), self.citation)?;
+            if self.discretionary {
+                write!(f, " — open if the catch-all is judged to apply")?;
+            }
+            writeln!(f)?;
+        }
+        if !self.basis.is_empty() {
+            writeln!(
+                f,
+                "  basis   [{}]: {}",
+                self.citation,
+                self.basis.join(", ")
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// The answer to "who bears which liability for this incident".
@@ -94,15 +196,7 @@ impl fmt::Display for LiabilityAnswer<'_> {
             writeln!(f)?;
         }
         for pr in &self.procedure {
-            if !pr.propose.is_empty() {
-                writeln!(f, "  propose [{}]: {}", pr.citation, pr.propose.join(", "))?;
-            }
-            if !pr.decide.is_empty() {
-                writeln!(f, "  decide  [{}]: {}", pr.citation, pr.decide.join(", "))?;
-            }
-            if !pr.file.is_empty() {
-                writeln!(f, "  file    [{}]: {}", pr.citation, pr.file.join(", "))?;
-            }
+            write!(f, "{pr}")?;
         }
         Ok(())
     }

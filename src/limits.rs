@@ -46,3 +46,7 @@ pub const MAX_EVENTS: usize = 50_000_000;
 /// pick one unit beyond that). The count is estimated before any row is
 /// built; at this size an answer takes a few hundred megabytes.
 pub const MAX_ROWS: usize = 2_000_000;
+
+/// Members of a set-valued fact (`some of { … }`): an incident's set is one
+/// 128-bit word.
+pub const MAX_SET_MEMBERS: usize = 128;

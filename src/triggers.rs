@@ -16,11 +16,13 @@ pub(crate) enum Tri {
 }
 
 /// A fact's value as seen in an incident.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Seen<'p> {
     /// An enumeration member or a scale level.
     Name(&'p str),
+    /// The members given for a set-valued fact, in declaration order.
+    Set(Vec<&'p str>),
     /// A boolean.
     Bool(bool),
     /// A number.
@@ -33,6 +35,7 @@ impl fmt::Display for Seen<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Seen::Name(n) => write!(f, "{n}"),
+            Seen::Set(v) => write!(f, "{{{}}}", v.join(", ")),
             Seen::Bool(b) => write!(f, "{b}"),
             Seen::Number(x) => write!(f, "{x}"),
             Seen::Date(d) => write!(f, "{d}"),
@@ -56,7 +59,7 @@ pub struct Condition<'p> {
 impl fmt::Display for Condition<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.condition)?;
-        match (self.fact, self.seen) {
+        match (self.fact, &self.seen) {
             (Some(fact), Some(seen)) => write!(f, " ({fact} is {seen})"),
             (Some(fact), None) => write!(f, " ({fact} not given)"),
             _ => Ok(()),
@@ -71,8 +74,9 @@ pub struct Clause<'p> {
     pub citation: &'p str,
     /// The list's article.
     pub list: &'p str,
-    /// The clause number as written.
-    pub number: &'p str,
+    /// The clause number as written; absent where the article numbers no items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<&'p str>,
     /// The regulation's text.
     pub text: &'p str,
     /// Who the list applies to.
@@ -94,7 +98,8 @@ pub enum Outcome<'p> {
         /// The facts to find out.
         missing: Vec<&'p str>,
     },
-    /// The catch-all clause (其他…情形): a matter of judgement, never a match.
+    /// The catch-all clause (其他…情形): a matter of judgement, never a match
+    /// (and, for `otherwise when …`, its condition holds).
     Discretionary,
     /// The condition fails.
     NotMatched {
@@ -112,6 +117,114 @@ pub struct ClauseResult<'p> {
     /// Its outcome.
     #[serde(flatten)]
     pub outcome: Outcome<'p>,
+    /// Whom a matched (or discretionary) clause holds to account, from its
+    /// `against`, resolved on the incident's unit or matter and date.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accountable: Vec<Accountable<'p>>,
+    /// Duties and posts of its `against` that reach nobody, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreached: Vec<Unreached<'p>>,
+}
+
+/// A duty or a post named by `against`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "as", content = "name", rename_all = "snake_case")]
+pub enum Target<'p> {
+    /// Whoever bears the duty for the incident's unit or matter.
+    Duty(&'p str),
+    /// The holders of the post in the incident's unit.
+    Post(&'p str),
+    /// The holders of the post who cover the incident's unit or matter.
+    PostCovering(&'p str),
+}
+
+impl fmt::Display for Target<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Duty(n) | Target::Post(n) => write!(f, "{n}"),
+            Target::PostCovering(n) => write!(f, "{n} covering"),
+        }
+    }
+}
+
+/// A person or a team held to account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Accountable<'p> {
+    /// The duty or post through which they are held to account.
+    pub against: Target<'p>,
+    /// The person (with post and unit), the team, or a vacant post.
+    pub bearer: crate::who::Bearer<'p>,
+    /// The clause or consequence that holds them to account.
+    pub citation: &'p str,
+    /// For a duty: the article that gives it to them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned_by: Option<&'p str>,
+    /// How they were reached.
+    pub path: Vec<crate::who::Step<'p>>,
+}
+
+impl fmt::Display for Accountable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} as {} [{}", self.bearer, self.against, self.citation)?;
+        if let Some(a) = self.assigned_by {
+            write!(f, "; {} per {a}", self.against)?;
+        }
+        write!(f, "]")?;
+        for (i, s) in self.path.iter().enumerate() {
+            write!(f, "{}{s}", if i == 0 { " — " } else { "; " })?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a duty or post named by `against` reaches nobody.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnreachedWhy {
+    /// The incident names neither a unit nor a matter.
+    NoUnitOrMatter,
+    /// No rule gives the duty for the incident's unit or matter on its date.
+    NotAssigned,
+    /// Nobody holding the post covers the incident's unit or matter that day.
+    NobodyCovers,
+}
+
+/// A duty or post of `against` that reaches nobody.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unreached<'p> {
+    /// The duty or post.
+    pub against: Target<'p>,
+    /// The clause or consequence.
+    pub citation: &'p str,
+    /// Why.
+    pub why: UnreachedWhy,
+}
+
+impl fmt::Display for Unreached<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let why = match self.why {
+            UnreachedWhy::NoUnitOrMatter => "the incident names no unit or matter",
+            UnreachedWhy::NotAssigned => "no rule gives it for the incident's unit or matter",
+            UnreachedWhy::NobodyCovers => {
+                "nobody holding the post covers the incident's unit or matter"
+            }
+        };
+        write!(f, "{} [{}]: {why}", self.against, self.citation)
+    }
+}
+
+fn people(
+    f: &mut fmt::Formatter<'_>,
+    accountable: &[Accountable<'_>],
+    unreached: &[Unreached<'_>],
+) -> fmt::Result {
+    for a in accountable {
+        write!(f, "\n                accountable: {a}")?;
+    }
+    for u in unreached {
+        write!(f, "\n                reaches nobody: {u}")?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for ClauseResult<'_> {
@@ -123,7 +236,7 @@ impl fmt::Display for ClauseResult<'_> {
                 for h in held {
                     write!(f, "\n                held: {h}")?;
                 }
-                Ok(())
+                people(f, &self.accountable, &self.unreached)
             }
             Outcome::Undetermined { missing } => {
                 write!(
@@ -134,7 +247,10 @@ impl fmt::Display for ClauseResult<'_> {
                     missing.join(", ")
                 )
             }
-            Outcome::Discretionary => write!(f, "discretionary {} {}", c.citation, c.text),
+            Outcome::Discretionary => {
+                write!(f, "discretionary {} {}", c.citation, c.text)?;
+                people(f, &self.accountable, &self.unreached)
+            }
             Outcome::NotMatched { failed } => {
                 write!(
                     f,
@@ -162,6 +278,10 @@ pub struct Sanctions<'p> {
     /// The measures open: the whole menu, the selected grade's, or every
     /// grade's when the level is not given.
     pub measures: Vec<&'p str>,
+    /// Open only if the list's catch-all clause is judged to apply: no
+    /// clause of the list matched.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub discretionary: bool,
 }
 
 /// An extra consequence or an aggravating circumstance.
@@ -176,6 +296,12 @@ pub struct Consequence<'p> {
     /// How it came out: matched or undetermined.
     #[serde(flatten)]
     pub outcome: Outcome<'p>,
+    /// Whom it holds to account, when it holds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accountable: Vec<Accountable<'p>>,
+    /// Duties and posts of its `against` that reach nobody.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreached: Vec<Unreached<'p>>,
 }
 
 /// Whether the policy was in force on the incident's date.
@@ -189,6 +315,9 @@ pub enum Applicability {
         /// The policy's effective date.
         effective: NaiveDate,
     },
+    /// The policy states no effective date: the clauses are evaluated, but
+    /// whether the policy applied on the incident's date is not known.
+    Unknown,
 }
 
 /// The answer to "which triggers apply to this incident".
@@ -207,8 +336,9 @@ pub struct TriggerAnswer<'p> {
     pub consequences: Vec<Consequence<'p>>,
     /// The incident's facts that the policy reads.
     pub facts_used: Vec<&'p str>,
-    /// Who may propose accountability, who decides, where it is filed,
-    /// when a clause matched.
+    /// Who may propose accountability, who decides, where it is filed and
+    /// where it is referred, for the lists with a matched (or only a
+    /// discretionary) clause.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub procedure: Vec<crate::liability::Procedure<'p>>,
 }
@@ -234,6 +364,12 @@ impl fmt::Display for TriggerAnswer<'_> {
             );
         }
         writeln!(f, "incident of {}:", self.date)?;
+        if self.applicability == Applicability::Unknown {
+            writeln!(
+                f,
+                "  applicability unknown: the policy states no effective date"
+            )?;
+        }
         if !self
             .clauses
             .iter()
@@ -249,7 +385,11 @@ impl fmt::Display for TriggerAnswer<'_> {
             if let Some(g) = s.grade {
                 write!(f, " ({g})")?;
             }
-            writeln!(f, ": {}", s.measures.join(", "))?;
+            write!(f, ": {}", s.measures.join(", "))?;
+            if s.discretionary {
+                write!(f, " — open if the catch-all is judged to apply")?;
+            }
+            writeln!(f)?;
         }
         for c in &self.consequences {
             let kind = if c.aggravating {
@@ -265,17 +405,15 @@ impl fmt::Display for TriggerAnswer<'_> {
                 _ => String::new(),
             };
             writeln!(f, "  {kind} [{}]: {} — {status}", c.citation, c.text)?;
+            for a in &c.accountable {
+                writeln!(f, "                accountable: {a}")?;
+            }
+            for u in &c.unreached {
+                writeln!(f, "                reaches nobody: {u}")?;
+            }
         }
         for p in &self.procedure {
-            for (what, who) in [
-                ("propose", &p.propose),
-                ("decide", &p.decide),
-                ("file", &p.file),
-            ] {
-                if !who.is_empty() {
-                    writeln!(f, "  {what:<7} [{}]: {}", p.citation, who.join(", "))?;
-                }
-            }
+            write!(f, "{p}")?;
         }
         Ok(())
     }

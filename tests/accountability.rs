@@ -59,7 +59,10 @@ fn threshold(
     match status(&a, clause) {
         Some(Outcome::NotMatched { failed }) => {
             assert_eq!(failed.fact, Some(scale_fact), "{policy}");
-            assert_eq!(failed.seen.map(|s| s.to_string()), Some(milder.to_string()));
+            assert_eq!(
+                failed.seen.as_ref().map(|s| s.to_string()),
+                Some(milder.to_string())
+            );
         }
         other => panic!("{policy}: {clause}: expected not matched, got {other:?}"),
     }
@@ -266,12 +269,16 @@ fn graded_sanctions_follow_the_severity() {
     let a = p.triggers(&inc, false).unwrap();
     assert_eq!(a.sanctions[0].grade, None);
     assert_eq!(a.sanctions[0].measures.len(), 7);
-    // No match, no sanctions.
+    // No clause matched: only the catch-all is open to judgement, so the
+    // sanctions shown are those that would be open, each marked as such.
     let inc = incident(
         &p,
         json!({"date": "2021-01-01", "facts": {"失职": "隐瞒不报", "后果": "无明显影响"}}),
     );
-    assert!(p.triggers(&inc, false).unwrap().sanctions.is_empty());
+    let a = p.triggers(&inc, false).unwrap();
+    assert!(a.matched().is_empty());
+    assert!(!a.sanctions.is_empty());
+    assert!(a.sanctions.iter().all(|s| s.discretionary));
 }
 
 #[test]
@@ -355,7 +362,10 @@ fn collective_decision_apportions_liability_and_exempts_the_objector() {
         Some("第一分公司党委"),
         "directly in charge of the branch"
     );
-    assert_eq!(a.procedure[0].file, vec!["上级党委组织部门"]);
+    assert_eq!(
+        a.procedure[0].bodies(zeren::liability::StepKind::File),
+        vec!["上级党委组织部门"]
+    );
 }
 
 #[test]
@@ -516,11 +526,22 @@ fn a_match_says_who_proposes_decides_and_files() {
     let a = p.triggers(&inc, false).unwrap();
     assert_eq!(a.procedure.len(), 1);
     assert_eq!(a.procedure[0].citation, "第九条");
-    assert_eq!(a.procedure[0].propose, vec!["领导小组办公室"]);
-    // No match, no procedure.
+    assert_eq!(
+        a.procedure[0].bodies(zeren::liability::StepKind::Propose),
+        vec!["领导小组办公室"]
+    );
+    // No clause matched: the procedure is shown only as open to judgement
+    // (the list's catch-all), or not at all when nothing is open.
     let none = incident(
         &p,
         json!({"date": "2019-05-10", "facts": {"失职": "平台错误导向", "后果": "不良影响"}}),
     );
-    assert!(p.triggers(&none, false).unwrap().procedure.is_empty());
+    let a = p.triggers(&none, false).unwrap();
+    assert!(a.matched().is_empty());
+    let open = a
+        .clauses
+        .iter()
+        .any(|c| matches!(c.outcome, zeren::triggers::Outcome::Discretionary));
+    assert_eq!(a.procedure.is_empty(), !open);
+    assert!(a.procedure.iter().all(|p| p.discretionary));
 }

@@ -307,6 +307,7 @@ fn check_can_report_as_json() {
     let (code, out, _) = zeren(&["check", "examples/policies/001-A-company.zr", "--json"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["warnings"][0]["kind"], "conflict");
-    assert_eq!(v["warnings"][0]["severity"], "warning");
+    let warnings = v["warnings"].as_array().unwrap();
+    let conflict = warnings.iter().find(|w| w["kind"] == "conflict").unwrap();
+    assert_eq!(conflict["severity"], "warning");
 }

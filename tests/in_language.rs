@@ -46,7 +46,7 @@ fn a_failing_test_says_what_it_expected_and_found() {
     );
     assert_eq!(
         report.tests[1].failures,
-        vec!["failing.zr:23:3: expected triggers [(一)], matched []"]
+        vec!["failing.zr:23:3: expected triggers [第八条(一)], matched []"]
     );
     assert_eq!(
         report.tests[2].failures,

@@ -133,8 +133,8 @@ fn wrong_triggers_fail_and_say_when_the_policy_was_not_in_force() {
     assert_eq!(
         failures_of("wrong triggers"),
         vec![
-            "failing.zr:38:3: expected triggers [(一)], matched []",
-            "failing.zr:40:3: expected triggers [(一)], matched [] (not applicable: 2018-09-01 is before the policy took effect on 2019-01-01)",
+            "failing.zr:38:3: expected triggers [第八条(一)], matched []",
+            "failing.zr:40:3: expected triggers [第八条(一)], matched [] (not applicable: 2018-09-01 is before the policy took effect on 2019-01-01)",
         ]
     );
 }

@@ -3,10 +3,14 @@
 
 use super::{Checker, Ns};
 use crate::diag::{DiagKind, Span};
+use crate::liability::StepKind;
+use crate::limits;
 use crate::resolve::suggest;
-use crate::syntax::ast::{self, CmpOp, Cond, FactTypeLit, Item, Name, SanctionsLit, ValueLit};
+use crate::syntax::ast::{
+    self, CmpOp, Cond, FactTypeLit, Item, Name, SanctionsLit, TargetLit, ValueLit,
+};
 use chrono::NaiveDate;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub(crate) struct ScaleM {
@@ -17,6 +21,8 @@ pub(crate) struct ScaleM {
 #[derive(Debug, Clone)]
 pub(crate) enum FactTy {
     Enum(Vec<String>),
+    /// Set-valued (`some of { … }`): at most [`limits::MAX_SET_MEMBERS`] members.
+    Set(Vec<String>),
     Scale(u32),
     Bool,
     Number,
@@ -34,6 +40,8 @@ pub(crate) struct FactM {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Val {
     Sym(u32),
+    /// The members given for a set-valued fact, as bits by member index.
+    Set(u128),
     Bool(bool),
     Num(f64),
     Date(NaiveDate),
@@ -56,14 +64,29 @@ pub(crate) enum CondNode {
 
 #[derive(Debug, Clone)]
 pub(crate) struct ClauseM {
-    /// The list's article and the clause number: `第八条(五)`, `第二十三条 2`.
+    /// The list's article and the clause number: `第八条(五)`, `第二十三条 2`;
+    /// the article alone for a clause the regulation does not number.
     pub citation: String,
-    pub number: String,
+    pub number: Option<String>,
     pub text: String,
-    /// Root condition node; `None` for the catch-all.
+    /// The catch-all (`otherwise`): discretionary when its condition holds.
+    pub catch_all: bool,
+    /// Root condition node; `None` for an unconditional catch-all.
     pub cond: Option<u32>,
-    /// Where the clause number is written.
+    /// Whom it holds to account (the list's targets when it names none).
+    pub against: Vec<TargetM>,
+    /// Where the clause number (or, unnumbered, its text) is written.
     pub span: Span,
+}
+
+/// A duty or a post that `against` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TargetM {
+    /// Whoever bears the duty for the incident's unit or matter.
+    Duty(u32),
+    /// Holders of the position in the incident's unit, or (`covering`) the
+    /// holders who cover the incident's unit or matter.
+    Post { position: u32, covering: bool },
 }
 
 #[derive(Debug, Clone)]
@@ -96,6 +119,7 @@ pub(crate) struct ConsequenceM {
     pub aggravating: bool,
     pub text: String,
     pub cond: u32,
+    pub against: Vec<TargetM>,
 }
 
 #[derive(Debug, Clone)]
@@ -110,15 +134,29 @@ pub(crate) struct LiabilityM {
 #[derive(Debug, Clone)]
 pub(crate) struct ProcedureM {
     pub citation: String,
-    pub propose: Vec<String>,
-    pub decide: Vec<String>,
-    pub file: Vec<String>,
+    /// Trigger lists it applies to; all when empty.
+    pub lists: Vec<u32>,
+    pub steps: Vec<ProcStepM>,
+    pub basis: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ProcStepM {
+    pub kind: StepKind,
+    pub bodies: Vec<String>,
+    pub jointly: Vec<String>,
+    pub as_needed: bool,
+    /// Only when this holds.
+    pub cond: Option<u32>,
+    /// The condition as written.
+    pub cond_text: String,
 }
 
 /// How a type is named in messages.
 pub(crate) fn type_phrase(ty: &FactTy, scales: &[ScaleM]) -> String {
     match ty {
         FactTy::Enum(_) => "an enumeration".into(),
+        FactTy::Set(_) => "a set (`some of`)".into(),
         FactTy::Scale(s) => format!(
             "a scale ({})",
             scales
@@ -147,6 +185,7 @@ pub(crate) fn accepted(ty: &FactTy, scales: &[ScaleM]) -> String {
     };
     match ty {
         FactTy::Enum(m) => format!("one of: {}", list(m)),
+        FactTy::Set(m) => format!("a list of any of: {}", list(m)),
         FactTy::Scale(s) => format!(
             "one of the levels: {}",
             scales
@@ -190,19 +229,26 @@ impl Checker<'_> {
         for item in &items {
             if let Item::Fact { name, ty } = item {
                 let ty = match ty {
-                    FactTypeLit::Enum(members) => {
-                        let mut seen: Vec<String> = Vec::new();
-                        let mut set: HashMap<&str, Span> = HashMap::new();
-                        for m in members {
-                            match set.get(m.text.as_str()) {
-                                None => {
-                                    set.insert(&m.text, m.span);
-                                    seen.push(m.text.clone());
-                                }
-                                Some(first) => self.duplicate("value", m, *first),
-                            }
+                    FactTypeLit::Enum(members) => FactTy::Enum(self.members(members)),
+                    FactTypeLit::Set(members) => {
+                        if members.len() > limits::MAX_SET_MEMBERS {
+                            let at = members
+                                .get(limits::MAX_SET_MEMBERS)
+                                .map_or(name.span, |m| m.span);
+                            self.error(
+                                DiagKind::Limit,
+                                at,
+                                format!(
+                                    "the set-valued fact `{}` has {} members; at most {} are accepted",
+                                    name.text,
+                                    members.len(),
+                                    limits::MAX_SET_MEMBERS
+                                ),
+                                Some("split it into several facts".into()),
+                            );
+                            continue;
                         }
-                        FactTy::Enum(seen)
+                        FactTy::Set(self.members(members))
                     }
                     FactTypeLit::Scale(s) => match self.resolve(Ns::Scale, s) {
                         Some(id) => FactTy::Scale(id),
@@ -222,7 +268,7 @@ impl Checker<'_> {
                 });
             }
         }
-        let mut list_ids: HashMap<String, u32> = HashMap::new();
+        let mut list_ids: HashMap<String, (u32, Span)> = HashMap::new();
         for item in &items {
             if let Item::Triggers(block) = item {
                 self.trigger_list(block, &mut list_ids);
@@ -230,99 +276,282 @@ impl Checker<'_> {
         }
         for item in &items {
             match item {
-                Item::Sanctions(block) => self.sanctions(block, &list_ids),
+                Item::Sanctions(block) => {
+                    // Checked whole even when a list it names is unknown.
+                    let lists = self.list_refs(&block.lists, &list_ids);
+                    self.sanctions(block, lists);
+                }
                 Item::Consequence(c) => {
-                    if let Some(cond) = self.cond(&c.when) {
+                    let against = self.targets(&c.against);
+                    if let (Some(cond), Some(against)) = (self.cond(&c.when), against) {
                         self.model.consequences.push(ConsequenceM {
                             citation: c.citation.text.clone(),
                             aggravating: c.aggravating,
                             text: c.text.text.clone(),
                             cond,
+                            against,
                         });
                     }
                 }
                 Item::Liability(l) => self.liability(l),
-                Item::Procedure(p) => self.model.procedures.push(ProcedureM {
-                    citation: p.citation.text.clone(),
-                    propose: p.propose.iter().map(|n| n.text.clone()).collect(),
-                    decide: p.decide.iter().map(|n| n.text.clone()).collect(),
-                    file: p.file.iter().map(|n| n.text.clone()).collect(),
-                }),
+                Item::Procedure(p) => self.procedure(p, &list_ids),
                 _ => {}
             }
         }
     }
 
-    fn trigger_list(&mut self, block: &ast::TriggersBlock, list_ids: &mut HashMap<String, u32>) {
+    /// The members of an enumeration or a set, each once.
+    fn members(&mut self, members: &[Name]) -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        let mut set: HashMap<&str, Span> = HashMap::new();
+        for m in members {
+            match set.get(m.text.as_str()) {
+                None => {
+                    set.insert(&m.text, m.span);
+                    seen.push(m.text.clone());
+                }
+                Some(first) => self.duplicate("value", m, *first),
+            }
+        }
+        seen
+    }
+
+    /// Trigger lists named by citation (`for "第八条"`); `None` after an error.
+    fn list_refs(
+        &mut self,
+        names: &[Name],
+        list_ids: &HashMap<String, (u32, Span)>,
+    ) -> Option<Vec<u32>> {
+        let mut lists = Vec::new();
+        let mut ok = true;
+        for l in names {
+            match list_ids.get(&super::clause_key(&l.text)) {
+                Some((id, _)) => lists.push(*id),
+                None => {
+                    let help = suggest(
+                        &l.text,
+                        "trigger list",
+                        self.model.trigger_lists.iter().map(|t| t.citation.as_str()),
+                    );
+                    self.error(
+                        DiagKind::UnknownName,
+                        l.span,
+                        format!("no trigger list cites `{}`", l.text),
+                        Some(help),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(lists)
+    }
+
+    /// The duties and posts `against` names; `None` after an error.
+    fn targets(&mut self, targets: &[TargetLit]) -> Option<Vec<TargetM>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for t in targets {
+            let duty = self.duties.get(&t.name.text);
+            let position = self.positions.get(&t.name.text);
+            let target = match (duty, position) {
+                (Some(_), Some(_)) => {
+                    self.error(
+                        DiagKind::Invalid,
+                        t.name.span,
+                        format!("`{}` is both a duty and a position", t.name.text),
+                        Some("give the duty or the position another name".into()),
+                    );
+                    None
+                }
+                (Some(d), None) if t.covering => {
+                    self.error(
+                        DiagKind::Invalid,
+                        t.name.span,
+                        format!("`{}` is a duty; `covering` applies to a post", t.name.text),
+                        Some(
+                            "name a position (`分管领导 covering`), or leave out `covering`".into(),
+                        ),
+                    );
+                    let _ = d;
+                    None
+                }
+                (Some(d), None) => Some(TargetM::Duty(d)),
+                (None, Some(p)) => Some(TargetM::Post {
+                    position: p,
+                    covering: t.covering,
+                }),
+                (None, None) => {
+                    let help = suggest(
+                        &t.name.text,
+                        "duty or position",
+                        self.duties
+                            .order
+                            .iter()
+                            .chain(self.positions.order.iter())
+                            .map(String::as_str),
+                    );
+                    self.error(
+                        DiagKind::UnknownName,
+                        t.name.span,
+                        format!(
+                            "`against` names `{}`, which is neither a duty nor a position",
+                            t.name.text
+                        ),
+                        Some(help),
+                    );
+                    None
+                }
+            };
+            match target {
+                Some(t) if !out.contains(&t) => out.push(t),
+                Some(_) => {}
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn procedure(&mut self, p: &ast::ProcedureBlock, list_ids: &HashMap<String, (u32, Span)>) {
+        let lists = self.list_refs(&p.lists, list_ids);
+        let mut steps = Vec::new();
+        let mut ok = true;
+        for s in &p.steps {
+            let cond = match &s.when {
+                Some(w) => match self.cond(w) {
+                    Some(c) => Some(c),
+                    None => {
+                        ok = false;
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            steps.push(ProcStepM {
+                kind: s.kind,
+                bodies: s.bodies.iter().map(|n| n.text.clone()).collect(),
+                jointly: s.jointly.iter().map(|n| n.text.clone()).collect(),
+                as_needed: s.as_needed,
+                cond,
+                cond_text: s
+                    .when_span
+                    .map(|sp| self.sources.slice(sp).to_string())
+                    .unwrap_or_default(),
+            });
+        }
+        if let (Some(lists), true) = (lists, ok) {
+            self.model.procedures.push(ProcedureM {
+                citation: p.citation.text.clone(),
+                lists,
+                steps,
+                basis: p.basis.iter().map(|n| n.text.clone()).collect(),
+            });
+        }
+    }
+
+    fn trigger_list(
+        &mut self,
+        block: &ast::TriggersBlock,
+        list_ids: &mut HashMap<String, (u32, Span)>,
+    ) {
         if block.clauses.is_empty() {
             self.error(
                 DiagKind::Invalid,
                 block.span,
                 format!("the trigger list `{}` has no clauses", block.citation.text),
-                Some("add numbered clauses: `(一) \"text\" when CONDITION`".into()),
+                Some("add clauses: `(一) \"text\" when CONDITION`".into()),
             );
             return;
         }
-        if list_ids.contains_key(&block.citation.text) {
-            self.error(
-                DiagKind::Duplicate,
-                block.citation.span,
-                format!("a second trigger list cites `{}`", block.citation.text),
-                Some("merge the clauses into one list, or cite a different article".into()),
-            );
+        let list_key = super::clause_key(&block.citation.text);
+        if let Some((_, first)) = list_ids.get(&list_key) {
+            let d = self
+                .sources
+                .diag_span(
+                    DiagKind::Duplicate,
+                    block.citation.span,
+                    format!("a second trigger list cites `{}`", block.citation.text),
+                    Some("merge the clauses into one list, or cite a different article".into()),
+                )
+                .with_label(self.sources.label(*first, "the first list citing it"));
+            self.push_error(d);
             return;
         }
-        let mut numbers: HashSet<String> = HashSet::new();
+        let list_against = self.targets(&block.against);
+        let mut numbers: HashMap<String, Span> = HashMap::new();
         let mut clauses = Vec::new();
         let mut catch_all: Option<Span> = None;
         for c in &block.clauses {
-            let key = super::clause_key(&c.number.text);
-            if !numbers.insert(key) {
-                self.error(
-                    DiagKind::Duplicate,
-                    c.number.span,
-                    format!(
-                        "clause {} appears twice in `{}`",
-                        c.number.text, block.citation.text
-                    ),
-                    Some("number each clause once, in the regulation's order".into()),
-                );
-                continue;
+            // Where the clause is pointed at: its number, or its text when unnumbered.
+            let at = c.number.as_ref().map_or(c.text.span, |n| n.span);
+            if let Some(n) = &c.number {
+                let key = super::clause_key(&n.text);
+                if let Some(first) = numbers.get(&key) {
+                    let d = self
+                        .sources
+                        .diag_span(
+                            DiagKind::Duplicate,
+                            n.span,
+                            format!(
+                                "clause {} appears twice in `{}`",
+                                n.text, block.citation.text
+                            ),
+                            Some("number each clause once, in the regulation's order".into()),
+                        )
+                        .with_label(self.sources.label(*first, "first here"));
+                    self.push_error(d);
+                    continue;
+                }
+                numbers.insert(key, n.span);
             }
-            if let Some(prev) = catch_all {
-                let _ = prev;
+            let shown = c
+                .number
+                .as_ref()
+                .map_or_else(|| format!("“{}”", c.text.text), |n| n.text.clone());
+            if catch_all.is_some() {
                 self.error(
                     DiagKind::Invalid,
-                    c.number.span,
-                    format!("clause {} follows the catch-all clause", c.number.text),
+                    at,
+                    format!("clause {shown} follows the catch-all clause"),
                     Some("the `otherwise` clause comes last".into()),
                 );
+            }
+            if c.catch_all {
+                catch_all = Some(at);
             }
             let cond = match &c.when {
                 Some(w) => match self.cond(w) {
                     Some(root) => Some(root),
                     None => continue,
                 },
-                None => {
-                    catch_all = Some(c.number.span);
-                    None
-                }
+                None => None,
             };
-            let citation = if c.number.text.starts_with(|ch: char| ch.is_ascii_digit()) {
-                format!("{} {}", block.citation.text, c.number.text)
+            let Some(against) = self.targets(&c.against) else {
+                continue;
+            };
+            let citation = match &c.number {
+                None => block.citation.text.clone(),
+                Some(n) if n.text.starts_with(|ch: char| ch.is_ascii_digit()) => {
+                    format!("{} {}", block.citation.text, n.text)
+                }
+                Some(n) => format!("{}{}", block.citation.text, n.text),
+            };
+            let against = if against.is_empty() {
+                list_against.clone().unwrap_or_default()
             } else {
-                format!("{}{}", block.citation.text, c.number.text)
+                against
             };
             clauses.push(ClauseM {
                 citation,
-                number: c.number.text.clone(),
+                number: c.number.as_ref().map(|n| n.text.clone()),
                 text: c.text.text.clone(),
+                catch_all: c.catch_all,
                 cond,
-                span: c.number.span,
+                against,
+                span: at,
             });
         }
         let id = u32::try_from(self.model.trigger_lists.len()).unwrap_or(u32::MAX);
-        list_ids.insert(block.citation.text.clone(), id);
+        list_ids.insert(list_key, (id, block.citation.span));
         self.model.trigger_lists.push(TriggerListM {
             citation: block.citation.text.clone(),
             parties: block.parties.iter().map(|p| p.text.clone()).collect(),
@@ -330,23 +559,7 @@ impl Checker<'_> {
         });
     }
 
-    fn sanctions(&mut self, block: &ast::SanctionsBlock, list_ids: &HashMap<String, u32>) {
-        let mut lists = Vec::new();
-        for l in &block.lists {
-            match list_ids.get(&l.text) {
-                Some(id) => lists.push(*id),
-                None => {
-                    let help =
-                        suggest(&l.text, "trigger list", list_ids.keys().map(String::as_str));
-                    self.error(
-                        DiagKind::UnknownName,
-                        l.span,
-                        format!("no trigger list cites `{}`", l.text),
-                        Some(help),
-                    );
-                }
-            }
-        }
+    fn sanctions(&mut self, block: &ast::SanctionsBlock, lists: Option<Vec<u32>>) {
         let kind = match &block.kind {
             SanctionsLit::Menu { measures } => {
                 SanctionsKindM::Menu(measures.iter().map(|m| m.text.clone()).collect())
@@ -384,11 +597,13 @@ impl Checker<'_> {
                 SanctionsKindM::Graded { fact, grades: out }
             }
         };
-        self.model.sanctions.push(SanctionsM {
-            citation: block.citation.text.clone(),
-            lists,
-            kind,
-        });
+        if let Some(lists) = lists {
+            self.model.sanctions.push(SanctionsM {
+                citation: block.citation.text.clone(),
+                lists,
+                kind,
+            });
+        }
     }
 
     fn liability(&mut self, l: &ast::LiabilityBlock) {
@@ -565,6 +780,52 @@ impl Checker<'_> {
         }
     }
 
+    /// A test incident's value for a fact: one value, or the members of a
+    /// set-valued fact.
+    pub(super) fn fact_value(
+        &mut self,
+        fact: &str,
+        ty: &FactTy,
+        v: &ast::FactValueLit,
+    ) -> Option<Val> {
+        match (ty, v) {
+            (FactTy::Set(_), ast::FactValueLit::Set(values, _)) => {
+                let mut mask = 0u128;
+                let mut ok = true;
+                for x in values {
+                    match self.value(fact, ty, x) {
+                        Some(Val::Sym(i)) if i < 128 => mask |= 1u128 << i,
+                        _ => ok = false,
+                    }
+                }
+                ok.then_some(Val::Set(mask))
+            }
+            (FactTy::Set(_), ast::FactValueLit::One(x)) => {
+                self.error(
+                    DiagKind::Type,
+                    x.span(),
+                    format!("`{fact}` is a set (`some of`), but one value is given"),
+                    Some(format!("give the members in braces: `{fact} = {{ A, B }}`")),
+                );
+                None
+            }
+            (_, ast::FactValueLit::Set(_, span)) => {
+                let phrase = type_phrase(ty, &self.model.scales);
+                self.error(
+                    DiagKind::Type,
+                    *span,
+                    format!("`{fact}` is {phrase}, but a set of values is given"),
+                    Some(format!(
+                        "give one value: {}; declare it `some of {{ … }}` to allow several",
+                        accepted(ty, &self.model.scales)
+                    )),
+                );
+                None
+            }
+            (_, ast::FactValueLit::One(x)) => self.value(fact, ty, x),
+        }
+    }
+
     /// A literal checked against the fact's type.
     pub(super) fn value(&mut self, fact: &str, ty: &FactTy, v: &ValueLit) -> Option<Val> {
         let mismatch = |c: &mut Self, what: &str| {
@@ -579,7 +840,7 @@ impl Checker<'_> {
             None
         };
         match (ty, v) {
-            (FactTy::Enum(members), ValueLit::Name(n)) => {
+            (FactTy::Enum(members) | FactTy::Set(members), ValueLit::Name(n)) => {
                 match members.iter().position(|m| *m == n.text) {
                     Some(i) => u32::try_from(i).ok().map(Val::Sym),
                     None => {

@@ -237,7 +237,7 @@ impl Checker<'_> {
     }
 
     /// Records a warning; past the limit, warnings are only counted.
-    fn warn(
+    pub(super) fn warn(
         &mut self,
         kind: crate::diag::DiagKind,
         span: crate::diag::Span,

@@ -21,7 +21,7 @@ pub(crate) use test_blocks::{clause_key, TestM, TestStepM};
 
 pub(crate) use facts::{
     accepted, type_phrase, CondNode, ConsequenceM, FactM, FactTy, LiabilityM, ProcedureM,
-    SanctionsKindM, SanctionsM, ScaleM, Test, TriggerListM, Val,
+    SanctionsKindM, SanctionsM, ScaleM, TargetM, Test, TriggerListM, Val,
 };
 pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
 
@@ -79,6 +79,9 @@ pub struct HeaderInfo {
     /// Effective date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effective: Option<NaiveDate>,
+    /// Date of issue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issued: Option<NaiveDate>,
     /// Documents it is based on.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub basis: Vec<String>,
@@ -242,6 +245,15 @@ impl<'s> Checker<'s> {
         }
     }
 
+    /// Reports a diagnostic already made (with extra labels).
+    fn push_error(&mut self, d: Diagnostic) {
+        if self.errors.len() < limits::MAX_DIAGNOSTICS {
+            self.errors.push(d);
+        } else {
+            self.omitted_errors += 1;
+        }
+    }
+
     /// Reports a name declared again, pointing at both declarations.
     fn duplicate(&mut self, what: &str, name: &Name, first: Span) {
         if self.errors.len() >= limits::MAX_DIAGNOSTICS {
@@ -390,11 +402,42 @@ impl Checker<'_> {
                         continue;
                     }
                     header_seen = Some(h.span);
+                    let issued = h.issued.map(|d| d.date);
+                    let effective = match (h.effective_on_issue, issued) {
+                        (Some(span), None) => {
+                            self.warn(
+                                DiagKind::NoEffectiveDate,
+                                span,
+                                "the policy takes effect on issue, but its date of issue is not given".into(),
+                                Some("add `issued YYYY-MM-DD` when the date is known; until then answers say applicability is unknown".into()),
+                            );
+                            None
+                        }
+                        (Some(_), issued) => issued,
+                        (None, _) => h.effective.map(|d| d.date),
+                    };
+                    if let (Some(span), Some(_)) = (h.effective_on_issue, h.effective) {
+                        self.error(
+                            DiagKind::Duplicate,
+                            span,
+                            "the header gives two effective dates".into(),
+                            Some("keep `effective on issue` or `effective DATE`, not both".into()),
+                        );
+                    }
+                    if effective.is_none() && h.effective_on_issue.is_none() {
+                        self.warn(
+                            DiagKind::NoEffectiveDate,
+                            h.span,
+                            format!("the policy `{}` states no effective date", h.title.text),
+                            Some("add `effective YYYY-MM-DD`, or `issued YYYY-MM-DD` with `effective on issue` (自发布之日起施行); until then answers say applicability is unknown".into()),
+                        );
+                    }
                     self.model.header = HeaderInfo {
                         title: h.title.text.clone(),
                         issuer: h.issuer.as_ref().map(|n| n.text.clone()),
                         number: h.number.as_ref().map(|n| n.text.clone()),
-                        effective: h.effective.map(|d| d.date),
+                        issued,
+                        effective,
                         basis: h.basis.iter().map(|n| n.text.clone()).collect(),
                     };
                 }

@@ -5,7 +5,9 @@
 
 use super::{CadenceM, Checker, Ns, SubjectM, TargetId, Val};
 use crate::diag::{DiagKind, Severity, Span};
-use crate::eval::expect::{BearerWant, Sites, WarnSeen, Warnings, WhoSubject, WARNING_KINDS};
+use crate::eval::expect::{
+    BearerWant, Sites, TargetWant, WarnSeen, Warnings, WhoSubject, WARNING_KINDS,
+};
 use crate::events::Event;
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
@@ -26,7 +28,15 @@ pub(crate) enum TestStepM {
     /// The event log later steps ask about.
     Events(Vec<Event>),
     Triggers {
-        clauses: Vec<String>,
+        /// Each expected clause as (citation, text), in order.
+        clauses: Vec<(String, String)>,
+        at: String,
+    },
+    Accountable {
+        /// The clause as (citation, text).
+        clause: (String, String),
+        /// Exactly the duties or posts and bearers expected; empty for `none`.
+        items: Vec<(TargetWant, BearerWant)>,
         at: String,
     },
     Who {
@@ -92,12 +102,22 @@ pub(crate) struct TestM {
     pub sites: Arc<Sites>,
 }
 
-/// A clause number as compared: full-width brackets as ASCII, no trailing `.`/`、`.
+/// A citation or clause number as compared: full-width brackets as ASCII,
+/// no spaces (ASCII or full-width), no trailing `.`/`、`. `第八条（一）`,
+/// `第八条(一)` and `第八条 (一)` are the same clause.
 pub(crate) fn clause_key(n: &str) -> String {
-    n.replace('（', "(")
-        .replace('）', ")")
-        .trim_end_matches(['.', '、'])
-        .to_string()
+    let mut out = String::with_capacity(n.len());
+    for ch in n.chars() {
+        match ch {
+            '（' => out.push('('),
+            '）' => out.push(')'),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    let kept = out.trim_end_matches(['.', '、']).len();
+    out.truncate(kept);
+    out
 }
 
 /// How long a period is, longest first (a week is shorter than a month).
@@ -234,22 +254,40 @@ fn keys(s: &SubjectM) -> Vec<SubjKey> {
 /// Lookups the steps of every test make, built once: checking tests stays
 /// linear in their number.
 struct Index {
-    /// A clause's number (as compared) or full citation → its citation and
-    /// where it is written, first in list and clause order.
-    clauses: HashMap<String, (usize, String, Span)>,
+    /// Every clause in list and clause order: (citation, text, where written).
+    all: Vec<(String, String, Span)>,
+    /// A clause's number, citation or text (as compared) → the clauses it
+    /// names, in order; more than one when ambiguous.
+    clauses: HashMap<String, Vec<usize>>,
     obligations: HashMap<SubjKey, Vec<u32>>,
     staffing: HashMap<SubjKey, Vec<u32>>,
 }
 
 impl Index {
     fn new(c: &Checker<'_>) -> Self {
-        let mut clauses: HashMap<String, (usize, String, Span)> = HashMap::new();
-        let all = c.model.trigger_lists.iter().flat_map(|l| l.clauses.iter());
-        for (i, cl) in all.enumerate() {
-            for key in [clause_key(&cl.number), cl.citation.clone()] {
-                clauses
-                    .entry(key)
-                    .or_insert_with(|| (i, cl.citation.clone(), cl.span));
+        let mut clauses: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut all = Vec::new();
+        for (i, cl) in c
+            .model
+            .trigger_lists
+            .iter()
+            .flat_map(|l| l.clauses.iter())
+            .enumerate()
+        {
+            all.push((cl.citation.clone(), cl.text.clone(), cl.span));
+            let number = cl.number.as_deref().map(clause_key);
+            for key in [
+                number,
+                Some(clause_key(&cl.citation)),
+                Some(clause_key(&cl.text)),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let v = clauses.entry(key).or_default();
+                if v.last() != Some(&i) {
+                    v.push(i);
+                }
             }
         }
         let by = |subjects: Vec<&SubjectM>| {
@@ -266,6 +304,7 @@ impl Index {
             map
         };
         Index {
+            all,
             clauses,
             obligations: by(c.model.obligations.iter().map(|o| &o.subject).collect()),
             staffing: by(c.model.staffing.iter().map(|s| &s.subject).collect()),
@@ -445,7 +484,7 @@ impl TestCheck<'_, '_> {
                     let Some(ty) = self.model.facts.get(id as usize).map(|f| f.ty.clone()) else {
                         continue;
                     };
-                    match self.value(&fact.text, &ty, value) {
+                    match self.fact_value(&fact.text, &ty, value) {
                         Some(v) => {
                             if let Some(slot) = slots.get_mut(id as usize) {
                                 *slot = Some::<Val>(v);
@@ -508,13 +547,54 @@ impl TestCheck<'_, '_> {
                     );
                     ok = false;
                 }
+                let mut want = Vec::new();
                 for c in clauses {
-                    ok &= self.clause(c).is_some();
+                    match self.clause(c) {
+                        Some((citation, text, _)) => want.push((citation, text)),
+                        None => ok = false,
+                    }
                 }
                 ok.then(|| TestStepM::Triggers {
-                    clauses: clauses.iter().map(|c| c.text.clone()).collect(),
+                    clauses: want,
                     at: self.location(*span),
                 })
+            }
+            TestStepLit::Accountable {
+                clause,
+                items,
+                span,
+            } => {
+                let mut ok = true;
+                if !state.incident {
+                    self.error(
+                        DiagKind::Invalid,
+                        *span,
+                        "`expect accountable` comes before any `incident`".into(),
+                        Some(
+                            "state the incident first: `incident DATE at UNIT { FACT = VALUE, … }`"
+                                .into(),
+                        ),
+                    );
+                    ok = false;
+                }
+                let clause = self.clause(clause);
+                let mut want = Vec::new();
+                for (what, bearer) in items {
+                    let t = self.target_want(what);
+                    let b = self.bearer_want(bearer);
+                    match (t, b) {
+                        (Some(t), Some(b)) => want.push((t, b)),
+                        _ => ok = false,
+                    }
+                }
+                match (clause, ok) {
+                    (Some((citation, text, _)), true) => Some(TestStepM::Accountable {
+                        clause: (citation, text),
+                        items: want,
+                        at: self.location(*span),
+                    }),
+                    _ => None,
+                }
             }
             TestStepLit::Who {
                 subject,
@@ -525,14 +605,7 @@ impl TestCheck<'_, '_> {
             } => {
                 let s = self.who_subject(subject);
                 let d = self.resolve(Ns::Duty, duty);
-                let b = match bearer {
-                    WhoBearerLit::Team(None) => Some(BearerWant::Team(None)),
-                    WhoBearerLit::Team(Some(u)) => {
-                        self.resolve(Ns::Unit, u).map(|u| BearerWant::Team(Some(u)))
-                    }
-                    WhoBearerLit::Vacant => Some(BearerWant::Vacant),
-                    WhoBearerLit::Person(p) => self.person(p).map(BearerWant::Person),
-                };
+                let b = self.bearer_want(bearer);
                 Some(TestStepM::Who {
                     subject: s?,
                     on: on.date,
@@ -648,7 +721,7 @@ impl TestCheck<'_, '_> {
                 let clause = match clause {
                     None => None,
                     Some(c) => match self.clause(c) {
-                        Some(found) => Some(found),
+                        Some((citation, _, site)) => Some((citation, site)),
                         None => {
                             ok = false;
                             None
@@ -676,19 +749,68 @@ impl TestCheck<'_, '_> {
         }
     }
 
-    /// A clause named by number or citation: its citation and where it is
-    /// written; an error when no trigger list has it.
-    fn clause(&mut self, c: &Name) -> Option<(String, String)> {
-        let by_number = self.index.clauses.get(&clause_key(&c.text));
-        let by_citation = self.index.clauses.get(&c.text);
-        let found = match (by_number, by_citation) {
-            (Some(a), Some(b)) if b.0 < a.0 => Some(b),
-            (Some(a), _) => Some(a),
-            (None, b) => b,
+    /// Who an expectation names as bearer.
+    fn bearer_want(&mut self, bearer: &WhoBearerLit) -> Option<BearerWant> {
+        match bearer {
+            WhoBearerLit::Team(None) => Some(BearerWant::Team(None)),
+            WhoBearerLit::Team(Some(u)) => {
+                self.resolve(Ns::Unit, u).map(|u| BearerWant::Team(Some(u)))
+            }
+            WhoBearerLit::Vacant => Some(BearerWant::Vacant),
+            WhoBearerLit::Person(p) => self.person(p).map(BearerWant::Person),
         }
-        .map(|(_, citation, span)| (citation.clone(), *span));
+    }
+
+    /// A duty or a post named in `expect accountable`.
+    fn target_want(&mut self, n: &Name) -> Option<TargetWant> {
+        if let Some(d) = self.duties.get(&n.text) {
+            return Some(TargetWant::Duty(d));
+        }
+        if let Some(p) = self.positions.get(&n.text) {
+            return Some(TargetWant::Post(p));
+        }
+        let help = suggest(
+            &n.text,
+            "duty or position",
+            self.duties
+                .order
+                .iter()
+                .chain(self.positions.order.iter())
+                .map(String::as_str),
+        );
+        self.error(
+            DiagKind::UnknownName,
+            n.span,
+            format!("`{}` is neither a duty nor a position", n.text),
+            Some(help),
+        );
+        None
+    }
+
+    /// A clause named by number, citation or text: its citation, text and
+    /// where it is written; an error when no trigger list has it, or when
+    /// the name fits clauses of several lists.
+    fn clause(&mut self, c: &Name) -> Option<(String, String, String)> {
+        let found = self.index.clauses.get(&clause_key(&c.text)).cloned();
+        if let Some(ids) = found.as_ref().filter(|v| v.len() > 1) {
+            let all: Vec<String> = ids
+                .iter()
+                .filter_map(|i| self.index.all.get(*i))
+                .map(|(cit, text, _)| format!("{cit} “{text}”"))
+                .collect();
+            self.error(
+                DiagKind::Invalid,
+                c.span,
+                format!("`{}` names {} clauses: {}", c.text, ids.len(), all.join("; ")),
+                Some("write the clause's full citation (`\"第八条(一)\"`), or its text in quotes where the article numbers no items".into()),
+            );
+            return None;
+        }
+        let found = found
+            .and_then(|v| v.first().copied())
+            .and_then(|i| self.index.all.get(i).cloned());
         match found {
-            Some((citation, span)) => Some((citation, self.location(span))),
+            Some((citation, text, span)) => Some((citation, text, self.location(span))),
             None => {
                 let help = suggest(
                     &c.text,

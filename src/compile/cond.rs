@@ -118,6 +118,10 @@ pub(crate) fn compile(nodes: &[CondNode]) -> Program {
                         fact: f,
                         want: if *op == CmpOp::Eq { *b } else { !*b },
                     },
+                    Test::Cmp(_, Val::Set(_)) => crate::compile::internal(
+                        "a condition compares a fact with a set; the checker admits single values only"
+                            .into(),
+                    ),
                     Test::Cmp(op, Val::Sym(s)) => Op::Sym {
                         fact: f,
                         op: *op,

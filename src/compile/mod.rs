@@ -195,6 +195,17 @@ impl Compiled {
     pub(crate) fn not_in_force(&self, on: NaiveDate) -> Option<NaiveDate> {
         self.header.effective.filter(|e| on < *e)
     }
+
+    /// Whether the policy applied on a date: in force, not yet in force,
+    /// or unknown when the policy states no effective date.
+    pub(crate) fn applicability(&self, on: NaiveDate) -> crate::triggers::Applicability {
+        use crate::triggers::Applicability;
+        match self.header.effective {
+            None => Applicability::Unknown,
+            Some(effective) if on < effective => Applicability::NotApplicable { effective },
+            Some(_) => Applicability::InForce,
+        }
+    }
 }
 
 pub(crate) fn compile(mut model: Model) -> Compiled {

@@ -7,8 +7,7 @@
 //! the tests exercised ([`Coverage`]).
 
 use crate::check::{
-    clause_key, AnchorM, BearerM, CadenceM, DeadlineM, RuleM, ScopeM, SubjectM, TargetId, TestM,
-    TestStepM,
+    AnchorM, BearerM, CadenceM, DeadlineM, RuleM, ScopeM, SubjectM, TargetId, TestM, TestStepM,
 };
 use crate::compile::Compiled;
 use crate::compliance::{ReactionStatus, Status};
@@ -39,6 +38,13 @@ pub(crate) enum WhoSubject {
     Unit(u32),
     Matter(u32),
     MatterKind(u32),
+}
+
+/// A duty or a post in `expect accountable`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TargetWant {
+    Duty(u32),
+    Post(u32),
 }
 
 /// Who an `expect who` expects.
@@ -464,7 +470,7 @@ struct Recorder<'p> {
     obligations: Vec<Hits>,
     staffing: Vec<Hits>,
     liability: Vec<Hits>,
-    /// (list citation, clause number) → flattened clause indices.
+    /// (clause citation, clause text) → flattened clause indices.
     clause_at: HashMap<(&'p str, &'p str), Vec<usize>>,
     /// (citation, duty) → rules.
     rules_at: HashMap<(&'p str, usize), Vec<usize>>,
@@ -478,7 +484,7 @@ impl<'p> Recorder<'p> {
         let flat = c.trigger_lists.iter().flat_map(|l| {
             l.clauses
                 .iter()
-                .map(move |cl| (l.citation.as_str(), cl.number.as_str()))
+                .map(move |cl| (cl.citation.as_str(), cl.text.as_str()))
         });
         for (i, key) in flat.enumerate() {
             clause_at.entry(key).or_default().push(i);
@@ -676,6 +682,7 @@ impl<'p> Run<'p> {
                 self.log = from_events(c, "events", events).map_err(|d| d.to_string());
             }
             TestStepM::Triggers { clauses, at } => self.triggers(clauses, at, rec),
+            TestStepM::Accountable { clause, items, at } => self.accountable(clause, items, at),
             TestStepM::Who {
                 subject,
                 on,
@@ -741,7 +748,7 @@ impl<'p> Run<'p> {
         }
     }
 
-    fn triggers(&mut self, clauses: &[String], at: &str, rec: &mut Recorder<'_>) {
+    fn triggers(&mut self, clauses: &[(String, String)], at: &str, rec: &mut Recorder<'_>) {
         let c = self.c;
         let Some(inc) = self.incident else { return };
         let answer = triggers(c, inc, true);
@@ -749,7 +756,7 @@ impl<'p> Run<'p> {
             .clauses
             .iter()
             .filter(|r| matches!(r.outcome, Outcome::Matched { .. }))
-            .map(|r| (r.clause.citation, r.clause.number))
+            .map(|r| (r.clause.citation, r.clause.text))
             .collect();
         // Coverage: every determined clause, and each catch-all of a list
         // nothing matched.
@@ -760,7 +767,7 @@ impl<'p> Run<'p> {
             .map(|r| r.clause.list)
             .collect();
         for r in &answer.clauses {
-            let Some(ids) = rec.clause_at.get(&(r.clause.list, r.clause.number)) else {
+            let Some(ids) = rec.clause_at.get(&(r.clause.citation, r.clause.text)) else {
                 continue;
             };
             for i in ids {
@@ -787,21 +794,122 @@ impl<'p> Run<'p> {
             && got
                 .iter()
                 .zip(clauses)
-                .all(|((cit, num), want)| want == cit || clause_key(want) == clause_key(num));
+                .all(|((cit, text), (wc, wt))| cit == wc && text == wt);
         if !same {
             let got: Vec<String> = got.iter().map(|(cit, _)| cit.to_string()).collect();
+            let want: Vec<&str> = clauses.iter().map(|(c, _)| c.as_str()).collect();
             let why = match answer.applicability {
                 Applicability::NotApplicable { effective } => format!(
                     " (not applicable: {} is before the policy took effect on {effective})",
                     inc.date
                 ),
-                Applicability::InForce => String::new(),
+                Applicability::InForce | Applicability::Unknown => String::new(),
             };
             self.fail(
                 at,
                 format!(
                     "expected triggers [{}], matched [{}]{why}",
-                    clauses.join(", "),
+                    want.join(", "),
+                    got.join(", ")
+                ),
+            );
+        }
+    }
+
+    /// `expect accountable`: exactly these duties or posts and bearers for
+    /// the clause, which must have matched (or be open to judgement).
+    fn accountable(
+        &mut self,
+        clause: &(String, String),
+        items: &[(TargetWant, BearerWant)],
+        at: &str,
+    ) {
+        let c = self.c;
+        let Some(inc) = self.incident else { return };
+        let answer = triggers(c, inc, false);
+        let Some(r) = answer
+            .clauses
+            .iter()
+            .find(|r| r.clause.citation == clause.0 && r.clause.text == clause.1)
+            .filter(|r| matches!(r.outcome, Outcome::Matched { .. } | Outcome::Discretionary))
+        else {
+            self.fail(
+                at,
+                format!(
+                    "expected people held to account by {}, but the clause did not match",
+                    clause.0
+                ),
+            );
+            return;
+        };
+        let fits = |a: &crate::triggers::Accountable<'_>, (t, b): &(TargetWant, BearerWant)| {
+            let target_ok = match (a.against, t) {
+                (crate::triggers::Target::Duty(d), TargetWant::Duty(w)) => {
+                    d == name_of(&c.duties, *w)
+                }
+                (
+                    crate::triggers::Target::Post(p) | crate::triggers::Target::PostCovering(p),
+                    TargetWant::Post(w),
+                ) => p == crate::compile::item(&c.positions, *w, "positions").name,
+                _ => false,
+            };
+            target_ok
+                && match (&a.bearer, b) {
+                    (Bearer::Holder { person, .. }, BearerWant::Person(p)) => {
+                        *person == name_of(&c.people, *p)
+                    }
+                    (Bearer::Team { .. }, BearerWant::Team(None)) => true,
+                    (Bearer::Team { unit }, BearerWant::Team(Some(u))) => *unit == unit_name(c, *u),
+                    (Bearer::Vacant { .. }, BearerWant::Vacant) => true,
+                    _ => false,
+                }
+        };
+        let all_wanted_found = items
+            .iter()
+            .all(|w| r.accountable.iter().any(|a| fits(a, w)));
+        let nothing_else = r
+            .accountable
+            .iter()
+            .all(|a| items.iter().any(|w| fits(a, w)));
+        if !(all_wanted_found && nothing_else) {
+            let want: Vec<String> = items
+                .iter()
+                .map(|(t, b)| {
+                    let t = match t {
+                        TargetWant::Duty(d) => name_of(&c.duties, *d).to_string(),
+                        TargetWant::Post(p) => crate::compile::item(&c.positions, *p, "positions")
+                            .name
+                            .clone(),
+                    };
+                    let b = match b {
+                        BearerWant::Person(p) => name_of(&c.people, *p).to_string(),
+                        BearerWant::Team(None) => "team".into(),
+                        BearerWant::Team(Some(u)) => format!("team of {}", unit_name(c, *u)),
+                        BearerWant::Vacant => "vacant".into(),
+                    };
+                    format!("{t} {b}")
+                })
+                .collect();
+            let got: Vec<String> = r
+                .accountable
+                .iter()
+                .map(|a| format!("{} {}", a.against, a.bearer))
+                .chain(
+                    r.unreached
+                        .iter()
+                        .map(|u| format!("{} reaches nobody", u.against)),
+                )
+                .collect();
+            self.fail(
+                at,
+                format!(
+                    "expected {} to hold [{}] to account, found [{}]",
+                    clause.0,
+                    if want.is_empty() {
+                        "nobody".to_string()
+                    } else {
+                        want.join(", ")
+                    },
                     got.join(", ")
                 ),
             );

@@ -2,20 +2,68 @@
 
 use crate::check::TargetId;
 use crate::compile::{Compiled, NO_PARENT};
+use crate::eval::triggers::Eval;
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::liability::*;
+use crate::triggers::Outcome;
 use crate::QueryError;
-/// The policy's procedure articles: who proposes, decides, files.
-pub(crate) fn procedures(c: &Compiled) -> Vec<Procedure<'_>> {
-    c.procedures
-        .iter()
-        .map(|p| Procedure {
+/// The steps of the policy's procedure articles that apply to an incident.
+///
+/// With `lists` (the trigger lists with a matched clause, and those with
+/// only a discretionary one), an article bound to lists (`for "…"`) applies
+/// when one of them matched; an article bound to none applies when any list
+/// matched. Only open lists: shown, marked discretionary. Without `lists`
+/// (a liability answer) every article applies. A step whose condition fails
+/// is left out; one whose condition is unknown is kept with the facts missing.
+pub(crate) fn procedures<'p>(
+    c: &'p Compiled,
+    ev: &Eval<'p, '_>,
+    lists: Option<(&[u32], &[u32])>,
+) -> Vec<Procedure<'p>> {
+    let mut out = Vec::new();
+    for p in &c.procedures {
+        let hit = |ls: &[u32]| {
+            if p.lists.is_empty() {
+                !ls.is_empty()
+            } else {
+                p.lists.iter().any(|l| ls.contains(l))
+            }
+        };
+        let discretionary = match lists {
+            None => false,
+            Some((matched, _)) if hit(matched) => false,
+            Some((_, open)) if hit(open) => true,
+            Some(_) => continue,
+        };
+        let mut steps = Vec::new();
+        for s in &p.steps {
+            let (condition, missing) = match s.cond {
+                None => (None, Vec::new()),
+                Some(root) => match ev.outcome(Some(root), false, false) {
+                    Some(Outcome::Matched { .. }) => (Some(s.cond_text.as_str()), Vec::new()),
+                    Some(Outcome::Undetermined { missing }) => {
+                        (Some(s.cond_text.as_str()), missing)
+                    }
+                    _ => continue,
+                },
+            };
+            steps.push(ProcedureStep {
+                step: s.kind,
+                bodies: s.bodies.iter().map(String::as_str).collect(),
+                jointly: s.jointly.iter().map(String::as_str).collect(),
+                as_needed: s.as_needed,
+                condition,
+                missing,
+            });
+        }
+        out.push(Procedure {
             citation: p.citation.as_str(),
-            propose: p.propose.iter().map(String::as_str).collect(),
-            decide: p.decide.iter().map(String::as_str).collect(),
-            file: p.file.iter().map(String::as_str).collect(),
-        })
-        .collect()
+            steps,
+            basis: p.basis.iter().map(String::as_str).collect(),
+            discretionary,
+        });
+    }
+    out
 }
 
 fn name(v: &[String], i: u32) -> &str {
@@ -39,7 +87,11 @@ pub(crate) fn liability<'p>(
         return Err(QueryError::NoDecision);
     };
     let on = inc.date;
-    let procedure = procedures(c);
+    let ev = Eval {
+        c,
+        facts: &inc.facts,
+    };
+    let procedure = procedures(c, &ev, None);
     let duty = |d: u32| c.duties.get(d as usize).map(String::as_str);
     match decision {
         BoundDecision::Individual { by } => Ok(LiabilityAnswer {

@@ -8,6 +8,7 @@
 //! - [`staffing`]: whether units and matters have the holders staffing rules ask for;
 //! - [`expect`]: running the `test` blocks written in a policy.
 
+pub(crate) mod accountable;
 pub(crate) mod compliance;
 pub(crate) mod expect;
 pub(crate) mod liability;

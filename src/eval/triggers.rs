@@ -3,6 +3,7 @@
 use crate::check::{SanctionsKindM, Val};
 use crate::compile::cond::Op;
 use crate::compile::Compiled;
+use crate::eval::accountable::People;
 use crate::incident::BoundIncident;
 use crate::syntax::ast::CmpOp;
 use crate::triggers::*;
@@ -27,12 +28,14 @@ fn tri(b: bool) -> Tri {
     }
 }
 
-pub(crate) struct Eval<'p> {
+/// Conditions evaluated over one incident's facts; what it answers borrows
+/// from the policy only.
+pub(crate) struct Eval<'p, 'f> {
     pub c: &'p Compiled,
-    pub facts: &'p [Option<Val>],
+    pub facts: &'f [Option<Val>],
 }
 
-impl<'p> Eval<'p> {
+impl<'p> Eval<'p, '_> {
     #[inline]
     fn val(&self, fact: u32) -> Option<Val> {
         self.facts.get(fact as usize).copied().flatten()
@@ -58,14 +61,25 @@ impl<'p> Eval<'p> {
         match op {
             Op::Sym { fact, op, want } => match self.val(*fact) {
                 Some(Val::Sym(v)) => tri(ord(*op, v, *want)),
+                // On a set: `=` is membership, `!=` its negation (the checker
+                // allows no other comparison on a set).
+                Some(Val::Set(m)) => {
+                    let has = *want < 128 && m & (1u128 << *want) != 0;
+                    tri(if *op == CmpOp::Ne { !has } else { has })
+                }
                 _ => Tri::Unknown,
             },
             Op::SymIn { fact, mask } => match self.val(*fact) {
                 Some(Val::Sym(v)) => tri(v < 128 && mask & (1u128 << v) != 0),
+                // On a set: some member given is in the list.
+                Some(Val::Set(m)) => tri(m & mask != 0),
                 _ => Tri::Unknown,
             },
             Op::SymInList { fact, start, len } => match self.val(*fact) {
                 Some(Val::Sym(v)) => tri(Self::range(&p.syms, *start, *len).contains(&v)),
+                Some(Val::Set(m)) => tri(Self::range(&p.syms, *start, *len)
+                    .iter()
+                    .any(|s| *s < 128 && m & (1u128 << s) != 0)),
                 _ => Tri::Unknown,
             },
             Op::Bool { fact, want } => match self.val(*fact) {
@@ -121,6 +135,23 @@ impl<'p> Eval<'p> {
     fn seen(&self, fact: u32) -> Option<Seen<'p>> {
         let v = self.facts.get(fact as usize).copied().flatten()?;
         Some(match v {
+            Val::Set(m) => {
+                let f = crate::compile::item(&self.c.facts, fact, "facts");
+                let crate::check::FactTy::Set(members) = &f.ty else {
+                    crate::compile::internal(format!(
+                        "fact `{}` holds a set but is not set-valued",
+                        f.name
+                    ))
+                };
+                Seen::Set(
+                    members
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i < 128 && m & (1u128 << i) != 0)
+                        .map(|(_, n)| n.as_str())
+                        .collect(),
+                )
+            }
             Val::Sym(i) => {
                 let f = self.c.facts.get(fact as usize)?;
                 let name = match &f.ty {
@@ -207,11 +238,20 @@ impl<'p> Eval<'p> {
         }
     }
 
-    pub(crate) fn outcome(&self, root: Option<u32>, why_not: bool) -> Option<Outcome<'p>> {
+    /// How a clause comes out; `None` for a clause that fails when the
+    /// reasons are not asked for. A catch-all is discretionary when its
+    /// condition (if any) holds.
+    pub(crate) fn outcome(
+        &self,
+        root: Option<u32>,
+        catch_all: bool,
+        why_not: bool,
+    ) -> Option<Outcome<'p>> {
         let Some(root) = root else {
             return Some(Outcome::Discretionary);
         };
         match self.eval(root) {
+            Tri::True if catch_all => Some(Outcome::Discretionary),
             Tri::True => {
                 let mut held = Vec::new();
                 self.held(root, &mut held);
@@ -250,10 +290,11 @@ pub(crate) fn triggers<'p>(
         })
         .map(|(_, f)| f.name.as_str())
         .collect();
-    if let Some(effective) = c.not_in_force(inc.date) {
+    let applicability = c.applicability(inc.date);
+    if let Applicability::NotApplicable { .. } = applicability {
         return TriggerAnswer {
             date: inc.date,
-            applicability: Applicability::NotApplicable { effective },
+            applicability,
             clauses: Vec::new(),
             sanctions: Vec::new(),
             consequences: Vec::new(),
@@ -265,6 +306,7 @@ pub(crate) fn triggers<'p>(
         c,
         facts: &inc.facts,
     };
+    let mut people = People::new(c, inc);
     // Which clauses to evaluate: all of them for why-not; otherwise skip
     // clauses whose guarding enumeration test the incident already fails.
     let idx = &c.clauses;
@@ -285,43 +327,59 @@ pub(crate) fn triggers<'p>(
         v
     };
     let mut clauses = Vec::new();
+    // Lists with a matched clause, and lists with only a discretionary one.
     let mut lists_matched: Vec<u32> = Vec::new();
+    let mut lists_open: Vec<u32> = Vec::new();
     for id in candidates {
-        let Some(&(li, ci)) = idx.all.get(id as usize) else {
+        let &(li, ci) = crate::compile::item(&idx.all, id, "clause index");
+        let list = crate::compile::item(&c.trigger_lists, li, "trigger lists");
+        let clause = crate::compile::item(&list.clauses, ci, "clauses");
+        let Some(outcome) = ev.outcome(clause.cond, clause.catch_all, why_not) else {
             continue;
         };
-        let Some(list) = c.trigger_lists.get(li as usize) else {
-            continue;
+        let (accountable, unreached) = match outcome {
+            Outcome::Matched { .. } => {
+                if lists_matched.last() != Some(&li) {
+                    lists_matched.push(li);
+                }
+                people.resolve(clause.citation.as_str(), &clause.against)
+            }
+            Outcome::Discretionary => {
+                if lists_open.last() != Some(&li) {
+                    lists_open.push(li);
+                }
+                people.resolve(clause.citation.as_str(), &clause.against)
+            }
+            _ => (Vec::new(), Vec::new()),
         };
-        let Some(clause) = list.clauses.get(ci as usize) else {
-            continue;
-        };
-        let Some(outcome) = ev.outcome(clause.cond, why_not) else {
-            continue;
-        };
-        if matches!(outcome, Outcome::Matched { .. }) && lists_matched.last() != Some(&li) {
-            lists_matched.push(li);
-        }
         clauses.push(ClauseResult {
             clause: Clause {
                 citation: clause.citation.as_str(),
                 list: list.citation.as_str(),
-                number: clause.number.as_str(),
+                number: clause.number.as_deref(),
                 text: clause.text.as_str(),
                 parties: &list.parties,
             },
             outcome,
+            accountable,
+            unreached,
         });
     }
+    lists_open.retain(|l| !lists_matched.contains(l));
+    // Sanctions of the lists that matched, then of those only open to judgement.
     let mut sanctions = Vec::new();
-    for li in &lists_matched {
-        let list = crate::compile::item(&c.trigger_lists, *li, "trigger list")
+    for (li, discretionary) in lists_matched
+        .iter()
+        .map(|l| (*l, false))
+        .chain(lists_open.iter().map(|l| (*l, true)))
+    {
+        let list = crate::compile::item(&c.trigger_lists, li, "trigger lists")
             .citation
             .as_str();
         for s in c
             .sanctions
             .iter()
-            .filter(|s| s.lists.is_empty() || s.lists.contains(li))
+            .filter(|s| s.lists.is_empty() || s.lists.contains(&li))
         {
             sanctions.push(match &s.kind {
                 SanctionsKindM::Menu(m) => Sanctions {
@@ -330,6 +388,7 @@ pub(crate) fn triggers<'p>(
                     graded_by: None,
                     grade: None,
                     measures: m.iter().map(String::as_str).collect(),
+                    discretionary,
                 },
                 SanctionsKindM::Graded { fact, grades } => {
                     let level = match inc.facts.get(*fact as usize).copied().flatten() {
@@ -347,12 +406,15 @@ pub(crate) fn triggers<'p>(
                     Sanctions {
                         citation: s.citation.as_str(),
                         for_list: list,
-                        graded_by: c.facts.get(*fact as usize).map(|f| f.name.as_str()),
+                        graded_by: Some(
+                            crate::compile::item(&c.facts, *fact, "facts").name.as_str(),
+                        ),
                         grade,
                         measures: chosen
                             .iter()
                             .flat_map(|(_, m)| m.iter().map(String::as_str))
                             .collect(),
+                        discretionary,
                     }
                 }
             });
@@ -362,26 +424,28 @@ pub(crate) fn triggers<'p>(
         .consequences
         .iter()
         .filter_map(|k| {
-            let outcome = ev.outcome(Some(k.cond), false)?;
+            let outcome = ev.outcome(Some(k.cond), false, false)?;
+            let (accountable, unreached) = match outcome {
+                Outcome::Matched { .. } => people.resolve(k.citation.as_str(), &k.against),
+                _ => (Vec::new(), Vec::new()),
+            };
             Some(Consequence {
                 citation: k.citation.as_str(),
                 text: k.text.as_str(),
                 aggravating: k.aggravating,
                 outcome,
+                accountable,
+                unreached,
             })
         })
         .collect();
     TriggerAnswer {
         date: inc.date,
-        applicability: Applicability::InForce,
+        applicability,
         clauses,
         sanctions,
         consequences,
         facts_used,
-        procedure: if lists_matched.is_empty() {
-            Vec::new()
-        } else {
-            crate::eval::liability::procedures(c)
-        },
+        procedure: crate::eval::liability::procedures(c, &ev, Some((&lists_matched, &lists_open))),
     }
 }

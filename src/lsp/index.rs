@@ -23,9 +23,9 @@
 
 use super::json::{self, Node};
 use crate::syntax::ast::{
-    Anchor, AssignBlock, BearerLit, CadenceLit, Cond, DateLit, DecisionLit, FactTypeLit, Item,
-    Name, OrgStmt, PeriodKind, RelationLit, SanctionsLit, Scope, SubjectLit, TestStepLit, ValueLit,
-    WhoBearerLit,
+    Anchor, AssignBlock, BearerLit, CadenceLit, Cond, DateLit, DecisionLit, FactTypeLit,
+    FactValueLit, Item, Name, OrgStmt, PeriodKind, RelationLit, SanctionsLit, Scope, SubjectLit,
+    TestStepLit, ValueLit, WhoBearerLit,
 };
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -518,8 +518,13 @@ impl Builder {
             Item::Fact { name, ty } => {
                 let sym = self.decl(f, name, Ns::Fact, "");
                 let values = match ty {
-                    FactTypeLit::Enum(values) => {
-                        self.note(sym, format!("one of {{ {} }}", names(values)));
+                    FactTypeLit::Enum(values) | FactTypeLit::Set(values) => {
+                        let how = if matches!(ty, FactTypeLit::Set(_)) {
+                            "some"
+                        } else {
+                            "one"
+                        };
+                        self.note(sym, format!("{how} of {{ {} }}", names(values)));
                         for v in values {
                             let s = self.decl(f, v, Ns::Value, &name.text);
                             self.note(s, format!("a value of fact `{}`", name.text));
@@ -554,20 +559,36 @@ impl Builder {
                 let what = format!("triggers: {} clauses{parties}", block.clauses.len());
                 self.cite(f, &block.citation, what, true);
                 for c in &block.clauses {
-                    let key = clause_key(&c.number.text);
-                    let sym = self.decl(f, &c.number, Ns::Clause, &block.citation.text);
-                    let full = if c.number.text.starts_with(|ch: char| ch.is_ascii_digit()) {
-                        format!("{} {}", block.citation.text, c.number.text)
-                    } else {
-                        format!("{}{}", block.citation.text, c.number.text)
+                    // An unnumbered clause is named by its text.
+                    let at = c.number.as_ref().unwrap_or(&c.text);
+                    let key = clause_key(&at.text);
+                    let sym = self.decl(f, at, Ns::Clause, &block.citation.text);
+                    let full = match &c.number {
+                        None => block.citation.text.clone(),
+                        Some(n) if n.text.starts_with(|ch: char| ch.is_ascii_digit()) => {
+                            format!("{} {}", block.citation.text, n.text)
+                        }
+                        Some(n) => format!("{}{}", block.citation.text, n.text),
                     };
                     self.note(sym, format!("{full}: “{}”", c.text.text));
-                    match &c.when {
-                        Some(cond) => {
+                    match (&c.when, c.catch_all) {
+                        (Some(cond), false) => {
                             self.note(sym, format!("when `{}`", cond_text(cond)));
                             self.cond(f, cond);
                         }
-                        None => self.note(sym, "otherwise: the catch-all, discretionary".into()),
+                        (Some(cond), true) => {
+                            self.note(
+                                sym,
+                                format!(
+                                    "otherwise when `{}`: the catch-all, discretionary when it holds",
+                                    cond_text(cond)
+                                ),
+                            );
+                            self.cond(f, cond);
+                        }
+                        (None, _) => {
+                            self.note(sym, "otherwise: the catch-all, discretionary".into())
+                        }
                     }
                     self.clauses.push((block.citation.text.clone(), key, full));
                 }
@@ -606,8 +627,16 @@ impl Builder {
             }
             Item::Procedure(p) => {
                 self.cite(f, &p.citation, "procedure".into(), false);
-                for n in p.propose.iter().chain(&p.decide).chain(&p.file) {
-                    self.want(f, n, Want::UnitIfAny);
+                for l in &p.lists {
+                    self.want(f, l, Want::In(Ns::Citation, String::new()));
+                }
+                for s in &p.steps {
+                    for n in s.bodies.iter().chain(&s.jointly) {
+                        self.want(f, n, Want::UnitIfAny);
+                    }
+                    if let Some(cond) = &s.when {
+                        self.cond(f, cond);
+                    }
                 }
             }
             Item::Actions { names: list } => {
@@ -693,8 +722,14 @@ impl Builder {
                 }
                 for (fact, value) in facts {
                     self.want(f, fact, Want::In(Ns::Fact, String::new()));
-                    if let ValueLit::Name(v) = value {
-                        self.want(f, v, Want::ValueOf(fact.text.clone()));
+                    let values = match value {
+                        FactValueLit::One(v) => std::slice::from_ref(v),
+                        FactValueLit::Set(vs, _) => vs.as_slice(),
+                    };
+                    for v in values {
+                        if let ValueLit::Name(v) = v {
+                            self.want(f, &v.clone(), Want::ValueOf(fact.text.clone()));
+                        }
                     }
                 }
                 match decision {
@@ -725,6 +760,15 @@ impl Builder {
             TestStepLit::Triggers { clauses, .. } => {
                 for c in clauses {
                     self.want(f, c, Want::Clause(c.text.clone()));
+                }
+            }
+            TestStepLit::Accountable { items, .. } => {
+                for (_, bearer) in items {
+                    match bearer {
+                        WhoBearerLit::Person(p) => self.want(f, p, person()),
+                        WhoBearerLit::Team(Some(u)) => self.want(f, u, unit()),
+                        WhoBearerLit::Team(None) | WhoBearerLit::Vacant => {}
+                    }
                 }
             }
             TestStepLit::Who {

@@ -336,6 +336,10 @@ fn item_symbol(item: &Item, range: (usize, usize), kw: (usize, usize)) -> Sym {
                     format!("one of {{ {} }}", join(v)),
                     names_of(v, SymbolKind::ENUM_MEMBER),
                 ),
+                crate::syntax::ast::FactTypeLit::Set(v) => (
+                    format!("some of {{ {} }}", join(v)),
+                    names_of(v, SymbolKind::ENUM_MEMBER),
+                ),
                 crate::syntax::ast::FactTypeLit::Scale(s) => {
                     (format!("scale {}", s.text), Vec::new())
                 }
@@ -357,9 +361,17 @@ fn item_symbol(item: &Item, range: (usize, usize), kw: (usize, usize)) -> Sym {
                 .clauses
                 .iter()
                 .map(|c| {
-                    let r = (c.number.span.start as usize, c.text.span.end as usize);
+                    let start = c
+                        .number
+                        .as_ref()
+                        .map_or(c.text.span.start, |n| n.span.start);
+                    let r = (start as usize, c.text.span.end as usize);
+                    let number = c.number.as_ref().map(|n| clause_key(&n.text));
                     block(
-                        format!("{} {}", clause_key(&c.number.text), c.text.text),
+                        match number {
+                            Some(n) => format!("{n} {}", c.text.text),
+                            None => c.text.text.clone(),
+                        },
                         Some(
                             if c.when.is_some() {
                                 "when …"
@@ -370,7 +382,7 @@ fn item_symbol(item: &Item, range: (usize, usize), kw: (usize, usize)) -> Sym {
                         ),
                         SymbolKind::KEY,
                         r,
-                        span(&c.number),
+                        span(c.number.as_ref().unwrap_or(&c.text)),
                         Vec::new(),
                     )
                 })

@@ -133,7 +133,7 @@ pub enum TestStepLit {
         /// The matter it concerns.
         matter: Option<Name>,
         /// Its facts.
-        facts: Vec<(Name, ValueLit)>,
+        facts: Vec<(Name, FactValueLit)>,
         /// How the decision behind it was taken.
         decision: Option<DecisionLit>,
         /// The whole step.
@@ -152,6 +152,16 @@ pub enum TestStepLit {
     Triggers {
         /// The clauses expected to match, in order; empty for `no triggers`.
         clauses: Vec<Name>,
+        /// The whole expectation.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `expect accountable CLAUSE DUTY-OR-POST BEARER, …` / `… none`
+    Accountable {
+        /// The clause (or consequence) whose people are meant.
+        clause: Name,
+        /// Exactly the duties or posts and their bearers expected; empty for `none`.
+        items: Vec<(Name, WhoBearerLit)>,
         /// The whole expectation.
         #[serde(skip)]
         span: Span,
@@ -483,12 +493,24 @@ pub struct ObligationLit {
     pub cadence: CadenceLit,
 }
 
+/// A fact's value in a test incident.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum FactValueLit {
+    /// One value.
+    One(ValueLit),
+    /// `{ A, B }`: the members given for a set-valued fact.
+    Set(Vec<ValueLit>, #[serde(skip)] Span),
+}
+
 /// A fact's declared type.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", content = "of", rename_all = "snake_case")]
 pub enum FactTypeLit {
     /// `one of { A, B }`
     Enum(Vec<Name>),
+    /// `some of { A, B }`: any number of the members at once.
+    Set(Vec<Name>),
     /// `scale NAME`
     Scale(Name),
     /// `bool`
@@ -617,8 +639,10 @@ impl ValueLit {
 pub struct TriggersBlock {
     /// The article, e.g. `第八条`.
     pub citation: Name,
-    /// Who the list applies to (领导班子, 领导干部, 党组织 …).
+    /// Who the list applies to (领导班子, 领导干部, 党组织 …), as the regulation says it.
     pub parties: Vec<Name>,
+    /// Whom the list's clauses hold to account, unless a clause says otherwise.
+    pub against: Vec<TargetLit>,
     /// The clauses, in order.
     pub clauses: Vec<ClauseLit>,
     /// The whole block.
@@ -626,15 +650,30 @@ pub struct TriggersBlock {
     pub span: Span,
 }
 
-/// One numbered clause.
+/// One clause of a trigger list.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClauseLit {
-    /// Its number as written: `(五)`, `5`.
-    pub number: Name,
+    /// Its number as written: `(五)`, `5`; `None` where the article numbers
+    /// no items.
+    pub number: Option<Name>,
     /// The regulation's text.
     pub text: Name,
-    /// Its condition; `None` for the catch-all (`otherwise`).
+    /// The catch-all (`otherwise`, 其他…情形): a matter of judgement.
+    pub catch_all: bool,
+    /// Its condition: required for an ordinary clause, optional for the
+    /// catch-all (`otherwise when COND`).
     pub when: Option<Cond>,
+    /// Whom it holds to account; the list's `against` when empty.
+    pub against: Vec<TargetLit>,
+}
+
+/// A duty or a post named by `against`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetLit {
+    /// The duty or position.
+    pub name: Name,
+    /// `covering`: only the post's holders who cover the incident's unit or matter.
+    pub covering: bool,
 }
 
 /// `sanctions per "..." …`
@@ -677,6 +716,8 @@ pub struct ConsequenceDecl {
     pub text: Name,
     /// When.
     pub when: Cond,
+    /// Whom it holds to account.
+    pub against: Vec<TargetLit>,
 }
 
 /// `liability per "..." { main P, P bears D  others bears D  individual bears D }`
@@ -697,17 +738,35 @@ pub struct LiabilityBlock {
     pub span: Span,
 }
 
-/// `procedure per "..." { propose …  decide …  file … }`
+/// `procedure per "..." [for "LIST", …] { STEP …  basis "…" }`
 #[derive(Debug, Clone, Serialize)]
 pub struct ProcedureBlock {
     /// The article.
     pub citation: Name,
-    /// Who may propose accountability.
-    pub propose: Vec<Name>,
-    /// Who decides.
-    pub decide: Vec<Name>,
-    /// Where it is filed.
-    pub file: Vec<Name>,
+    /// Citations of the trigger lists it applies to; all when empty.
+    pub lists: Vec<Name>,
+    /// The steps, in order.
+    pub steps: Vec<ProcStepLit>,
+    /// The laws or regulations the procedure follows (问责条例).
+    pub basis: Vec<Name>,
+}
+
+/// `propose|decide|file|refer BODIES [jointly with BODIES [as needed]] [when COND]`
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcStepLit {
+    /// Which step.
+    pub kind: crate::liability::StepKind,
+    /// The bodies that take it.
+    pub bodies: Vec<Name>,
+    /// Bodies that take it jointly with them.
+    pub jointly: Vec<Name>,
+    /// `as needed` (必要时): the joint bodies join only where needed.
+    pub as_needed: bool,
+    /// Only when this holds (a grade, a fact).
+    pub when: Option<Cond>,
+    /// Where the condition is written.
+    #[serde(skip)]
+    pub when_span: Option<Span>,
 }
 
 /// The policy header.
@@ -719,8 +778,12 @@ pub struct Header {
     pub issuer: Option<Name>,
     /// Document number.
     pub number: Option<Name>,
+    /// Date of issue (`issued`).
+    pub issued: Option<DateLit>,
     /// Effective date.
     pub effective: Option<DateLit>,
+    /// `effective on issue` (自发布之日起施行): in force from the date of issue.
+    pub effective_on_issue: Option<Span>,
     /// Documents the regulation is based on.
     pub basis: Vec<Name>,
     /// The whole header.

@@ -9,6 +9,7 @@ use super::ast::*;
 use super::Rule;
 use crate::dates::parse_date;
 use crate::diag::{DiagKind, Diagnostic, Span};
+use crate::liability::StepKind;
 use crate::limits;
 use crate::source::Sources;
 use crate::text::{bad_name_char, bad_name_message};
@@ -40,6 +41,8 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::K_issuer
             | Rule::K_number
             | Rule::K_effective
+            | Rule::K_issued
+            | Rule::K_issue
             | Rule::K_basis
             | Rule::K_duties
             | Rule::K_unit
@@ -72,6 +75,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::K_scale
             | Rule::K_fact
             | Rule::K_one
+            | Rule::K_some
             | Rule::K_bool
             | Rule::K_date
             | Rule::K_and
@@ -81,6 +85,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::K_false
             | Rule::K_triggers
             | Rule::K_applies
+            | Rule::K_against
             | Rule::K_when
             | Rule::K_otherwise
             | Rule::K_sanctions
@@ -95,6 +100,10 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::K_propose
             | Rule::K_decide
             | Rule::K_file
+            | Rule::K_refer
+            | Rule::K_jointly
+            | Rule::K_with
+            | Rule::K_needed
             | Rule::K_actions
             | Rule::K_event
             | Rule::K_obligation
@@ -121,6 +130,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::K_expect
             | Rule::K_no
             | Rule::K_who
+            | Rule::K_accountable
             | Rule::K_on
             | Rule::K_decided
             | Rule::K_collective
@@ -356,6 +366,7 @@ impl<'s> Builder<'s> {
                 let t = inner.next()?;
                 let ty = match t.as_rule() {
                     Rule::enum_type => FactTypeLit::Enum(self.first_list(t)),
+                    Rule::set_type => FactTypeLit::Set(self.first_list(t)),
                     Rule::scale_type => FactTypeLit::Scale(self.name(children(t).next()?)?),
                     Rule::bool_type => FactTypeLit::Bool,
                     Rule::number_type => FactTypeLit::Number,
@@ -379,11 +390,16 @@ impl<'s> Builder<'s> {
                 let citation = self.citation(inner.next()?)?;
                 let text = self.string(inner.next()?)?;
                 let when = self.cond(inner.next()?)?;
+                let against = match inner.next() {
+                    Some(p) => self.against(p)?,
+                    None => Vec::new(),
+                };
                 Some(Item::Consequence(ConsequenceDecl {
                     citation,
                     aggravating,
                     text,
                     when,
+                    against,
                 }))
             }
             Rule::liability_block => self.liability(pair, span).map(Item::Liability),
@@ -438,31 +454,7 @@ impl<'s> Builder<'s> {
                     needs,
                 }))
             }
-            Rule::procedure_block => {
-                let mut inner = children(pair);
-                let citation = self.citation(inner.next()?)?;
-                let mut block = ProcedureBlock {
-                    citation,
-                    propose: Vec::new(),
-                    decide: Vec::new(),
-                    file: Vec::new(),
-                };
-                for item in inner {
-                    let item = self.expect(Rule::procedure_item, Rule::procedure_block, item)?;
-                    let mut parts = children(item);
-                    let kw =
-                        self.expect(Rule::procedure_kw, Rule::procedure_item, parts.next()?)?;
-                    let kw = kw.into_inner().next()?;
-                    let names = self.list(parts.next()?);
-                    match kw.as_rule() {
-                        Rule::K_propose => block.propose.extend(names),
-                        Rule::K_decide => block.decide.extend(names),
-                        Rule::K_file => block.file.extend(names),
-                        _ => return self.unexpected(Rule::procedure_kw, &kw),
-                    }
-                }
-                Some(Item::Procedure(block))
-            }
+            Rule::procedure_block => self.procedure(pair).map(Item::Procedure),
             _ => self.unexpected(Rule::next_item, &pair),
         }
     }
@@ -475,7 +467,9 @@ impl<'s> Builder<'s> {
             },
             issuer: None,
             number: None,
+            issued: None,
             effective: None,
+            effective_on_issue: None,
             basis: Vec::new(),
             span,
         };
@@ -493,12 +487,24 @@ impl<'s> Builder<'s> {
                         header.basis.push(n);
                     }
                 }
-                Rule::effective => {
+                Rule::issued => {
                     let span = self.span(&p);
-                    header.effective = self.guarded(Rule::effective, span, |b| {
+                    header.issued = self.guarded(Rule::issued, span, |b| {
                         let d = children(p).next()?;
                         b.date(d)
                     });
+                }
+                Rule::effective => {
+                    let span = self.span(&p);
+                    let Some(d) = children(p.clone()).next() else {
+                        self.stray(Rule::policy_header, &p);
+                        continue;
+                    };
+                    if d.as_rule() == Rule::on_issue {
+                        header.effective_on_issue = Some(span);
+                    } else {
+                        header.effective = self.guarded(Rule::effective, span, |b| b.date(d));
+                    }
                 }
                 _ => self.stray(Rule::policy_header, &p),
             }
@@ -877,7 +883,15 @@ impl<'s> Builder<'s> {
                         Rule::fact_value => {
                             let mut parts = children(part);
                             let fact = self.name(parts.next()?)?;
-                            let value = self.value(parts.next()?)?;
+                            let v = parts.next()?;
+                            let value = if v.as_rule() == Rule::value_set {
+                                let vspan = self.span(&v);
+                                let values =
+                                    children(v).map(|x| self.value(x)).collect::<Option<_>>()?;
+                                FactValueLit::Set(values, vspan)
+                            } else {
+                                FactValueLit::One(self.value(v)?)
+                            };
                             facts.push((fact, value));
                         }
                         Rule::decision => decision = Some(self.decision(part)?),
@@ -912,22 +926,34 @@ impl<'s> Builder<'s> {
                 }
                 Some(TestStepLit::Triggers { clauses, span })
             }
+            Rule::expect_accountable => {
+                let mut inner = children(step);
+                let clause = self.clause_ref(inner.next()?)?;
+                let mut items = Vec::new();
+                for item in inner {
+                    match item.as_rule() {
+                        Rule::none => {}
+                        Rule::accountable_item => {
+                            let mut parts = children(item);
+                            let what = self.name(parts.next()?)?;
+                            let bearer = self.who_bearer(Rule::accountable_item, parts.next()?)?;
+                            items.push((what, bearer));
+                        }
+                        _ => return self.unexpected(Rule::expect_accountable, &item),
+                    }
+                }
+                Some(TestStepLit::Accountable {
+                    clause,
+                    items,
+                    span,
+                })
+            }
             Rule::expect_who => {
                 let mut inner = children(step);
                 let subject = self.name(inner.next()?)?;
                 let on = self.date(inner.next()?)?;
                 let duty = self.name(inner.next()?)?;
-                let bearer = self.expect(Rule::who_bearer, Rule::expect_who, inner.next()?)?;
-                let bearer = bearer.into_inner().next()?;
-                let bearer = match bearer.as_rule() {
-                    Rule::team_of => match children(bearer).next() {
-                        Some(unit) => WhoBearerLit::Team(Some(self.name(unit)?)),
-                        None => WhoBearerLit::Team(None),
-                    },
-                    Rule::vacant => WhoBearerLit::Vacant,
-                    Rule::ident | Rule::string => WhoBearerLit::Person(self.name(bearer)?),
-                    _ => return self.unexpected(Rule::who_bearer, &bearer),
-                };
+                let bearer = self.who_bearer(Rule::expect_who, inner.next()?)?;
                 Some(TestStepLit::Who {
                     subject,
                     on,
@@ -1272,6 +1298,108 @@ impl<'s> Builder<'s> {
         self.string(s)
     }
 
+    fn who_bearer(&mut self, parent: Rule, pair: Pair<'_, Rule>) -> Option<WhoBearerLit> {
+        let bearer = self.expect(Rule::who_bearer, parent, pair)?;
+        let bearer = bearer.into_inner().next()?;
+        Some(match bearer.as_rule() {
+            Rule::team_of => match children(bearer).next() {
+                Some(unit) => WhoBearerLit::Team(Some(self.name(unit)?)),
+                None => WhoBearerLit::Team(None),
+            },
+            Rule::vacant => WhoBearerLit::Vacant,
+            Rule::ident | Rule::string => WhoBearerLit::Person(self.name(bearer)?),
+            _ => return self.unexpected(Rule::who_bearer, &bearer),
+        })
+    }
+
+    /// `against TARGET, …`
+    fn against(&mut self, pair: Pair<'_, Rule>) -> Option<Vec<TargetLit>> {
+        let pair = self.expect(Rule::against, Rule::against, pair)?;
+        let mut targets = Vec::new();
+        for t in children(pair) {
+            let t = self.expect(Rule::target, Rule::against, t)?;
+            let mut parts = children(t);
+            let name = self.name(parts.next()?)?;
+            let covering = match parts.next() {
+                None => false,
+                Some(c) if c.as_rule() == Rule::covering => true,
+                Some(c) => return self.unexpected(Rule::target, &c),
+            };
+            targets.push(TargetLit { name, covering });
+        }
+        Some(targets)
+    }
+
+    /// `procedure per "…" [for "…"] { … }`
+    fn procedure(&mut self, pair: Pair<'_, Rule>) -> Option<ProcedureBlock> {
+        let mut inner = children(pair);
+        let citation = self.citation(inner.next()?)?;
+        let mut block = ProcedureBlock {
+            citation,
+            lists: Vec::new(),
+            steps: Vec::new(),
+            basis: Vec::new(),
+        };
+        for item in inner {
+            match item.as_rule() {
+                Rule::for_lists => {
+                    block.lists = children(item).filter_map(|s| self.string(s)).collect();
+                }
+                Rule::proc_basis => block.basis.extend(self.only_string(item)),
+                Rule::procedure_item => {
+                    let span = self.span(&item);
+                    block
+                        .steps
+                        .extend(self.guarded(Rule::procedure_item, span, |b| b.proc_step(item)));
+                }
+                _ => return self.unexpected(Rule::procedure_block, &item),
+            }
+        }
+        Some(block)
+    }
+
+    fn proc_step(&mut self, item: Pair<'_, Rule>) -> Option<ProcStepLit> {
+        let mut parts = children(item);
+        let kw = self.expect(Rule::procedure_kw, Rule::procedure_item, parts.next()?)?;
+        let kw = kw.into_inner().next()?;
+        let kind = match kw.as_rule() {
+            Rule::K_propose => StepKind::Propose,
+            Rule::K_decide => StepKind::Decide,
+            Rule::K_file => StepKind::File,
+            Rule::K_refer => StepKind::Refer,
+            _ => return self.unexpected(Rule::procedure_kw, &kw),
+        };
+        let bodies = self.list(parts.next()?);
+        let mut step = ProcStepLit {
+            kind,
+            bodies,
+            jointly: Vec::new(),
+            as_needed: false,
+            when: None,
+            when_span: None,
+        };
+        for p in parts {
+            match p.as_rule() {
+                Rule::jointly => {
+                    for j in children(p) {
+                        match j.as_rule() {
+                            Rule::name_list => step.jointly = self.list(j),
+                            Rule::as_needed => step.as_needed = true,
+                            _ => return self.unexpected(Rule::jointly, &j),
+                        }
+                    }
+                }
+                Rule::when_cond => {
+                    let c = children(p).next()?;
+                    step.when_span = Some(self.span(&c));
+                    step.when = Some(self.cond(c)?);
+                }
+                _ => return self.unexpected(Rule::procedure_item, &p),
+            }
+        }
+        Some(step)
+    }
+
     fn triggers(&mut self, pair: Pair<'_, Rule>, span: Span) -> Option<TriggersBlock> {
         let mut block = TriggersBlock {
             citation: Name {
@@ -1279,6 +1407,7 @@ impl<'s> Builder<'s> {
                 span,
             },
             parties: Vec::new(),
+            against: Vec::new(),
             clauses: Vec::new(),
             span,
         };
@@ -1286,6 +1415,7 @@ impl<'s> Builder<'s> {
             match p.as_rule() {
                 Rule::citation => block.citation = self.citation(p)?,
                 Rule::parties => block.parties = self.first_list(p),
+                Rule::against => block.against = self.against(p)?,
                 Rule::clause => {
                     let span = self.span(&p);
                     block
@@ -1299,20 +1429,33 @@ impl<'s> Builder<'s> {
     }
 
     fn clause(&mut self, pair: Pair<'_, Rule>) -> Option<ClauseLit> {
-        let mut inner = children(pair);
-        let no = self.expect(Rule::clause_no, Rule::clause, inner.next()?)?;
-        let number = self.clause_no(&no);
+        let mut inner = children(pair).peekable();
+        let number = inner
+            .next_if(|p| p.as_rule() == Rule::clause_no)
+            .map(|no| self.clause_no(&no));
         let text = self.string(inner.next()?);
         let tail = inner.next()?;
-        let when = match tail.as_rule() {
-            Rule::when_cond => Some(self.cond(children(tail).next()?)?),
-            Rule::otherwise => None,
+        let (catch_all, when) = match tail.as_rule() {
+            Rule::when_cond => (false, Some(self.cond(children(tail).next()?)?)),
+            Rule::otherwise => match children(tail).next() {
+                Some(w) => (true, Some(self.cond(children(w).next()?)?)),
+                None => (true, None),
+            },
             _ => return self.unexpected(Rule::clause, &tail),
         };
+        let against = match inner.next() {
+            Some(p) => self.against(p)?,
+            None => Vec::new(),
+        };
         Some(ClauseLit {
-            number: number?,
+            number: match number {
+                Some(n) => Some(n?),
+                None => None,
+            },
             text: text?,
+            catch_all,
             when,
+            against,
         })
     }
 

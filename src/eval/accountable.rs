@@ -1,0 +1,298 @@
+//! Whom a trigger clause or a consequence holds to account: the duties and
+//! posts of its `against`, resolved on the incident's unit or matter and
+//! date with the same resolution as `who`.
+//!
+//! - a duty reaches whoever bears it for the incident's unit (and for its
+//!   matter, when it names one): the `who` answers for that duty;
+//! - a post reaches its holders in the incident's unit (for an incident that
+//!   names only a matter: in the units related to the matter), or a vacancy;
+//! - a post with `covering` reaches the holders of that post, in any unit,
+//!   who cover (分管 / 联系) the incident's unit, a unit above it, or its matter.
+
+use crate::check::TargetM;
+use crate::compile::{Compiled, NO_PARENT};
+use crate::incident::BoundIncident;
+use crate::triggers::{Accountable, Target, Unreached, UnreachedWhy};
+use crate::who::{Bearer, Responsibility, Step};
+
+/// The people of one incident: the `who` answers are computed once, on the
+/// first clause that names a duty, and shared by every clause.
+pub(crate) struct People<'p, 'i> {
+    c: &'p Compiled,
+    inc: &'i BoundIncident,
+    who: Option<Vec<Responsibility<'p>>>,
+}
+
+impl<'p, 'i> People<'p, 'i> {
+    pub(crate) fn new(c: &'p Compiled, inc: &'i BoundIncident) -> Self {
+        People { c, inc, who: None }
+    }
+
+    fn unit_name(&self, u: u32) -> &'p str {
+        crate::compile::item(&self.c.units, u, "units")
+            .name
+            .as_str()
+    }
+
+    fn position_name(&self, p: u32) -> &'p str {
+        crate::compile::item(&self.c.positions, p, "positions")
+            .name
+            .as_str()
+    }
+
+    fn person_name(&self, p: u32) -> &'p str {
+        crate::compile::named(&self.c.people, p, "people")
+    }
+
+    fn responsibilities(&mut self) -> &[Responsibility<'p>] {
+        let (c, inc) = (self.c, self.inc);
+        self.who.get_or_insert_with(|| {
+            let mut out = Vec::new();
+            if let Some(u) = inc.unit {
+                out.extend(crate::eval::who::who_unit(c, u, inc.date));
+            }
+            if let Some(m) = inc.matter {
+                let kind = crate::compile::item(&c.matters, m, "matters").kind;
+                for r in crate::eval::who::who_matter(c, Some(m), kind, inc.date) {
+                    if !out.iter().any(|o| o.duty == r.duty && o.bearer == r.bearer) {
+                        out.push(r);
+                    }
+                }
+            }
+            out
+        })
+    }
+
+    /// The units where a post is looked for: the incident's unit, else the
+    /// units related to its matter.
+    fn post_units(&self) -> Vec<u32> {
+        if let Some(u) = self.inc.unit {
+            return vec![u];
+        }
+        let mut out: Vec<u32> = Vec::new();
+        if let Some(m) = self.inc.matter {
+            let matter = crate::compile::item(&self.c.matters, m, "matters");
+            for u in matter.rel.iter().flatten() {
+                if !out.contains(u) {
+                    out.push(*u);
+                }
+            }
+        }
+        out
+    }
+
+    /// Resolves the targets of one clause or consequence.
+    pub(crate) fn resolve(
+        &mut self,
+        citation: &'p str,
+        targets: &[TargetM],
+    ) -> (Vec<Accountable<'p>>, Vec<Unreached<'p>>) {
+        let mut found = Vec::new();
+        let mut unreached = Vec::new();
+        if targets.is_empty() {
+            return (found, unreached);
+        }
+        let nowhere = self.inc.unit.is_none() && self.inc.matter.is_none();
+        for t in targets {
+            let target = self.target(*t);
+            if nowhere {
+                unreached.push(Unreached {
+                    against: target,
+                    citation,
+                    why: UnreachedWhy::NoUnitOrMatter,
+                });
+                continue;
+            }
+            let before = found.len();
+            match *t {
+                TargetM::Duty(d) => {
+                    let duty = crate::compile::named(&self.c.duties, d, "duties");
+                    for r in self.responsibilities() {
+                        if r.duty == duty {
+                            found.push(Accountable {
+                                against: target,
+                                bearer: r.bearer.clone(),
+                                citation,
+                                assigned_by: Some(r.citation),
+                                path: r.path.clone(),
+                            });
+                        }
+                    }
+                }
+                TargetM::Post {
+                    position,
+                    covering: false,
+                } => {
+                    for u in self.post_units() {
+                        self.holders(target, citation, u, position, &mut found);
+                    }
+                }
+                TargetM::Post {
+                    position,
+                    covering: true,
+                } => self.coverers(target, citation, position, &mut found),
+            }
+            if found.len() == before {
+                unreached.push(Unreached {
+                    against: target,
+                    citation,
+                    why: match t {
+                        TargetM::Duty(_) => UnreachedWhy::NotAssigned,
+                        TargetM::Post { covering: true, .. } => UnreachedWhy::NobodyCovers,
+                        // A matter related to no unit: nowhere to look for the post.
+                        TargetM::Post {
+                            covering: false, ..
+                        } => UnreachedWhy::NoUnitOrMatter,
+                    },
+                });
+            }
+        }
+        (found, unreached)
+    }
+
+    fn target(&self, t: TargetM) -> Target<'p> {
+        match t {
+            TargetM::Duty(d) => Target::Duty(crate::compile::named(&self.c.duties, d, "duties")),
+            TargetM::Post {
+                position,
+                covering: false,
+            } => Target::Post(self.position_name(position)),
+            TargetM::Post {
+                position,
+                covering: true,
+            } => Target::PostCovering(self.position_name(position)),
+        }
+    }
+
+    /// Holders of `position` in `unit` on the incident's date, or a vacancy.
+    fn holders(
+        &self,
+        against: Target<'p>,
+        citation: &'p str,
+        unit: u32,
+        position: u32,
+        out: &mut Vec<Accountable<'p>>,
+    ) {
+        let on = self.inc.date;
+        let mut any = false;
+        for t in self.c.unit_tenures.get(unit) {
+            if t.position != position || !t.when.contains(on) {
+                continue;
+            }
+            any = true;
+            let (person, pos, u) = (
+                self.person_name(t.person),
+                self.position_name(position),
+                self.unit_name(unit),
+            );
+            out.push(Accountable {
+                against,
+                bearer: Bearer::Holder {
+                    unit: u,
+                    position: pos,
+                    person,
+                },
+                citation,
+                assigned_by: None,
+                path: vec![Step::Holds {
+                    person,
+                    position: pos,
+                    unit: u,
+                }],
+            });
+        }
+        if !any {
+            out.push(Accountable {
+                against,
+                bearer: Bearer::Vacant {
+                    unit: self.unit_name(unit),
+                    position: self.position_name(position),
+                },
+                citation,
+                assigned_by: None,
+                path: Vec::new(),
+            });
+        }
+    }
+
+    /// Holders of `position` who cover the incident's matter, its unit or a
+    /// unit above it, nearest first; each person once.
+    fn coverers(
+        &self,
+        against: Target<'p>,
+        citation: &'p str,
+        position: u32,
+        out: &mut Vec<Accountable<'p>>,
+    ) {
+        let (c, on) = (self.c, self.inc.date);
+        let mut seen: Vec<u32> = Vec::new();
+        let mut visit = |covered_name: &'p str,
+                         under: Option<(&'p str, &'p str)>,
+                         coverers: &[crate::compile::Coverer],
+                         out: &mut Vec<Accountable<'p>>| {
+            for cov in coverers {
+                if !cov.when.contains(on) || seen.contains(&cov.person) {
+                    continue;
+                }
+                let Some(post) = c
+                    .person_posts
+                    .get(cov.person)
+                    .iter()
+                    .find(|p| p.position == position && p.when.contains(on))
+                else {
+                    continue;
+                };
+                seen.push(cov.person);
+                let (person, pos, unit) = (
+                    self.person_name(cov.person),
+                    self.position_name(position),
+                    self.unit_name(post.unit),
+                );
+                let mut path = vec![
+                    Step::Holds {
+                        person,
+                        position: pos,
+                        unit,
+                    },
+                    Step::Covers {
+                        person,
+                        target: covered_name,
+                        liaison: cov.liaison,
+                    },
+                ];
+                if let Some((unit, ancestor)) = under {
+                    path.push(Step::Under { unit, ancestor });
+                }
+                out.push(Accountable {
+                    against,
+                    bearer: Bearer::Holder {
+                        unit,
+                        position: pos,
+                        person,
+                    },
+                    citation,
+                    assigned_by: None,
+                    path,
+                });
+            }
+        };
+        if let Some(m) = self.inc.matter {
+            let name = crate::compile::item(&c.matters, m, "matters").name.as_str();
+            visit(name, None, c.matter_coverers.get(m), out);
+        }
+        if let Some(unit) = self.inc.unit {
+            let mut covered = unit;
+            while covered != NO_PARENT {
+                let under =
+                    (covered != unit).then(|| (self.unit_name(unit), self.unit_name(covered)));
+                visit(
+                    self.unit_name(covered),
+                    under,
+                    c.unit_coverers.get(covered),
+                    out,
+                );
+                covered = crate::compile::item(&c.units, covered, "units").parent;
+            }
+        }
+    }
+}
