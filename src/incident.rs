@@ -268,6 +268,54 @@ pub(crate) fn bind(
                     )),
                 }
             }
+            (FactTy::Set(members), serde_json::Value::Array(items)) => {
+                let mut mask = 0u128;
+                let mut bad = None;
+                for (i, item) in items.iter().enumerate() {
+                    let found = item
+                        .as_str()
+                        .and_then(|s| members.iter().position(|m| m == s))
+                        .filter(|i| *i < 128);
+                    match found {
+                        Some(m) => mask |= 1u128 << m,
+                        None => {
+                            bad = Some((i, item));
+                            break;
+                        }
+                    }
+                }
+                match bad {
+                    None => Ok(Some(Val::Set(mask))),
+                    Some((i, item)) => {
+                        let (message, help) = match item.as_str() {
+                            Some(s) => (
+                                format!("`{}` is not a value of `{name}`", shown(s)),
+                                suggest(s, "value", members.iter().map(String::as_str)),
+                            ),
+                            None => (
+                                format!("the members of `{name}` are names, but item {i} is not"),
+                                format!("give {accepted}"),
+                            ),
+                        };
+                        errors.add(
+                            &[Seg::Key("facts"), Seg::Key(name), Seg::Index(i)],
+                            false,
+                            || format!("facts.{name}[{i}]"),
+                            DiagKind::UnknownName,
+                            || (message, help),
+                        );
+                        continue;
+                    }
+                }
+            }
+            (FactTy::Set(_), serde_json::Value::String(s)) => Err(at(
+                DiagKind::Type,
+                format!(
+                    "`{name}` is a set (`some of`), but the single value `{}` is given",
+                    shown(s)
+                ),
+                format!("give a list: [\"{}\"]", shown(s)),
+            )),
             (FactTy::Scale(sc), serde_json::Value::String(s)) => {
                 let levels = c
                     .scales
@@ -402,6 +450,26 @@ pub(crate) fn bind(
                 .enumerate()
                 .filter_map(|(i, p)| person(&mut errors, "objectors", Some(i), p))
                 .collect();
+            for (i, o) in objectors.iter().enumerate() {
+                if !participants.contains(o) {
+                    errors.add(
+                        &[Seg::Key("decision"), Seg::Key("objectors"), Seg::Index(i)],
+                        false,
+                        || format!("decision.objectors[{i}]"),
+                        DiagKind::Invalid,
+                        || {
+                            (
+                                format!(
+                                    "`{}` objected but is not among the participants",
+                                    shown(o)
+                                ),
+                                "list everyone who took part in `participants`, objectors included"
+                                    .into(),
+                            )
+                        },
+                    );
+                }
+            }
             if participants.is_empty() {
                 errors.add(
                     &[Seg::Key("decision"), Seg::Key("participants")],

@@ -154,6 +154,36 @@ impl fmt::Display for Procedure<'_> {
     }
 }
 
+/// Something in a decision record the apportionment had to take as given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "warning", rename_all = "snake_case")]
+pub enum LiabilityWarning<'p> {
+    /// A participant who held no post in the deciding unit on the date.
+    NotInTeam {
+        /// The person.
+        person: &'p str,
+        /// The deciding unit.
+        unit: &'p str,
+    },
+    /// Every participant objected on record: nobody bears the decision.
+    AllObjected,
+}
+
+impl fmt::Display for LiabilityWarning<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LiabilityWarning::NotInTeam { person, unit } => write!(
+                f,
+                "{person} held no post in {unit} on the date, yet took part in its decision"
+            ),
+            LiabilityWarning::AllObjected => write!(
+                f,
+                "every participant objected on record: the record names nobody who decided"
+            ),
+        }
+    }
+}
+
 /// The answer to "who bears which liability for this incident".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LiabilityAnswer<'p> {
@@ -170,6 +200,9 @@ pub struct LiabilityAnswer<'p> {
     pub people: Vec<PersonLiability<'p>>,
     /// The procedure articles.
     pub procedure: Vec<Procedure<'p>>,
+    /// What in the decision record does not fit the org on the date.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<LiabilityWarning<'p>>,
 }
 
 impl fmt::Display for LiabilityAnswer<'_> {
@@ -197,6 +230,9 @@ impl fmt::Display for LiabilityAnswer<'_> {
         }
         for pr in &self.procedure {
             write!(f, "{pr}")?;
+        }
+        for w in &self.warnings {
+            writeln!(f, "  warning: {w}")?;
         }
         Ok(())
     }

@@ -434,7 +434,7 @@ impl Checker<'_> {
                 cond,
                 cond_text: s
                     .when_span
-                    .map(|sp| self.sources.slice(sp).to_string())
+                    .map(|sp| self.sources.slice(sp).trim_end().to_string())
                     .unwrap_or_default(),
             });
         }

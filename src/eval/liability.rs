@@ -107,6 +107,7 @@ pub(crate) fn liability<'p>(
                 covers: None,
             }],
             procedure,
+            warnings: Vec::new(),
         }),
         BoundDecision::Collective {
             unit,
@@ -131,13 +132,9 @@ pub(crate) fn liability<'p>(
                     .unwrap_or(NO_PARENT);
             }
             let mut people: Vec<(u32, usize, PersonLiability<'p>)> = Vec::new();
-            let mut everyone: Vec<u32> = participants.clone();
-            for o in objectors {
-                if !everyone.contains(o) {
-                    everyone.push(*o);
-                }
-            }
-            for (order, p) in everyone.iter().enumerate() {
+            let mut warnings = Vec::new();
+            // Binding checked that every objector is a participant.
+            for (order, p) in participants.iter().enumerate() {
                 let posts: Vec<Post<'p>> = c
                     .person_posts
                     .get(*p)
@@ -152,6 +149,12 @@ pub(crate) fn liability<'p>(
                             .as_str(),
                     })
                     .collect();
+                if posts.is_empty() {
+                    warnings.push(LiabilityWarning::NotInTeam {
+                        person: name(&c.people, *p),
+                        unit: crate::compile::item(&c.units, unit, "units").name.as_str(),
+                    });
+                }
                 let main_post = c.person_posts.get(*p).iter().any(|post| {
                     post.unit == unit
                         && post.when.contains(on)
@@ -203,6 +206,9 @@ pub(crate) fn liability<'p>(
                     },
                 ));
             }
+            if !participants.is_empty() && participants.iter().all(|p| objectors.contains(p)) {
+                warnings.push(LiabilityWarning::AllObjected);
+            }
             people.sort_by_key(|(rank, order, _)| (*rank, *order));
             Ok(LiabilityAnswer {
                 date: on,
@@ -211,6 +217,7 @@ pub(crate) fn liability<'p>(
                 unit: c.units.get(unit as usize).map(|x| x.name.as_str()),
                 people: people.into_iter().map(|(_, _, p)| p).collect(),
                 procedure,
+                warnings,
             })
         }
     }
