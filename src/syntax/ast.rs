@@ -782,13 +782,19 @@ pub struct Header {
     pub issued: Option<DateLit>,
     /// Effective date.
     pub effective: Option<DateLit>,
-    /// `effective on issue` (自发布之日起施行): in force from the date of issue.
+    /// `effective on issue` (自发布之日起施行): in force from the date of
+    /// issue; where it is written. Serialized as whether it is written.
+    #[serde(serialize_with = "written")]
     pub effective_on_issue: Option<Span>,
     /// Documents the regulation is based on.
     pub basis: Vec<Name>,
     /// The whole header.
     #[serde(skip)]
     pub span: Span,
+}
+
+fn written<S: serde::Serializer>(at: &Option<Span>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_bool(at.is_some())
 }
 
 /// A declared position.
