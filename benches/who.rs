@@ -1,5 +1,7 @@
 //! `who` on generated orgs: compile time for 100,000 units, and the median
-//! latency of a `who` query on an org of 1,000 and of 100,000 units.
+//! latency of a `who` query on an org of 1,000 and of 100,000 units; and the
+//! cost of naming whom a matched clause holds to account (`against` two
+//! duties) on the 100,000-unit org.
 #![allow(
     missing_docs,
     clippy::unwrap_used,
@@ -22,7 +24,18 @@ assign per "第三条" in each 党委, 部门 {
   书记 bears 第一责任人
   班子成员 covering bears 重要领导责任
 }
+fact 失职 one of { 失控, 瞒报 }
 "#;
+
+/// One clause, held against two duties (or, for the baseline, against nobody).
+fn triggers_against(against: bool) -> String {
+    let against = if against {
+        " against 第一责任人, 重要领导责任"
+    } else {
+        ""
+    };
+    format!("triggers per \"第八条\"{against} {{\n  (一) \"失控\" when 失职 = 失控\n}}\n")
+}
 
 /// A tree with fan-out 10 and `levels` levels (1 + 10 + … + 10^(levels-1)
 /// units); every unit has a secretary who changed in 2020 and a team member
@@ -205,5 +218,51 @@ fn bench_who(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_who, bench_compile);
+fn bench_accountable(c: &mut Criterion) {
+    let mut g = c.benchmark_group("accountable");
+    g.measurement_time(Duration::from_secs(5));
+    let (mut text, units) = generate(6);
+    text.push(triggers_against(true));
+    let with = build(&text);
+    if let Some(last) = text.last_mut() {
+        *last = triggers_against(false);
+    }
+    let without = build(&text);
+    let leaves_of = |p: &Policy| -> Vec<zeren::incident::BoundIncident> {
+        p.units()
+            .filter(|u| u.matches('_').count() == 5)
+            .step_by(97)
+            .take(1024)
+            .map(|u| {
+                let json = format!(
+                    r#"{{"date": "2021-06-01", "unit": "{u}", "facts": {{"失职": "失控"}}}}"#
+                );
+                p.incident_from_json("i.json", &json).unwrap()
+            })
+            .collect()
+    };
+    let (inc_with, inc_without) = (leaves_of(&with), leaves_of(&without));
+    // Sanity: the secretary and the covering member of each unit above.
+    let a = with.triggers(&inc_with[0], false).unwrap();
+    assert_eq!(a.clauses[0].accountable.len(), 6, "{a}");
+    assert!(without.triggers(&inc_without[0], false).unwrap().clauses[0]
+        .accountable
+        .is_empty());
+    let mut i = 0usize;
+    g.bench_function(BenchmarkId::new("clause against two duties", units), |b| {
+        b.iter(|| {
+            i = (i + 1) % inc_with.len();
+            black_box(with.triggers(&inc_with[i], false).unwrap())
+        })
+    });
+    g.bench_function(BenchmarkId::new("same clause, no against", units), |b| {
+        b.iter(|| {
+            i = (i + 1) % inc_without.len();
+            black_box(without.triggers(&inc_without[i], false).unwrap())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_who, bench_compile, bench_accountable);
 criterion_main!(benches);
