@@ -54,6 +54,10 @@ pub enum DiagKind {
     NeverMatches,
     /// (warning) A policy that states no effective date.
     NoEffectiveDate,
+    /// (warning) A listed article that no rule, obligation, trigger or note cites.
+    UncitedArticle,
+    /// (warning) A citation of no article of the `articles` list.
+    UnlistedCitation,
 }
 
 impl DiagKind {
@@ -76,6 +80,8 @@ impl DiagKind {
             DiagKind::Conflict => "conflict",
             DiagKind::NeverMatches => "never-matches",
             DiagKind::NoEffectiveDate => "no-effective-date",
+            DiagKind::UncitedArticle => "uncited-article",
+            DiagKind::UnlistedCitation => "unlisted-citation",
         }
     }
 }

@@ -25,6 +25,7 @@ mod source;
 mod syntax;
 pub mod text;
 
+pub mod articles;
 pub mod compliance;
 pub mod liability;
 pub mod staffing;
@@ -510,6 +511,14 @@ impl Policy {
     /// Runs the `test` blocks written in the policy's files.
     pub fn run_tests(&self) -> TestReport<'_> {
         eval::expect::run(&self.c)
+    }
+
+    /// Each article the policy's `articles` list names, and what cites it
+    /// (with the tests that exercised those), for "did I miss anything?".
+    /// Runs the policy's tests to attribute them.
+    pub fn articles(&self) -> articles::ArticlesAnswer<'_> {
+        let report = self.run_tests();
+        eval::articles::articles(&self.c, &report.coverage)
     }
 
     /// Dates within the accepted years, and an answer of bounded size.

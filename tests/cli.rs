@@ -311,3 +311,19 @@ fn check_can_report_as_json() {
     let conflict = warnings.iter().find(|w| w["kind"] == "conflict").unwrap();
     assert_eq!(conflict["severity"], "warning");
 }
+
+#[test]
+fn coverage_lists_what_cites_each_article() {
+    let (code, out, err) = zeren(&["coverage", "tests/fixtures/articles/policy.zr"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("第二条(一)  rule assign [第二条（一）]"),
+        "{out}"
+    );
+    assert!(out.ends_with("6 of 6 listed articles cited\n"), "{out}");
+    let (code, out, _) = zeren(&["coverage", "tests/fixtures/articles/policy.zr", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["articles"][0]["citation"], "第一条");
+    assert_eq!(v["articles"][0]["cited_by"][0]["kind"], "note");
+}

@@ -78,6 +78,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Each article the policy's `articles` list names, and what cites it:
+    /// rules, obligations, triggers, notes, and the tests that exercised them.
+    Coverage {
+        /// Policy files (`.zr`) and org files (`.json`) that make one policy.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print the answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Whether units and matters have the holders the staffing rules ask for.
     Staffing {
         /// Policy files (`.zr`) and org files (`.json`) that make one policy.
@@ -418,6 +428,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 .compliance(&log, as_of, from, unit.as_deref())
                 .map_err(|e| format!("error: {e}"))?;
             print(&answer, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Coverage { files, json } => {
+            let policy = load(&files)?;
+            print(&policy.articles(), json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Staffing {

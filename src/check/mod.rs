@@ -10,6 +10,7 @@
 //!   (intervals, single-holder overlaps), coverage;
 //! - assignment rules: scopes, bearers, anchors, duties.
 
+mod articles;
 mod facts;
 mod lint;
 mod obligations;
@@ -17,6 +18,8 @@ mod org;
 mod rules;
 mod test_blocks;
 
+pub use articles::CitingKind;
+pub(crate) use articles::{within, ArticleM, CiteM};
 pub(crate) use test_blocks::{clause_key, TestM, TestStepM};
 
 pub(crate) use facts::{
@@ -63,6 +66,10 @@ pub(crate) struct Model {
     pub obligations: Vec<ObligationM>,
     pub staffing: Vec<StaffingM>,
     pub tests: Vec<TestM>,
+    /// The regulation's articles and items as listed (empty when not listed).
+    pub articles: Vec<ArticleM>,
+    /// Every citation the policy writes.
+    pub cites: Vec<CiteM>,
 }
 
 /// The policy header.
@@ -245,6 +252,14 @@ impl<'s> Checker<'s> {
         }
     }
 
+    /// `file:line:column` of a span.
+    fn location(&self, span: Span) -> String {
+        let d = self
+            .sources
+            .diag_span(DiagKind::Invalid, span, String::new(), None);
+        format!("{}:{}:{}", d.file(), d.line(), d.column())
+    }
+
     /// Reports a diagnostic already made (with extra labels).
     fn push_error(&mut self, d: Diagnostic) {
         if self.errors.len() < limits::MAX_DIAGNOSTICS {
@@ -371,6 +386,7 @@ pub(crate) fn check(
     let items: Vec<&Item> = files.iter().flat_map(|f| f.items.iter()).collect();
     c.obligations(&items);
     c.tests(&items);
+    c.articles(&items);
     if c.errors.is_empty() {
         c.lint();
         let mut model = c.model;
@@ -505,6 +521,8 @@ impl Checker<'_> {
                 | Item::EventKinds { .. }
                 | Item::Obligation(_)
                 | Item::Staffing(_)
+                | Item::Articles { .. }
+                | Item::Note { .. }
                 | Item::Test(_) => {}
             }
         }

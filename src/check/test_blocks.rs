@@ -326,14 +326,6 @@ impl<'s> std::ops::DerefMut for TestCheck<'_, 's> {
 }
 
 impl TestCheck<'_, '_> {
-    /// `file:line:column` of a span.
-    fn location(&self, span: Span) -> String {
-        let d = self
-            .sources
-            .diag_span(DiagKind::Invalid, span, String::new(), None);
-        format!("{}:{}:{}", d.file(), d.line(), d.column())
-    }
-
     fn tests(&mut self, items: &[&Item]) {
         let mut tests = Vec::new();
         let mut warnings: Option<Arc<Warnings>> = None;

@@ -9,6 +9,7 @@
 //! - [`expect`]: running the `test` blocks written in a policy.
 
 pub(crate) mod accountable;
+pub(crate) mod articles;
 pub(crate) mod compliance;
 pub(crate) mod expect;
 pub(crate) mod liability;

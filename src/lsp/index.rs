@@ -448,6 +448,10 @@ impl Builder {
     fn item(&mut self, f: usize, item: &Item) {
         match item {
             Item::Header(_) => {}
+            Item::Articles { .. } => {}
+            Item::Note { citation, reason } => {
+                self.cite(f, citation, format!("note “{}”", reason.text), false);
+            }
             Item::Duties { names: list, .. } => {
                 for (i, n) in list.iter().enumerate() {
                     let sym = self.decl(f, n, Ns::Duty, "");

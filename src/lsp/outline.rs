@@ -70,6 +70,8 @@ fn keyword(item: &Item) -> (&'static [&'static str], Option<&'static str>) {
         Item::Obligation(_) => (&["obligation"], None),
         Item::Staffing(_) => (&["staffing"], None),
         Item::Test(_) => (&["test"], None),
+        Item::Articles { .. } => (&["articles"], None),
+        Item::Note { .. } => (&["note"], None),
     }
 }
 
@@ -490,6 +492,38 @@ fn item_symbol(item: &Item, range: (usize, usize), kw: (usize, usize)) -> Sym {
             SymbolKind::METHOD,
             range,
             span(&t.name),
+            Vec::new(),
+        ),
+        Item::Articles { articles, span: s } => {
+            let children = articles
+                .iter()
+                .map(|a| {
+                    let r = (a.id.span.start as usize, a.id.span.end as usize);
+                    block(
+                        a.id.text.clone(),
+                        (!a.items.is_empty()).then(|| join(&a.items)),
+                        SymbolKind::KEY,
+                        r,
+                        span(&a.id),
+                        Vec::new(),
+                    )
+                })
+                .collect();
+            block(
+                "articles".into(),
+                Some(format!("{} articles", articles.len())),
+                SymbolKind::NAMESPACE,
+                range,
+                (s.start as usize, s.start as usize + "articles".len()),
+                children,
+            )
+        }
+        Item::Note { citation, reason } => block(
+            format!("note {}", non_empty(&citation.text)),
+            Some(reason.text.clone()),
+            SymbolKind::STRING,
+            range,
+            span(citation),
             Vec::new(),
         ),
     }

@@ -108,6 +108,30 @@ pub enum Item {
     Staffing(StaffingLit),
     /// `test "name" { steps }`
     Test(TestLit),
+    /// `articles { 第一条  第四条 { (一), (二) } … }`
+    Articles {
+        /// The articles, in the regulation's order.
+        articles: Vec<ArticleLit>,
+        /// The whole list.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `note per "第十一条" "解释权"`
+    Note {
+        /// The article.
+        citation: Name,
+        /// Why it carries no rule.
+        reason: Name,
+    },
+}
+
+/// One article of the regulation, with its items.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleLit {
+    /// Its number or heading: `第四条`, `一`.
+    pub id: Name,
+    /// Its items, in order: `(一)`, `(二)`.
+    pub items: Vec<Name>,
 }
 
 /// A test written in the policy language.

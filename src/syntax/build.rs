@@ -126,6 +126,8 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::K_staffing
             | Rule::K_needs
             | Rule::K_test
+            | Rule::K_articles
+            | Rule::K_note
             | Rule::K_incident
             | Rule::K_expect
             | Rule::K_no
@@ -455,6 +457,23 @@ impl<'s> Builder<'s> {
                 }))
             }
             Rule::procedure_block => self.procedure(pair).map(Item::Procedure),
+            Rule::articles_decl => {
+                let mut articles = Vec::new();
+                for a in children(pair) {
+                    let a = self.expect(Rule::article, Rule::articles_decl, a)?;
+                    let mut ids = children(a);
+                    let id = self.article_id(ids.next()?)?;
+                    let items = ids.map(|i| self.article_id(i)).collect::<Option<_>>()?;
+                    articles.push(ArticleLit { id, items });
+                }
+                Some(Item::Articles { articles, span })
+            }
+            Rule::note_decl => {
+                let mut inner = children(pair);
+                let citation = self.citation(inner.next()?)?;
+                let reason = self.string(inner.next()?)?;
+                Some(Item::Note { citation, reason })
+            }
             _ => self.unexpected(Rule::next_item, &pair),
         }
     }
@@ -1310,6 +1329,16 @@ impl<'s> Builder<'s> {
             Rule::ident | Rule::string => WhoBearerLit::Person(self.name(bearer)?),
             _ => return self.unexpected(Rule::who_bearer, &bearer),
         })
+    }
+
+    /// An article's number or heading, or an item's number.
+    fn article_id(&mut self, pair: Pair<'_, Rule>) -> Option<Name> {
+        let pair = self.expect(Rule::article_id, Rule::article, pair)?;
+        let inner = pair.into_inner().next()?;
+        match inner.as_rule() {
+            Rule::clause_no => self.clause_no(&inner),
+            _ => self.name(inner),
+        }
     }
 
     /// `against TARGET, …`
