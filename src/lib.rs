@@ -13,6 +13,7 @@ mod error;
 mod eval;
 pub mod events;
 mod fmt;
+mod ids;
 pub mod incident;
 mod jsonpos;
 pub mod limits;

@@ -6,6 +6,7 @@
 //! - rules bucketed by unit kind, unit, matter kind, matter.
 
 use crate::check::{AnchorM, BearerM, CondNode, Model, SanctionsKindM, ScopeM, TargetId};
+use crate::ids::Idx;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -13,18 +14,19 @@ pub(crate) mod cond;
 
 /// Rows of items grouped by a dense key (compressed sparse rows).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Rows<T> {
+pub(crate) struct Rows<K, T> {
     offsets: Vec<u32>,
     items: Vec<T>,
+    _key: std::marker::PhantomData<fn(K) -> K>,
 }
 
-impl<T> Rows<T> {
+impl<K: Idx, T> Rows<K, T> {
     /// Groups `items` by `key(item) < n`, keeping their order within a group.
-    fn build(n: usize, mut pairs: Vec<(u32, T)>) -> Self {
+    fn build(n: usize, mut pairs: Vec<(K, T)>) -> Self {
         pairs.sort_by_key(|(k, _)| *k);
         let mut offsets = vec![0u32; n + 1];
         for (k, _) in &pairs {
-            if let Some(o) = offsets.get_mut(*k as usize + 1) {
+            if let Some(o) = offsets.get_mut(k.index() + 1) {
                 *o += 1;
             }
         }
@@ -37,13 +39,14 @@ impl<T> Rows<T> {
         Rows {
             offsets,
             items: pairs.into_iter().map(|(_, t)| t).collect(),
+            _key: std::marker::PhantomData,
         }
     }
 
     /// The items of group `k` (empty when out of range).
     #[inline]
-    pub(crate) fn get(&self, k: u32) -> &[T] {
-        let k = k as usize;
+    pub(crate) fn get(&self, k: K) -> &[T] {
+        let k = k.index();
         match (self.offsets.get(k), self.offsets.get(k + 1)) {
             (Some(&a), Some(&b)) => self.items.get(a as usize..b as usize).unwrap_or(&[]),
             _ => &[],
@@ -149,21 +152,21 @@ pub(crate) struct Compiled {
     pub matter_index: HashMap<String, u32>,
     pub matter_kind_index: HashMap<String, u32>,
     pub person_index: HashMap<String, u32>,
-    pub unit_tenures: Rows<Tenure>,
-    pub person_posts: Rows<Post>,
-    pub unit_coverers: Rows<Coverer>,
-    pub matter_coverers: Rows<Coverer>,
-    pub person_covered: Rows<Covered>,
+    pub unit_tenures: Rows<u32, Tenure>,
+    pub person_posts: Rows<u32, Post>,
+    pub unit_coverers: Rows<u32, Coverer>,
+    pub matter_coverers: Rows<u32, Coverer>,
+    pub person_covered: Rows<u32, Covered>,
     /// Non-covering rules scoped `in each KIND`, by unit kind.
-    pub kind_rules: Rows<u32>,
+    pub kind_rules: Rows<u32, u32>,
     /// Non-covering rules scoped `in UNIT`, by unit.
     pub unit_rules: HashMap<u32, Vec<u32>>,
     /// Covering rules with no `of`, by the kind of the unit the holder sits in.
-    pub kind_cover_rules: Rows<u32>,
+    pub kind_cover_rules: Rows<u32, u32>,
     /// Covering rules with no `of`, scoped to one unit.
     pub unit_cover_rules: HashMap<u32, Vec<u32>>,
     /// Rules scoped `for each matter KIND`, by matter kind.
-    pub matter_kind_rules: Rows<u32>,
+    pub matter_kind_rules: Rows<u32, u32>,
     /// Rules scoped `for matter M`, by matter.
     pub matter_rules: HashMap<u32, Vec<u32>>,
     pub fact_index: HashMap<String, u32>,
@@ -176,9 +179,9 @@ pub(crate) struct Compiled {
     /// Recipient names of each obligation.
     pub obligation_recipients: Vec<Vec<String>>,
     /// Units of each kind, in declaration order.
-    pub units_of_kind: Rows<u32>,
+    pub units_of_kind: Rows<u32, u32>,
     /// Matters of each kind, in declaration order.
-    pub matters_of_kind: Rows<u32>,
+    pub matters_of_kind: Rows<u32, u32>,
 }
 
 impl std::ops::Deref for Compiled {
@@ -499,7 +502,7 @@ mod tests {
 
     #[test]
     fn rows_group_and_keep_order() {
-        let r = Rows::build(3, vec![(2, 'c'), (0, 'a'), (2, 'd'), (0, 'b')]);
+        let r: Rows<u32, char> = Rows::build(3, vec![(2, 'c'), (0, 'a'), (2, 'd'), (0, 'b')]);
         assert_eq!(r.get(0), &['a', 'b']);
         assert!(r.get(1).is_empty());
         assert_eq!(r.get(2), &['c', 'd']);
