@@ -26,6 +26,7 @@ pub(crate) use facts::{
 pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
+use crate::ids::{Idx, Table};
 use crate::limits;
 use crate::resolve::suggest;
 use crate::source::Sources;
@@ -172,54 +173,72 @@ pub(crate) enum BearerM {
 }
 
 /// A namespace of declared names: text → (id, where declared).
-#[derive(Debug, Default)]
-pub(crate) struct Names {
+#[derive(Debug)]
+pub(crate) struct Names<I> {
     what: &'static str,
-    map: HashMap<String, u32>,
-    order: Vec<String>,
+    map: HashMap<String, I>,
+    /// The names, in declaration order.
+    order: Table<I, String>,
     /// Where each name was declared, parallel to `order`.
-    spans: Vec<Span>,
+    spans: Table<I, Span>,
 }
 
-impl Names {
+impl<I: Idx> Names<I> {
     fn new(what: &'static str) -> Self {
         Names {
             what,
-            ..Names::default()
+            map: HashMap::new(),
+            order: Table::new(),
+            spans: Table::new(),
         }
     }
 
     /// Declares a name; returns its id, or where it was first declared.
-    fn declare(&mut self, name: &Name) -> Result<u32, Span> {
+    fn declare(&mut self, name: &Name) -> Result<I, Span> {
         if let Some(id) = self.map.get(&name.text) {
-            return Err(self.spans.get(*id as usize).copied().unwrap_or(name.span));
+            return Err(*self.spans.get(*id));
         }
-        let id = u32::try_from(self.order.len()).unwrap_or(u32::MAX);
-        self.map.insert(name.text.clone(), id);
-        self.order.push(name.text.clone());
+        let id = self.order.push(name.text.clone());
         self.spans.push(name.span);
+        self.map.insert(name.text.clone(), id);
         Ok(id)
     }
 
-    fn get(&self, text: &str) -> Option<u32> {
+    /// The id of a name, declaring it when it is new.
+    fn get_or_declare(&mut self, name: &Name) -> I {
+        match self.declare(name) {
+            Ok(id) => id,
+            Err(_) => *self
+                .map
+                .get(&name.text)
+                .unwrap_or_else(|| crate::compile::internal(format!("{} `{}` is declared but has no id", self.what, name.text))),
+        }
+    }
+
+    fn get(&self, text: &str) -> Option<I> {
         self.map.get(text).copied()
+    }
+
+    /// The declared names, in order.
+    fn names(&self) -> impl Iterator<Item = &str> + Clone {
+        self.order.iter().map(String::as_str)
     }
 }
 
 pub(crate) struct Checker<'s> {
     sources: &'s Sources,
     errors: Vec<Diagnostic>,
-    duties: Names,
-    unit_kinds: Names,
-    matter_kinds: Names,
-    positions: Names,
-    units: Names,
-    matters: Names,
-    people: Names,
-    scales: Names,
-    facts: Names,
-    actions: Names,
-    event_kinds: Names,
+    duties: Names<u32>,
+    unit_kinds: Names<u32>,
+    matter_kinds: Names<u32>,
+    positions: Names<u32>,
+    units: Names<u32>,
+    matters: Names<u32>,
+    people: Names<u32>,
+    scales: Names<u32>,
+    facts: Names<u32>,
+    actions: Names<u32>,
+    event_kinds: Names<u32>,
     model: Model,
     /// Span of each accepted holding, parallel to `model.holdings`.
     holding_spans: Vec<Span>,
@@ -269,7 +288,7 @@ impl<'s> Checker<'s> {
             return Some(id);
         }
         let what = names.what;
-        let help = suggest(&name.text, what, names.order.iter().map(String::as_str));
+        let help = suggest(&name.text, what, names.names());
         self.error(
             DiagKind::UnknownName,
             name.span,
@@ -279,7 +298,7 @@ impl<'s> Checker<'s> {
         None
     }
 
-    fn ns(&self, ns: Ns) -> &Names {
+    fn ns(&self, ns: Ns) -> &Names<u32> {
         match ns {
             Ns::Duty => &self.duties,
             Ns::UnitKind => &self.unit_kinds,
@@ -362,7 +381,7 @@ pub(crate) fn check(
     if c.errors.is_empty() {
         c.lint();
         let mut model = c.model;
-        model.people = c.people.order;
+        model.people = c.people.order.as_slice().to_vec();
         let mut warnings = c.warnings;
         crate::diag::note_omitted(&mut warnings, c.omitted_warnings, Severity::Warning);
         Ok((model, warnings))

@@ -116,11 +116,7 @@ impl Checker<'_> {
                             let help = crate::resolve::suggest(
                                 &t.text,
                                 "unit or matter",
-                                self.units
-                                    .order
-                                    .iter()
-                                    .chain(self.matters.order.iter())
-                                    .map(String::as_str),
+                                self.units.names().chain(self.matters.names()),
                             );
                             self.error(
                                 DiagKind::UnknownName,
@@ -149,10 +145,7 @@ impl Checker<'_> {
 
     fn person(&mut self, name: &Name) -> u32 {
         // People are declared by holding a position; naming one again is fine.
-        match self.people.declare(name) {
-            Ok(id) => id,
-            Err(_) => self.people.get(&name.text).unwrap_or(0),
-        }
+        self.people.get_or_declare(name)
     }
 
     fn relations(&mut self, relations: &[RelationLit]) -> [Option<u32>; 4] {
@@ -303,8 +296,8 @@ impl Checker<'_> {
                     .unwrap_or_default();
                 let msg = format!(
                     "`{}` and `{}` both hold {pos} of {unit} on {day}, but {pos} is a single-holder position",
-                    name(ha.person, &self.people.order),
-                    name(hb.person, &self.people.order),
+                    name(ha.person, self.people.order.as_slice()),
+                    name(hb.person, self.people.order.as_slice()),
                 );
                 let help = if ha.to.is_none() {
                     format!("end the earlier holding with `to` a day before {b_start}")

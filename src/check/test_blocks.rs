@@ -716,7 +716,7 @@ impl TestCheck<'_, '_> {
         let help = suggest(
             &p.text,
             "person",
-            self.people.order.iter().map(String::as_str),
+            self.people.names(),
         );
         self.error(
             DiagKind::UnknownName,
@@ -738,11 +738,7 @@ impl TestCheck<'_, '_> {
         let help = suggest(
             &n.text,
             "unit and matter name",
-            self.units
-                .order
-                .iter()
-                .chain(self.matters.order.iter())
-                .map(String::as_str),
+            self.units.names().chain(self.matters.names()),
         );
         self.error(
             DiagKind::UnknownName,
@@ -768,11 +764,9 @@ impl TestCheck<'_, '_> {
             &n.text,
             "unit and matter name",
             self.units
-                .order
-                .iter()
-                .chain(self.matters.order.iter())
-                .chain(self.matter_kinds.order.iter())
-                .map(String::as_str),
+                .names()
+                .chain(self.matters.names())
+                .chain(self.matter_kinds.names()),
         );
         self.error(
             DiagKind::UnknownName,
@@ -886,7 +880,7 @@ impl TestCheck<'_, '_> {
                     .order
                     .iter()
                     .take(8)
-                    .filter_map(|r| self.people.order.get(*r as usize).cloned())
+                    .map(|r| self.people.order.get(*r).clone())
                     .collect();
                 if record.order.len() > 8 {
                     names.push(format!("… ({} in all)", record.order.len()));
@@ -1216,11 +1210,7 @@ impl TestCheck<'_, '_> {
                 let help = suggest(
                     &e.what.text,
                     "action and event kind name",
-                    self.actions
-                        .order
-                        .iter()
-                        .chain(self.event_kinds.order.iter())
-                        .map(String::as_str),
+                    self.actions.names().chain(self.event_kinds.names()),
                 );
                 self.error(
                     DiagKind::UnknownName,
