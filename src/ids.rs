@@ -58,6 +58,20 @@ macro_rules! ids {
             }
         }
 
+        impl $name {
+            /// The id as a bare number, for public handles and sort keys.
+            #[inline]
+            pub(crate) const fn raw(self) -> u32 {
+                self.0
+            }
+
+            /// The id a bare number from [`Self::raw`] stands for.
+            #[inline]
+            pub(crate) const fn from_raw(raw: u32) -> Self {
+                $name(raw)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, "{} #{}", $what, self.0)
@@ -132,6 +146,21 @@ impl<I: Idx, T> Table<I, T> {
                 I::WHAT,
                 id.index(),
                 self.items.len()
+            )),
+        }
+    }
+
+    /// Item `id`, mutably; a missing one is a stated internal error.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn get_mut(&mut self, id: I) -> &mut T {
+        let len = self.items.len();
+        match self.items.get_mut(id.index()) {
+            Some(t) => t,
+            None => crate::compile::internal(format!(
+                "{} id {} is out of range ({len} entries)",
+                I::WHAT,
+                id.index(),
             )),
         }
     }

@@ -5,6 +5,7 @@
 use crate::check::{FactTy, Val};
 use crate::compile::Compiled;
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};
+use crate::ids::UnitIx;
 use crate::jsonpos::{locate, Seg};
 use crate::limits;
 use crate::resolve::suggest;
@@ -78,7 +79,7 @@ impl Incident {
 #[derive(Debug, Clone)]
 pub(crate) enum BoundDecision {
     Collective {
-        unit: Option<u32>,
+        unit: Option<UnitIx>,
         participants: Vec<u32>,
         objectors: Vec<u32>,
     },
@@ -95,7 +96,7 @@ pub struct BoundIncident {
     /// The policy that bound it (none for incidents of the policy's own tests).
     pub(crate) policy: Option<crate::compile::PolicyKey>,
     pub(crate) date: NaiveDate,
-    pub(crate) unit: Option<u32>,
+    pub(crate) unit: Option<UnitIx>,
     pub(crate) matter: Option<u32>,
     pub(crate) facts: Vec<Option<Val>>,
     pub(crate) decision: Option<BoundDecision>,

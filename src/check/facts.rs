@@ -204,7 +204,7 @@ impl Checker<'_> {
                         }
                         FactTy::Enum(seen)
                     }
-                    FactTypeLit::Scale(s) => match self.resolve(Ns::Scale, s) {
+                    FactTypeLit::Scale(s) => match self.resolve_ns(Ns::Scale, s) {
                         Some(id) => FactTy::Scale(id),
                         None => continue,
                     },
@@ -352,7 +352,7 @@ impl Checker<'_> {
                 SanctionsKindM::Menu(measures.iter().map(|m| m.text.clone()).collect())
             }
             SanctionsLit::Graded { by, grades } => {
-                let Some(fact) = self.resolve(Ns::Fact, by) else {
+                let Some(fact) = self.resolve_ns(Ns::Fact, by) else {
                     return;
                 };
                 let Some(FactTy::Scale(scale)) =
@@ -395,11 +395,11 @@ impl Checker<'_> {
         let positions: Vec<u32> = l
             .main_positions
             .iter()
-            .filter_map(|p| self.resolve(Ns::Position, p))
+            .filter_map(|p| self.resolve_ns(Ns::Position, p))
             .collect();
         let duty = |c: &mut Self, n: &Option<Name>, what: &str| -> Option<u32> {
             match n {
-                Some(n) => c.resolve(Ns::Duty, n),
+                Some(n) => c.resolve_ns(Ns::Duty, n),
                 None => {
                     c.error(
                         DiagKind::Invalid,
@@ -489,7 +489,7 @@ impl Checker<'_> {
                 Some(self.push_node(CondNode::Not(inner, text)))
             }
             Cond::Truthy { fact } => {
-                let id = self.resolve(Ns::Fact, fact)?;
+                let id = self.resolve_ns(Ns::Fact, fact)?;
                 let ty = self.model.facts.get(id as usize).map(|f| f.ty.clone())?;
                 if !matches!(ty, FactTy::Bool) {
                     let phrase = type_phrase(&ty, &self.model.scales);
@@ -519,7 +519,7 @@ impl Checker<'_> {
                 value,
                 span,
             } => {
-                let id = self.resolve(Ns::Fact, fact)?;
+                let id = self.resolve_ns(Ns::Fact, fact)?;
                 let ty = self.model.facts.get(id as usize).map(|f| f.ty.clone())?;
                 let ordered = matches!(ty, FactTy::Scale(_) | FactTy::Number | FactTy::Date);
                 if !ordered && !matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
@@ -548,7 +548,7 @@ impl Checker<'_> {
                 }))
             }
             Cond::In { fact, values, span } => {
-                let id = self.resolve(Ns::Fact, fact)?;
+                let id = self.resolve_ns(Ns::Fact, fact)?;
                 let ty = self.model.facts.get(id as usize).map(|f| f.ty.clone())?;
                 let vals: Vec<Option<Val>> = values
                     .iter()

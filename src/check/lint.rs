@@ -17,9 +17,8 @@ fn overlap(a: &ScopeM, b: &ScopeM) -> Option<String> {
         | (ScopeM::EachMatter(x), ScopeM::EachMatter(y)) => {
             x.iter().find(|k| y.contains(k)).map(|_| String::new())
         }
-        (ScopeM::Unit(x), ScopeM::Unit(y)) | (ScopeM::Matter(x), ScopeM::Matter(y)) if x == y => {
-            Some(String::new())
-        }
+        (ScopeM::Unit(x), ScopeM::Unit(y)) if x == y => Some(String::new()),
+        (ScopeM::Matter(x), ScopeM::Matter(y)) if x == y => Some(String::new()),
         _ => None,
     }
 }
@@ -82,14 +81,7 @@ impl Checker<'_> {
                     .map(|p| p.name.clone())
                     .unwrap_or_default();
                 let whose = match of {
-                    AnchorM::Unit(u) => format!(
-                        " of {}",
-                        self.model
-                            .units
-                            .get(u as usize)
-                            .map(|x| x.name.as_str())
-                            .unwrap_or("")
-                    ),
+                    AnchorM::Unit(u) => format!(" of {}", self.model.units.get(u).name),
                     _ => String::new(),
                 };
                 found.push((

@@ -26,7 +26,7 @@ pub(crate) use facts::{
 pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
-use crate::ids::{Idx, Table};
+use crate::ids::{Idx, Table, UnitIx};
 use crate::limits;
 use crate::resolve::suggest;
 use crate::source::Sources;
@@ -42,13 +42,13 @@ pub(crate) struct Model {
     pub unit_kinds: Vec<String>,
     pub matter_kinds: Vec<String>,
     pub positions: Vec<PositionM>,
-    pub units: Vec<UnitM>,
+    pub units: Table<UnitIx, UnitM>,
     pub people: Vec<String>,
     pub holdings: Vec<HoldingM>,
     pub covers: Vec<CoverM>,
     pub matters: Vec<MatterM>,
     /// Per matter kind: the unit for each relation (indexed by `Relation as usize`).
-    pub routes: Vec<[Option<u32>; 4]>,
+    pub routes: Vec<[Option<UnitIx>; 4]>,
     pub rules: Vec<RuleM>,
     pub scales: Vec<ScaleM>,
     pub facts: Vec<FactM>,
@@ -95,21 +95,22 @@ pub(crate) struct PositionM {
 pub(crate) struct UnitM {
     pub name: String,
     pub kind: u32,
-    pub parent: Option<u32>,
+    /// The unit it is `under`; none for a top unit.
+    pub parent: Option<UnitIx>,
 }
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct HoldingM {
     pub person: u32,
     pub position: u32,
-    pub unit: u32,
+    pub unit: UnitIx,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum TargetId {
-    Unit(u32),
+    Unit(UnitIx),
     Matter(u32),
 }
 
@@ -127,7 +128,7 @@ pub(crate) struct MatterM {
     pub name: String,
     pub kind: u32,
     /// Relations given on the instance (routes are applied at compile time).
-    pub relations: [Option<u32>; 4],
+    pub relations: [Option<UnitIx>; 4],
 }
 
 #[derive(Debug, Clone)]
@@ -143,7 +144,7 @@ pub(crate) struct RuleM {
 #[derive(Debug, Clone)]
 pub(crate) enum ScopeM {
     EachUnit(Vec<u32>),
-    Unit(u32),
+    Unit(UnitIx),
     EachMatter(Vec<u32>),
     Matter(u32),
 }
@@ -158,7 +159,7 @@ impl ScopeM {
 pub(crate) enum AnchorM {
     /// The scope's own unit.
     Own,
-    Unit(u32),
+    Unit(UnitIx),
     Relation(Relation),
 }
 
@@ -208,10 +209,12 @@ impl<I: Idx> Names<I> {
     fn get_or_declare(&mut self, name: &Name) -> I {
         match self.declare(name) {
             Ok(id) => id,
-            Err(_) => *self
-                .map
-                .get(&name.text)
-                .unwrap_or_else(|| crate::compile::internal(format!("{} `{}` is declared but has no id", self.what, name.text))),
+            Err(_) => *self.map.get(&name.text).unwrap_or_else(|| {
+                crate::compile::internal(format!(
+                    "{} `{}` is declared but has no id",
+                    self.what, name.text
+                ))
+            }),
         }
     }
 
@@ -232,7 +235,7 @@ pub(crate) struct Checker<'s> {
     unit_kinds: Names<u32>,
     matter_kinds: Names<u32>,
     positions: Names<u32>,
-    units: Names<u32>,
+    units: Names<UnitIx>,
     matters: Names<u32>,
     people: Names<u32>,
     scales: Names<u32>,
@@ -282,8 +285,26 @@ impl<'s> Checker<'s> {
     }
 
     /// Resolves a name in a namespace, reporting an unknown one with the closest match.
-    fn resolve(&mut self, ns: Ns, name: &Name) -> Option<u32> {
+    fn resolve_ns(&mut self, ns: Ns, name: &Name) -> Option<u32> {
         let names = self.ns(ns);
+        if let Some(id) = names.get(&name.text) {
+            return Some(id);
+        }
+        let what = names.what;
+        let help = suggest(&name.text, what, names.names());
+        self.error(
+            DiagKind::UnknownName,
+            name.span,
+            format!("unknown {what} `{}`", name.text),
+            Some(help),
+        );
+        None
+    }
+
+    /// Resolves a name in the namespace of its id type, reporting an unknown
+    /// one with the closest match.
+    fn resolve<I: Space>(&mut self, name: &Name) -> Option<I> {
+        let names = I::names(self);
         if let Some(id) = names.get(&name.text) {
             return Some(id);
         }
@@ -304,7 +325,6 @@ impl<'s> Checker<'s> {
             Ns::UnitKind => &self.unit_kinds,
             Ns::MatterKind => &self.matter_kinds,
             Ns::Position => &self.positions,
-            Ns::Unit => &self.units,
             Ns::Matter => &self.matters,
             Ns::Scale => &self.scales,
             Ns::Fact => &self.facts,
@@ -314,13 +334,33 @@ impl<'s> Checker<'s> {
     }
 }
 
+/// An id type with a namespace of its own in the checker.
+pub(crate) trait Space: Idx {
+    /// The checker's namespace of this kind of name.
+    fn names<'a>(c: &'a Checker<'_>) -> &'a Names<Self>;
+}
+
+/// Ties each id type to the checker's namespace of its names.
+macro_rules! spaces {
+    ($($id:ty => $field:ident;)*) => {$(
+        impl Space for $id {
+            fn names<'a>(c: &'a Checker<'_>) -> &'a Names<Self> {
+                &c.$field
+            }
+        }
+    )*};
+}
+
+spaces! {
+    UnitIx => units;
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Ns {
     Duty,
     UnitKind,
     MatterKind,
     Position,
-    Unit,
     Matter,
     Scale,
     Fact,

@@ -7,6 +7,7 @@ use super::{CadenceM, Checker, Ns, SubjectM, TargetId, Val};
 use crate::diag::{DiagKind, Severity, Span};
 use crate::eval::expect::{BearerWant, Sites, WarnSeen, Warnings, WhoSubject, WARNING_KINDS};
 use crate::events::Event;
+use crate::ids::UnitIx;
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
 use crate::resolve::suggest;
@@ -218,7 +219,7 @@ struct TestCheck<'a, 's> {
 /// What an obligation's or staffing rule's subject names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum SubjKey {
-    Unit(u32),
+    Unit(UnitIx),
     UnitKind(u32),
     MatterKind(u32),
 }
@@ -438,7 +439,7 @@ impl TestCheck<'_, '_> {
                 let mut ok = true;
                 let mut slots = vec![None; self.model.facts.len()];
                 for (fact, value) in facts {
-                    let Some(id) = self.resolve(Ns::Fact, fact) else {
+                    let Some(id) = self.resolve_ns(Ns::Fact, fact) else {
                         ok = false;
                         continue;
                     };
@@ -456,7 +457,7 @@ impl TestCheck<'_, '_> {
                 }
                 let unit_id = match unit {
                     Some(u) => {
-                        let id = self.resolve(Ns::Unit, u);
+                        let id = self.resolve::<UnitIx>(u);
                         ok &= id.is_some();
                         id
                     }
@@ -464,7 +465,7 @@ impl TestCheck<'_, '_> {
                 };
                 let matter_id = match matter {
                     Some(m) => {
-                        let id = self.resolve(Ns::Matter, m);
+                        let id = self.resolve_ns(Ns::Matter, m);
                         ok &= id.is_some();
                         id
                     }
@@ -524,11 +525,11 @@ impl TestCheck<'_, '_> {
                 span,
             } => {
                 let s = self.who_subject(subject);
-                let d = self.resolve(Ns::Duty, duty);
+                let d = self.resolve_ns(Ns::Duty, duty);
                 let b = match bearer {
                     WhoBearerLit::Team(None) => Some(BearerWant::Team(None)),
                     WhoBearerLit::Team(Some(u)) => {
-                        self.resolve(Ns::Unit, u).map(|u| BearerWant::Team(Some(u)))
+                        self.resolve::<UnitIx>(u).map(|u| BearerWant::Team(Some(u)))
                     }
                     WhoBearerLit::Vacant => Some(BearerWant::Vacant),
                     WhoBearerLit::Person(p) => self.person(p).map(BearerWant::Person),
@@ -551,7 +552,7 @@ impl TestCheck<'_, '_> {
                 let mut ok = true;
                 let mut want = Vec::new();
                 for DutyItemLit { duty, subject } in duties {
-                    let d = self.resolve(Ns::Duty, duty);
+                    let d = self.resolve_ns(Ns::Duty, duty);
                     let s = match subject {
                         None => Some(None),
                         Some(s) => self.target(s).map(Some),
@@ -713,11 +714,7 @@ impl TestCheck<'_, '_> {
         if let Some(id) = self.people.get(&p.text) {
             return Some(id);
         }
-        let help = suggest(
-            &p.text,
-            "person",
-            self.people.names(),
-        );
+        let help = suggest(&p.text, "person", self.people.names());
         self.error(
             DiagKind::UnknownName,
             p.span,
@@ -796,7 +793,7 @@ impl TestCheck<'_, '_> {
                 let mut ok = true;
                 let unit = match unit {
                     Some(u) => {
-                        let id = self.resolve(Ns::Unit, u);
+                        let id = self.resolve::<UnitIx>(u);
                         ok &= id.is_some();
                         id
                     }
@@ -896,7 +893,7 @@ impl TestCheck<'_, '_> {
         }
         let d = match duty {
             None => Some(None),
-            Some(d) => self.resolve(Ns::Duty, d).map(Some),
+            Some(d) => self.resolve_ns(Ns::Duty, d).map(Some),
         };
         let (person, duty) = (p?, d?);
         ok.then(|| TestStepM::Liability {
@@ -933,7 +930,7 @@ impl TestCheck<'_, '_> {
         let mut ok = true;
         let mut ids = Vec::new();
         for p in positions {
-            let Some(id) = self.resolve(Ns::Position, p) else {
+            let Some(id) = self.resolve_ns(Ns::Position, p) else {
                 ok = false;
                 continue;
             };
@@ -971,10 +968,8 @@ impl TestCheck<'_, '_> {
     fn binding(&self, index: &HashMap<SubjKey, Vec<u32>>, t: TargetId) -> Vec<u32> {
         let keys: Vec<SubjKey> = match t {
             TargetId::Unit(u) => {
-                let kind = self.model.units.get(u as usize).map(|x| x.kind);
-                std::iter::once(SubjKey::Unit(u))
-                    .chain(kind.map(SubjKey::UnitKind))
-                    .collect()
+                let kind = self.model.units.get(u).kind;
+                vec![SubjKey::Unit(u), SubjKey::UnitKind(kind)]
             }
             TargetId::Matter(m) => self
                 .model
@@ -1008,7 +1003,7 @@ impl TestCheck<'_, '_> {
     ) -> Option<(TargetId, Vec<u32>, Period)> {
         let target = self.target(subject);
         let action_id = match action {
-            Some(a) => Some(self.resolve(Ns::Action, a)?),
+            Some(a) => Some(self.resolve_ns(Ns::Action, a)?),
             None => None,
         };
         let p = match parse_period(&period.text) {
@@ -1221,7 +1216,7 @@ impl TestCheck<'_, '_> {
                 None
             };
             let to = match &e.to {
-                Some(t) => self.resolve(Ns::Unit, t).map(|_| Some(t.text.clone())),
+                Some(t) => self.resolve::<UnitIx>(t).map(|_| Some(t.text.clone())),
                 None => Some(None),
             };
             let (Some(subject), Some((action, event)), Some(to)) = (subject, what, to) else {

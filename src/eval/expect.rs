@@ -18,6 +18,7 @@ use crate::eval::staffing::staffing;
 use crate::eval::triggers::triggers;
 use crate::eval::who::{duties_of, who_matter, who_unit};
 use crate::events::{from_events, EventLog};
+use crate::ids::UnitIx;
 use crate::incident::BoundIncident;
 use crate::period::{Period, PeriodKind};
 use crate::staffing::Staffed;
@@ -36,7 +37,7 @@ pub(crate) const WARNING_KINDS: &[&str] = &["unassigned", "conflict", "never-mat
 /// What an `expect who` asks about.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum WhoSubject {
-    Unit(u32),
+    Unit(UnitIx),
     Matter(u32),
     MatterKind(u32),
 }
@@ -45,7 +46,7 @@ pub(crate) enum WhoSubject {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum BearerWant {
     /// A team: the subject unit's (any related unit's for a matter), or a named unit's.
-    Team(Option<u32>),
+    Team(Option<UnitIx>),
     Vacant,
     Person(u32),
 }
@@ -521,8 +522,8 @@ fn name_of(v: &[String], i: u32) -> &str {
     crate::compile::named(v, i, "name")
 }
 
-fn unit_name(c: &Compiled, u: u32) -> &str {
-    crate::compile::item(&c.units, u, "unit").name.as_str()
+fn unit_name(c: &Compiled, u: UnitIx) -> &str {
+    c.units.get(u).name.as_str()
 }
 
 fn matter_name(c: &Compiled, m: u32) -> &str {
@@ -551,12 +552,7 @@ fn rules_of(
     at: &HashMap<(&str, usize), Vec<usize>>,
     r: &Responsibility<'_>,
 ) -> Vec<usize> {
-    let kind_of_unit = |name: &str| {
-        c.unit_index
-            .get(name)
-            .and_then(|u| c.units.get(*u as usize))
-            .map(|u| u.kind)
-    };
+    let kind_of_unit = |name: &str| c.unit_index.get(name).map(|u| c.units.get(*u).kind);
     let position_is =
         |p: u32, name: &str| c.positions.get(p as usize).is_some_and(|x| x.name == name);
     let anchored = |of: AnchorM, unit: &str| match of {

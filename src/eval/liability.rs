@@ -1,7 +1,7 @@
 //! The algorithm behind [`crate::liability`]; the answer types live there.
 
 use crate::check::TargetId;
-use crate::compile::{Compiled, NO_PARENT};
+use crate::compile::Compiled;
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::liability::*;
 use crate::QueryError;
@@ -69,14 +69,10 @@ pub(crate) fn liability<'p>(
             if let Some(m) = inc.matter {
                 concerned.push(TargetId::Matter(m));
             }
-            let mut u = inc.unit.unwrap_or(NO_PARENT);
-            while u != NO_PARENT && u != unit {
+            let mut above = inc.unit;
+            while let Some(u) = above.filter(|u| *u != unit) {
                 concerned.push(TargetId::Unit(u));
-                u = c
-                    .units
-                    .get(u as usize)
-                    .map(|x| x.parent)
-                    .unwrap_or(NO_PARENT);
+                above = c.units.get(u).parent;
             }
             let mut people: Vec<(u32, usize, PersonLiability<'p>)> = Vec::new();
             let mut everyone: Vec<u32> = participants.clone();
@@ -95,9 +91,7 @@ pub(crate) fn liability<'p>(
                         position: crate::compile::item(&c.positions, post.position, "positions")
                             .name
                             .as_str(),
-                        unit: crate::compile::item(&c.units, post.unit, "units")
-                            .name
-                            .as_str(),
+                        unit: c.units.get(post.unit).name.as_str(),
                     })
                     .collect();
                 let main_post = c.person_posts.get(*p).iter().any(|post| {
@@ -111,9 +105,7 @@ pub(crate) fn liability<'p>(
                     .iter()
                     .find(|cv| cv.when.contains(on) && concerned.contains(&cv.target))
                     .map(|cv| match cv.target {
-                        TargetId::Unit(u) => {
-                            crate::compile::item(&c.units, u, "units").name.as_str()
-                        }
+                        TargetId::Unit(u) => c.units.get(u).name.as_str(),
                         TargetId::Matter(m) => {
                             crate::compile::item(&c.matters, m, "matters").name.as_str()
                         }
@@ -156,7 +148,7 @@ pub(crate) fn liability<'p>(
                 date: on,
                 citation: rules.citation.as_str(),
                 decision: "collective",
-                unit: c.units.get(unit as usize).map(|x| x.name.as_str()),
+                unit: Some(c.units.get(unit).name.as_str()),
                 people: people.into_iter().map(|(_, _, p)| p).collect(),
                 procedure,
             })
