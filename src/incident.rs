@@ -5,7 +5,7 @@
 use crate::check::{FactTy, Val};
 use crate::compile::Compiled;
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};
-use crate::ids::UnitIx;
+use crate::ids::{PersonIx, UnitIx};
 use crate::jsonpos::{locate, Seg};
 use crate::limits;
 use crate::resolve::suggest;
@@ -80,11 +80,11 @@ impl Incident {
 pub(crate) enum BoundDecision {
     Collective {
         unit: Option<UnitIx>,
-        participants: Vec<u32>,
-        objectors: Vec<u32>,
+        participants: Vec<PersonIx>,
+        objectors: Vec<PersonIx>,
     },
     Individual {
-        by: u32,
+        by: PersonIx,
     },
 }
 
@@ -393,12 +393,12 @@ pub(crate) fn bind(
                 },
                 None => None,
             };
-            let ps: Vec<u32> = participants
+            let ps: Vec<PersonIx> = participants
                 .iter()
                 .enumerate()
                 .filter_map(|(i, p)| person(&mut errors, "participants", Some(i), p))
                 .collect();
-            let os: Vec<u32> = objectors
+            let os: Vec<PersonIx> = objectors
                 .iter()
                 .enumerate()
                 .filter_map(|(i, p)| person(&mut errors, "objectors", Some(i), p))

@@ -380,7 +380,7 @@ impl Policy {
                 help: query_help(person, self.c.people.iter().map(String::as_str)),
             });
         };
-        let name = crate::compile::named(&self.c.people, *p, "people");
+        let name = self.c.people.get(*p).as_str();
         Ok(DutiesAnswer {
             person: name,
             on,

@@ -26,7 +26,7 @@ pub(crate) use facts::{
 pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
-use crate::ids::{Idx, Table, UnitIx};
+use crate::ids::{Idx, PersonIx, Table, UnitIx};
 use crate::limits;
 use crate::resolve::suggest;
 use crate::source::Sources;
@@ -43,7 +43,7 @@ pub(crate) struct Model {
     pub matter_kinds: Vec<String>,
     pub positions: Vec<PositionM>,
     pub units: Table<UnitIx, UnitM>,
-    pub people: Vec<String>,
+    pub people: Table<PersonIx, String>,
     pub holdings: Vec<HoldingM>,
     pub covers: Vec<CoverM>,
     pub matters: Vec<MatterM>,
@@ -101,7 +101,7 @@ pub(crate) struct UnitM {
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct HoldingM {
-    pub person: u32,
+    pub person: PersonIx,
     pub position: u32,
     pub unit: UnitIx,
     pub from: Option<NaiveDate>,
@@ -116,7 +116,7 @@ pub(crate) enum TargetId {
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CoverM {
-    pub person: u32,
+    pub person: PersonIx,
     pub target: TargetId,
     pub liaison: bool,
     pub from: Option<NaiveDate>,
@@ -237,7 +237,7 @@ pub(crate) struct Checker<'s> {
     positions: Names<u32>,
     units: Names<UnitIx>,
     matters: Names<u32>,
-    people: Names<u32>,
+    people: Names<PersonIx>,
     scales: Names<u32>,
     facts: Names<u32>,
     actions: Names<u32>,
@@ -353,6 +353,7 @@ macro_rules! spaces {
 
 spaces! {
     UnitIx => units;
+    PersonIx => people;
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -421,7 +422,7 @@ pub(crate) fn check(
     if c.errors.is_empty() {
         c.lint();
         let mut model = c.model;
-        model.people = c.people.order.as_slice().to_vec();
+        model.people = c.people.order;
         let mut warnings = c.warnings;
         crate::diag::note_omitted(&mut warnings, c.omitted_warnings, Severity::Warning);
         Ok((model, warnings))

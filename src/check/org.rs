@@ -3,7 +3,7 @@
 use super::{Checker, CoverM, HoldingM, MatterM, Ns, TargetId, UnitM};
 use crate::diag::{DiagKind, Span};
 use crate::ids::Table;
-use crate::ids::UnitIx;
+use crate::ids::{PersonIx, UnitIx};
 use crate::syntax::ast::{DateLit, Name, OrgStmt, RelationLit};
 use chrono::NaiveDate;
 
@@ -148,7 +148,7 @@ impl Checker<'_> {
         self.overlaps();
     }
 
-    fn person(&mut self, name: &Name) -> u32 {
+    fn person(&mut self, name: &Name) -> PersonIx {
         // People are declared by holding a position; naming one again is fine.
         self.people.get_or_declare(name)
     }
@@ -271,7 +271,6 @@ impl Checker<'_> {
             let b_start = hb.from.unwrap_or(NaiveDate::MIN);
             if b_start <= a_end && ha.person != hb.person {
                 let day = b_start.max(ha.from.unwrap_or(NaiveDate::MIN));
-                let name = |id: u32, v: &[String]| v.get(id as usize).cloned().unwrap_or_default();
                 let pos = self
                     .model
                     .positions
@@ -281,8 +280,8 @@ impl Checker<'_> {
                 let unit = self.model.units.get(ha.unit).name.clone();
                 let msg = format!(
                     "`{}` and `{}` both hold {pos} of {unit} on {day}, but {pos} is a single-holder position",
-                    name(ha.person, self.people.order.as_slice()),
-                    name(hb.person, self.people.order.as_slice()),
+                    self.people.order.get(ha.person),
+                    self.people.order.get(hb.person),
                 );
                 let help = if ha.to.is_none() {
                     format!("end the earlier holding with `to` a day before {b_start}")

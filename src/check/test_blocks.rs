@@ -7,7 +7,7 @@ use super::{CadenceM, Checker, Ns, SubjectM, TargetId, Val};
 use crate::diag::{DiagKind, Severity, Span};
 use crate::eval::expect::{BearerWant, Sites, WarnSeen, Warnings, WhoSubject, WARNING_KINDS};
 use crate::events::Event;
-use crate::ids::UnitIx;
+use crate::ids::{PersonIx, UnitIx};
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
 use crate::resolve::suggest;
@@ -38,14 +38,14 @@ pub(crate) enum TestStepM {
         at: String,
     },
     Duties {
-        person: u32,
+        person: PersonIx,
         on: NaiveDate,
         /// Duty, and the unit or matter it is held for when given; empty for `none`.
         duties: Vec<(u32, Option<TargetId>)>,
         at: String,
     },
     Liability {
-        person: u32,
+        person: PersonIx,
         duty: Option<u32>,
         at: String,
     },
@@ -188,8 +188,8 @@ pub(crate) fn parse_period(text: &str) -> Result<Period, String> {
 
 /// Everyone in a decision record, in order and as a set.
 struct Record {
-    order: Vec<u32>,
-    set: HashSet<u32>,
+    order: Vec<PersonIx>,
+    set: HashSet<PersonIx>,
 }
 
 /// Everything the steps of one test refer to so far.
@@ -710,7 +710,7 @@ impl TestCheck<'_, '_> {
         }
     }
 
-    fn person(&mut self, p: &Name) -> Option<u32> {
+    fn person(&mut self, p: &Name) -> Option<PersonIx> {
         if let Some(id) = self.people.get(&p.text) {
             return Some(id);
         }
@@ -779,7 +779,7 @@ impl TestCheck<'_, '_> {
         &mut self,
         d: &DecisionLit,
         incident_has_unit: bool,
-    ) -> Option<(BoundDecision, Vec<u32>)> {
+    ) -> Option<(BoundDecision, Vec<PersonIx>)> {
         match d {
             DecisionLit::Individual { by } => {
                 let by = self.person(by)?;

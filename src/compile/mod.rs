@@ -6,7 +6,7 @@
 //! - rules bucketed by unit kind, unit, matter kind, matter.
 
 use crate::check::{AnchorM, BearerM, CondNode, Model, SanctionsKindM, ScopeM, TargetId};
-use crate::ids::{Idx, Table, UnitIx};
+use crate::ids::{Idx, PersonIx, Table, UnitIx};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -77,7 +77,7 @@ impl Interval {
 /// A holding seen from its unit.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Tenure {
-    pub person: u32,
+    pub person: PersonIx,
     pub position: u32,
     pub when: Interval,
 }
@@ -93,7 +93,7 @@ pub(crate) struct Post {
 /// Coverage seen from the covered unit or matter.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Coverer {
-    pub person: u32,
+    pub person: PersonIx,
     pub liaison: bool,
     pub when: Interval,
 }
@@ -151,12 +151,12 @@ pub(crate) struct Compiled {
     pub unit_index: HashMap<String, UnitIx>,
     pub matter_index: HashMap<String, u32>,
     pub matter_kind_index: HashMap<String, u32>,
-    pub person_index: HashMap<String, u32>,
+    pub person_index: HashMap<String, PersonIx>,
     pub unit_tenures: Rows<UnitIx, Tenure>,
-    pub person_posts: Rows<u32, Post>,
+    pub person_posts: Rows<PersonIx, Post>,
     pub unit_coverers: Rows<UnitIx, Coverer>,
     pub matter_coverers: Rows<u32, Coverer>,
-    pub person_covered: Rows<u32, Covered>,
+    pub person_covered: Rows<PersonIx, Covered>,
     /// Non-covering rules scoped `in each KIND`, by unit kind.
     pub kind_rules: Rows<u32, u32>,
     /// Non-covering rules scoped `in UNIT`, by unit.
@@ -272,7 +272,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
     let unit_index = names_index(units.iter_enumerated().map(|(i, u)| (i, &u.name)));
     let matter_index = index(matters.iter().map(|m| &m.name).collect());
     let matter_kind_index = index(model.matter_kinds.iter().collect());
-    let person_index = index(model.people.iter().collect());
+    let person_index = names_index(model.people.iter_enumerated());
 
     let mut holdings = model.holdings.clone();
     holdings.sort_by_key(|h| (h.unit, h.position, h.from, h.person));

@@ -18,7 +18,7 @@ use crate::eval::staffing::staffing;
 use crate::eval::triggers::triggers;
 use crate::eval::who::{duties_of, who_matter, who_unit};
 use crate::events::{from_events, EventLog};
-use crate::ids::UnitIx;
+use crate::ids::{PersonIx, UnitIx};
 use crate::incident::BoundIncident;
 use crate::period::{Period, PeriodKind};
 use crate::staffing::Staffed;
@@ -48,7 +48,7 @@ pub(crate) enum BearerWant {
     /// A team: the subject unit's (any related unit's for a matter), or a named unit's.
     Team(Option<UnitIx>),
     Vacant,
-    Person(u32),
+    Person(PersonIx),
 }
 
 /// A warning of the policy, as a test sees it.
@@ -824,7 +824,7 @@ impl<'p> Run<'p> {
             WhoSubject::MatterKind(k) => (name_of(&c.matter_kinds, k), who_matter(c, None, k, on)),
         };
         let wanted = match want {
-            BearerWant::Person(p) => name_of(&c.people, p).to_string(),
+            BearerWant::Person(p) => c.people.get(p).clone(),
             BearerWant::Team(None) => "the team".into(),
             BearerWant::Team(Some(u)) => format!("the team of {}", unit_name(c, u)),
             BearerWant::Vacant => "nobody (a vacant post)".into(),
@@ -847,9 +847,7 @@ impl<'p> Run<'p> {
         }
         let is_unit = matches!(subject, WhoSubject::Unit(_));
         let ok = rows.iter().any(|r| match (&r.bearer, want) {
-            (Bearer::Holder { person, .. }, BearerWant::Person(p)) => {
-                *person == name_of(&c.people, p)
-            }
+            (Bearer::Holder { person, .. }, BearerWant::Person(p)) => *person == c.people.get(p),
             (Bearer::Team { unit }, BearerWant::Team(None)) => !is_unit || *unit == subject_name,
             (Bearer::Team { unit }, BearerWant::Team(Some(u))) => *unit == unit_name(c, u),
             (Bearer::Vacant { .. }, BearerWant::Vacant) => true,
@@ -869,14 +867,14 @@ impl<'p> Run<'p> {
 
     fn duties(
         &mut self,
-        person: u32,
+        person: PersonIx,
         on: NaiveDate,
         want: &[(u32, Option<TargetId>)],
         at: &str,
         rec: &mut Recorder<'_>,
     ) {
         let c = self.c;
-        let who = name_of(&c.people, person);
+        let who = c.people.get(person).as_str();
         let wanted: Vec<(&str, Option<&str>)> = want
             .iter()
             .map(|(d, s)| (name_of(&c.duties, *d), s.map(|t| target_name(c, t))))
@@ -928,9 +926,9 @@ impl<'p> Run<'p> {
         }
     }
 
-    fn liability(&mut self, person: u32, duty: Option<u32>, at: &str, rec: &mut Recorder<'_>) {
+    fn liability(&mut self, person: PersonIx, duty: Option<u32>, at: &str, rec: &mut Recorder<'_>) {
         let c = self.c;
-        let who = name_of(&c.people, person);
+        let who = c.people.get(person).as_str();
         let wanted = duty.map(|d| name_of(&c.duties, d)).unwrap_or("none");
         let Some(inc) = self.incident else { return };
         let answer = match liability(c, inc) {

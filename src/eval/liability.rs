@@ -2,6 +2,7 @@
 
 use crate::check::TargetId;
 use crate::compile::Compiled;
+use crate::ids::PersonIx;
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::liability::*;
 use crate::QueryError;
@@ -16,10 +17,6 @@ pub(crate) fn procedures(c: &Compiled) -> Vec<Procedure<'_>> {
             file: p.file.iter().map(String::as_str).collect(),
         })
         .collect()
-}
-
-fn name(v: &[String], i: u32) -> &str {
-    crate::compile::named(v, i, "name")
 }
 
 pub(crate) fn liability<'p>(
@@ -48,7 +45,7 @@ pub(crate) fn liability<'p>(
             decision: "individual",
             unit: None,
             people: vec![PersonLiability {
-                person: name(&c.people, *by),
+                person: c.people.get(*by).as_str(),
                 liability: duty(rules.individual),
                 reason: "decided or approved alone",
                 posts: Vec::new(),
@@ -75,7 +72,7 @@ pub(crate) fn liability<'p>(
                 above = c.units.get(u).parent;
             }
             let mut people: Vec<(u32, usize, PersonLiability<'p>)> = Vec::new();
-            let mut everyone: Vec<u32> = participants.clone();
+            let mut everyone: Vec<PersonIx> = participants.clone();
             for o in objectors {
                 if !everyone.contains(o) {
                     everyone.push(*o);
@@ -135,7 +132,7 @@ pub(crate) fn liability<'p>(
                     rank,
                     order,
                     PersonLiability {
-                        person: name(&c.people, *p),
+                        person: c.people.get(*p).as_str(),
                         liability,
                         reason,
                         posts,

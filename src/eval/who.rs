@@ -2,7 +2,7 @@
 
 use crate::check::{AnchorM, BearerM, ScopeM, TargetId};
 use crate::compile::Compiled;
-use crate::ids::UnitIx;
+use crate::ids::{PersonIx, UnitIx};
 use crate::who::*;
 use chrono::NaiveDate;
 fn s(v: &[String], i: u32) -> &str {
@@ -24,8 +24,8 @@ impl<'p> Ctx<'p> {
             .name
             .as_str()
     }
-    fn person_name(&self, p: u32) -> &'p str {
-        s(&self.c.people, p)
+    fn person_name(&self, p: PersonIx) -> &'p str {
+        self.c.people.get(p).as_str()
     }
 
     fn push(
@@ -49,7 +49,9 @@ impl<'p> Ctx<'p> {
     }
 
     /// Holders of `position` in `unit` on the date: one responsibility each,
-    /// or a vacancy.
+    /// or a vacancy. In the sort key, a vacancy comes after every holder
+    /// (person `u32::MAX`) and a team before every position (position and
+    /// person 0).
     fn holders(&mut self, rule: u32, unit: UnitIx, position: u32, path: &[Step<'p>]) {
         let mut any = false;
         let c = self.c;
@@ -67,7 +69,7 @@ impl<'p> Ctx<'p> {
                     position: self.position_name(position),
                     person: self.person_name(t.person),
                 };
-                self.push(rule, bearer, (unit, position, t.person), p);
+                self.push(rule, bearer, (unit, position, t.person.raw()), p);
             }
         }
         if !any {
@@ -217,7 +219,7 @@ pub(crate) fn who_unit(c: &Compiled, unit: UnitIx, on: NaiveDate) -> Vec<Respons
                         position: ctx.position_name(position),
                         person: ctx.person_name(cov.person),
                     };
-                    ctx.push(*ri, bearer, (post.unit, position, cov.person), path);
+                    ctx.push(*ri, bearer, (post.unit, position, cov.person.raw()), path);
                 }
             }
         }
@@ -265,7 +267,7 @@ fn covering_anchored<'p>(
                     position: ctx.position_name(position),
                     person: ctx.person_name(t.person),
                 };
-                ctx.push(ri, bearer, (x, position, t.person), path);
+                ctx.push(ri, bearer, (x, position, t.person.raw()), path);
                 break;
             }
             above = c.units.get(covered).parent;
@@ -381,7 +383,7 @@ pub(crate) fn who_matter(
                             position: ctx.position_name(p),
                             person: ctx.person_name(cov.person),
                         };
-                        ctx.push(ri, bearer, (post.unit, p, cov.person), pp);
+                        ctx.push(ri, bearer, (post.unit, p, cov.person.raw()), pp);
                     }
                 }
             }
@@ -393,7 +395,7 @@ pub(crate) fn who_matter(
 /// Every duty `person` holds on the date: the forward answers for every
 /// unit and matter the person could answer for, kept where the person is
 /// the bearer.
-pub(crate) fn duties_of(c: &Compiled, person: u32, on: NaiveDate) -> Vec<Held<'_>> {
+pub(crate) fn duties_of(c: &Compiled, person: PersonIx, on: NaiveDate) -> Vec<Held<'_>> {
     let mut units: Vec<UnitIx> = Vec::new();
     let mut matters: Vec<u32> = Vec::new();
     for post in c.person_posts.get(person) {
@@ -478,7 +480,7 @@ pub(crate) fn duties_of(c: &Compiled, person: u32, on: NaiveDate) -> Vec<Held<'_
     units.dedup();
     matters.sort_unstable();
     matters.dedup();
-    let who = s(&c.people, person);
+    let who = c.people.get(person).as_str();
     let mine =
         |r: &Responsibility<'_>| matches!(r.bearer, Bearer::Holder { person, .. } if person == who);
     // Sorted by duty, then units before matters, each in declaration order.
