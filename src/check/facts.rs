@@ -3,6 +3,7 @@
 
 use super::{Checker, Ns};
 use crate::diag::{DiagKind, Span};
+use crate::ids::PositionIx;
 use crate::resolve::suggest;
 use crate::syntax::ast::{self, CmpOp, Cond, FactTypeLit, Item, Name, SanctionsLit, ValueLit};
 use chrono::NaiveDate;
@@ -101,7 +102,7 @@ pub(crate) struct ConsequenceM {
 #[derive(Debug, Clone)]
 pub(crate) struct LiabilityM {
     pub citation: String,
-    pub main_positions: Vec<u32>,
+    pub main_positions: Vec<PositionIx>,
     pub main: u32,
     pub others: u32,
     pub individual: u32,
@@ -392,10 +393,10 @@ impl Checker<'_> {
     }
 
     fn liability(&mut self, l: &ast::LiabilityBlock) {
-        let positions: Vec<u32> = l
+        let positions: Vec<PositionIx> = l
             .main_positions
             .iter()
-            .filter_map(|p| self.resolve_ns(Ns::Position, p))
+            .filter_map(|p| self.resolve::<PositionIx>(p))
             .collect();
         let duty = |c: &mut Self, n: &Option<Name>, what: &str| -> Option<u32> {
             match n {

@@ -74,12 +74,7 @@ impl Checker<'_> {
             });
             if let Some(a) = earlier {
                 let name = |v: &[String], i: u32| v.get(i as usize).cloned().unwrap_or_default();
-                let pos = self
-                    .model
-                    .positions
-                    .get(position as usize)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default();
+                let pos = &self.model.positions.get(position).name;
                 let whose = match of {
                     AnchorM::Unit(u) => format!(" of {}", self.model.units.get(u).name),
                     _ => String::new(),

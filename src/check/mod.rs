@@ -26,7 +26,7 @@ pub(crate) use facts::{
 pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
-use crate::ids::{Idx, PersonIx, Table, UnitIx};
+use crate::ids::{Idx, PersonIx, PositionIx, Table, UnitIx};
 use crate::limits;
 use crate::resolve::suggest;
 use crate::source::Sources;
@@ -41,7 +41,7 @@ pub(crate) struct Model {
     pub duties: Vec<String>,
     pub unit_kinds: Vec<String>,
     pub matter_kinds: Vec<String>,
-    pub positions: Vec<PositionM>,
+    pub positions: Table<PositionIx, PositionM>,
     pub units: Table<UnitIx, UnitM>,
     pub people: Table<PersonIx, String>,
     pub holdings: Vec<HoldingM>,
@@ -102,7 +102,7 @@ pub(crate) struct UnitM {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct HoldingM {
     pub person: PersonIx,
-    pub position: u32,
+    pub position: PositionIx,
     pub unit: UnitIx,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -167,7 +167,7 @@ pub(crate) enum AnchorM {
 pub(crate) enum BearerM {
     Team(AnchorM),
     Position {
-        position: u32,
+        position: PositionIx,
         of: AnchorM,
         covering: bool,
     },
@@ -234,7 +234,7 @@ pub(crate) struct Checker<'s> {
     duties: Names<u32>,
     unit_kinds: Names<u32>,
     matter_kinds: Names<u32>,
-    positions: Names<u32>,
+    positions: Names<PositionIx>,
     units: Names<UnitIx>,
     matters: Names<u32>,
     people: Names<PersonIx>,
@@ -324,7 +324,6 @@ impl<'s> Checker<'s> {
             Ns::Duty => &self.duties,
             Ns::UnitKind => &self.unit_kinds,
             Ns::MatterKind => &self.matter_kinds,
-            Ns::Position => &self.positions,
             Ns::Matter => &self.matters,
             Ns::Scale => &self.scales,
             Ns::Fact => &self.facts,
@@ -354,6 +353,7 @@ macro_rules! spaces {
 spaces! {
     UnitIx => units;
     PersonIx => people;
+    PositionIx => positions;
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -361,7 +361,6 @@ pub(crate) enum Ns {
     Duty,
     UnitKind,
     MatterKind,
-    Position,
     Matter,
     Scale,
     Fact,
@@ -501,10 +500,12 @@ impl Checker<'_> {
                 Item::Positions { positions } => {
                     for p in positions {
                         match self.positions.declare(&p.name) {
-                            Ok(_) => self.model.positions.push(PositionM {
-                                name: p.name.text.clone(),
-                                single: p.single,
-                            }),
+                            Ok(_) => {
+                                self.model.positions.push(PositionM {
+                                    name: p.name.text.clone(),
+                                    single: p.single,
+                                });
+                            }
                             Err(first) => self.duplicate("position", &p.name, first),
                         }
                     }

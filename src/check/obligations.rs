@@ -2,7 +2,7 @@
 
 use super::{Checker, Ns};
 use crate::diag::DiagKind;
-use crate::ids::UnitIx;
+use crate::ids::{PositionIx, UnitIx};
 use crate::syntax::ast::{
     CadenceLit, DeadlineLit, Item, ObligationLit, PeriodKind, StaffingLit, SubjectLit,
 };
@@ -51,7 +51,7 @@ pub(crate) struct ObligationM {
 pub(crate) struct NeedM {
     pub min: u32,
     pub max: Option<u32>,
-    pub position: u32,
+    pub position: PositionIx,
     pub covering: bool,
 }
 
@@ -174,7 +174,7 @@ impl Checker<'_> {
                 );
                 ok = false;
             }
-            match self.resolve_ns(Ns::Position, &n.position) {
+            match self.resolve::<PositionIx>(&n.position) {
                 Some(position) => needs.push(NeedM {
                     min: lo,
                     max: n.max,

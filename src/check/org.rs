@@ -3,7 +3,7 @@
 use super::{Checker, CoverM, HoldingM, MatterM, Ns, TargetId, UnitM};
 use crate::diag::{DiagKind, Span};
 use crate::ids::Table;
-use crate::ids::{PersonIx, UnitIx};
+use crate::ids::{PersonIx, PositionIx, UnitIx};
 use crate::syntax::ast::{DateLit, Name, OrgStmt, RelationLit};
 use chrono::NaiveDate;
 
@@ -88,7 +88,7 @@ impl Checker<'_> {
                     from,
                     to,
                 } => {
-                    let p = self.resolve_ns(Ns::Position, position);
+                    let p = self.resolve::<PositionIx>(position);
                     let u = self.resolve::<UnitIx>(unit);
                     self.interval(person, from.as_ref(), to.as_ref());
                     let who = self.person(person);
@@ -247,8 +247,7 @@ impl Checker<'_> {
                 self.model
                     .holdings
                     .get(*i)
-                    .and_then(|h| self.model.positions.get(h.position as usize))
-                    .is_some_and(|p| p.single)
+                    .is_some_and(|h| self.model.positions.get(h.position).single)
             })
             .collect();
         let key = |h: &HoldingM| (h.unit, h.position, h.from.unwrap_or(NaiveDate::MIN));
@@ -271,12 +270,7 @@ impl Checker<'_> {
             let b_start = hb.from.unwrap_or(NaiveDate::MIN);
             if b_start <= a_end && ha.person != hb.person {
                 let day = b_start.max(ha.from.unwrap_or(NaiveDate::MIN));
-                let pos = self
-                    .model
-                    .positions
-                    .get(ha.position as usize)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default();
+                let pos = &self.model.positions.get(ha.position).name;
                 let unit = self.model.units.get(ha.unit).name.clone();
                 let msg = format!(
                     "`{}` and `{}` both hold {pos} of {unit} on {day}, but {pos} is a single-holder position",

@@ -2,7 +2,7 @@
 
 use super::{AnchorM, BearerM, Checker, Ns, RuleM, ScopeM};
 use crate::diag::DiagKind;
-use crate::ids::UnitIx;
+use crate::ids::{PositionIx, UnitIx};
 use crate::syntax::ast::{Anchor, AssignBlock, BearerLit, Scope};
 
 impl Checker<'_> {
@@ -40,7 +40,7 @@ impl Checker<'_> {
                     of,
                     covering,
                 } => {
-                    let p = self.resolve_ns(Ns::Position, position);
+                    let p = self.resolve::<PositionIx>(position);
                     let of = if *covering && of.is_none() {
                         Some(AnchorM::Own)
                     } else {
@@ -73,7 +73,7 @@ impl Checker<'_> {
     fn items_only(&mut self, block: &AssignBlock) {
         for item in &block.items {
             if let BearerLit::Position { position, .. } = &item.bearer {
-                self.resolve_ns(Ns::Position, position);
+                self.resolve::<PositionIx>(position);
             }
             self.resolve_ns(Ns::Duty, &item.duty);
         }

@@ -7,7 +7,7 @@ use super::{CadenceM, Checker, Ns, SubjectM, TargetId, Val};
 use crate::diag::{DiagKind, Severity, Span};
 use crate::eval::expect::{BearerWant, Sites, WarnSeen, Warnings, WhoSubject, WARNING_KINDS};
 use crate::events::Event;
-use crate::ids::{PersonIx, UnitIx};
+use crate::ids::{PersonIx, PositionIx, UnitIx};
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
 use crate::resolve::suggest;
@@ -54,7 +54,7 @@ pub(crate) enum TestStepM {
         on: NaiveDate,
         status: StaffedLit,
         /// Empty for every need of the subject.
-        positions: Vec<u32>,
+        positions: Vec<PositionIx>,
         at: String,
     },
     Compliance {
@@ -912,7 +912,7 @@ impl TestCheck<'_, '_> {
         span: Span,
     ) -> Option<TestStepM> {
         let target = self.target(subject)?;
-        let needs: Vec<u32> = self
+        let needs: Vec<PositionIx> = self
             .binding(&self.index.staffing, target)
             .into_iter()
             .filter_map(|i| self.model.staffing.get(i as usize))
@@ -930,19 +930,14 @@ impl TestCheck<'_, '_> {
         let mut ok = true;
         let mut ids = Vec::new();
         for p in positions {
-            let Some(id) = self.resolve_ns(Ns::Position, p) else {
+            let Some(id) = self.resolve::<PositionIx>(p) else {
                 ok = false;
                 continue;
             };
             if !needs.contains(&id) {
                 let asked: Vec<String> = needs
                     .iter()
-                    .filter_map(|n| {
-                        self.model
-                            .positions
-                            .get(*n as usize)
-                            .map(|x| x.name.clone())
-                    })
+                    .map(|n| self.model.positions.get(*n).name.clone())
                     .collect();
                 self.error(
                     DiagKind::UnknownName,

@@ -6,7 +6,7 @@
 //! - rules bucketed by unit kind, unit, matter kind, matter.
 
 use crate::check::{AnchorM, BearerM, CondNode, Model, SanctionsKindM, ScopeM, TargetId};
-use crate::ids::{Idx, PersonIx, Table, UnitIx};
+use crate::ids::{Idx, PersonIx, PositionIx, Table, UnitIx};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -78,7 +78,7 @@ impl Interval {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Tenure {
     pub person: PersonIx,
-    pub position: u32,
+    pub position: PositionIx,
     pub when: Interval,
 }
 
@@ -86,7 +86,7 @@ pub(crate) struct Tenure {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Post {
     pub unit: UnitIx,
-    pub position: u32,
+    pub position: PositionIx,
     pub when: Interval,
 }
 

@@ -18,7 +18,7 @@ use crate::eval::staffing::staffing;
 use crate::eval::triggers::triggers;
 use crate::eval::who::{duties_of, who_matter, who_unit};
 use crate::events::{from_events, EventLog};
-use crate::ids::{PersonIx, UnitIx};
+use crate::ids::{PersonIx, PositionIx, UnitIx};
 use crate::incident::BoundIncident;
 use crate::period::{Period, PeriodKind};
 use crate::staffing::Staffed;
@@ -553,8 +553,7 @@ fn rules_of(
     r: &Responsibility<'_>,
 ) -> Vec<usize> {
     let kind_of_unit = |name: &str| c.unit_index.get(name).map(|u| c.units.get(*u).kind);
-    let position_is =
-        |p: u32, name: &str| c.positions.get(p as usize).is_some_and(|x| x.name == name);
+    let position_is = |p: PositionIx, name: &str| c.positions.get(p).name == name;
     let anchored = |of: AnchorM, unit: &str| match of {
         AnchorM::Unit(x) => unit_name(c, x) == unit,
         _ => true,
@@ -965,7 +964,7 @@ impl<'p> Run<'p> {
         subject: TargetId,
         on: NaiveDate,
         status: StaffedLit,
-        positions: &[u32],
+        positions: &[PositionIx],
         at: &str,
         rec: &mut Recorder<'_>,
     ) {
@@ -978,11 +977,7 @@ impl<'p> Run<'p> {
         let subject_name = target_name(c, subject);
         let names: Vec<&str> = positions
             .iter()
-            .map(|p| {
-                crate::compile::item(&c.positions, *p, "position")
-                    .name
-                    .as_str()
-            })
+            .map(|p| c.positions.get(*p).name.as_str())
             .collect();
         let answer = staffing(c, on, Some(subject));
         let rows: Vec<_> = answer
@@ -993,11 +988,9 @@ impl<'p> Run<'p> {
         for r in &rows {
             for i in rec.staffing_at.get(r.citation).into_iter().flatten() {
                 let has = c.staffing.get(*i).is_some_and(|s| {
-                    s.needs.iter().any(|n| {
-                        c.positions
-                            .get(n.position as usize)
-                            .is_some_and(|p| p.name == r.position)
-                    })
+                    s.needs
+                        .iter()
+                        .any(|n| c.positions.get(n.position).name == r.position)
                 });
                 if has {
                     hit(&mut rec.staffing, *i, self.t);
@@ -1324,9 +1317,7 @@ fn rule_words(c: &Compiled, r: &RuleM) -> String {
             covering,
         } => format!(
             "{}{}{}",
-            crate::compile::item(&c.positions, position, "position")
-                .name
-                .as_str(),
+            c.positions.get(position).name.as_str(),
             anchor(of),
             if covering { " covering" } else { "" }
         ),
@@ -1451,9 +1442,7 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
                 format!(
                     "{} {}{}",
                     required_words(n.min, n.max),
-                    crate::compile::item(&c.positions, n.position, "position")
-                        .name
-                        .as_str(),
+                    c.positions.get(n.position).name.as_str(),
                     if n.covering { " covering" } else { "" }
                 )
             })

@@ -85,9 +85,7 @@ pub(crate) fn liability<'p>(
                     .iter()
                     .filter(|post| post.unit == unit && post.when.contains(on))
                     .map(|post| Post {
-                        position: crate::compile::item(&c.positions, post.position, "positions")
-                            .name
-                            .as_str(),
+                        position: c.positions.get(post.position).name.as_str(),
                         unit: c.units.get(post.unit).name.as_str(),
                     })
                     .collect();

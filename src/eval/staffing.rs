@@ -57,9 +57,7 @@ pub(crate) fn staffing(c: &Compiled, on: NaiveDate, only: Option<TargetId>) -> S
                 rows.push(StaffingRow {
                     citation: rule.citation.as_str(),
                     subject: subject_of(c, t),
-                    position: crate::compile::item(&c.positions, need.position, "positions")
-                        .name
-                        .as_str(),
+                    position: c.positions.get(need.position).name.as_str(),
                     covering: need.covering,
                     required: Required {
                         at_least: need.min,

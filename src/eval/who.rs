@@ -2,7 +2,7 @@
 
 use crate::check::{AnchorM, BearerM, ScopeM, TargetId};
 use crate::compile::Compiled;
-use crate::ids::{PersonIx, UnitIx};
+use crate::ids::{PersonIx, PositionIx, UnitIx};
 use crate::who::*;
 use chrono::NaiveDate;
 fn s(v: &[String], i: u32) -> &str {
@@ -19,10 +19,8 @@ impl<'p> Ctx<'p> {
     fn unit_name(&self, u: UnitIx) -> &'p str {
         self.c.units.get(u).name.as_str()
     }
-    fn position_name(&self, p: u32) -> &'p str {
-        crate::compile::item(&self.c.positions, p, "positions")
-            .name
-            .as_str()
+    fn position_name(&self, p: PositionIx) -> &'p str {
+        self.c.positions.get(p).name.as_str()
     }
     fn person_name(&self, p: PersonIx) -> &'p str {
         self.c.people.get(p).as_str()
@@ -52,7 +50,7 @@ impl<'p> Ctx<'p> {
     /// or a vacancy. In the sort key, a vacancy comes after every holder
     /// (person `u32::MAX`) and a team before every position (position and
     /// person 0).
-    fn holders(&mut self, rule: u32, unit: UnitIx, position: u32, path: &[Step<'p>]) {
+    fn holders(&mut self, rule: u32, unit: UnitIx, position: PositionIx, path: &[Step<'p>]) {
         let mut any = false;
         let c = self.c;
         for t in c.unit_tenures.get(unit) {
@@ -69,7 +67,7 @@ impl<'p> Ctx<'p> {
                     position: self.position_name(position),
                     person: self.person_name(t.person),
                 };
-                self.push(rule, bearer, (unit, position, t.person.raw()), p);
+                self.push(rule, bearer, (unit, position.raw(), t.person.raw()), p);
             }
         }
         if !any {
@@ -77,7 +75,12 @@ impl<'p> Ctx<'p> {
                 unit: self.unit_name(unit),
                 position: self.position_name(position),
             };
-            self.push(rule, bearer, (unit, position, u32::MAX), path.to_vec());
+            self.push(
+                rule,
+                bearer,
+                (unit, position.raw(), u32::MAX),
+                path.to_vec(),
+            );
         }
     }
 
@@ -219,7 +222,12 @@ pub(crate) fn who_unit(c: &Compiled, unit: UnitIx, on: NaiveDate) -> Vec<Respons
                         position: ctx.position_name(position),
                         person: ctx.person_name(cov.person),
                     };
-                    ctx.push(*ri, bearer, (post.unit, position, cov.person.raw()), path);
+                    ctx.push(
+                        *ri,
+                        bearer,
+                        (post.unit, position.raw(), cov.person.raw()),
+                        path,
+                    );
                 }
             }
         }
@@ -235,7 +243,7 @@ fn covering_anchored<'p>(
     ri: u32,
     unit: UnitIx,
     x: UnitIx,
-    position: u32,
+    position: PositionIx,
     step: &Step<'p>,
 ) {
     let c = ctx.c;
@@ -267,7 +275,7 @@ fn covering_anchored<'p>(
                     position: ctx.position_name(position),
                     person: ctx.person_name(t.person),
                 };
-                ctx.push(ri, bearer, (x, position, t.person.raw()), path);
+                ctx.push(ri, bearer, (x, position.raw(), t.person.raw()), path);
                 break;
             }
             above = c.units.get(covered).parent;
@@ -383,7 +391,7 @@ pub(crate) fn who_matter(
                             position: ctx.position_name(p),
                             person: ctx.person_name(cov.person),
                         };
-                        ctx.push(ri, bearer, (post.unit, p, cov.person.raw()), pp);
+                        ctx.push(ri, bearer, (post.unit, p.raw(), cov.person.raw()), pp);
                     }
                 }
             }
