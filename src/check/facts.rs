@@ -3,7 +3,7 @@
 
 use super::{Checker, Ns};
 use crate::diag::{DiagKind, Span};
-use crate::ids::PositionIx;
+use crate::ids::{DutyIx, PositionIx};
 use crate::resolve::suggest;
 use crate::syntax::ast::{self, CmpOp, Cond, FactTypeLit, Item, Name, SanctionsLit, ValueLit};
 use chrono::NaiveDate;
@@ -103,9 +103,9 @@ pub(crate) struct ConsequenceM {
 pub(crate) struct LiabilityM {
     pub citation: String,
     pub main_positions: Vec<PositionIx>,
-    pub main: u32,
-    pub others: u32,
-    pub individual: u32,
+    pub main: DutyIx,
+    pub others: DutyIx,
+    pub individual: DutyIx,
 }
 
 #[derive(Debug, Clone)]
@@ -398,9 +398,9 @@ impl Checker<'_> {
             .iter()
             .filter_map(|p| self.resolve::<PositionIx>(p))
             .collect();
-        let duty = |c: &mut Self, n: &Option<Name>, what: &str| -> Option<u32> {
+        let duty = |c: &mut Self, n: &Option<Name>, what: &str| -> Option<DutyIx> {
             match n {
-                Some(n) => c.resolve_ns(Ns::Duty, n),
+                Some(n) => c.resolve::<DutyIx>(n),
                 None => {
                     c.error(
                         DiagKind::Invalid,

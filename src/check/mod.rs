@@ -26,7 +26,7 @@ pub(crate) use facts::{
 pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
-use crate::ids::{Idx, PersonIx, PositionIx, Table, UnitIx};
+use crate::ids::{DutyIx, Idx, PersonIx, PositionIx, Table, UnitIx};
 use crate::limits;
 use crate::resolve::suggest;
 use crate::source::Sources;
@@ -38,7 +38,7 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Model {
     pub header: HeaderInfo,
-    pub duties: Vec<String>,
+    pub duties: Table<DutyIx, String>,
     pub unit_kinds: Vec<String>,
     pub matter_kinds: Vec<String>,
     pub positions: Table<PositionIx, PositionM>,
@@ -136,7 +136,7 @@ pub(crate) struct RuleM {
     pub citation: String,
     pub scope: ScopeM,
     pub bearer: BearerM,
-    pub duty: u32,
+    pub duty: DutyIx,
     /// Where the rule is written.
     pub span: Span,
 }
@@ -231,7 +231,7 @@ impl<I: Idx> Names<I> {
 pub(crate) struct Checker<'s> {
     sources: &'s Sources,
     errors: Vec<Diagnostic>,
-    duties: Names<u32>,
+    duties: Names<DutyIx>,
     unit_kinds: Names<u32>,
     matter_kinds: Names<u32>,
     positions: Names<PositionIx>,
@@ -245,8 +245,6 @@ pub(crate) struct Checker<'s> {
     model: Model,
     /// Span of each accepted holding, parallel to `model.holdings`.
     holding_spans: Vec<Span>,
-    /// Span of each declared duty, parallel to `model.duties`.
-    duty_spans: Vec<Span>,
     /// Problems that do not reject the policy.
     warnings: Vec<Diagnostic>,
     /// Errors and warnings past the limit, counted but not built.
@@ -321,7 +319,6 @@ impl<'s> Checker<'s> {
 
     fn ns(&self, ns: Ns) -> &Names<u32> {
         match ns {
-            Ns::Duty => &self.duties,
             Ns::UnitKind => &self.unit_kinds,
             Ns::MatterKind => &self.matter_kinds,
             Ns::Matter => &self.matters,
@@ -354,11 +351,11 @@ spaces! {
     UnitIx => units;
     PersonIx => people;
     PositionIx => positions;
+    DutyIx => duties;
 }
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Ns {
-    Duty,
     UnitKind,
     MatterKind,
     Matter,
@@ -390,7 +387,6 @@ pub(crate) fn check(
         event_kinds: Names::new("event kind"),
         model: Model::default(),
         holding_spans: Vec::new(),
-        duty_spans: Vec::new(),
         warnings: Vec::new(),
         omitted_errors: 0,
         omitted_warnings: 0,
@@ -472,7 +468,6 @@ impl Checker<'_> {
                         match self.duties.declare(n) {
                             Ok(_) => {
                                 self.model.duties.push(n.text.clone());
-                                self.duty_spans.push(n.span);
                             }
                             Err(first) => self.duplicate("duty", n, first),
                         }

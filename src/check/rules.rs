@@ -2,7 +2,7 @@
 
 use super::{AnchorM, BearerM, Checker, Ns, RuleM, ScopeM};
 use crate::diag::DiagKind;
-use crate::ids::{PositionIx, UnitIx};
+use crate::ids::{DutyIx, PositionIx, UnitIx};
 use crate::syntax::ast::{Anchor, AssignBlock, BearerLit, Scope};
 
 impl Checker<'_> {
@@ -56,7 +56,7 @@ impl Checker<'_> {
                     }
                 }
             };
-            let duty = self.resolve_ns(Ns::Duty, &item.duty);
+            let duty = self.resolve::<DutyIx>(&item.duty);
             if let (Some(duty), Some(bearer)) = (duty, bearer) {
                 self.model.rules.push(RuleM {
                     citation: block.citation.text.clone(),
@@ -75,7 +75,7 @@ impl Checker<'_> {
             if let BearerLit::Position { position, .. } = &item.bearer {
                 self.resolve::<PositionIx>(position);
             }
-            self.resolve_ns(Ns::Duty, &item.duty);
+            self.resolve::<DutyIx>(&item.duty);
         }
     }
 

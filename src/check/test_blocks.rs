@@ -7,7 +7,7 @@ use super::{CadenceM, Checker, Ns, SubjectM, TargetId, Val};
 use crate::diag::{DiagKind, Severity, Span};
 use crate::eval::expect::{BearerWant, Sites, WarnSeen, Warnings, WhoSubject, WARNING_KINDS};
 use crate::events::Event;
-use crate::ids::{PersonIx, PositionIx, UnitIx};
+use crate::ids::{DutyIx, PersonIx, PositionIx, UnitIx};
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
 use crate::resolve::suggest;
@@ -33,7 +33,7 @@ pub(crate) enum TestStepM {
     Who {
         subject: WhoSubject,
         on: NaiveDate,
-        duty: u32,
+        duty: DutyIx,
         bearer: BearerWant,
         at: String,
     },
@@ -41,12 +41,12 @@ pub(crate) enum TestStepM {
         person: PersonIx,
         on: NaiveDate,
         /// Duty, and the unit or matter it is held for when given; empty for `none`.
-        duties: Vec<(u32, Option<TargetId>)>,
+        duties: Vec<(DutyIx, Option<TargetId>)>,
         at: String,
     },
     Liability {
         person: PersonIx,
-        duty: Option<u32>,
+        duty: Option<DutyIx>,
         at: String,
     },
     Staffing {
@@ -525,7 +525,7 @@ impl TestCheck<'_, '_> {
                 span,
             } => {
                 let s = self.who_subject(subject);
-                let d = self.resolve_ns(Ns::Duty, duty);
+                let d = self.resolve::<DutyIx>(duty);
                 let b = match bearer {
                     WhoBearerLit::Team(None) => Some(BearerWant::Team(None)),
                     WhoBearerLit::Team(Some(u)) => {
@@ -552,7 +552,7 @@ impl TestCheck<'_, '_> {
                 let mut ok = true;
                 let mut want = Vec::new();
                 for DutyItemLit { duty, subject } in duties {
-                    let d = self.resolve_ns(Ns::Duty, duty);
+                    let d = self.resolve::<DutyIx>(duty);
                     let s = match subject {
                         None => Some(None),
                         Some(s) => self.target(s).map(Some),
@@ -893,7 +893,7 @@ impl TestCheck<'_, '_> {
         }
         let d = match duty {
             None => Some(None),
-            Some(d) => self.resolve_ns(Ns::Duty, d).map(Some),
+            Some(d) => self.resolve::<DutyIx>(d).map(Some),
         };
         let (person, duty) = (p?, d?);
         ok.then(|| TestStepM::Liability {

@@ -18,7 +18,7 @@ use crate::eval::staffing::staffing;
 use crate::eval::triggers::triggers;
 use crate::eval::who::{duties_of, who_matter, who_unit};
 use crate::events::{from_events, EventLog};
-use crate::ids::{PersonIx, PositionIx, UnitIx};
+use crate::ids::{DutyIx, Idx, PersonIx, PositionIx, UnitIx};
 use crate::incident::BoundIncident;
 use crate::period::{Period, PeriodKind};
 use crate::staffing::Staffed;
@@ -487,7 +487,7 @@ impl<'p> Recorder<'p> {
         let mut rules_at: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
         for (i, r) in c.rules.iter().enumerate() {
             rules_at
-                .entry((r.citation.as_str(), r.duty as usize))
+                .entry((r.citation.as_str(), r.duty.index()))
                 .or_default()
                 .push(i);
         }
@@ -807,13 +807,13 @@ impl<'p> Run<'p> {
         &mut self,
         subject: WhoSubject,
         on: NaiveDate,
-        duty: u32,
+        duty: DutyIx,
         want: BearerWant,
         at: &str,
         rec: &mut Recorder<'_>,
     ) {
         let c = self.c;
-        let duty_name = name_of(&c.duties, duty);
+        let duty_name = c.duties.get(duty).as_str();
         let (subject_name, answer) = match subject {
             WhoSubject::Unit(u) => (unit_name(c, u), who_unit(c, u, on)),
             WhoSubject::Matter(m) => {
@@ -868,7 +868,7 @@ impl<'p> Run<'p> {
         &mut self,
         person: PersonIx,
         on: NaiveDate,
-        want: &[(u32, Option<TargetId>)],
+        want: &[(DutyIx, Option<TargetId>)],
         at: &str,
         rec: &mut Recorder<'_>,
     ) {
@@ -876,7 +876,7 @@ impl<'p> Run<'p> {
         let who = c.people.get(person).as_str();
         let wanted: Vec<(&str, Option<&str>)> = want
             .iter()
-            .map(|(d, s)| (name_of(&c.duties, *d), s.map(|t| target_name(c, t))))
+            .map(|(d, s)| (c.duties.get(*d).as_str(), s.map(|t| target_name(c, t))))
             .collect();
         let shown: Vec<String> = wanted
             .iter()
@@ -925,10 +925,16 @@ impl<'p> Run<'p> {
         }
     }
 
-    fn liability(&mut self, person: PersonIx, duty: Option<u32>, at: &str, rec: &mut Recorder<'_>) {
+    fn liability(
+        &mut self,
+        person: PersonIx,
+        duty: Option<DutyIx>,
+        at: &str,
+        rec: &mut Recorder<'_>,
+    ) {
         let c = self.c;
         let who = c.people.get(person).as_str();
-        let wanted = duty.map(|d| name_of(&c.duties, d)).unwrap_or("none");
+        let wanted = duty.map(|d| c.duties.get(d).as_str()).unwrap_or("none");
         let Some(inc) = self.incident else { return };
         let answer = match liability(c, inc) {
             Ok(a) => a,
@@ -1322,7 +1328,7 @@ fn rule_words(c: &Compiled, r: &RuleM) -> String {
             if covering { " covering" } else { "" }
         ),
     };
-    format!("{scope}: {bearer} bears {}", name_of(&c.duties, r.duty))
+    format!("{scope}: {bearer} bears {}", c.duties.get(r.duty).as_str())
 }
 
 fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
@@ -1465,9 +1471,9 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
             l.citation.as_str(),
             format!(
                 "main {}, others {}, individual {}",
-                name_of(&c.duties, l.main),
-                name_of(&c.duties, l.others),
-                name_of(&c.duties, l.individual)
+                c.duties.get(l.main).as_str(),
+                c.duties.get(l.others).as_str(),
+                c.duties.get(l.individual).as_str()
             ),
             site(|s| &s.liability, i),
             rec.liability.get(i),

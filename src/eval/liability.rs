@@ -2,7 +2,7 @@
 
 use crate::check::TargetId;
 use crate::compile::Compiled;
-use crate::ids::PersonIx;
+use crate::ids::{DutyIx, PersonIx};
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::liability::*;
 use crate::QueryError;
@@ -37,7 +37,7 @@ pub(crate) fn liability<'p>(
     };
     let on = inc.date;
     let procedure = procedures(c);
-    let duty = |d: u32| c.duties.get(d as usize).map(String::as_str);
+    let duty = |d: DutyIx| c.duties.get(d).as_str();
     match decision {
         BoundDecision::Individual { by } => Ok(LiabilityAnswer {
             date: on,
@@ -46,7 +46,7 @@ pub(crate) fn liability<'p>(
             unit: None,
             people: vec![PersonLiability {
                 person: c.people.get(*by).as_str(),
-                liability: duty(rules.individual),
+                liability: Some(duty(rules.individual)),
                 reason: "decided or approved alone",
                 posts: Vec::new(),
                 covers: None,
@@ -71,7 +71,8 @@ pub(crate) fn liability<'p>(
                 concerned.push(TargetId::Unit(u));
                 above = c.units.get(u).parent;
             }
-            let mut people: Vec<(u32, usize, PersonLiability<'p>)> = Vec::new();
+            // By the duty borne (none, for objectors, last), then in the record's order.
+            let mut people: Vec<(Option<DutyIx>, usize, PersonLiability<'p>)> = Vec::new();
             let mut everyone: Vec<PersonIx> = participants.clone();
             for o in objectors {
                 if !everyone.contains(o) {
@@ -105,40 +106,31 @@ pub(crate) fn liability<'p>(
                             crate::compile::item(&c.matters, m, "matters").name.as_str()
                         }
                     });
-                let (rank, liability, reason) = if objectors.contains(p) {
-                    (u32::MAX, None, "objected on record and was overruled")
+                let (borne, reason) = if objectors.contains(p) {
+                    (None, "objected on record and was overruled")
                 } else if main_post {
-                    (
-                        rules.main,
-                        duty(rules.main),
-                        "main leader of the deciding team",
-                    )
+                    (Some(rules.main), "main leader of the deciding team")
                 } else if covers.is_some() {
                     (
-                        rules.main,
-                        duty(rules.main),
+                        Some(rules.main),
                         "directly in charge (分管) of what the incident concerns",
                     )
                 } else {
-                    (
-                        rules.others,
-                        duty(rules.others),
-                        "took part in the decision",
-                    )
+                    (Some(rules.others), "took part in the decision")
                 };
                 people.push((
-                    rank,
+                    borne,
                     order,
                     PersonLiability {
                         person: c.people.get(*p).as_str(),
-                        liability,
+                        liability: borne.map(duty),
                         reason,
                         posts,
                         covers: if main_post { None } else { covers },
                     },
                 ));
             }
-            people.sort_by_key(|(rank, order, _)| (*rank, *order));
+            people.sort_by_key(|(borne, order, _)| (borne.is_none(), *borne, *order));
             Ok(LiabilityAnswer {
                 date: on,
                 citation: rules.citation.as_str(),

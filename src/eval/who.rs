@@ -2,7 +2,7 @@
 
 use crate::check::{AnchorM, BearerM, ScopeM, TargetId};
 use crate::compile::Compiled;
-use crate::ids::{PersonIx, PositionIx, UnitIx};
+use crate::ids::{Idx, PersonIx, PositionIx, UnitIx};
 use crate::who::*;
 use chrono::NaiveDate;
 fn s(v: &[String], i: u32) -> &str {
@@ -37,8 +37,8 @@ impl<'p> Ctx<'p> {
             return;
         };
         self.out.push(Responsibility {
-            duty: s(&self.c.duties, r.duty),
-            rank: r.duty as usize,
+            duty: self.c.duties.get(r.duty).as_str(),
+            rank: r.duty.index(),
             bearer,
             citation: r.citation.as_str(),
             path,
