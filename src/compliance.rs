@@ -93,7 +93,7 @@ impl Serialize for EventRef<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Counted<'p, 'e> {
     pub(crate) slice: &'e [LoggedEvent],
-    pub(crate) recipients: &'p [u32],
+    pub(crate) recipients: &'p [crate::ids::UnitIx],
 }
 
 impl<'p, 'e> Counted<'p, 'e> {

@@ -17,6 +17,7 @@
 use crate::check::TargetId;
 use crate::compile::Compiled;
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};
+use crate::ids::UnitIx;
 use crate::limits;
 use crate::resolve::suggest;
 use crate::text::shown;
@@ -147,7 +148,7 @@ pub struct LoggedEvent {
     pub time: Option<NaiveTime>,
     pub(crate) subject: TargetId,
     pub(crate) what: What,
-    pub(crate) to: Option<u32>,
+    pub(crate) to: Option<UnitIx>,
     /// Index (in the sorted log) of the event it answers.
     pub(crate) reference: Option<u32>,
 }
@@ -328,15 +329,15 @@ impl<'c> Binder<'c> {
     }
 
     /// The id of a declared name, or an error naming the closest one.
-    fn lookup<'n, I>(
+    fn lookup<'n, Id: Copy, I>(
         &mut self,
         line_no: u32,
         line: &str,
         what: &str,
         name: &str,
-        index: &HashMap<String, u32>,
+        index: &HashMap<String, Id>,
         names: I,
-    ) -> Option<u32>
+    ) -> Option<Id>
     where
         I: IntoIterator<Item = &'n str> + Clone,
     {

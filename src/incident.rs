@@ -5,6 +5,7 @@
 use crate::check::{FactTy, Val};
 use crate::compile::Compiled;
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};
+use crate::ids::{PersonIx, UnitIx};
 use crate::jsonpos::{locate, Seg};
 use crate::limits;
 use crate::resolve::suggest;
@@ -78,12 +79,12 @@ impl Incident {
 #[derive(Debug, Clone)]
 pub(crate) enum BoundDecision {
     Collective {
-        unit: Option<u32>,
-        participants: Vec<u32>,
-        objectors: Vec<u32>,
+        unit: Option<UnitIx>,
+        participants: Vec<PersonIx>,
+        objectors: Vec<PersonIx>,
     },
     Individual {
-        by: u32,
+        by: PersonIx,
     },
 }
 
@@ -95,7 +96,7 @@ pub struct BoundIncident {
     /// The policy that bound it (none for incidents of the policy's own tests).
     pub(crate) policy: Option<crate::compile::PolicyKey>,
     pub(crate) date: NaiveDate,
-    pub(crate) unit: Option<u32>,
+    pub(crate) unit: Option<UnitIx>,
     pub(crate) matter: Option<u32>,
     pub(crate) facts: Vec<Option<Val>>,
     pub(crate) decision: Option<BoundDecision>,
@@ -440,12 +441,12 @@ pub(crate) fn bind(
                 },
                 None => None,
             };
-            let ps: Vec<u32> = participants
+            let ps: Vec<PersonIx> = participants
                 .iter()
                 .enumerate()
                 .filter_map(|(i, p)| person(&mut errors, "participants", Some(i), p))
                 .collect();
-            let os: Vec<u32> = objectors
+            let os: Vec<PersonIx> = objectors
                 .iter()
                 .enumerate()
                 .filter_map(|(i, p)| person(&mut errors, "objectors", Some(i), p))

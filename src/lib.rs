@@ -13,6 +13,7 @@ mod error;
 mod eval;
 pub mod events;
 mod fmt;
+mod ids;
 pub mod incident;
 mod jsonpos;
 pub mod limits;
@@ -310,7 +311,7 @@ impl Policy {
             .get(name)
             .map(|i| UnitId {
                 policy: self.c.key,
-                index: *i,
+                index: i.raw(),
             })
             .ok_or_else(|| QueryError::UnknownUnit {
                 name: name.into(),
@@ -330,13 +331,12 @@ impl Policy {
             return Err(QueryError::OtherPolicy { what: "unit id" });
         }
         self.in_force(on)?;
-        let name = crate::compile::item(&self.c.units, unit.index, "units")
-            .name
-            .as_str();
+        // The id was issued by this policy (checked above): it is in range.
+        let name = self.c.units.get(unit.ix()).name.as_str();
         Ok(WhoAnswer {
             subject: Subject::Unit(name),
             on,
-            responsibilities: eval::who::who_unit(&self.c, unit.index, on),
+            responsibilities: eval::who::who_unit(&self.c, unit.ix(), on),
         })
     }
 
@@ -381,7 +381,7 @@ impl Policy {
                 help: query_help(person, self.c.people.iter().map(String::as_str)),
             });
         };
-        let name = crate::compile::named(&self.c.people, *p, "people");
+        let name = self.c.people.get(*p).as_str();
         Ok(DutiesAnswer {
             person: name,
             on,
@@ -546,7 +546,7 @@ impl Policy {
             None => Ok(None),
             Some(u) => self
                 .unit_id(u)
-                .map(|id| Some(check::TargetId::Unit(id.index))),
+                .map(|id| Some(check::TargetId::Unit(id.ix()))),
         }
     }
 
@@ -630,6 +630,13 @@ fn read_text(path: &Path, name: &str, max: usize) -> Result<String, Box<Diagnost
 pub struct UnitId {
     policy: compile::PolicyKey,
     index: u32,
+}
+
+impl UnitId {
+    /// The unit's id in the policy's tables.
+    fn ix(self) -> ids::UnitIx {
+        ids::UnitIx::from_raw(self.index)
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use super::{Checker, Ns};
 use crate::diag::{DiagKind, Span};
+use crate::ids::{DutyIx, PositionIx};
 use crate::liability::StepKind;
 use crate::limits;
 use crate::resolve::suggest;
@@ -83,10 +84,13 @@ pub(crate) struct ClauseM {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TargetM {
     /// Whoever bears the duty for the incident's unit or matter.
-    Duty(u32),
+    Duty(DutyIx),
     /// Holders of the position in the incident's unit, or (`covering`) the
     /// holders who cover the incident's unit or matter.
-    Post { position: u32, covering: bool },
+    Post {
+        position: PositionIx,
+        covering: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -125,10 +129,10 @@ pub(crate) struct ConsequenceM {
 #[derive(Debug, Clone)]
 pub(crate) struct LiabilityM {
     pub citation: String,
-    pub main_positions: Vec<u32>,
-    pub main: u32,
-    pub others: u32,
-    pub individual: u32,
+    pub main_positions: Vec<PositionIx>,
+    pub main: DutyIx,
+    pub others: DutyIx,
+    pub individual: DutyIx,
 }
 
 #[derive(Debug, Clone)]
@@ -250,7 +254,7 @@ impl Checker<'_> {
                         }
                         FactTy::Set(self.members(members))
                     }
-                    FactTypeLit::Scale(s) => match self.resolve(Ns::Scale, s) {
+                    FactTypeLit::Scale(s) => match self.resolve_ns(Ns::Scale, s) {
                         Some(id) => FactTy::Scale(id),
                         None => continue,
                     },
@@ -384,11 +388,7 @@ impl Checker<'_> {
                     let help = suggest(
                         &t.name.text,
                         "duty or position",
-                        self.duties
-                            .order
-                            .iter()
-                            .chain(self.positions.order.iter())
-                            .map(String::as_str),
+                        self.duties.names().chain(self.positions.names()),
                     );
                     self.error(
                         DiagKind::UnknownName,
@@ -565,7 +565,7 @@ impl Checker<'_> {
                 SanctionsKindM::Menu(measures.iter().map(|m| m.text.clone()).collect())
             }
             SanctionsLit::Graded { by, grades } => {
-                let Some(fact) = self.resolve(Ns::Fact, by) else {
+                let Some(fact) = self.resolve_ns(Ns::Fact, by) else {
                     return;
                 };
                 let Some(FactTy::Scale(scale)) =
@@ -607,14 +607,14 @@ impl Checker<'_> {
     }
 
     fn liability(&mut self, l: &ast::LiabilityBlock) {
-        let positions: Vec<u32> = l
+        let positions: Vec<PositionIx> = l
             .main_positions
             .iter()
-            .filter_map(|p| self.resolve(Ns::Position, p))
+            .filter_map(|p| self.resolve::<PositionIx>(p))
             .collect();
-        let duty = |c: &mut Self, n: &Option<Name>, what: &str| -> Option<u32> {
+        let duty = |c: &mut Self, n: &Option<Name>, what: &str| -> Option<DutyIx> {
             match n {
-                Some(n) => c.resolve(Ns::Duty, n),
+                Some(n) => c.resolve::<DutyIx>(n),
                 None => {
                     c.error(
                         DiagKind::Invalid,
@@ -704,7 +704,7 @@ impl Checker<'_> {
                 Some(self.push_node(CondNode::Not(inner, text)))
             }
             Cond::Truthy { fact } => {
-                let id = self.resolve(Ns::Fact, fact)?;
+                let id = self.resolve_ns(Ns::Fact, fact)?;
                 let ty = self.model.facts.get(id as usize).map(|f| f.ty.clone())?;
                 if !matches!(ty, FactTy::Bool) {
                     let phrase = type_phrase(&ty, &self.model.scales);
@@ -734,7 +734,7 @@ impl Checker<'_> {
                 value,
                 span,
             } => {
-                let id = self.resolve(Ns::Fact, fact)?;
+                let id = self.resolve_ns(Ns::Fact, fact)?;
                 let ty = self.model.facts.get(id as usize).map(|f| f.ty.clone())?;
                 let ordered = matches!(ty, FactTy::Scale(_) | FactTy::Number | FactTy::Date);
                 if !ordered && !matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
@@ -763,7 +763,7 @@ impl Checker<'_> {
                 }))
             }
             Cond::In { fact, values, span } => {
-                let id = self.resolve(Ns::Fact, fact)?;
+                let id = self.resolve_ns(Ns::Fact, fact)?;
                 let ty = self.model.facts.get(id as usize).map(|f| f.ty.clone())?;
                 let vals: Vec<Option<Val>> = values
                     .iter()

@@ -9,6 +9,7 @@
 
 use super::{AnchorM, BearerM, Checker, CondNode, FactTy, RuleM, ScopeM, Test, Val};
 use crate::diag::{DiagKind, Severity};
+use crate::ids::{DutyIx, Table};
 use crate::syntax::ast::CmpOp;
 
 fn overlap(a: &ScopeM, b: &ScopeM) -> Option<String> {
@@ -17,36 +18,29 @@ fn overlap(a: &ScopeM, b: &ScopeM) -> Option<String> {
         | (ScopeM::EachMatter(x), ScopeM::EachMatter(y)) => {
             x.iter().find(|k| y.contains(k)).map(|_| String::new())
         }
-        (ScopeM::Unit(x), ScopeM::Unit(y)) | (ScopeM::Matter(x), ScopeM::Matter(y)) if x == y => {
-            Some(String::new())
-        }
+        (ScopeM::Unit(x), ScopeM::Unit(y)) if x == y => Some(String::new()),
+        (ScopeM::Matter(x), ScopeM::Matter(y)) if x == y => Some(String::new()),
         _ => None,
     }
 }
 
 impl Checker<'_> {
     pub(super) fn lint(&mut self) {
-        let mut used = vec![false; self.model.duties.len()];
-        for r in &self.model.rules {
-            if let Some(u) = used.get_mut(r.duty as usize) {
-                *u = true;
-            }
+        let mut used: Table<DutyIx, bool> = self.model.duties.iter().map(|_| false).collect();
+        for r in self.model.rules.iter() {
+            *used.get_mut(r.duty) = true;
         }
         for l in &self.model.liability {
             for d in [l.main, l.others, l.individual] {
-                if let Some(u) = used.get_mut(d as usize) {
-                    *u = true;
-                }
+                *used.get_mut(d) = true;
             }
         }
-        for (i, u) in used.iter().enumerate() {
+        for (i, u) in used.iter_enumerated() {
             if *u {
                 continue;
             }
-            let (Some(name), Some(span)) = (self.model.duties.get(i), self.duty_spans.get(i))
-            else {
-                continue;
-            };
+            let name = self.model.duties.get(i);
+            let span = self.duties.spans.get(i);
             self.warn(
                 DiagKind::Unassigned,
                 *span,
@@ -74,31 +68,18 @@ impl Checker<'_> {
                     && overlap(&a.scope, &b.scope).is_some()
             });
             if let Some(a) = earlier {
-                let name = |v: &[String], i: u32| v.get(i as usize).cloned().unwrap_or_default();
-                let pos = self
-                    .model
-                    .positions
-                    .get(position as usize)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default();
+                let pos = &self.model.positions.get(position).name;
                 let whose = match of {
-                    AnchorM::Unit(u) => format!(
-                        " of {}",
-                        self.model
-                            .units
-                            .get(u as usize)
-                            .map(|x| x.name.as_str())
-                            .unwrap_or("")
-                    ),
+                    AnchorM::Unit(u) => format!(" of {}", self.model.units.get(u).name),
                     _ => String::new(),
                 };
                 found.push((
                     b.span,
                     format!(
                         "{pos}{whose} bears `{}` here ({}) and `{}` by {} in the same scope",
-                        name(&self.model.duties, b.duty),
+                        self.model.duties.get(b.duty),
                         b.citation,
-                        name(&self.model.duties, a.duty),
+                        self.model.duties.get(a.duty),
                         a.citation
                     ),
                 ));

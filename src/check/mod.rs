@@ -29,6 +29,7 @@ pub(crate) use facts::{
 pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
+use crate::ids::{DutyIx, Idx, PersonIx, PositionIx, Table, UnitIx};
 use crate::limits;
 use crate::resolve::suggest;
 use crate::source::Sources;
@@ -40,17 +41,17 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Model {
     pub header: HeaderInfo,
-    pub duties: Vec<String>,
+    pub duties: Table<DutyIx, String>,
     pub unit_kinds: Vec<String>,
     pub matter_kinds: Vec<String>,
-    pub positions: Vec<PositionM>,
-    pub units: Vec<UnitM>,
-    pub people: Vec<String>,
+    pub positions: Table<PositionIx, PositionM>,
+    pub units: Table<UnitIx, UnitM>,
+    pub people: Table<PersonIx, String>,
     pub holdings: Vec<HoldingM>,
     pub covers: Vec<CoverM>,
     pub matters: Vec<MatterM>,
     /// Per matter kind: the unit for each relation (indexed by `Relation as usize`).
-    pub routes: Vec<[Option<u32>; 4]>,
+    pub routes: Vec<[Option<UnitIx>; 4]>,
     pub rules: Vec<RuleM>,
     pub scales: Vec<ScaleM>,
     pub facts: Vec<FactM>,
@@ -104,27 +105,28 @@ pub(crate) struct PositionM {
 pub(crate) struct UnitM {
     pub name: String,
     pub kind: u32,
-    pub parent: Option<u32>,
+    /// The unit it is `under`; none for a top unit.
+    pub parent: Option<UnitIx>,
 }
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct HoldingM {
-    pub person: u32,
-    pub position: u32,
-    pub unit: u32,
+    pub person: PersonIx,
+    pub position: PositionIx,
+    pub unit: UnitIx,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum TargetId {
-    Unit(u32),
+    Unit(UnitIx),
     Matter(u32),
 }
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CoverM {
-    pub person: u32,
+    pub person: PersonIx,
     pub target: TargetId,
     pub liaison: bool,
     pub from: Option<NaiveDate>,
@@ -136,7 +138,7 @@ pub(crate) struct MatterM {
     pub name: String,
     pub kind: u32,
     /// Relations given on the instance (routes are applied at compile time).
-    pub relations: [Option<u32>; 4],
+    pub relations: [Option<UnitIx>; 4],
 }
 
 #[derive(Debug, Clone)]
@@ -144,7 +146,7 @@ pub(crate) struct RuleM {
     pub citation: String,
     pub scope: ScopeM,
     pub bearer: BearerM,
-    pub duty: u32,
+    pub duty: DutyIx,
     /// Where the rule is written.
     pub span: Span,
 }
@@ -152,7 +154,7 @@ pub(crate) struct RuleM {
 #[derive(Debug, Clone)]
 pub(crate) enum ScopeM {
     EachUnit(Vec<u32>),
-    Unit(u32),
+    Unit(UnitIx),
     EachMatter(Vec<u32>),
     Matter(u32),
 }
@@ -167,7 +169,7 @@ impl ScopeM {
 pub(crate) enum AnchorM {
     /// The scope's own unit.
     Own,
-    Unit(u32),
+    Unit(UnitIx),
     Relation(Relation),
 }
 
@@ -175,66 +177,84 @@ pub(crate) enum AnchorM {
 pub(crate) enum BearerM {
     Team(AnchorM),
     Position {
-        position: u32,
+        position: PositionIx,
         of: AnchorM,
         covering: bool,
     },
 }
 
 /// A namespace of declared names: text → (id, where declared).
-#[derive(Debug, Default)]
-pub(crate) struct Names {
+#[derive(Debug)]
+pub(crate) struct Names<I> {
     what: &'static str,
-    map: HashMap<String, u32>,
-    order: Vec<String>,
+    map: HashMap<String, I>,
+    /// The names, in declaration order.
+    order: Table<I, String>,
     /// Where each name was declared, parallel to `order`.
-    spans: Vec<Span>,
+    spans: Table<I, Span>,
 }
 
-impl Names {
+impl<I: Idx> Names<I> {
     fn new(what: &'static str) -> Self {
         Names {
             what,
-            ..Names::default()
+            map: HashMap::new(),
+            order: Table::new(),
+            spans: Table::new(),
         }
     }
 
     /// Declares a name; returns its id, or where it was first declared.
-    fn declare(&mut self, name: &Name) -> Result<u32, Span> {
+    fn declare(&mut self, name: &Name) -> Result<I, Span> {
         if let Some(id) = self.map.get(&name.text) {
-            return Err(self.spans.get(*id as usize).copied().unwrap_or(name.span));
+            return Err(*self.spans.get(*id));
         }
-        let id = u32::try_from(self.order.len()).unwrap_or(u32::MAX);
-        self.map.insert(name.text.clone(), id);
-        self.order.push(name.text.clone());
+        let id = self.order.push(name.text.clone());
         self.spans.push(name.span);
+        self.map.insert(name.text.clone(), id);
         Ok(id)
     }
 
-    fn get(&self, text: &str) -> Option<u32> {
+    /// The id of a name, declaring it when it is new.
+    fn get_or_declare(&mut self, name: &Name) -> I {
+        match self.declare(name) {
+            Ok(id) => id,
+            Err(_) => *self.map.get(&name.text).unwrap_or_else(|| {
+                crate::compile::internal(format!(
+                    "{} `{}` is declared but has no id",
+                    self.what, name.text
+                ))
+            }),
+        }
+    }
+
+    fn get(&self, text: &str) -> Option<I> {
         self.map.get(text).copied()
+    }
+
+    /// The declared names, in order.
+    fn names(&self) -> impl Iterator<Item = &str> + Clone {
+        self.order.iter().map(String::as_str)
     }
 }
 
 pub(crate) struct Checker<'s> {
     sources: &'s Sources,
     errors: Vec<Diagnostic>,
-    duties: Names,
-    unit_kinds: Names,
-    matter_kinds: Names,
-    positions: Names,
-    units: Names,
-    matters: Names,
-    people: Names,
-    scales: Names,
-    facts: Names,
-    actions: Names,
-    event_kinds: Names,
+    duties: Names<DutyIx>,
+    unit_kinds: Names<u32>,
+    matter_kinds: Names<u32>,
+    positions: Names<PositionIx>,
+    units: Names<UnitIx>,
+    matters: Names<u32>,
+    people: Names<PersonIx>,
+    scales: Names<u32>,
+    facts: Names<u32>,
+    actions: Names<u32>,
+    event_kinds: Names<u32>,
     model: Model,
     /// Span of each accepted holding, parallel to `model.holdings`.
     holding_spans: Vec<Span>,
-    /// Span of each declared duty, parallel to `model.duties`.
-    duty_spans: Vec<Span>,
     /// Problems that do not reject the policy.
     warnings: Vec<Diagnostic>,
     /// Errors and warnings past the limit, counted but not built.
@@ -290,13 +310,13 @@ impl<'s> Checker<'s> {
     }
 
     /// Resolves a name in a namespace, reporting an unknown one with the closest match.
-    fn resolve(&mut self, ns: Ns, name: &Name) -> Option<u32> {
+    fn resolve_ns(&mut self, ns: Ns, name: &Name) -> Option<u32> {
         let names = self.ns(ns);
         if let Some(id) = names.get(&name.text) {
             return Some(id);
         }
         let what = names.what;
-        let help = suggest(&name.text, what, names.order.iter().map(String::as_str));
+        let help = suggest(&name.text, what, names.names());
         self.error(
             DiagKind::UnknownName,
             name.span,
@@ -306,13 +326,28 @@ impl<'s> Checker<'s> {
         None
     }
 
-    fn ns(&self, ns: Ns) -> &Names {
+    /// Resolves a name in the namespace of its id type, reporting an unknown
+    /// one with the closest match.
+    fn resolve<I: Space>(&mut self, name: &Name) -> Option<I> {
+        let names = I::names(self);
+        if let Some(id) = names.get(&name.text) {
+            return Some(id);
+        }
+        let what = names.what;
+        let help = suggest(&name.text, what, names.names());
+        self.error(
+            DiagKind::UnknownName,
+            name.span,
+            format!("unknown {what} `{}`", name.text),
+            Some(help),
+        );
+        None
+    }
+
+    fn ns(&self, ns: Ns) -> &Names<u32> {
         match ns {
-            Ns::Duty => &self.duties,
             Ns::UnitKind => &self.unit_kinds,
             Ns::MatterKind => &self.matter_kinds,
-            Ns::Position => &self.positions,
-            Ns::Unit => &self.units,
             Ns::Matter => &self.matters,
             Ns::Scale => &self.scales,
             Ns::Fact => &self.facts,
@@ -322,13 +357,34 @@ impl<'s> Checker<'s> {
     }
 }
 
+/// An id type with a namespace of its own in the checker.
+pub(crate) trait Space: Idx {
+    /// The checker's namespace of this kind of name.
+    fn names<'a>(c: &'a Checker<'_>) -> &'a Names<Self>;
+}
+
+/// Ties each id type to the checker's namespace of its names.
+macro_rules! spaces {
+    ($($id:ty => $field:ident;)*) => {$(
+        impl Space for $id {
+            fn names<'a>(c: &'a Checker<'_>) -> &'a Names<Self> {
+                &c.$field
+            }
+        }
+    )*};
+}
+
+spaces! {
+    UnitIx => units;
+    PersonIx => people;
+    PositionIx => positions;
+    DutyIx => duties;
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Ns {
-    Duty,
     UnitKind,
     MatterKind,
-    Position,
-    Unit,
     Matter,
     Scale,
     Fact,
@@ -358,7 +414,6 @@ pub(crate) fn check(
         event_kinds: Names::new("event kind"),
         model: Model::default(),
         holding_spans: Vec::new(),
-        duty_spans: Vec::new(),
         warnings: Vec::new(),
         omitted_errors: 0,
         omitted_warnings: 0,
@@ -472,7 +527,6 @@ impl Checker<'_> {
                         match self.duties.declare(n) {
                             Ok(_) => {
                                 self.model.duties.push(n.text.clone());
-                                self.duty_spans.push(n.span);
                             }
                             Err(first) => self.duplicate("duty", n, first),
                         }
@@ -500,10 +554,12 @@ impl Checker<'_> {
                 Item::Positions { positions } => {
                     for p in positions {
                         match self.positions.declare(&p.name) {
-                            Ok(_) => self.model.positions.push(PositionM {
-                                name: p.name.text.clone(),
-                                single: p.single,
-                            }),
+                            Ok(_) => {
+                                self.model.positions.push(PositionM {
+                                    name: p.name.text.clone(),
+                                    single: p.single,
+                                });
+                            }
                             Err(first) => self.duplicate("position", &p.name, first),
                         }
                     }

@@ -2,6 +2,7 @@
 
 use super::{Checker, Ns};
 use crate::diag::DiagKind;
+use crate::ids::{PositionIx, UnitIx};
 use crate::syntax::ast::{
     CadenceLit, DeadlineLit, Item, ObligationLit, PeriodKind, StaffingLit, SubjectLit,
 };
@@ -9,7 +10,7 @@ use chrono::NaiveDate;
 
 #[derive(Debug, Clone)]
 pub(crate) enum SubjectM {
-    Unit(u32),
+    Unit(UnitIx),
     EachUnit(Vec<u32>),
     EachMatter(Vec<u32>),
 }
@@ -42,7 +43,7 @@ pub(crate) struct ObligationM {
     pub citation: String,
     pub subject: SubjectM,
     pub action: u32,
-    pub recipients: Vec<u32>,
+    pub recipients: Vec<UnitIx>,
     pub cadence: CadenceM,
 }
 
@@ -50,7 +51,7 @@ pub(crate) struct ObligationM {
 pub(crate) struct NeedM {
     pub min: u32,
     pub max: Option<u32>,
-    pub position: u32,
+    pub position: PositionIx,
     pub covering: bool,
 }
 
@@ -120,11 +121,11 @@ impl Checker<'_> {
 
     fn subject(&mut self, s: &SubjectLit) -> Option<SubjectM> {
         match s {
-            SubjectLit::Unit(u) => self.resolve(Ns::Unit, u).map(SubjectM::Unit),
+            SubjectLit::Unit(u) => self.resolve::<UnitIx>(u).map(SubjectM::Unit),
             SubjectLit::EachUnit(kinds) => {
                 let ids: Vec<Option<u32>> = kinds
                     .iter()
-                    .map(|k| self.resolve(Ns::UnitKind, k))
+                    .map(|k| self.resolve_ns(Ns::UnitKind, k))
                     .collect();
                 ids.into_iter()
                     .collect::<Option<Vec<u32>>>()
@@ -133,7 +134,7 @@ impl Checker<'_> {
             SubjectLit::EachMatter(kinds) => {
                 let ids: Vec<Option<u32>> = kinds
                     .iter()
-                    .map(|k| self.resolve(Ns::MatterKind, k))
+                    .map(|k| self.resolve_ns(Ns::MatterKind, k))
                     .collect();
                 ids.into_iter()
                     .collect::<Option<Vec<u32>>>()
@@ -173,7 +174,7 @@ impl Checker<'_> {
                 );
                 ok = false;
             }
-            match self.resolve(Ns::Position, &n.position) {
+            match self.resolve::<PositionIx>(&n.position) {
                 Some(position) => needs.push(NeedM {
                     min: lo,
                     max: n.max,
@@ -194,20 +195,20 @@ impl Checker<'_> {
 
     fn obligation(&mut self, o: &ObligationLit) {
         let subject = self.subject(&o.subject);
-        let action = self.resolve(Ns::Action, &o.action);
-        let recipients: Vec<Option<u32>> = o
+        let action = self.resolve_ns(Ns::Action, &o.action);
+        let recipients: Vec<Option<UnitIx>> = o
             .recipients
             .iter()
-            .map(|r| self.resolve(Ns::Unit, r))
+            .map(|r| self.resolve::<UnitIx>(r))
             .collect();
-        let recipients: Option<Vec<u32>> = recipients.into_iter().collect();
+        let recipients: Option<Vec<UnitIx>> = recipients.into_iter().collect();
         let cadence = match &o.cadence {
             CadenceLit::Reactive {
                 within,
                 hours,
                 event,
             } => self
-                .resolve(Ns::EventKind, event)
+                .resolve_ns(Ns::EventKind, event)
                 .map(|event| CadenceM::Reactive {
                     within: *within,
                     hours: *hours,

@@ -2,18 +2,23 @@
 
 use super::{Checker, CoverM, HoldingM, MatterM, Ns, TargetId, UnitM};
 use crate::diag::{DiagKind, Span};
+use crate::ids::Table;
+use crate::ids::{PersonIx, PositionIx, UnitIx};
 use crate::syntax::ast::{DateLit, Name, OrgStmt, RelationLit};
 use chrono::NaiveDate;
 
 impl Checker<'_> {
     pub(super) fn org(&mut self, stmts: &[&OrgStmt]) {
         // Pass 1: declare units and matters so statements may refer forward.
-        let mut unit_decls: Vec<(&Name, &Name, Option<&Name>)> = Vec::new();
+        // Each unit's declaration, under the id its name was given.
+        let mut unit_decls: Table<UnitIx, (&Name, &Name, Option<&Name>)> = Table::new();
         let mut matter_decls: Vec<(&Name, &Name, &[RelationLit])> = Vec::new();
         for s in stmts {
             match s {
                 OrgStmt::Unit { name, kind, under } => match self.units.declare(name) {
-                    Ok(_) => unit_decls.push((name, kind, under.as_ref())),
+                    Ok(_) => {
+                        unit_decls.push((name, kind, under.as_ref()));
+                    }
                     Err(first) => self.duplicate("unit", name, first),
                 },
                 OrgStmt::Matter {
@@ -42,9 +47,9 @@ impl Checker<'_> {
             }
         }
         // Pass 2: resolve unit kinds and parents.
-        for (name, kind, under) in &unit_decls {
-            let kind_id = self.resolve(Ns::UnitKind, kind);
-            let parent = under.and_then(|p| self.resolve(Ns::Unit, p));
+        for (name, kind, under) in unit_decls.iter() {
+            let kind_id = self.resolve_ns(Ns::UnitKind, kind);
+            let parent = under.and_then(|p| self.resolve::<UnitIx>(p));
             self.model.units.push(UnitM {
                 name: name.text.clone(),
                 kind: kind_id.unwrap_or(0),
@@ -53,7 +58,7 @@ impl Checker<'_> {
         }
         self.cycles(&unit_decls);
         for (name, kind, relations) in &matter_decls {
-            let kind_id = self.resolve(Ns::MatterKind, kind);
+            let kind_id = self.resolve_ns(Ns::MatterKind, kind);
             let rels = self.relations(relations);
             self.model.matters.push(MatterM {
                 name: name.text.clone(),
@@ -65,7 +70,7 @@ impl Checker<'_> {
         for s in stmts {
             match s {
                 OrgStmt::Route { kind, relations } => {
-                    let kind_id = self.resolve(Ns::MatterKind, kind);
+                    let kind_id = self.resolve_ns(Ns::MatterKind, kind);
                     let rels = self.relations(relations);
                     if let Some(slot) = kind_id.and_then(|k| self.model.routes.get_mut(k as usize))
                     {
@@ -83,8 +88,8 @@ impl Checker<'_> {
                     from,
                     to,
                 } => {
-                    let p = self.resolve(Ns::Position, position);
-                    let u = self.resolve(Ns::Unit, unit);
+                    let p = self.resolve::<PositionIx>(position);
+                    let u = self.resolve::<UnitIx>(unit);
                     self.interval(person, from.as_ref(), to.as_ref());
                     let who = self.person(person);
                     if let (Some(position), Some(unit)) = (p, u) {
@@ -116,11 +121,7 @@ impl Checker<'_> {
                             let help = crate::resolve::suggest(
                                 &t.text,
                                 "unit or matter",
-                                self.units
-                                    .order
-                                    .iter()
-                                    .chain(self.matters.order.iter())
-                                    .map(String::as_str),
+                                self.units.names().chain(self.matters.names()),
                             );
                             self.error(
                                 DiagKind::UnknownName,
@@ -147,18 +148,15 @@ impl Checker<'_> {
         self.overlaps();
     }
 
-    fn person(&mut self, name: &Name) -> u32 {
+    fn person(&mut self, name: &Name) -> PersonIx {
         // People are declared by holding a position; naming one again is fine.
-        match self.people.declare(name) {
-            Ok(id) => id,
-            Err(_) => self.people.get(&name.text).unwrap_or(0),
-        }
+        self.people.get_or_declare(name)
     }
 
-    fn relations(&mut self, relations: &[RelationLit]) -> [Option<u32>; 4] {
+    fn relations(&mut self, relations: &[RelationLit]) -> [Option<UnitIx>; 4] {
         let mut out = [None; 4];
         for r in relations {
-            if let Some(u) = self.resolve(Ns::Unit, &r.unit) {
+            if let Some(u) = self.resolve::<UnitIx>(&r.unit) {
                 if let Some(slot) = out.get_mut(r.relation as usize) {
                     if slot.is_some() {
                         self.error(
@@ -195,45 +193,34 @@ impl Checker<'_> {
     }
 
     /// A unit that is, through its parents, under itself.
-    fn cycles(&mut self, decls: &[(&Name, &Name, Option<&Name>)]) {
-        let n = self.model.units.len();
-        // 0 = unvisited, 1 = on the current walk, 2 = done.
-        let mut state = vec![0u8; n];
-        for start in 0..n {
+    fn cycles(&mut self, decls: &Table<UnitIx, (&Name, &Name, Option<&Name>)>) {
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        enum Seen {
+            Unvisited,
+            OnWalk,
+            Done,
+        }
+        let mut state: Table<UnitIx, Seen> =
+            self.model.units.iter().map(|_| Seen::Unvisited).collect();
+        for start in self.model.units.ids() {
             let mut walk = Vec::new();
             let mut cur = Some(start);
             while let Some(u) = cur {
-                match state.get(u).copied() {
-                    Some(0) => {
-                        if let Some(s) = state.get_mut(u) {
-                            *s = 1;
-                        }
+                match *state.get(u) {
+                    Seen::Unvisited => {
+                        *state.get_mut(u) = Seen::OnWalk;
                         walk.push(u);
-                        cur = self
-                            .model
-                            .units
-                            .get(u)
-                            .and_then(|x| x.parent)
-                            .map(|p| p as usize);
+                        cur = self.model.units.get(u).parent;
                     }
-                    Some(1) => {
+                    Seen::OnWalk => {
                         // `u` closes a cycle: report it at its `under`.
                         let members: Vec<String> = walk
                             .iter()
                             .skip_while(|w| **w != u)
-                            .filter_map(|w| self.model.units.get(*w).map(|x| x.name.clone()))
+                            .map(|w| self.model.units.get(*w).name.clone())
                             .collect();
-                        let span = decls
-                            .get(u)
-                            .and_then(|d| d.2)
-                            .map(|n| n.span)
-                            .unwrap_or_default();
-                        let name = self
-                            .model
-                            .units
-                            .get(u)
-                            .map(|x| x.name.clone())
-                            .unwrap_or_default();
+                        let span = decls.get(u).2.map(|n| n.span).unwrap_or_default();
+                        let name = self.model.units.get(u).name.clone();
                         self.error(
                             DiagKind::Cycle,
                             span,
@@ -241,18 +228,14 @@ impl Checker<'_> {
                             Some("units form a tree; change one `under` so the chain ends at a top unit".into()),
                         );
                         // Break the cycle so later phases terminate.
-                        if let Some(x) = self.model.units.get_mut(u) {
-                            x.parent = None;
-                        }
+                        self.model.units.get_mut(u).parent = None;
                         break;
                     }
-                    _ => break,
+                    Seen::Done => break,
                 }
             }
             for w in walk {
-                if let Some(s) = state.get_mut(w) {
-                    *s = 2;
-                }
+                *state.get_mut(w) = Seen::Done;
             }
         }
     }
@@ -264,8 +247,7 @@ impl Checker<'_> {
                 self.model
                     .holdings
                     .get(*i)
-                    .and_then(|h| self.model.positions.get(h.position as usize))
-                    .is_some_and(|p| p.single)
+                    .is_some_and(|h| self.model.positions.get(h.position).single)
             })
             .collect();
         let key = |h: &HoldingM| (h.unit, h.position, h.from.unwrap_or(NaiveDate::MIN));
@@ -288,23 +270,12 @@ impl Checker<'_> {
             let b_start = hb.from.unwrap_or(NaiveDate::MIN);
             if b_start <= a_end && ha.person != hb.person {
                 let day = b_start.max(ha.from.unwrap_or(NaiveDate::MIN));
-                let name = |id: u32, v: &[String]| v.get(id as usize).cloned().unwrap_or_default();
-                let pos = self
-                    .model
-                    .positions
-                    .get(ha.position as usize)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default();
-                let unit = self
-                    .model
-                    .units
-                    .get(ha.unit as usize)
-                    .map(|u| u.name.clone())
-                    .unwrap_or_default();
+                let pos = &self.model.positions.get(ha.position).name;
+                let unit = self.model.units.get(ha.unit).name.clone();
                 let msg = format!(
                     "`{}` and `{}` both hold {pos} of {unit} on {day}, but {pos} is a single-holder position",
-                    name(ha.person, &self.people.order),
-                    name(hb.person, &self.people.order),
+                    self.people.order.get(ha.person),
+                    self.people.order.get(hb.person),
                 );
                 let help = if ha.to.is_none() {
                     format!("end the earlier holding with `to` a day before {b_start}")

@@ -2,6 +2,7 @@
 
 use super::{AnchorM, BearerM, Checker, Ns, RuleM, ScopeM};
 use crate::diag::DiagKind;
+use crate::ids::{DutyIx, PositionIx, UnitIx};
 use crate::syntax::ast::{Anchor, AssignBlock, BearerLit, Scope};
 
 impl Checker<'_> {
@@ -10,20 +11,20 @@ impl Checker<'_> {
             Scope::EachUnit { kinds } => ScopeM::EachUnit(
                 kinds
                     .iter()
-                    .filter_map(|k| self.resolve(Ns::UnitKind, k))
+                    .filter_map(|k| self.resolve_ns(Ns::UnitKind, k))
                     .collect(),
             ),
-            Scope::Unit { unit } => match self.resolve(Ns::Unit, unit) {
+            Scope::Unit { unit } => match self.resolve::<UnitIx>(unit) {
                 Some(u) => ScopeM::Unit(u),
                 None => return self.items_only(block),
             },
             Scope::EachMatter { kinds } => ScopeM::EachMatter(
                 kinds
                     .iter()
-                    .filter_map(|k| self.resolve(Ns::MatterKind, k))
+                    .filter_map(|k| self.resolve_ns(Ns::MatterKind, k))
                     .collect(),
             ),
-            Scope::Matter { matter } => match self.resolve(Ns::Matter, matter) {
+            Scope::Matter { matter } => match self.resolve_ns(Ns::Matter, matter) {
                 Some(m) => ScopeM::Matter(m),
                 None => return self.items_only(block),
             },
@@ -39,7 +40,7 @@ impl Checker<'_> {
                     of,
                     covering,
                 } => {
-                    let p = self.resolve(Ns::Position, position);
+                    let p = self.resolve::<PositionIx>(position);
                     let of = if *covering && of.is_none() {
                         Some(AnchorM::Own)
                     } else {
@@ -55,7 +56,7 @@ impl Checker<'_> {
                     }
                 }
             };
-            let duty = self.resolve(Ns::Duty, &item.duty);
+            let duty = self.resolve::<DutyIx>(&item.duty);
             if let (Some(duty), Some(bearer)) = (duty, bearer) {
                 self.model.rules.push(RuleM {
                     citation: block.citation.text.clone(),
@@ -72,9 +73,9 @@ impl Checker<'_> {
     fn items_only(&mut self, block: &AssignBlock) {
         for item in &block.items {
             if let BearerLit::Position { position, .. } = &item.bearer {
-                self.resolve(Ns::Position, position);
+                self.resolve::<PositionIx>(position);
             }
-            self.resolve(Ns::Duty, &item.duty);
+            self.resolve::<DutyIx>(&item.duty);
         }
     }
 
@@ -98,7 +99,7 @@ impl Checker<'_> {
                 None
             }
             None => Some(AnchorM::Own),
-            Some(Anchor::Unit(u)) => self.resolve(Ns::Unit, u).map(AnchorM::Unit),
+            Some(Anchor::Unit(u)) => self.resolve::<UnitIx>(u).map(AnchorM::Unit),
             Some(Anchor::Relation(r)) if matter_scope => Some(AnchorM::Relation(*r)),
             Some(Anchor::Relation(r)) => {
                 self.error(

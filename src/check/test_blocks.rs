@@ -9,6 +9,7 @@ use crate::eval::expect::{
     BearerWant, Sites, TargetWant, WarnSeen, Warnings, WhoSubject, WARNING_KINDS,
 };
 use crate::events::Event;
+use crate::ids::{DutyIx, PersonIx, PositionIx, UnitIx};
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
 use crate::resolve::suggest;
@@ -42,20 +43,20 @@ pub(crate) enum TestStepM {
     Who {
         subject: WhoSubject,
         on: NaiveDate,
-        duty: u32,
+        duty: DutyIx,
         bearer: BearerWant,
         at: String,
     },
     Duties {
-        person: u32,
+        person: PersonIx,
         on: NaiveDate,
         /// Duty, and the unit or matter it is held for when given; empty for `none`.
-        duties: Vec<(u32, Option<TargetId>)>,
+        duties: Vec<(DutyIx, Option<TargetId>)>,
         at: String,
     },
     Liability {
-        person: u32,
-        duty: Option<u32>,
+        person: PersonIx,
+        duty: Option<DutyIx>,
         at: String,
     },
     Staffing {
@@ -63,7 +64,7 @@ pub(crate) enum TestStepM {
         on: NaiveDate,
         status: StaffedLit,
         /// Empty for every need of the subject.
-        positions: Vec<u32>,
+        positions: Vec<PositionIx>,
         at: String,
     },
     Compliance {
@@ -207,8 +208,8 @@ pub(crate) fn parse_period(text: &str) -> Result<Period, String> {
 
 /// Everyone in a decision record, in order and as a set.
 struct Record {
-    order: Vec<u32>,
-    set: HashSet<u32>,
+    order: Vec<PersonIx>,
+    set: HashSet<PersonIx>,
 }
 
 /// Everything the steps of one test refer to so far.
@@ -238,7 +239,7 @@ struct TestCheck<'a, 's> {
 /// What an obligation's or staffing rule's subject names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum SubjKey {
-    Unit(u32),
+    Unit(UnitIx),
     UnitKind(u32),
     MatterKind(u32),
 }
@@ -469,7 +470,7 @@ impl TestCheck<'_, '_> {
                 let mut ok = true;
                 let mut slots = vec![None; self.model.facts.len()];
                 for (fact, value) in facts {
-                    let Some(id) = self.resolve(Ns::Fact, fact) else {
+                    let Some(id) = self.resolve_ns(Ns::Fact, fact) else {
                         ok = false;
                         continue;
                     };
@@ -487,7 +488,7 @@ impl TestCheck<'_, '_> {
                 }
                 let unit_id = match unit {
                     Some(u) => {
-                        let id = self.resolve(Ns::Unit, u);
+                        let id = self.resolve::<UnitIx>(u);
                         ok &= id.is_some();
                         id
                     }
@@ -495,7 +496,7 @@ impl TestCheck<'_, '_> {
                 };
                 let matter_id = match matter {
                     Some(m) => {
-                        let id = self.resolve(Ns::Matter, m);
+                        let id = self.resolve_ns(Ns::Matter, m);
                         ok &= id.is_some();
                         id
                     }
@@ -596,7 +597,7 @@ impl TestCheck<'_, '_> {
                 span,
             } => {
                 let s = self.who_subject(subject);
-                let d = self.resolve(Ns::Duty, duty);
+                let d = self.resolve::<DutyIx>(duty);
                 let b = self.bearer_want(bearer);
                 Some(TestStepM::Who {
                     subject: s?,
@@ -616,7 +617,7 @@ impl TestCheck<'_, '_> {
                 let mut ok = true;
                 let mut want = Vec::new();
                 for DutyItemLit { duty, subject } in duties {
-                    let d = self.resolve(Ns::Duty, duty);
+                    let d = self.resolve::<DutyIx>(duty);
                     let s = match subject {
                         None => Some(None),
                         Some(s) => self.target(s).map(Some),
@@ -746,7 +747,7 @@ impl TestCheck<'_, '_> {
         match bearer {
             WhoBearerLit::Team(None) => Some(BearerWant::Team(None)),
             WhoBearerLit::Team(Some(u)) => {
-                self.resolve(Ns::Unit, u).map(|u| BearerWant::Team(Some(u)))
+                self.resolve::<UnitIx>(u).map(|u| BearerWant::Team(Some(u)))
             }
             WhoBearerLit::Vacant => Some(BearerWant::Vacant),
             WhoBearerLit::Person(p) => self.person(p).map(BearerWant::Person),
@@ -764,11 +765,7 @@ impl TestCheck<'_, '_> {
         let help = suggest(
             &n.text,
             "duty or position",
-            self.duties
-                .order
-                .iter()
-                .chain(self.positions.order.iter())
-                .map(String::as_str),
+            self.duties.names().chain(self.positions.names()),
         );
         self.error(
             DiagKind::UnknownName,
@@ -823,15 +820,11 @@ impl TestCheck<'_, '_> {
         }
     }
 
-    fn person(&mut self, p: &Name) -> Option<u32> {
+    fn person(&mut self, p: &Name) -> Option<PersonIx> {
         if let Some(id) = self.people.get(&p.text) {
             return Some(id);
         }
-        let help = suggest(
-            &p.text,
-            "person",
-            self.people.order.iter().map(String::as_str),
-        );
+        let help = suggest(&p.text, "person", self.people.names());
         self.error(
             DiagKind::UnknownName,
             p.span,
@@ -852,11 +845,7 @@ impl TestCheck<'_, '_> {
         let help = suggest(
             &n.text,
             "unit and matter name",
-            self.units
-                .order
-                .iter()
-                .chain(self.matters.order.iter())
-                .map(String::as_str),
+            self.units.names().chain(self.matters.names()),
         );
         self.error(
             DiagKind::UnknownName,
@@ -882,11 +871,9 @@ impl TestCheck<'_, '_> {
             &n.text,
             "unit and matter name",
             self.units
-                .order
-                .iter()
-                .chain(self.matters.order.iter())
-                .chain(self.matter_kinds.order.iter())
-                .map(String::as_str),
+                .names()
+                .chain(self.matters.names())
+                .chain(self.matter_kinds.names()),
         );
         self.error(
             DiagKind::UnknownName,
@@ -902,7 +889,7 @@ impl TestCheck<'_, '_> {
         &mut self,
         d: &DecisionLit,
         incident_has_unit: bool,
-    ) -> Option<(BoundDecision, Vec<u32>)> {
+    ) -> Option<(BoundDecision, Vec<PersonIx>)> {
         match d {
             DecisionLit::Individual { by } => {
                 let by = self.person(by)?;
@@ -916,7 +903,7 @@ impl TestCheck<'_, '_> {
                 let mut ok = true;
                 let unit = match unit {
                     Some(u) => {
-                        let id = self.resolve(Ns::Unit, u);
+                        let id = self.resolve::<UnitIx>(u);
                         ok &= id.is_some();
                         id
                     }
@@ -1000,7 +987,7 @@ impl TestCheck<'_, '_> {
                     .order
                     .iter()
                     .take(8)
-                    .filter_map(|r| self.people.order.get(*r as usize).cloned())
+                    .map(|r| self.people.order.get(*r).clone())
                     .collect();
                 if record.order.len() > 8 {
                     names.push(format!("… ({} in all)", record.order.len()));
@@ -1016,7 +1003,7 @@ impl TestCheck<'_, '_> {
         }
         let d = match duty {
             None => Some(None),
-            Some(d) => self.resolve(Ns::Duty, d).map(Some),
+            Some(d) => self.resolve::<DutyIx>(d).map(Some),
         };
         let (person, duty) = (p?, d?);
         ok.then(|| TestStepM::Liability {
@@ -1035,7 +1022,7 @@ impl TestCheck<'_, '_> {
         span: Span,
     ) -> Option<TestStepM> {
         let target = self.target(subject)?;
-        let needs: Vec<u32> = self
+        let needs: Vec<PositionIx> = self
             .binding(&self.index.staffing, target)
             .into_iter()
             .filter_map(|i| self.model.staffing.get(i as usize))
@@ -1053,19 +1040,14 @@ impl TestCheck<'_, '_> {
         let mut ok = true;
         let mut ids = Vec::new();
         for p in positions {
-            let Some(id) = self.resolve(Ns::Position, p) else {
+            let Some(id) = self.resolve::<PositionIx>(p) else {
                 ok = false;
                 continue;
             };
             if !needs.contains(&id) {
                 let asked: Vec<String> = needs
                     .iter()
-                    .filter_map(|n| {
-                        self.model
-                            .positions
-                            .get(*n as usize)
-                            .map(|x| x.name.clone())
-                    })
+                    .map(|n| self.model.positions.get(*n).name.clone())
                     .collect();
                 self.error(
                     DiagKind::UnknownName,
@@ -1091,10 +1073,8 @@ impl TestCheck<'_, '_> {
     fn binding(&self, index: &HashMap<SubjKey, Vec<u32>>, t: TargetId) -> Vec<u32> {
         let keys: Vec<SubjKey> = match t {
             TargetId::Unit(u) => {
-                let kind = self.model.units.get(u as usize).map(|x| x.kind);
-                std::iter::once(SubjKey::Unit(u))
-                    .chain(kind.map(SubjKey::UnitKind))
-                    .collect()
+                let kind = self.model.units.get(u).kind;
+                vec![SubjKey::Unit(u), SubjKey::UnitKind(kind)]
             }
             TargetId::Matter(m) => self
                 .model
@@ -1128,7 +1108,7 @@ impl TestCheck<'_, '_> {
     ) -> Option<(TargetId, Vec<u32>, Period)> {
         let target = self.target(subject);
         let action_id = match action {
-            Some(a) => Some(self.resolve(Ns::Action, a)?),
+            Some(a) => Some(self.resolve_ns(Ns::Action, a)?),
             None => None,
         };
         let p = match parse_period(&period.text) {
@@ -1330,11 +1310,7 @@ impl TestCheck<'_, '_> {
                 let help = suggest(
                     &e.what.text,
                     "action and event kind name",
-                    self.actions
-                        .order
-                        .iter()
-                        .chain(self.event_kinds.order.iter())
-                        .map(String::as_str),
+                    self.actions.names().chain(self.event_kinds.names()),
                 );
                 self.error(
                     DiagKind::UnknownName,
@@ -1345,7 +1321,7 @@ impl TestCheck<'_, '_> {
                 None
             };
             let to = match &e.to {
-                Some(t) => self.resolve(Ns::Unit, t).map(|_| Some(t.text.clone())),
+                Some(t) => self.resolve::<UnitIx>(t).map(|_| Some(t.text.clone())),
                 None => Some(None),
             };
             let (Some(subject), Some((action, event)), Some(to)) = (subject, what, to) else {

@@ -6,6 +6,7 @@
 //! - rules bucketed by unit kind, unit, matter kind, matter.
 
 use crate::check::{AnchorM, BearerM, CondNode, Model, SanctionsKindM, ScopeM, TargetId};
+use crate::ids::{Idx, PersonIx, PositionIx, Table, UnitIx};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -13,18 +14,19 @@ pub(crate) mod cond;
 
 /// Rows of items grouped by a dense key (compressed sparse rows).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Rows<T> {
+pub(crate) struct Rows<K, T> {
     offsets: Vec<u32>,
     items: Vec<T>,
+    _key: std::marker::PhantomData<fn(K) -> K>,
 }
 
-impl<T> Rows<T> {
+impl<K: Idx, T> Rows<K, T> {
     /// Groups `items` by `key(item) < n`, keeping their order within a group.
-    fn build(n: usize, mut pairs: Vec<(u32, T)>) -> Self {
+    fn build(n: usize, mut pairs: Vec<(K, T)>) -> Self {
         pairs.sort_by_key(|(k, _)| *k);
         let mut offsets = vec![0u32; n + 1];
         for (k, _) in &pairs {
-            if let Some(o) = offsets.get_mut(*k as usize + 1) {
+            if let Some(o) = offsets.get_mut(k.index() + 1) {
                 *o += 1;
             }
         }
@@ -37,13 +39,14 @@ impl<T> Rows<T> {
         Rows {
             offsets,
             items: pairs.into_iter().map(|(_, t)| t).collect(),
+            _key: std::marker::PhantomData,
         }
     }
 
     /// The items of group `k` (empty when out of range).
     #[inline]
-    pub(crate) fn get(&self, k: u32) -> &[T] {
-        let k = k as usize;
+    pub(crate) fn get(&self, k: K) -> &[T] {
+        let k = k.index();
         match (self.offsets.get(k), self.offsets.get(k + 1)) {
             (Some(&a), Some(&b)) => self.items.get(a as usize..b as usize).unwrap_or(&[]),
             _ => &[],
@@ -74,23 +77,23 @@ impl Interval {
 /// A holding seen from its unit.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Tenure {
-    pub person: u32,
-    pub position: u32,
+    pub person: PersonIx,
+    pub position: PositionIx,
     pub when: Interval,
 }
 
 /// A holding seen from its holder.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Post {
-    pub unit: u32,
-    pub position: u32,
+    pub unit: UnitIx,
+    pub position: PositionIx,
     pub when: Interval,
 }
 
 /// Coverage seen from the covered unit or matter.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Coverer {
-    pub person: u32,
+    pub person: PersonIx,
     pub liaison: bool,
     pub when: Interval,
 }
@@ -102,13 +105,13 @@ pub(crate) struct Covered {
     pub when: Interval,
 }
 
-pub(crate) const NO_PARENT: u32 = u32::MAX;
-
 #[derive(Debug, Clone)]
 pub(crate) struct UnitC {
     pub name: String,
     pub kind: u32,
-    pub parent: u32,
+    /// The unit it is under; none for a top unit.
+    pub parent: Option<UnitIx>,
+    /// How many units are above it.
     pub depth: u32,
 }
 
@@ -117,7 +120,7 @@ pub(crate) struct MatterC {
     pub name: String,
     pub kind: u32,
     /// Related units: the instance's own, else the kind's route.
-    pub rel: [Option<u32>; 4],
+    pub rel: [Option<UnitIx>; 4],
     /// Whether each relation came from the kind's route.
     pub routed: [bool; 4],
 }
@@ -143,27 +146,27 @@ pub(crate) struct Compiled {
     /// (reached through `Deref`). Units and matters are replaced by their
     /// compiled forms below.
     pub model: Model,
-    pub units: Vec<UnitC>,
+    pub units: Table<UnitIx, UnitC>,
     pub matters: Vec<MatterC>,
-    pub unit_index: HashMap<String, u32>,
+    pub unit_index: HashMap<String, UnitIx>,
     pub matter_index: HashMap<String, u32>,
     pub matter_kind_index: HashMap<String, u32>,
-    pub person_index: HashMap<String, u32>,
-    pub unit_tenures: Rows<Tenure>,
-    pub person_posts: Rows<Post>,
-    pub unit_coverers: Rows<Coverer>,
-    pub matter_coverers: Rows<Coverer>,
-    pub person_covered: Rows<Covered>,
+    pub person_index: HashMap<String, PersonIx>,
+    pub unit_tenures: Rows<UnitIx, Tenure>,
+    pub person_posts: Rows<PersonIx, Post>,
+    pub unit_coverers: Rows<UnitIx, Coverer>,
+    pub matter_coverers: Rows<u32, Coverer>,
+    pub person_covered: Rows<PersonIx, Covered>,
     /// Non-covering rules scoped `in each KIND`, by unit kind.
-    pub kind_rules: Rows<u32>,
+    pub kind_rules: Rows<u32, u32>,
     /// Non-covering rules scoped `in UNIT`, by unit.
-    pub unit_rules: HashMap<u32, Vec<u32>>,
+    pub unit_rules: HashMap<UnitIx, Vec<u32>>,
     /// Covering rules with no `of`, by the kind of the unit the holder sits in.
-    pub kind_cover_rules: Rows<u32>,
+    pub kind_cover_rules: Rows<u32, u32>,
     /// Covering rules with no `of`, scoped to one unit.
-    pub unit_cover_rules: HashMap<u32, Vec<u32>>,
+    pub unit_cover_rules: HashMap<UnitIx, Vec<u32>>,
     /// Rules scoped `for each matter KIND`, by matter kind.
-    pub matter_kind_rules: Rows<u32>,
+    pub matter_kind_rules: Rows<u32, u32>,
     /// Rules scoped `for matter M`, by matter.
     pub matter_rules: HashMap<u32, Vec<u32>>,
     pub fact_index: HashMap<String, u32>,
@@ -176,9 +179,9 @@ pub(crate) struct Compiled {
     /// Recipient names of each obligation.
     pub obligation_recipients: Vec<Vec<String>>,
     /// Units of each kind, in declaration order.
-    pub units_of_kind: Rows<u32>,
+    pub units_of_kind: Rows<u32, UnitIx>,
     /// Matters of each kind, in declaration order.
-    pub matters_of_kind: Rows<u32>,
+    pub matters_of_kind: Rows<u32, u32>,
 }
 
 impl std::ops::Deref for Compiled {
@@ -212,13 +215,13 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
     let n_units = model.units.len();
     // Depth of each unit; parents may be declared after children. Each walk
     // stops at the first unit whose depth is known, so this is linear.
-    let mut depth: Vec<Option<u32>> = vec![None; n_units];
-    for i in 0..n_units {
+    let mut depth: Table<UnitIx, Option<u32>> = model.units.iter().map(|_| None).collect();
+    for start in model.units.ids() {
         let mut walk = Vec::new();
-        let mut cur = Some(i);
+        let mut cur = Some(start);
         let mut base = 0u32;
         while let Some(u) = cur {
-            if let Some(d) = depth.get(u).copied().flatten() {
+            if let Some(d) = *depth.get(u) {
                 base = d + 1;
                 break;
             }
@@ -226,28 +229,21 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
                 break; // cannot happen after the cycle check; stay finite anyway
             }
             walk.push(u);
-            cur = model
-                .units
-                .get(u)
-                .and_then(|x| x.parent)
-                .map(|p| p as usize);
+            cur = model.units.get(u).parent;
         }
         for (k, u) in walk.iter().rev().enumerate() {
-            if let Some(slot) = depth.get_mut(*u) {
-                *slot = Some(base + u32::try_from(k).unwrap_or(u32::MAX));
-            }
+            *depth.get_mut(*u) = Some(base + u32::try_from(k).unwrap_or(u32::MAX));
         }
     }
-    let depth: Vec<u32> = depth.into_iter().map(|d| d.unwrap_or(0)).collect();
-    let units: Vec<UnitC> = model
+    let units: Table<UnitIx, UnitC> = model
         .units
         .iter()
-        .zip(depth)
+        .zip(depth.iter())
         .map(|(u, depth)| UnitC {
             name: u.name.clone(),
             kind: u.kind,
-            parent: u.parent.unwrap_or(NO_PARENT),
-            depth,
+            parent: u.parent,
+            depth: depth.unwrap_or(0),
         })
         .collect();
     let matters: Vec<MatterC> = model
@@ -284,10 +280,10 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
             .map(|(i, n)| (n.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
             .collect()
     };
-    let unit_index = index(units.iter().map(|u| &u.name).collect());
+    let unit_index = names_index(units.iter_enumerated().map(|(i, u)| (i, &u.name)));
     let matter_index = index(matters.iter().map(|m| &m.name).collect());
     let matter_kind_index = index(model.matter_kinds.iter().collect());
-    let person_index = index(model.people.iter().collect());
+    let person_index = names_index(model.people.iter_enumerated());
 
     let mut holdings = model.holdings.clone();
     holdings.sort_by_key(|h| (h.unit, h.position, h.from, h.person));
@@ -350,9 +346,9 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
     let person_covered = Rows::build(model.people.len(), person_cov);
 
     let mut kind_rules = Vec::new();
-    let mut unit_rules: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut unit_rules: HashMap<UnitIx, Vec<u32>> = HashMap::new();
     let mut kind_cover_rules = Vec::new();
-    let mut unit_cover_rules: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut unit_cover_rules: HashMap<UnitIx, Vec<u32>> = HashMap::new();
     let mut matter_kind_rules = Vec::new();
     let mut matter_rules: HashMap<u32, Vec<u32>> = HashMap::new();
     for (i, r) in model.rules.iter().enumerate() {
@@ -411,11 +407,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
     let event_kind_index = index(model.event_kinds.iter().collect());
     let units_of_kind = Rows::build(
         model.unit_kinds.len(),
-        units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.kind, u32::try_from(i).unwrap_or(u32::MAX)))
-            .collect(),
+        units.iter_enumerated().map(|(i, u)| (u.kind, i)).collect(),
     );
     let matters_of_kind = Rows::build(
         model.matter_kinds.len(),
@@ -432,7 +424,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
         .map(|o| {
             o.recipients
                 .iter()
-                .filter_map(|r| units.get(*r as usize).map(|u| u.name.clone()))
+                .map(|r| units.get(*r).name.clone())
                 .collect()
         })
         .collect();
@@ -440,7 +432,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
     let kind_cover_rules = Rows::build(model.unit_kinds.len(), kind_cover_rules);
     let matter_kind_rules = Rows::build(model.matter_kinds.len(), matter_kind_rules);
     // The compiled units and matters replace the model's own.
-    model.units = Vec::new();
+    model.units = Table::new();
     model.matters = Vec::new();
     Compiled {
         key: PolicyKey::fresh(),
@@ -472,6 +464,11 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
         unit_cover_rules,
         matter_rules,
     }
+}
+
+/// Each name of a table → its id, for turning a query's names into ids.
+fn names_index<'a, I: Idx>(names: impl Iterator<Item = (I, &'a String)>) -> HashMap<String, I> {
+    names.map(|(i, n)| (n.clone(), i)).collect()
 }
 
 /// Reports a broken internal invariant: a bug in zeren, never a property of
@@ -510,7 +507,7 @@ mod tests {
 
     #[test]
     fn rows_group_and_keep_order() {
-        let r = Rows::build(3, vec![(2, 'c'), (0, 'a'), (2, 'd'), (0, 'b')]);
+        let r: Rows<u32, char> = Rows::build(3, vec![(2, 'c'), (0, 'a'), (2, 'd'), (0, 'b')]);
         assert_eq!(r.get(0), &['a', 'b']);
         assert!(r.get(1).is_empty());
         assert_eq!(r.get(2), &['c', 'd']);

@@ -10,7 +10,8 @@
 //!   who cover (分管 / 联系) the incident's unit, a unit above it, or its matter.
 
 use crate::check::TargetM;
-use crate::compile::{Compiled, NO_PARENT};
+use crate::compile::Compiled;
+use crate::ids::{PositionIx, UnitIx};
 use crate::incident::BoundIncident;
 use crate::triggers::{Accountable, Target, Unreached, UnreachedWhy};
 use crate::who::{Bearer, Responsibility, Step};
@@ -28,20 +29,16 @@ impl<'p, 'i> People<'p, 'i> {
         People { c, inc, who: None }
     }
 
-    fn unit_name(&self, u: u32) -> &'p str {
-        crate::compile::item(&self.c.units, u, "units")
-            .name
-            .as_str()
+    fn unit_name(&self, u: UnitIx) -> &'p str {
+        self.c.units.get(u).name.as_str()
     }
 
-    fn position_name(&self, p: u32) -> &'p str {
-        crate::compile::item(&self.c.positions, p, "positions")
-            .name
-            .as_str()
+    fn position_name(&self, p: PositionIx) -> &'p str {
+        self.c.positions.get(p).name.as_str()
     }
 
-    fn person_name(&self, p: u32) -> &'p str {
-        crate::compile::named(&self.c.people, p, "people")
+    fn person_name(&self, p: crate::ids::PersonIx) -> &'p str {
+        self.c.people.get(p).as_str()
     }
 
     fn responsibilities(&mut self) -> &[Responsibility<'p>] {
@@ -65,11 +62,11 @@ impl<'p, 'i> People<'p, 'i> {
 
     /// The units where a post is looked for: the incident's unit, else the
     /// units related to its matter.
-    fn post_units(&self) -> Vec<u32> {
+    fn post_units(&self) -> Vec<UnitIx> {
         if let Some(u) = self.inc.unit {
             return vec![u];
         }
-        let mut out: Vec<u32> = Vec::new();
+        let mut out: Vec<UnitIx> = Vec::new();
         if let Some(m) = self.inc.matter {
             let matter = crate::compile::item(&self.c.matters, m, "matters");
             for u in matter.rel.iter().flatten() {
@@ -106,7 +103,7 @@ impl<'p, 'i> People<'p, 'i> {
             let before = found.len();
             match *t {
                 TargetM::Duty(d) => {
-                    let duty = crate::compile::named(&self.c.duties, d, "duties");
+                    let duty = self.c.duties.get(d).as_str();
                     for r in self.responsibilities() {
                         if r.duty == duty {
                             found.push(Accountable {
@@ -152,7 +149,7 @@ impl<'p, 'i> People<'p, 'i> {
 
     fn target(&self, t: TargetM) -> Target<'p> {
         match t {
-            TargetM::Duty(d) => Target::Duty(crate::compile::named(&self.c.duties, d, "duties")),
+            TargetM::Duty(d) => Target::Duty(self.c.duties.get(d).as_str()),
             TargetM::Post {
                 position,
                 covering: false,
@@ -169,8 +166,8 @@ impl<'p, 'i> People<'p, 'i> {
         &self,
         against: Target<'p>,
         citation: &'p str,
-        unit: u32,
-        position: u32,
+        unit: UnitIx,
+        position: PositionIx,
         out: &mut Vec<Accountable<'p>>,
     ) {
         let on = self.inc.date;
@@ -221,11 +218,11 @@ impl<'p, 'i> People<'p, 'i> {
         &self,
         against: Target<'p>,
         citation: &'p str,
-        position: u32,
+        position: PositionIx,
         out: &mut Vec<Accountable<'p>>,
     ) {
         let (c, on) = (self.c, self.inc.date);
-        let mut seen: Vec<u32> = Vec::new();
+        let mut seen: Vec<crate::ids::PersonIx> = Vec::new();
         let mut visit = |covered_name: &'p str,
                          under: Option<(&'p str, &'p str)>,
                          coverers: &[crate::compile::Coverer],
@@ -281,8 +278,8 @@ impl<'p, 'i> People<'p, 'i> {
             visit(name, None, c.matter_coverers.get(m), out);
         }
         if let Some(unit) = self.inc.unit {
-            let mut covered = unit;
-            while covered != NO_PARENT {
+            let mut at = Some(unit);
+            while let Some(covered) = at {
                 let under =
                     (covered != unit).then(|| (self.unit_name(unit), self.unit_name(covered)));
                 visit(
@@ -291,7 +288,7 @@ impl<'p, 'i> People<'p, 'i> {
                     c.unit_coverers.get(covered),
                     out,
                 );
-                covered = crate::compile::item(&c.units, covered, "units").parent;
+                at = c.units.get(covered).parent;
             }
         }
     }

@@ -5,6 +5,7 @@ use crate::check::{CadenceM, DeadlineM, SubjectM, TargetId};
 use crate::compile::Compiled;
 use crate::compliance::*;
 use crate::events::{EventLog, LoggedEvent, What};
+use crate::ids::UnitIx;
 use crate::period::Period;
 use crate::period::PeriodKind;
 use crate::who::Subject;
@@ -13,7 +14,7 @@ pub(crate) fn subjects(c: &Compiled, s: &SubjectM) -> Vec<TargetId> {
     match s {
         SubjectM::Unit(u) => vec![TargetId::Unit(*u)],
         SubjectM::EachUnit(kinds) => {
-            let mut v: Vec<u32> = kinds
+            let mut v: Vec<UnitIx> = kinds
                 .iter()
                 .flat_map(|k| c.units_of_kind.get(*k).iter().copied())
                 .collect();
@@ -46,9 +47,7 @@ fn names_of(c: &Compiled, obligation: usize, action: u32) -> (&str, &[String]) {
 
 pub(crate) fn subject_of(c: &Compiled, t: TargetId) -> Subject<'_> {
     match t {
-        TargetId::Unit(u) => {
-            Subject::Unit(crate::compile::item(&c.units, u, "units").name.as_str())
-        }
+        TargetId::Unit(u) => Subject::Unit(c.units.get(u).name.as_str()),
         TargetId::Matter(m) => {
             Subject::Matter(crate::compile::item(&c.matters, m, "matters").name.as_str())
         }
@@ -462,13 +461,10 @@ pub(crate) fn calendar(
             }
         }
     }
-    let key = |t: &TargetId| match t {
-        TargetId::Unit(u) => (0u8, *u),
-        TargetId::Matter(m) => (1u8, *m),
-    };
     // (due, obligation, subject) is unique per row (one period per due
     // date), so an unstable sort is deterministic and needs no buffer.
-    items.sort_unstable_by_key(|a| (a.0, a.1, key(&a.2)));
+    // Subjects sort units first, then matters, each in declaration order.
+    items.sort_unstable_by_key(|a| (a.0, a.1, a.2));
     CalendarAnswer {
         from,
         to,

@@ -17,6 +17,7 @@ use crate::eval::staffing::staffing;
 use crate::eval::triggers::triggers;
 use crate::eval::who::{duties_of, who_matter, who_unit};
 use crate::events::{from_events, EventLog};
+use crate::ids::{DutyIx, Idx, PersonIx, PositionIx, UnitIx};
 use crate::incident::BoundIncident;
 use crate::period::{Period, PeriodKind};
 use crate::staffing::Staffed;
@@ -35,7 +36,7 @@ pub(crate) const WARNING_KINDS: &[&str] = &["unassigned", "conflict", "never-mat
 /// What an `expect who` asks about.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum WhoSubject {
-    Unit(u32),
+    Unit(UnitIx),
     Matter(u32),
     MatterKind(u32),
 }
@@ -43,17 +44,17 @@ pub(crate) enum WhoSubject {
 /// A duty or a post in `expect accountable`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum TargetWant {
-    Duty(u32),
-    Post(u32),
+    Duty(DutyIx),
+    Post(PositionIx),
 }
 
 /// Who an `expect who` expects.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum BearerWant {
     /// A team: the subject unit's (any related unit's for a matter), or a named unit's.
-    Team(Option<u32>),
+    Team(Option<UnitIx>),
     Vacant,
-    Person(u32),
+    Person(PersonIx),
 }
 
 /// A warning of the policy, as a test sees it.
@@ -492,7 +493,7 @@ impl<'p> Recorder<'p> {
         let mut rules_at: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
         for (i, r) in c.rules.iter().enumerate() {
             rules_at
-                .entry((r.citation.as_str(), r.duty as usize))
+                .entry((r.citation.as_str(), r.duty.index()))
                 .or_default()
                 .push(i);
         }
@@ -527,8 +528,8 @@ fn name_of(v: &[String], i: u32) -> &str {
     crate::compile::named(v, i, "name")
 }
 
-fn unit_name(c: &Compiled, u: u32) -> &str {
-    crate::compile::item(&c.units, u, "unit").name.as_str()
+fn unit_name(c: &Compiled, u: UnitIx) -> &str {
+    c.units.get(u).name.as_str()
 }
 
 fn matter_name(c: &Compiled, m: u32) -> &str {
@@ -557,14 +558,8 @@ fn rules_of(
     at: &HashMap<(&str, usize), Vec<usize>>,
     r: &Responsibility<'_>,
 ) -> Vec<usize> {
-    let kind_of_unit = |name: &str| {
-        c.unit_index
-            .get(name)
-            .and_then(|u| c.units.get(*u as usize))
-            .map(|u| u.kind)
-    };
-    let position_is =
-        |p: u32, name: &str| c.positions.get(p as usize).is_some_and(|x| x.name == name);
+    let kind_of_unit = |name: &str| c.unit_index.get(name).map(|u| c.units.get(*u).kind);
+    let position_is = |p: PositionIx, name: &str| c.positions.get(p).name == name;
     let anchored = |of: AnchorM, unit: &str| match of {
         AnchorM::Unit(x) => unit_name(c, x) == unit,
         _ => true,
@@ -845,18 +840,18 @@ impl<'p> Run<'p> {
         let fits = |a: &crate::triggers::Accountable<'_>, (t, b): &(TargetWant, BearerWant)| {
             let target_ok = match (a.against, t) {
                 (crate::triggers::Target::Duty(d), TargetWant::Duty(w)) => {
-                    d == name_of(&c.duties, *w)
+                    d == c.duties.get(*w).as_str()
                 }
                 (
                     crate::triggers::Target::Post(p) | crate::triggers::Target::PostCovering(p),
                     TargetWant::Post(w),
-                ) => p == crate::compile::item(&c.positions, *w, "positions").name,
+                ) => p == c.positions.get(*w).name,
                 _ => false,
             };
             target_ok
                 && match (&a.bearer, b) {
                     (Bearer::Holder { person, .. }, BearerWant::Person(p)) => {
-                        *person == name_of(&c.people, *p)
+                        *person == c.people.get(*p).as_str()
                     }
                     (Bearer::Team { .. }, BearerWant::Team(None)) => true,
                     (Bearer::Team { unit }, BearerWant::Team(Some(u))) => *unit == unit_name(c, *u),
@@ -876,13 +871,11 @@ impl<'p> Run<'p> {
                 .iter()
                 .map(|(t, b)| {
                     let t = match t {
-                        TargetWant::Duty(d) => name_of(&c.duties, *d).to_string(),
-                        TargetWant::Post(p) => crate::compile::item(&c.positions, *p, "positions")
-                            .name
-                            .clone(),
+                        TargetWant::Duty(d) => c.duties.get(*d).to_string(),
+                        TargetWant::Post(p) => c.positions.get(*p).name.clone(),
                     };
                     let b = match b {
-                        BearerWant::Person(p) => name_of(&c.people, *p).to_string(),
+                        BearerWant::Person(p) => c.people.get(*p).as_str().to_string(),
                         BearerWant::Team(None) => "team".into(),
                         BearerWant::Team(Some(u)) => format!("team of {}", unit_name(c, *u)),
                         BearerWant::Vacant => "vacant".into(),
@@ -920,13 +913,13 @@ impl<'p> Run<'p> {
         &mut self,
         subject: WhoSubject,
         on: NaiveDate,
-        duty: u32,
+        duty: DutyIx,
         want: BearerWant,
         at: &str,
         rec: &mut Recorder<'_>,
     ) {
         let c = self.c;
-        let duty_name = name_of(&c.duties, duty);
+        let duty_name = c.duties.get(duty).as_str();
         let (subject_name, answer) = match subject {
             WhoSubject::Unit(u) => (unit_name(c, u), who_unit(c, u, on)),
             WhoSubject::Matter(m) => {
@@ -936,7 +929,7 @@ impl<'p> Run<'p> {
             WhoSubject::MatterKind(k) => (name_of(&c.matter_kinds, k), who_matter(c, None, k, on)),
         };
         let wanted = match want {
-            BearerWant::Person(p) => name_of(&c.people, p).to_string(),
+            BearerWant::Person(p) => c.people.get(p).clone(),
             BearerWant::Team(None) => "the team".into(),
             BearerWant::Team(Some(u)) => format!("the team of {}", unit_name(c, u)),
             BearerWant::Vacant => "nobody (a vacant post)".into(),
@@ -959,9 +952,7 @@ impl<'p> Run<'p> {
         }
         let is_unit = matches!(subject, WhoSubject::Unit(_));
         let ok = rows.iter().any(|r| match (&r.bearer, want) {
-            (Bearer::Holder { person, .. }, BearerWant::Person(p)) => {
-                *person == name_of(&c.people, p)
-            }
+            (Bearer::Holder { person, .. }, BearerWant::Person(p)) => *person == c.people.get(p),
             (Bearer::Team { unit }, BearerWant::Team(None)) => !is_unit || *unit == subject_name,
             (Bearer::Team { unit }, BearerWant::Team(Some(u))) => *unit == unit_name(c, u),
             (Bearer::Vacant { .. }, BearerWant::Vacant) => true,
@@ -981,17 +972,17 @@ impl<'p> Run<'p> {
 
     fn duties(
         &mut self,
-        person: u32,
+        person: PersonIx,
         on: NaiveDate,
-        want: &[(u32, Option<TargetId>)],
+        want: &[(DutyIx, Option<TargetId>)],
         at: &str,
         rec: &mut Recorder<'_>,
     ) {
         let c = self.c;
-        let who = name_of(&c.people, person);
+        let who = c.people.get(person).as_str();
         let wanted: Vec<(&str, Option<&str>)> = want
             .iter()
-            .map(|(d, s)| (name_of(&c.duties, *d), s.map(|t| target_name(c, t))))
+            .map(|(d, s)| (c.duties.get(*d).as_str(), s.map(|t| target_name(c, t))))
             .collect();
         let shown: Vec<String> = wanted
             .iter()
@@ -1040,10 +1031,16 @@ impl<'p> Run<'p> {
         }
     }
 
-    fn liability(&mut self, person: u32, duty: Option<u32>, at: &str, rec: &mut Recorder<'_>) {
+    fn liability(
+        &mut self,
+        person: PersonIx,
+        duty: Option<DutyIx>,
+        at: &str,
+        rec: &mut Recorder<'_>,
+    ) {
         let c = self.c;
-        let who = name_of(&c.people, person);
-        let wanted = duty.map(|d| name_of(&c.duties, d)).unwrap_or("none");
+        let who = c.people.get(person).as_str();
+        let wanted = duty.map(|d| c.duties.get(d).as_str()).unwrap_or("none");
         let Some(inc) = self.incident else { return };
         let answer = match liability(c, inc) {
             Ok(a) => a,
@@ -1079,7 +1076,7 @@ impl<'p> Run<'p> {
         subject: TargetId,
         on: NaiveDate,
         status: StaffedLit,
-        positions: &[u32],
+        positions: &[PositionIx],
         at: &str,
         rec: &mut Recorder<'_>,
     ) {
@@ -1092,11 +1089,7 @@ impl<'p> Run<'p> {
         let subject_name = target_name(c, subject);
         let names: Vec<&str> = positions
             .iter()
-            .map(|p| {
-                crate::compile::item(&c.positions, *p, "position")
-                    .name
-                    .as_str()
-            })
+            .map(|p| c.positions.get(*p).name.as_str())
             .collect();
         let answer = staffing(c, on, Some(subject));
         let rows: Vec<_> = answer
@@ -1107,11 +1100,9 @@ impl<'p> Run<'p> {
         for r in &rows {
             for i in rec.staffing_at.get(r.citation).into_iter().flatten() {
                 let has = c.staffing.get(*i).is_some_and(|s| {
-                    s.needs.iter().any(|n| {
-                        c.positions
-                            .get(n.position as usize)
-                            .is_some_and(|p| p.name == r.position)
-                    })
+                    s.needs
+                        .iter()
+                        .any(|n| c.positions.get(n.position).name == r.position)
                 });
                 if has {
                     hit(&mut rec.staffing, *i, self.t);
@@ -1438,14 +1429,12 @@ fn rule_words(c: &Compiled, r: &RuleM) -> String {
             covering,
         } => format!(
             "{}{}{}",
-            crate::compile::item(&c.positions, position, "position")
-                .name
-                .as_str(),
+            c.positions.get(position).name.as_str(),
             anchor(of),
             if covering { " covering" } else { "" }
         ),
     };
-    format!("{scope}: {bearer} bears {}", name_of(&c.duties, r.duty))
+    format!("{scope}: {bearer} bears {}", c.duties.get(r.duty).as_str())
 }
 
 fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
@@ -1565,9 +1554,7 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
                 format!(
                     "{} {}{}",
                     required_words(n.min, n.max),
-                    crate::compile::item(&c.positions, n.position, "position")
-                        .name
-                        .as_str(),
+                    c.positions.get(n.position).name.as_str(),
                     if n.covering { " covering" } else { "" }
                 )
             })
@@ -1590,9 +1577,9 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
             l.citation.as_str(),
             format!(
                 "main {}, others {}, individual {}",
-                name_of(&c.duties, l.main),
-                name_of(&c.duties, l.others),
-                name_of(&c.duties, l.individual)
+                c.duties.get(l.main).as_str(),
+                c.duties.get(l.others).as_str(),
+                c.duties.get(l.individual).as_str()
             ),
             site(|s| &s.liability, i),
             rec.liability.get(i),

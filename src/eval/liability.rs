@@ -1,8 +1,9 @@
 //! The algorithm behind [`crate::liability`]; the answer types live there.
 
 use crate::check::TargetId;
-use crate::compile::{Compiled, NO_PARENT};
+use crate::compile::Compiled;
 use crate::eval::triggers::Eval;
+use crate::ids::DutyIx;
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::liability::*;
 use crate::triggers::Outcome;
@@ -66,10 +67,6 @@ pub(crate) fn procedures<'p>(
     out
 }
 
-fn name(v: &[String], i: u32) -> &str {
-    crate::compile::named(v, i, "name")
-}
-
 pub(crate) fn liability<'p>(
     c: &'p Compiled,
     inc: &BoundIncident,
@@ -92,7 +89,7 @@ pub(crate) fn liability<'p>(
         facts: &inc.facts,
     };
     let procedure = procedures(c, &ev, None);
-    let duty = |d: u32| c.duties.get(d as usize).map(String::as_str);
+    let duty = |d: DutyIx| c.duties.get(d).as_str();
     match decision {
         BoundDecision::Individual { by } => Ok(LiabilityAnswer {
             date: on,
@@ -100,8 +97,8 @@ pub(crate) fn liability<'p>(
             decision: "individual",
             unit: None,
             people: vec![PersonLiability {
-                person: name(&c.people, *by),
-                liability: duty(rules.individual),
+                person: c.people.get(*by).as_str(),
+                liability: Some(duty(rules.individual)),
                 reason: "decided or approved alone",
                 posts: Vec::new(),
                 covers: None,
@@ -122,16 +119,13 @@ pub(crate) fn liability<'p>(
             if let Some(m) = inc.matter {
                 concerned.push(TargetId::Matter(m));
             }
-            let mut u = inc.unit.unwrap_or(NO_PARENT);
-            while u != NO_PARENT && u != unit {
+            let mut above = inc.unit;
+            while let Some(u) = above.filter(|u| *u != unit) {
                 concerned.push(TargetId::Unit(u));
-                u = c
-                    .units
-                    .get(u as usize)
-                    .map(|x| x.parent)
-                    .unwrap_or(NO_PARENT);
+                above = c.units.get(u).parent;
             }
-            let mut people: Vec<(u32, usize, PersonLiability<'p>)> = Vec::new();
+            // By the duty borne (none, for objectors, last), then in the record's order.
+            let mut people: Vec<(Option<DutyIx>, usize, PersonLiability<'p>)> = Vec::new();
             let mut warnings = Vec::new();
             // Binding checked that every objector is a participant.
             for (order, p) in participants.iter().enumerate() {
@@ -141,18 +135,14 @@ pub(crate) fn liability<'p>(
                     .iter()
                     .filter(|post| post.unit == unit && post.when.contains(on))
                     .map(|post| Post {
-                        position: crate::compile::item(&c.positions, post.position, "positions")
-                            .name
-                            .as_str(),
-                        unit: crate::compile::item(&c.units, post.unit, "units")
-                            .name
-                            .as_str(),
+                        position: c.positions.get(post.position).name.as_str(),
+                        unit: c.units.get(post.unit).name.as_str(),
                     })
                     .collect();
                 if posts.is_empty() {
                     warnings.push(LiabilityWarning::NotInTeam {
-                        person: name(&c.people, *p),
-                        unit: crate::compile::item(&c.units, unit, "units").name.as_str(),
+                        person: c.people.get(*p).as_str(),
+                        unit: c.units.get(unit).name.as_str(),
                     });
                 }
                 let main_post = c.person_posts.get(*p).iter().any(|post| {
@@ -166,40 +156,29 @@ pub(crate) fn liability<'p>(
                     .iter()
                     .find(|cv| cv.when.contains(on) && concerned.contains(&cv.target))
                     .map(|cv| match cv.target {
-                        TargetId::Unit(u) => {
-                            crate::compile::item(&c.units, u, "units").name.as_str()
-                        }
+                        TargetId::Unit(u) => c.units.get(u).name.as_str(),
                         TargetId::Matter(m) => {
                             crate::compile::item(&c.matters, m, "matters").name.as_str()
                         }
                     });
-                let (rank, liability, reason) = if objectors.contains(p) {
-                    (u32::MAX, None, "objected on record and was overruled")
+                let (borne, reason) = if objectors.contains(p) {
+                    (None, "objected on record and was overruled")
                 } else if main_post {
-                    (
-                        rules.main,
-                        duty(rules.main),
-                        "main leader of the deciding team",
-                    )
+                    (Some(rules.main), "main leader of the deciding team")
                 } else if covers.is_some() {
                     (
-                        rules.main,
-                        duty(rules.main),
+                        Some(rules.main),
                         "directly in charge (分管) of what the incident concerns",
                     )
                 } else {
-                    (
-                        rules.others,
-                        duty(rules.others),
-                        "took part in the decision",
-                    )
+                    (Some(rules.others), "took part in the decision")
                 };
                 people.push((
-                    rank,
+                    borne,
                     order,
                     PersonLiability {
-                        person: name(&c.people, *p),
-                        liability,
+                        person: c.people.get(*p).as_str(),
+                        liability: borne.map(duty),
                         reason,
                         posts,
                         covers: if main_post { None } else { covers },
@@ -209,12 +188,12 @@ pub(crate) fn liability<'p>(
             if !participants.is_empty() && participants.iter().all(|p| objectors.contains(p)) {
                 warnings.push(LiabilityWarning::AllObjected);
             }
-            people.sort_by_key(|(rank, order, _)| (*rank, *order));
+            people.sort_by_key(|(borne, order, _)| (borne.is_none(), *borne, *order));
             Ok(LiabilityAnswer {
                 date: on,
                 citation: rules.citation.as_str(),
                 decision: "collective",
-                unit: c.units.get(unit as usize).map(|x| x.name.as_str()),
+                unit: Some(c.units.get(unit).name.as_str()),
                 people: people.into_iter().map(|(_, _, p)| p).collect(),
                 procedure,
                 warnings,

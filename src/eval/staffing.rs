@@ -4,10 +4,11 @@ use crate::check::TargetId;
 use crate::compile::Compiled;
 use crate::compliance::Required;
 use crate::eval::compliance::{subject_of, subjects};
+use crate::ids::PersonIx;
 use crate::staffing::*;
 use chrono::NaiveDate;
 pub(crate) fn staffing(c: &Compiled, on: NaiveDate, only: Option<TargetId>) -> StaffingAnswer<'_> {
-    let person = |p: u32| crate::compile::named(&c.people, p, "people");
+    let person = |p: PersonIx| c.people.get(p).as_str();
     let mut rows = Vec::new();
     for rule in &c.staffing {
         for t in subjects(c, &rule.subject)
@@ -15,7 +16,7 @@ pub(crate) fn staffing(c: &Compiled, on: NaiveDate, only: Option<TargetId>) -> S
             .filter(|t| only.is_none_or(|o| o == *t))
         {
             for need in &rule.needs {
-                let mut ids: Vec<u32> = if need.covering {
+                let mut ids: Vec<PersonIx> = if need.covering {
                     let coverers = match t {
                         TargetId::Unit(u) => c.unit_coverers.get(u),
                         TargetId::Matter(m) => c.matter_coverers.get(m),
@@ -56,9 +57,7 @@ pub(crate) fn staffing(c: &Compiled, on: NaiveDate, only: Option<TargetId>) -> S
                 rows.push(StaffingRow {
                     citation: rule.citation.as_str(),
                     subject: subject_of(c, t),
-                    position: crate::compile::item(&c.positions, need.position, "positions")
-                        .name
-                        .as_str(),
+                    position: c.positions.get(need.position).name.as_str(),
                     covering: need.covering,
                     required: Required {
                         at_least: need.min,

@@ -1,7 +1,8 @@
 //! The algorithm behind [`crate::who`]; the answer types live there.
 
 use crate::check::{AnchorM, BearerM, ScopeM, TargetId};
-use crate::compile::{Compiled, NO_PARENT};
+use crate::compile::Compiled;
+use crate::ids::{Idx, PersonIx, PositionIx, UnitIx};
 use crate::who::*;
 use chrono::NaiveDate;
 fn s(v: &[String], i: u32) -> &str {
@@ -15,27 +16,29 @@ struct Ctx<'p> {
 }
 
 impl<'p> Ctx<'p> {
-    fn unit_name(&self, u: u32) -> &'p str {
-        crate::compile::item(&self.c.units, u, "units")
-            .name
-            .as_str()
+    fn unit_name(&self, u: UnitIx) -> &'p str {
+        self.c.units.get(u).name.as_str()
     }
-    fn position_name(&self, p: u32) -> &'p str {
-        crate::compile::item(&self.c.positions, p, "positions")
-            .name
-            .as_str()
+    fn position_name(&self, p: PositionIx) -> &'p str {
+        self.c.positions.get(p).name.as_str()
     }
-    fn person_name(&self, p: u32) -> &'p str {
-        s(&self.c.people, p)
+    fn person_name(&self, p: PersonIx) -> &'p str {
+        self.c.people.get(p).as_str()
     }
 
-    fn push(&mut self, rule: u32, bearer: Bearer<'p>, ids: (u32, u32, u32), path: Vec<Step<'p>>) {
+    fn push(
+        &mut self,
+        rule: u32,
+        bearer: Bearer<'p>,
+        ids: (UnitIx, u32, u32),
+        path: Vec<Step<'p>>,
+    ) {
         let Some(r) = self.c.rules.get(rule as usize) else {
             return;
         };
         self.out.push(Responsibility {
-            duty: s(&self.c.duties, r.duty),
-            rank: r.duty as usize,
+            duty: self.c.duties.get(r.duty).as_str(),
+            rank: r.duty.index(),
             bearer,
             citation: r.citation.as_str(),
             path,
@@ -44,8 +47,10 @@ impl<'p> Ctx<'p> {
     }
 
     /// Holders of `position` in `unit` on the date: one responsibility each,
-    /// or a vacancy.
-    fn holders(&mut self, rule: u32, unit: u32, position: u32, path: &[Step<'p>]) {
+    /// or a vacancy. In the sort key, a vacancy comes after every holder
+    /// (person `u32::MAX`) and a team before every position (position and
+    /// person 0).
+    fn holders(&mut self, rule: u32, unit: UnitIx, position: PositionIx, path: &[Step<'p>]) {
         let mut any = false;
         let c = self.c;
         for t in c.unit_tenures.get(unit) {
@@ -62,7 +67,7 @@ impl<'p> Ctx<'p> {
                     position: self.position_name(position),
                     person: self.person_name(t.person),
                 };
-                self.push(rule, bearer, (unit, position, t.person), p);
+                self.push(rule, bearer, (unit, position.raw(), t.person.raw()), p);
             }
         }
         if !any {
@@ -70,11 +75,16 @@ impl<'p> Ctx<'p> {
                 unit: self.unit_name(unit),
                 position: self.position_name(position),
             };
-            self.push(rule, bearer, (unit, position, u32::MAX), path.to_vec());
+            self.push(
+                rule,
+                bearer,
+                (unit, position.raw(), u32::MAX),
+                path.to_vec(),
+            );
         }
     }
 
-    fn team(&mut self, rule: u32, unit: u32, path: Vec<Step<'p>>) {
+    fn team(&mut self, rule: u32, unit: UnitIx, path: Vec<Step<'p>>) {
         let bearer = Bearer::Team {
             unit: self.unit_name(unit),
         };
@@ -92,19 +102,15 @@ impl<'p> Ctx<'p> {
     }
 
     /// Is `a` a strict ancestor of `u`?
-    fn is_strict_ancestor(&self, a: u32, u: u32) -> bool {
+    fn is_strict_ancestor(&self, a: UnitIx, u: UnitIx) -> bool {
         let units = &self.c.units;
-        let Some(target_depth) = units.get(a as usize).map(|x| x.depth) else {
-            return false;
-        };
-        let mut cur = units.get(u as usize).map(|x| x.parent).unwrap_or(NO_PARENT);
-        while cur != NO_PARENT {
-            if cur == a {
+        let target_depth = units.get(a).depth;
+        let mut cur = units.get(u).parent;
+        while let Some(p) = cur {
+            if p == a {
                 return true;
             }
-            let Some(x) = units.get(cur as usize) else {
-                return false;
-            };
+            let x = units.get(p);
             if x.depth <= target_depth {
                 return false;
             }
@@ -114,15 +120,13 @@ impl<'p> Ctx<'p> {
     }
 }
 
-pub(crate) fn who_unit(c: &Compiled, unit: u32, on: NaiveDate) -> Vec<Responsibility<'_>> {
+pub(crate) fn who_unit(c: &Compiled, unit: UnitIx, on: NaiveDate) -> Vec<Responsibility<'_>> {
     let mut ctx = Ctx {
         c,
         on,
         out: Vec::new(),
     };
-    let Some(u) = c.units.get(unit as usize) else {
-        return Vec::new();
-    };
+    let u = c.units.get(unit);
     let kind = u.kind;
     let scope_step = Step::Kind {
         unit: u.name.as_str(),
@@ -171,8 +175,8 @@ pub(crate) fn who_unit(c: &Compiled, unit: u32, on: NaiveDate) -> Vec<Responsibi
     }
     // 一岗双责: people covering this unit or a unit above it, who hold a
     // position in a unit further up whose covering rules name that position.
-    let mut covered = unit;
-    while covered != NO_PARENT {
+    let mut above = Some(unit);
+    while let Some(covered) = above {
         for cov in c.unit_coverers.get(covered) {
             if !cov.when.contains(on) {
                 continue;
@@ -181,9 +185,7 @@ pub(crate) fn who_unit(c: &Compiled, unit: u32, on: NaiveDate) -> Vec<Responsibi
                 if !post.when.contains(on) || !ctx.is_strict_ancestor(post.unit, covered) {
                     continue;
                 }
-                let Some(holding_unit) = c.units.get(post.unit as usize) else {
-                    continue;
-                };
+                let holding_unit = c.units.get(post.unit);
                 let rules = c
                     .kind_cover_rules
                     .get(holding_unit.kind)
@@ -220,15 +222,16 @@ pub(crate) fn who_unit(c: &Compiled, unit: u32, on: NaiveDate) -> Vec<Responsibi
                         position: ctx.position_name(position),
                         person: ctx.person_name(cov.person),
                     };
-                    ctx.push(*ri, bearer, (post.unit, position, cov.person), path);
+                    ctx.push(
+                        *ri,
+                        bearer,
+                        (post.unit, position.raw(), cov.person.raw()),
+                        path,
+                    );
                 }
             }
         }
-        covered = c
-            .units
-            .get(covered as usize)
-            .map(|x| x.parent)
-            .unwrap_or(NO_PARENT);
+        above = c.units.get(covered).parent;
     }
     ctx.finish()
 }
@@ -238,9 +241,9 @@ pub(crate) fn who_unit(c: &Compiled, unit: u32, on: NaiveDate) -> Vec<Responsibi
 fn covering_anchored<'p>(
     ctx: &mut Ctx<'p>,
     ri: u32,
-    unit: u32,
-    x: u32,
-    position: u32,
+    unit: UnitIx,
+    x: UnitIx,
+    position: PositionIx,
     step: &Step<'p>,
 ) {
     let c = ctx.c;
@@ -248,8 +251,8 @@ fn covering_anchored<'p>(
         if t.position != position || !t.when.contains(ctx.on) {
             continue;
         }
-        let mut covered = unit;
-        while covered != NO_PARENT {
+        let mut above = Some(unit);
+        while let Some(covered) = above {
             let hit = c
                 .unit_coverers
                 .get(covered)
@@ -272,14 +275,10 @@ fn covering_anchored<'p>(
                     position: ctx.position_name(position),
                     person: ctx.person_name(t.person),
                 };
-                ctx.push(ri, bearer, (x, position, t.person), path);
+                ctx.push(ri, bearer, (x, position.raw(), t.person.raw()), path);
                 break;
             }
-            covered = c
-                .units
-                .get(covered as usize)
-                .map(|u| u.parent)
-                .unwrap_or(NO_PARENT);
+            above = c.units.get(covered).parent;
         }
     }
 }
@@ -334,7 +333,7 @@ pub(crate) fn who_matter(
             } => (of, Some(position), covering),
         };
         // The unit the anchor names, and the step explaining it.
-        let at: Option<(u32, Option<Step<'_>>)> = match anchor {
+        let at: Option<(UnitIx, Option<Step<'_>>)> = match anchor {
             AnchorM::Own => None,
             AnchorM::Unit(x) => Some((x, None)),
             AnchorM::Relation(r) => match rel.get(r as usize).copied().flatten() {
@@ -392,7 +391,7 @@ pub(crate) fn who_matter(
                             position: ctx.position_name(p),
                             person: ctx.person_name(cov.person),
                         };
-                        ctx.push(ri, bearer, (post.unit, p, cov.person), pp);
+                        ctx.push(ri, bearer, (post.unit, p.raw(), cov.person.raw()), pp);
                     }
                 }
             }
@@ -404,8 +403,8 @@ pub(crate) fn who_matter(
 /// Every duty `person` holds on the date: the forward answers for every
 /// unit and matter the person could answer for, kept where the person is
 /// the bearer.
-pub(crate) fn duties_of(c: &Compiled, person: u32, on: NaiveDate) -> Vec<Held<'_>> {
-    let mut units: Vec<u32> = Vec::new();
+pub(crate) fn duties_of(c: &Compiled, person: PersonIx, on: NaiveDate) -> Vec<Held<'_>> {
+    let mut units: Vec<UnitIx> = Vec::new();
     let mut matters: Vec<u32> = Vec::new();
     for post in c.person_posts.get(person) {
         if post.when.contains(on) {
@@ -424,7 +423,7 @@ pub(crate) fn duties_of(c: &Compiled, person: u32, on: NaiveDate) -> Vec<Held<'_
     // Units anchored by name in rules, and everything below covered units,
     // could also name the person: include every unit a rule of the person's
     // units reaches. Matters related to the person's units.
-    let held_units: Vec<u32> = units.clone();
+    let held_units: Vec<UnitIx> = units.clone();
     for (i, m) in c.matters.iter().enumerate() {
         if m.rel.iter().flatten().any(|u| held_units.contains(u)) {
             matters.push(u32::try_from(i).unwrap_or(u32::MAX));
@@ -447,9 +446,9 @@ pub(crate) fn duties_of(c: &Compiled, person: u32, on: NaiveDate) -> Vec<Held<'_
             ScopeM::Unit(u) => units.push(*u),
             ScopeM::Matter(m) => matters.push(*m),
             ScopeM::EachUnit(kinds) => {
-                for (i, u) in c.units.iter().enumerate() {
+                for (i, u) in c.units.iter_enumerated() {
                     if kinds.contains(&u.kind) {
-                        units.push(u32::try_from(i).unwrap_or(u32::MAX));
+                        units.push(i);
                     }
                 }
             }
@@ -463,7 +462,7 @@ pub(crate) fn duties_of(c: &Compiled, person: u32, on: NaiveDate) -> Vec<Held<'_
         }
     }
     // Covering a unit covers what lies under it.
-    let covered_roots: Vec<u32> = c
+    let covered_roots: Vec<UnitIx> = c
         .person_covered
         .get(person)
         .iter()
@@ -479,8 +478,7 @@ pub(crate) fn duties_of(c: &Compiled, person: u32, on: NaiveDate) -> Vec<Held<'_
             on,
             out: Vec::new(),
         };
-        for i in 0..c.units.len() {
-            let u = u32::try_from(i).unwrap_or(u32::MAX);
+        for u in c.units.ids() {
             if covered_roots.iter().any(|r| ctx.is_strict_ancestor(*r, u)) {
                 units.push(u);
             }
@@ -490,16 +488,16 @@ pub(crate) fn duties_of(c: &Compiled, person: u32, on: NaiveDate) -> Vec<Held<'_
     units.dedup();
     matters.sort_unstable();
     matters.dedup();
-    let who = s(&c.people, person);
+    let who = c.people.get(person).as_str();
     let mine =
         |r: &Responsibility<'_>| matches!(r.bearer, Bearer::Holder { person, .. } if person == who);
-    let mut out: Vec<(u32, u32, Held<'_>)> = Vec::new();
+    // Sorted by duty, then units before matters, each in declaration order.
+    let mut out: Vec<(TargetId, Held<'_>)> = Vec::new();
     for u in units {
-        let name = crate::compile::item(&c.units, u, "units").name.as_str();
+        let name = c.units.get(u).name.as_str();
         for r in who_unit(c, u, on).into_iter().filter(mine) {
             out.push((
-                0,
-                u,
+                TargetId::Unit(u),
                 Held {
                     subject: Subject::Unit(name),
                     responsibility: r,
@@ -513,8 +511,7 @@ pub(crate) fn duties_of(c: &Compiled, person: u32, on: NaiveDate) -> Vec<Held<'_
         };
         for r in who_matter(c, Some(m), mc.kind, on).into_iter().filter(mine) {
             out.push((
-                1,
-                m,
+                TargetId::Matter(m),
                 Held {
                     subject: Subject::Matter(mc.name.as_str()),
                     responsibility: r,
@@ -522,6 +519,6 @@ pub(crate) fn duties_of(c: &Compiled, person: u32, on: NaiveDate) -> Vec<Held<'_
             ));
         }
     }
-    out.sort_by_key(|(t, id, h)| (h.responsibility.key.0, *t, *id, h.responsibility.key));
-    out.into_iter().map(|(_, _, h)| h).collect()
+    out.sort_by_key(|(t, h)| (h.responsibility.key.0, *t, h.responsibility.key));
+    out.into_iter().map(|(_, h)| h).collect()
 }

@@ -1,0 +1,286 @@
+//! Typed ids of a policy's named things, and the tables they index.
+//!
+//! Each kind of named thing (unit, person, position, …) has its own id type,
+//! so that a unit id cannot be passed where a person id is expected. Ids are
+//! issued by the checker as the things are declared and always index the
+//! policy's own tables: a lookup that misses is a bug in zeren, reported by
+//! [`Table::get`] as an internal error rather than answered with an empty name.
+//!
+//! The model, the compiled policy and the queries still index most of their
+//! tables with bare `u32`; they move onto these types one entity at a time.
+#![expect(
+    dead_code,
+    reason = "the typed ids and tables are adopted by the model one entity at a time"
+)]
+
+use std::marker::PhantomData;
+
+/// A dense id: a position in one of the policy's tables.
+pub(crate) trait Idx: Copy + Eq + Ord + std::hash::Hash + std::fmt::Debug {
+    /// What the id names, for internal error messages.
+    const WHAT: &'static str;
+    /// The id at position `i` of its table.
+    fn from_usize(i: usize) -> Self;
+    /// The position this id stands for.
+    fn index(self) -> usize;
+}
+
+/// Raw ids, for the tables still indexed by bare numbers (condition nodes,
+/// trigger lists, obligations).
+impl Idx for u32 {
+    const WHAT: &'static str = "";
+    #[inline]
+    fn from_usize(i: usize) -> Self {
+        u32::try_from(i).unwrap_or(u32::MAX)
+    }
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Defines id types: `Copy` newtypes over `u32`.
+macro_rules! ids {
+    ($($(#[$doc:meta])* $name:ident => $what:literal;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+        pub(crate) struct $name(u32);
+
+        impl Idx for $name {
+            const WHAT: &'static str = $what;
+            #[inline]
+            fn from_usize(i: usize) -> Self {
+                $name(u32::try_from(i).unwrap_or(u32::MAX))
+            }
+            #[inline]
+            fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+
+        impl $name {
+            /// The id as a bare number, for public handles and sort keys.
+            #[inline]
+            pub(crate) const fn raw(self) -> u32 {
+                self.0
+            }
+
+            /// The id a bare number from [`Self::raw`] stands for.
+            #[inline]
+            pub(crate) const fn from_raw(raw: u32) -> Self {
+                $name(raw)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{} #{}", $what, self.0)
+            }
+        }
+    )*};
+}
+
+ids! {
+    /// A unit of the organisation.
+    UnitIx => "unit";
+    /// A person.
+    PersonIx => "person";
+    /// A position (a post a person holds in a unit).
+    PositionIx => "position";
+    /// A duty.
+    DutyIx => "duty";
+    /// A matter instance.
+    MatterIx => "matter";
+    /// A matter kind.
+    MatterKindIx => "matter kind";
+    /// A unit kind.
+    UnitKindIx => "unit kind";
+    /// A fact.
+    FactIx => "fact";
+    /// A scale.
+    ScaleIx => "scale";
+    /// An action.
+    ActionIx => "action";
+    /// An event kind.
+    EventKindIx => "event kind";
+    /// An assignment rule.
+    RuleIx => "rule";
+}
+
+/// A table of the policy: a `Vec<T>` keyed by the id type `I`.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Table<I, T> {
+    items: Vec<T>,
+    _id: PhantomData<fn(I) -> I>,
+}
+
+impl<I, T: std::fmt::Debug> std::fmt::Debug for Table<I, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.items.fmt(f)
+    }
+}
+
+impl<I, T> Default for Table<I, T> {
+    fn default() -> Self {
+        Table {
+            items: Vec::new(),
+            _id: PhantomData,
+        }
+    }
+}
+
+impl<I: Idx, T> Table<I, T> {
+    /// An empty table.
+    pub(crate) fn new() -> Self {
+        Table::default()
+    }
+
+    /// Item `id`; a missing one is a stated internal error.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn get(&self, id: I) -> &T {
+        match self.items.get(id.index()) {
+            Some(t) => t,
+            None => crate::compile::internal(format!(
+                "{} id {} is out of range ({} entries)",
+                I::WHAT,
+                id.index(),
+                self.items.len()
+            )),
+        }
+    }
+
+    /// Item `id`, mutably; a missing one is a stated internal error.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn get_mut(&mut self, id: I) -> &mut T {
+        let len = self.items.len();
+        match self.items.get_mut(id.index()) {
+            Some(t) => t,
+            None => crate::compile::internal(format!(
+                "{} id {} is out of range ({len} entries)",
+                I::WHAT,
+                id.index(),
+            )),
+        }
+    }
+
+    /// Item `id`, if there is one (for the rare legitimate miss).
+    #[inline]
+    pub(crate) fn try_get(&self, id: I) -> Option<&T> {
+        self.items.get(id.index())
+    }
+
+    /// Item `id`, mutably, if there is one.
+    #[inline]
+    pub(crate) fn try_get_mut(&mut self, id: I) -> Option<&mut T> {
+        self.items.get_mut(id.index())
+    }
+
+    /// The items, in id order.
+    #[inline]
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+
+    /// The items with their ids, in id order.
+    #[inline]
+    pub(crate) fn iter_enumerated(&self) -> impl DoubleEndedIterator<Item = (I, &T)> + '_ {
+        self.items
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (I::from_usize(i), t))
+    }
+
+    /// The ids, in order.
+    #[inline]
+    pub(crate) fn ids(&self) -> impl DoubleEndedIterator<Item = I> + 'static
+    where
+        I: 'static,
+    {
+        (0..self.items.len()).map(I::from_usize)
+    }
+
+    /// How many items.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are none.
+    #[inline]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Adds an item; returns its id.
+    pub(crate) fn push(&mut self, item: T) -> I {
+        let id = I::from_usize(self.items.len());
+        self.items.push(item);
+        id
+    }
+
+    /// The id the next pushed item will get.
+    pub(crate) fn next_id(&self) -> I {
+        I::from_usize(self.items.len())
+    }
+
+    /// The items as a slice, in id order.
+    pub(crate) fn as_slice(&self) -> &[T] {
+        &self.items
+    }
+}
+
+impl<I: Idx, T> FromIterator<T> for Table<I, T> {
+    fn from_iter<It: IntoIterator<Item = T>>(iter: It) -> Self {
+        Table {
+            items: iter.into_iter().collect(),
+            _id: PhantomData,
+        }
+    }
+}
+
+impl<'a, I: Idx, T> IntoIterator for &'a Table<I, T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl<I: Idx, T> From<Vec<T>> for Table<I, T> {
+    fn from(items: Vec<T>) -> Self {
+        Table {
+            items,
+            _id: PhantomData,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Idx, Table, UnitIx};
+
+    #[test]
+    fn push_get_and_enumerate() {
+        let mut t: Table<UnitIx, &str> = Table::new();
+        let a = t.push("a");
+        let b = t.push("b");
+        assert_eq!(*t.get(a), "a");
+        assert_eq!(*t.get(b), "b");
+        assert_eq!(t.len(), 2);
+        assert!(t.try_get(UnitIx::from_usize(2)).is_none());
+        assert_eq!(t.ids().collect::<Vec<_>>(), vec![a, b]);
+        assert_eq!(
+            t.iter_enumerated().collect::<Vec<_>>(),
+            vec![(a, &"a"), (b, &"b")]
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "internal error in zeren: unit id 3 is out of range")]
+    fn a_missing_id_fails_loudly() {
+        let t: Table<UnitIx, &str> = Table::new();
+        let _ = t.get(UnitIx::from_usize(3));
+    }
+}
