@@ -73,7 +73,7 @@ fn each_documents_clause_matches_at_its_threshold_and_not_one_step_below() {
     threshold(
         "000-tourism.zr",
         "2020-01-01",
-        json!({"失职": "平台错误导向", "后果": "严重后果"}),
+        json!({"失职": "平台错误导向", "未履职": true, "后果": "严重后果"}),
         "第六条(五)",
         "后果",
         "恶劣影响",
