@@ -118,14 +118,20 @@ fn each_documents_clause_matches_at_its_threshold_and_not_one_step_below() {
         "后果",
         "不良影响",
     );
-    threshold(
-        "003-2-bureau.zr",
-        "2020-01-01",
-        json!({"失职": "妄议中央", "后果": "不良影响"}),
-        "责任追究 9",
-        "后果",
-        "无明显影响",
+    // 003-2: "造成不良影响的" is a yes/no condition of every item.
+    let p = example("003-2-bureau.zr");
+    let inc = incident(
+        &p,
+        json!({"date": "2020-01-01", "facts": {"失职": "妄议中央", "造成不良影响": true}}),
     );
+    let a = p.triggers(&inc, false).unwrap();
+    assert_eq!(a.matched(), vec!["意识形态责任追究制度 9."], "{a}");
+    let inc = incident(
+        &p,
+        json!({"date": "2020-01-01", "facts": {"失职": "妄议中央", "造成不良影响": false}}),
+    );
+    let a = p.triggers(&inc, false).unwrap();
+    assert!(a.matched().is_empty(), "{a}");
     threshold(
         "003-5-campus.zr",
         "2020-01-01",
