@@ -73,7 +73,7 @@ fn each_documents_clause_matches_at_its_threshold_and_not_one_step_below() {
     threshold(
         "000-tourism.zr",
         "2020-01-01",
-        json!({"失职": "平台错误导向", "后果": "严重后果"}),
+        json!({"失职": "平台错误导向", "未履职": true, "后果": "严重后果"}),
         "第六条(五)",
         "后果",
         "恶劣影响",
@@ -97,10 +97,10 @@ fn each_documents_clause_matches_at_its_threshold_and_not_one_step_below() {
     threshold(
         "002-sues.zr",
         "2019-01-01",
-        json!({"失职": "平台错误言论", "后果": "严重影响"}),
-        "第八条(七)",
+        json!({"失职": "平台错误导向", "未履职": true, "后果": "严重后果"}),
+        "第八条(五)",
         "后果",
-        "不良影响",
+        "恶劣影响",
     );
     threshold(
         "002-sues.zr",
@@ -118,14 +118,20 @@ fn each_documents_clause_matches_at_its_threshold_and_not_one_step_below() {
         "后果",
         "不良影响",
     );
-    threshold(
-        "003-2-bureau.zr",
-        "2020-01-01",
-        json!({"失职": "妄议中央", "后果": "不良影响"}),
-        "责任追究 9",
-        "后果",
-        "无明显影响",
+    // 003-2: "造成不良影响的" is a yes/no condition of every item.
+    let p = example("003-2-bureau.zr");
+    let inc = incident(
+        &p,
+        json!({"date": "2020-01-01", "facts": {"失职": "妄议中央", "造成不良影响": true}}),
     );
+    let a = p.triggers(&inc, false).unwrap();
+    assert_eq!(a.matched(), vec!["意识形态责任追究制度 9."], "{a}");
+    let inc = incident(
+        &p,
+        json!({"date": "2020-01-01", "facts": {"失职": "妄议中央", "造成不良影响": false}}),
+    );
+    let a = p.triggers(&inc, false).unwrap();
+    assert!(a.matched().is_empty(), "{a}");
     threshold(
         "003-5-campus.zr",
         "2020-01-01",
@@ -154,7 +160,7 @@ fn each_documents_clause_matches_at_its_threshold_and_not_one_step_below() {
 
 #[test]
 fn a_clause_with_an_alternative_matches_either_way() {
-    // 002 第八条(二): 不带头、不站前 … 或者 领导不力 … 产生恶劣影响.
+    // 002 第八条(二): 不带头、不站前 … 或者 领导不力，出现重大失误、产生恶劣影响.
     let p = example("002-sues.zr");
     let a = incident(
         &p,
@@ -163,12 +169,12 @@ fn a_clause_with_an_alternative_matches_either_way() {
     assert_eq!(p.triggers(&a, false).unwrap().matched(), vec!["第八条(二)"]);
     let b = incident(
         &p,
-        json!({"date": "2019-01-01", "facts": {"失职": "领导不力", "后果": "恶劣影响"}}),
+        json!({"date": "2019-01-01", "facts": {"失职": "领导不力", "重大失误": true, "后果": "恶劣影响"}}),
     );
     assert_eq!(p.triggers(&b, false).unwrap().matched(), vec!["第八条(二)"]);
     let c = incident(
         &p,
-        json!({"date": "2019-01-01", "facts": {"失职": "领导不力", "后果": "严重影响"}}),
+        json!({"date": "2019-01-01", "facts": {"失职": "领导不力", "重大失误": true, "后果": "严重影响"}}),
     );
     assert!(p.triggers(&c, false).unwrap().matched().is_empty());
 }
@@ -178,7 +184,7 @@ fn a_missing_fact_is_unknown_not_false() {
     let p = example("002-sues.zr");
     let inc = incident(
         &p,
-        json!({"date": "2019-01-01", "facts": {"失职": "平台错误导向"}}),
+        json!({"date": "2019-01-01", "facts": {"失职": "平台错误导向", "未履职": true}}),
     );
     let a = p.triggers(&inc, false).unwrap();
     assert!(a.matched().is_empty());
@@ -467,6 +473,7 @@ fn incidents_built_in_rust_are_checked_too() {
     assert_eq!(d.0[0].path(), Some("facts.后果"));
     inc.facts.insert("后果".into(), json!("严重后果"));
     inc.facts.insert("失职".into(), json!("平台错误导向"));
+    inc.facts.insert("未履职".into(), json!(true));
     let bound = p.bind(&inc).unwrap();
     assert_eq!(
         p.triggers(&bound, false).unwrap().matched(),
@@ -521,7 +528,7 @@ fn a_match_says_who_proposes_decides_and_files() {
     let p = example("002-sues.zr");
     let inc = incident(
         &p,
-        json!({"date": "2019-05-10", "facts": {"失职": "平台错误导向", "后果": "严重后果"}}),
+        json!({"date": "2019-05-10", "facts": {"失职": "平台错误导向", "未履职": true, "后果": "严重后果"}}),
     );
     let a = p.triggers(&inc, false).unwrap();
     assert_eq!(a.procedure.len(), 1);
@@ -534,7 +541,7 @@ fn a_match_says_who_proposes_decides_and_files() {
     // (the list's catch-all), or not at all when nothing is open.
     let none = incident(
         &p,
-        json!({"date": "2019-05-10", "facts": {"失职": "平台错误导向", "后果": "不良影响"}}),
+        json!({"date": "2019-05-10", "facts": {"失职": "平台错误导向", "未履职": true, "后果": "恶劣影响"}}),
     );
     let a = p.triggers(&none, false).unwrap();
     assert!(a.matched().is_empty());

@@ -289,7 +289,7 @@ fn staffing_from_the_command_line() {
 fn test_blocks_from_the_command_line() {
     let (code, out, err) = zeren(&["test", "examples/policies/002-sues.zr"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.ends_with("19 passed, 0 failed\n"), "{out}");
+    assert!(out.ends_with("20 passed, 0 failed\n"), "{out}");
     let (code, out, _) = zeren(&["test", "tests/fixtures/lang/failing.zr"]);
     assert_eq!(code, 1);
     assert!(out.contains("FAILED  wrong person"), "{out}");
