@@ -61,10 +61,6 @@ fn strip_spans(v: &mut Value) {
     match v {
         Value::Object(map) => {
             map.retain(|k, _| k != "span");
-            // `effective on issue` is kept in the tree as its location.
-            if let Some(x) = map.get_mut("effective_on_issue") {
-                *x = Value::Bool(!x.is_null());
-            }
             map.values_mut().for_each(strip_spans);
         }
         Value::Array(items) => items.iter_mut().for_each(strip_spans),

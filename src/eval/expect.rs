@@ -1470,7 +1470,7 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
                 at: site(|s| &s.clauses, flat),
                 covered,
                 tests,
-                catch_all: cl.cond.is_none(),
+                catch_all: cl.catch_all,
                 matched_by: matched,
                 rejected_by: rejected,
             });

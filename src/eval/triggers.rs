@@ -344,6 +344,9 @@ pub(crate) fn triggers<'p>(
                 }
                 people.resolve(clause.citation.as_str(), &clause.against)
             }
+            // A clause of its list matched: the catch-all (last in its list)
+            // adds nobody to those already held to account.
+            Outcome::Discretionary if lists_matched.contains(&li) => (Vec::new(), Vec::new()),
             Outcome::Discretionary => {
                 if lists_open.last() != Some(&li) {
                     lists_open.push(li);
