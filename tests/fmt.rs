@@ -59,6 +59,16 @@ fn tree(name: &str, text: &str) -> Value {
 
 fn strip_spans(v: &mut Value) {
     match v {
+        // A location kept under another key (`effective_on_issue`) is one
+        // too: an object of exactly `file`, `start` and `end`.
+        Value::Object(map)
+            if map.len() == 3
+                && ["file", "start", "end"]
+                    .iter()
+                    .all(|k| map.get(*k).is_some_and(Value::is_u64)) =>
+        {
+            *v = Value::Null;
+        }
         Value::Object(map) => {
             map.retain(|k, _| k != "span");
             map.values_mut().for_each(strip_spans);
