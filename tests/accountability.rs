@@ -138,7 +138,7 @@ fn each_documents_clause_matches_at_its_threshold_and_not_one_step_below() {
         "003-6-township.zr",
         "2020-01-01",
         json!({"错误导向": true, "后果": "严重后果"}),
-        "责任追究(一)",
+        "(二)责任追究",
         "后果",
         "负面影响",
     );
