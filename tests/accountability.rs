@@ -144,7 +144,7 @@ fn each_documents_clause_matches_at_its_threshold_and_not_one_step_below() {
         "003-6-township.zr",
         "2020-01-01",
         json!({"错误导向": true, "后果": "严重后果"}),
-        "责任追究(一)",
+        "(二)责任追究",
         "后果",
         "负面影响",
     );
@@ -324,19 +324,17 @@ fn menu_sanctions_and_the_promotion_ban() {
 }
 
 #[test]
-fn late_or_false_reports_aggravate() {
-    // 003-5 第二十三条.
+fn late_or_false_reports_are_held_to_account() {
+    // 003-5 第二十三条: 迟报、漏报、瞒报、谎报的，导致问题未能及时有效处理的 —
+    // the article's own limb (no item number), not an aggravation.
     let p = example("003-5-campus.zr");
     let inc = incident(
         &p,
-        json!({"date": "2020-05-01", "facts": {"报告问题": "谎报"}}),
+        json!({"date": "2020-05-01", "facts": {"报告问题": "谎报", "未能及时有效处理": true}}),
     );
     let a = p.triggers(&inc, false).unwrap();
-    assert_eq!(a.matched(), vec!["第二十三条 2"]);
-    assert!(a
-        .consequences
-        .iter()
-        .any(|c| c.aggravating && c.citation == "第二十三条"));
+    assert_eq!(a.matched(), vec!["第二十三条"]);
+    assert!(a.consequences.is_empty());
 }
 
 #[test]

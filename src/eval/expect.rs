@@ -1459,9 +1459,11 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
                 Some(h) => (names(&h.tests), names(&h.matched), names(&h.rejected)),
                 None => (Vec::new(), Vec::new(), Vec::new()),
             };
+            // A catch-all, also one with a condition (`otherwise when`), never
+            // matches: it is covered by any test that evaluated it.
             let covered = match cl.cond {
-                Some(_) => !matched.is_empty() || !rejected.is_empty(),
-                None => !tests.is_empty(),
+                Some(_) if !cl.catch_all => !matched.is_empty() || !rejected.is_empty(),
+                _ => !tests.is_empty(),
             };
             items.push(CoverageItem {
                 kind: CoverageKind::Clause,
