@@ -206,7 +206,7 @@ fn the_catch_all_is_discretionary_never_a_match() {
     let p = example("004-province.zr");
     let inc = incident(
         &p,
-        json!({"date": "2021-05-01", "facts": {"失职": "组织开展不力"}}),
+        json!({"date": "2021-05-01", "facts": {"失职": "组织开展不力", "后果": "严重后果"}}),
     );
     let a = p.triggers(&inc, false).unwrap();
     assert_eq!(a.matched(), vec!["第十二条(一)"]);
