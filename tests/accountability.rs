@@ -82,17 +82,17 @@ fn each_documents_clause_matches_at_its_threshold_and_not_one_step_below() {
         "001-B-branch.zr",
         "2020-01-01",
         json!({"失职": "涉外言行不当", "后果": "恶劣影响"}),
-        "责任追究 11",
+        "追查问责 11",
         "后果",
         "严重影响",
     );
     threshold(
         "001-B-branch.zr",
         "2020-01-01",
-        json!({"失职": "错误言论", "后果": "不良影响"}),
-        "责任追究 7",
+        json!({"处置引导不力": true, "思想混乱": true, "后果": "严重影响"}),
+        "追查问责 4",
         "后果",
-        "无明显影响",
+        "不良影响",
     );
     threshold(
         "002-sues.zr",
@@ -212,7 +212,7 @@ fn the_catch_all_is_discretionary_never_a_match() {
     let p = example("004-province.zr");
     let inc = incident(
         &p,
-        json!({"date": "2021-05-01", "facts": {"失职": "组织开展不力"}}),
+        json!({"date": "2021-05-01", "facts": {"失职": "组织开展不力", "后果": "严重后果"}}),
     );
     let a = p.triggers(&inc, false).unwrap();
     assert_eq!(a.matched(), vec!["第十二条(一)"]);
@@ -256,11 +256,12 @@ fn graded_sanctions_follow_the_severity() {
             "较重",
             vec!["通报批评", "责令公开检讨或公开道歉", "停职检查"],
         ),
-        ("特别严重", vec!["报县纪委处理"]),
+        // 情节特别严重的，报县纪委处理: a procedure step, no measures.
+        ("特别严重", vec![]),
     ] {
         let inc = incident(
             &p,
-            json!({"date": "2021-01-01", "facts": {"失职": "隐瞒不报", "后果": "严重影响", "情节": level}}),
+            json!({"date": "2021-01-01", "facts": {"失职": "严重问题隐瞒不报", "后果": "严重影响", "情节": level}}),
         );
         let a = p.triggers(&inc, false).unwrap();
         assert_eq!(a.sanctions.len(), 1);
@@ -270,16 +271,16 @@ fn graded_sanctions_follow_the_severity() {
     // Severity not given: every grade's measures stay open.
     let inc = incident(
         &p,
-        json!({"date": "2021-01-01", "facts": {"失职": "隐瞒不报", "后果": "严重影响"}}),
+        json!({"date": "2021-01-01", "facts": {"失职": "严重问题隐瞒不报", "后果": "严重影响"}}),
     );
     let a = p.triggers(&inc, false).unwrap();
     assert_eq!(a.sanctions[0].grade, None);
-    assert_eq!(a.sanctions[0].measures.len(), 7);
+    assert_eq!(a.sanctions[0].measures.len(), 6);
     // No clause matched: only the catch-all is open to judgement, so the
     // sanctions shown are those that would be open, each marked as such.
     let inc = incident(
         &p,
-        json!({"date": "2021-01-01", "facts": {"失职": "隐瞒不报", "后果": "无明显影响"}}),
+        json!({"date": "2021-01-01", "facts": {"失职": "涉外言行不当", "后果": "严重影响", "不良后果": true}}),
     );
     let a = p.triggers(&inc, false).unwrap();
     assert!(a.matched().is_empty());
