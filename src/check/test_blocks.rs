@@ -34,8 +34,10 @@ pub(crate) enum TestStepM {
         at: String,
     },
     Accountable {
-        /// The clause as (citation, text).
+        /// The clause (or consequence) as (citation, text).
         clause: (String, String),
+        /// A `consequence` rather than a trigger clause.
+        consequence: bool,
         /// Exactly the duties or posts and bearers expected; empty for `none`.
         items: Vec<(TargetWant, BearerWant)>,
         at: String,
@@ -570,7 +572,21 @@ impl TestCheck<'_, '_> {
                     );
                     ok = false;
                 }
-                let clause = self.clause(clause);
+                // A consequence (不得提拔重用 …) is named by its article.
+                let key = clause_key(&clause.text);
+                let consequence = self
+                    .model
+                    .consequences
+                    .iter()
+                    .find(|k| clause_key(&k.citation) == key || clause_key(&k.text) == key)
+                    .map(|k| (k.citation.clone(), k.text.clone()));
+                let is_consequence = consequence.is_some()
+                    && !self.index.clauses.contains_key(&key);
+                let clause = if is_consequence {
+                    consequence.map(|(c, t)| (c, t, String::new()))
+                } else {
+                    self.clause(clause)
+                };
                 let mut want = Vec::new();
                 for (what, bearer) in items {
                     let t = self.target_want(what);
@@ -583,6 +599,7 @@ impl TestCheck<'_, '_> {
                 match (clause, ok) {
                     (Some((citation, text, _)), true) => Some(TestStepM::Accountable {
                         clause: (citation, text),
+                        consequence: is_consequence,
                         items: want,
                         at: self.location(*span),
                     }),

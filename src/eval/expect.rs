@@ -677,7 +677,12 @@ impl<'p> Run<'p> {
                 self.log = from_events(c, "events", events).map_err(|d| d.to_string());
             }
             TestStepM::Triggers { clauses, at } => self.triggers(clauses, at, rec),
-            TestStepM::Accountable { clause, items, at } => self.accountable(clause, items, at),
+            TestStepM::Accountable {
+                clause,
+                consequence,
+                items,
+                at,
+            } => self.accountable(clause, *consequence, items, at),
             TestStepM::Who {
                 subject,
                 on,
@@ -816,18 +821,31 @@ impl<'p> Run<'p> {
     fn accountable(
         &mut self,
         clause: &(String, String),
+        consequence: bool,
         items: &[(TargetWant, BearerWant)],
         at: &str,
     ) {
         let c = self.c;
         let Some(inc) = self.incident else { return };
         let answer = triggers(c, inc, false);
-        let Some(r) = answer
-            .clauses
-            .iter()
-            .find(|r| r.clause.citation == clause.0 && r.clause.text == clause.1)
-            .filter(|r| matches!(r.outcome, Outcome::Matched { .. } | Outcome::Discretionary))
-        else {
+        let found = if consequence {
+            answer
+                .consequences
+                .iter()
+                .find(|k| k.citation == clause.0 && k.text == clause.1)
+                .filter(|k| matches!(k.outcome, Outcome::Matched { .. }))
+                .map(|k| (&k.accountable, &k.unreached))
+        } else {
+            answer
+                .clauses
+                .iter()
+                .find(|r| r.clause.citation == clause.0 && r.clause.text == clause.1)
+                .filter(|r| {
+                    matches!(r.outcome, Outcome::Matched { .. } | Outcome::Discretionary)
+                })
+                .map(|r| (&r.accountable, &r.unreached))
+        };
+        let Some((accountable, unreached)) = found else {
             self.fail(
                 at,
                 format!(
@@ -861,9 +879,8 @@ impl<'p> Run<'p> {
         };
         let all_wanted_found = items
             .iter()
-            .all(|w| r.accountable.iter().any(|a| fits(a, w)));
-        let nothing_else = r
-            .accountable
+            .all(|w| accountable.iter().any(|a| fits(a, w)));
+        let nothing_else = accountable
             .iter()
             .all(|a| items.iter().any(|w| fits(a, w)));
         if !(all_wanted_found && nothing_else) {
@@ -883,12 +900,11 @@ impl<'p> Run<'p> {
                     format!("{t} {b}")
                 })
                 .collect();
-            let got: Vec<String> = r
-                .accountable
+            let got: Vec<String> = accountable
                 .iter()
                 .map(|a| format!("{} {}", a.against, a.bearer))
                 .chain(
-                    r.unreached
+                    unreached
                         .iter()
                         .map(|u| format!("{} reaches nobody", u.against)),
                 )
