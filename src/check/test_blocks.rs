@@ -580,8 +580,8 @@ impl TestCheck<'_, '_> {
                     .iter()
                     .find(|k| clause_key(&k.citation) == key || clause_key(&k.text) == key)
                     .map(|k| (k.citation.clone(), k.text.clone()));
-                let is_consequence = consequence.is_some()
-                    && !self.index.clauses.contains_key(&key);
+                let is_consequence =
+                    consequence.is_some() && !self.index.clauses.contains_key(&key);
                 let clause = if is_consequence {
                     consequence.map(|(c, t)| (c, t, String::new()))
                 } else {

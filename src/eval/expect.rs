@@ -840,9 +840,7 @@ impl<'p> Run<'p> {
                 .clauses
                 .iter()
                 .find(|r| r.clause.citation == clause.0 && r.clause.text == clause.1)
-                .filter(|r| {
-                    matches!(r.outcome, Outcome::Matched { .. } | Outcome::Discretionary)
-                })
+                .filter(|r| matches!(r.outcome, Outcome::Matched { .. } | Outcome::Discretionary))
                 .map(|r| (&r.accountable, &r.unreached))
         };
         let Some((accountable, unreached)) = found else {
@@ -877,12 +875,8 @@ impl<'p> Run<'p> {
                     _ => false,
                 }
         };
-        let all_wanted_found = items
-            .iter()
-            .all(|w| accountable.iter().any(|a| fits(a, w)));
-        let nothing_else = accountable
-            .iter()
-            .all(|a| items.iter().any(|w| fits(a, w)));
+        let all_wanted_found = items.iter().all(|w| accountable.iter().any(|a| fits(a, w)));
+        let nothing_else = accountable.iter().all(|a| items.iter().any(|w| fits(a, w)));
         if !(all_wanted_found && nothing_else) {
             let want: Vec<String> = items
                 .iter()
