@@ -14,8 +14,10 @@ use crate::syntax::ast::CmpOp;
 
 fn overlap(a: &ScopeM, b: &ScopeM) -> Option<String> {
     match (a, b) {
-        (ScopeM::EachUnit(x), ScopeM::EachUnit(y))
-        | (ScopeM::EachMatter(x), ScopeM::EachMatter(y)) => {
+        (ScopeM::EachUnit(x), ScopeM::EachUnit(y)) => {
+            x.iter().find(|k| y.contains(k)).map(|_| String::new())
+        }
+        (ScopeM::EachMatter(x), ScopeM::EachMatter(y)) => {
             x.iter().find(|k| y.contains(k)).map(|_| String::new())
         }
         (ScopeM::Unit(x), ScopeM::Unit(y)) if x == y => Some(String::new()),

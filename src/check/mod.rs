@@ -26,7 +26,7 @@ pub(crate) use facts::{
 pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
-use crate::ids::{DutyIx, Idx, PersonIx, PositionIx, Table, UnitIx};
+use crate::ids::{DutyIx, Idx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx};
 use crate::limits;
 use crate::resolve::suggest;
 use crate::source::Sources;
@@ -39,7 +39,7 @@ use std::collections::HashMap;
 pub(crate) struct Model {
     pub header: HeaderInfo,
     pub duties: Table<DutyIx, String>,
-    pub unit_kinds: Vec<String>,
+    pub unit_kinds: Table<UnitKindIx, String>,
     pub matter_kinds: Vec<String>,
     pub positions: Table<PositionIx, PositionM>,
     pub units: Table<UnitIx, UnitM>,
@@ -94,7 +94,9 @@ pub(crate) struct PositionM {
 #[derive(Debug, Clone)]
 pub(crate) struct UnitM {
     pub name: String,
-    pub kind: u32,
+    /// None only when the kind named is unknown: the model then has
+    /// errors and is never compiled.
+    pub kind: Option<UnitKindIx>,
     /// The unit it is `under`; none for a top unit.
     pub parent: Option<UnitIx>,
 }
@@ -143,7 +145,7 @@ pub(crate) struct RuleM {
 
 #[derive(Debug, Clone)]
 pub(crate) enum ScopeM {
-    EachUnit(Vec<u32>),
+    EachUnit(Vec<UnitKindIx>),
     Unit(UnitIx),
     EachMatter(Vec<u32>),
     Matter(u32),
@@ -232,7 +234,7 @@ pub(crate) struct Checker<'s> {
     sources: &'s Sources,
     errors: Vec<Diagnostic>,
     duties: Names<DutyIx>,
-    unit_kinds: Names<u32>,
+    unit_kinds: Names<UnitKindIx>,
     matter_kinds: Names<u32>,
     positions: Names<PositionIx>,
     units: Names<UnitIx>,
@@ -319,7 +321,6 @@ impl<'s> Checker<'s> {
 
     fn ns(&self, ns: Ns) -> &Names<u32> {
         match ns {
-            Ns::UnitKind => &self.unit_kinds,
             Ns::MatterKind => &self.matter_kinds,
             Ns::Matter => &self.matters,
             Ns::Scale => &self.scales,
@@ -352,11 +353,11 @@ spaces! {
     PersonIx => people;
     PositionIx => positions;
     DutyIx => duties;
+    UnitKindIx => unit_kinds;
 }
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Ns {
-    UnitKind,
     MatterKind,
     Matter,
     Scale,
@@ -476,7 +477,9 @@ impl Checker<'_> {
                 Item::UnitKinds { names } => {
                     for n in names {
                         match self.unit_kinds.declare(n) {
-                            Ok(_) => self.model.unit_kinds.push(n.text.clone()),
+                            Ok(_) => {
+                                self.model.unit_kinds.push(n.text.clone());
+                            }
                             Err(first) => self.duplicate("unit kind", n, first),
                         }
                     }

@@ -2,7 +2,7 @@
 
 use super::{Checker, Ns};
 use crate::diag::DiagKind;
-use crate::ids::{PositionIx, UnitIx};
+use crate::ids::{PositionIx, UnitIx, UnitKindIx};
 use crate::syntax::ast::{
     CadenceLit, DeadlineLit, Item, ObligationLit, PeriodKind, StaffingLit, SubjectLit,
 };
@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 #[derive(Debug, Clone)]
 pub(crate) enum SubjectM {
     Unit(UnitIx),
-    EachUnit(Vec<u32>),
+    EachUnit(Vec<UnitKindIx>),
     EachMatter(Vec<u32>),
 }
 
@@ -123,12 +123,12 @@ impl Checker<'_> {
         match s {
             SubjectLit::Unit(u) => self.resolve::<UnitIx>(u).map(SubjectM::Unit),
             SubjectLit::EachUnit(kinds) => {
-                let ids: Vec<Option<u32>> = kinds
+                let ids: Vec<Option<UnitKindIx>> = kinds
                     .iter()
-                    .map(|k| self.resolve_ns(Ns::UnitKind, k))
+                    .map(|k| self.resolve::<UnitKindIx>(k))
                     .collect();
                 ids.into_iter()
-                    .collect::<Option<Vec<u32>>>()
+                    .collect::<Option<Vec<_>>>()
                     .map(SubjectM::EachUnit)
             }
             SubjectLit::EachMatter(kinds) => {

@@ -3,7 +3,7 @@
 use super::{Checker, CoverM, HoldingM, MatterM, Ns, TargetId, UnitM};
 use crate::diag::{DiagKind, Span};
 use crate::ids::Table;
-use crate::ids::{PersonIx, PositionIx, UnitIx};
+use crate::ids::{PersonIx, PositionIx, UnitIx, UnitKindIx};
 use crate::syntax::ast::{DateLit, Name, OrgStmt, RelationLit};
 use chrono::NaiveDate;
 
@@ -48,11 +48,11 @@ impl Checker<'_> {
         }
         // Pass 2: resolve unit kinds and parents.
         for (name, kind, under) in unit_decls.iter() {
-            let kind_id = self.resolve_ns(Ns::UnitKind, kind);
+            let kind = self.resolve::<UnitKindIx>(kind);
             let parent = under.and_then(|p| self.resolve::<UnitIx>(p));
             self.model.units.push(UnitM {
                 name: name.text.clone(),
-                kind: kind_id.unwrap_or(0),
+                kind,
                 parent,
             });
         }

@@ -2,7 +2,7 @@
 
 use super::{AnchorM, BearerM, Checker, Ns, RuleM, ScopeM};
 use crate::diag::DiagKind;
-use crate::ids::{DutyIx, PositionIx, UnitIx};
+use crate::ids::{DutyIx, PositionIx, UnitIx, UnitKindIx};
 use crate::syntax::ast::{Anchor, AssignBlock, BearerLit, Scope};
 
 impl Checker<'_> {
@@ -11,7 +11,7 @@ impl Checker<'_> {
             Scope::EachUnit { kinds } => ScopeM::EachUnit(
                 kinds
                     .iter()
-                    .filter_map(|k| self.resolve_ns(Ns::UnitKind, k))
+                    .filter_map(|k| self.resolve::<UnitKindIx>(k))
                     .collect(),
             ),
             Scope::Unit { unit } => match self.resolve::<UnitIx>(unit) {

@@ -7,7 +7,7 @@ use super::{CadenceM, Checker, Ns, SubjectM, TargetId, Val};
 use crate::diag::{DiagKind, Severity, Span};
 use crate::eval::expect::{BearerWant, Sites, WarnSeen, Warnings, WhoSubject, WARNING_KINDS};
 use crate::events::Event;
-use crate::ids::{DutyIx, PersonIx, PositionIx, UnitIx};
+use crate::ids::{DutyIx, PersonIx, PositionIx, UnitIx, UnitKindIx};
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
 use crate::resolve::suggest;
@@ -220,7 +220,7 @@ struct TestCheck<'a, 's> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum SubjKey {
     Unit(UnitIx),
-    UnitKind(u32),
+    UnitKind(UnitKindIx),
     MatterKind(u32),
 }
 
@@ -964,7 +964,9 @@ impl TestCheck<'_, '_> {
         let keys: Vec<SubjKey> = match t {
             TargetId::Unit(u) => {
                 let kind = self.model.units.get(u).kind;
-                vec![SubjKey::Unit(u), SubjKey::UnitKind(kind)]
+                std::iter::once(SubjKey::Unit(u))
+                    .chain(kind.map(SubjKey::UnitKind))
+                    .collect()
             }
             TargetId::Matter(m) => self
                 .model

@@ -6,7 +6,7 @@
 //! - rules bucketed by unit kind, unit, matter kind, matter.
 
 use crate::check::{AnchorM, BearerM, CondNode, Model, SanctionsKindM, ScopeM, TargetId};
-use crate::ids::{Idx, PersonIx, PositionIx, Table, UnitIx};
+use crate::ids::{Idx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -108,7 +108,7 @@ pub(crate) struct Covered {
 #[derive(Debug, Clone)]
 pub(crate) struct UnitC {
     pub name: String,
-    pub kind: u32,
+    pub kind: UnitKindIx,
     /// The unit it is under; none for a top unit.
     pub parent: Option<UnitIx>,
     /// How many units are above it.
@@ -158,11 +158,11 @@ pub(crate) struct Compiled {
     pub matter_coverers: Rows<u32, Coverer>,
     pub person_covered: Rows<PersonIx, Covered>,
     /// Non-covering rules scoped `in each KIND`, by unit kind.
-    pub kind_rules: Rows<u32, u32>,
+    pub kind_rules: Rows<UnitKindIx, u32>,
     /// Non-covering rules scoped `in UNIT`, by unit.
     pub unit_rules: HashMap<UnitIx, Vec<u32>>,
     /// Covering rules with no `of`, by the kind of the unit the holder sits in.
-    pub kind_cover_rules: Rows<u32, u32>,
+    pub kind_cover_rules: Rows<UnitKindIx, u32>,
     /// Covering rules with no `of`, scoped to one unit.
     pub unit_cover_rules: HashMap<UnitIx, Vec<u32>>,
     /// Rules scoped `for each matter KIND`, by matter kind.
@@ -179,7 +179,7 @@ pub(crate) struct Compiled {
     /// Recipient names of each obligation.
     pub obligation_recipients: Vec<Vec<String>>,
     /// Units of each kind, in declaration order.
-    pub units_of_kind: Rows<u32, UnitIx>,
+    pub units_of_kind: Rows<UnitKindIx, UnitIx>,
     /// Matters of each kind, in declaration order.
     pub matters_of_kind: Rows<u32, u32>,
 }
@@ -230,7 +230,9 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
         .zip(depth.iter())
         .map(|(u, depth)| UnitC {
             name: u.name.clone(),
-            kind: u.kind,
+            kind: u.kind.unwrap_or_else(|| {
+                internal(format!("unit `{}` has no kind in a checked model", u.name))
+            }),
             parent: u.parent,
             depth: depth.unwrap_or(0),
         })

@@ -572,7 +572,7 @@ fn rules_of(
     let covering = |rule: &RuleM| matches!(rule.bearer, BearerM::Position { covering: true, .. });
     let scope_fits = |rule: &RuleM| match (r.path.first(), &rule.scope) {
         (Some(Step::Kind { kind, .. }), ScopeM::EachUnit(ks)) => {
-            ks.iter().any(|k| name_of(&c.unit_kinds, *k) == *kind)
+            ks.iter().any(|k| c.unit_kinds.get(*k).as_str() == *kind)
         }
         (Some(Step::Named { name }), ScopeM::Unit(u)) => unit_name(c, *u) == *name,
         (Some(Step::Named { name }), ScopeM::Matter(m)) => matter_name(c, *m) == *name,
@@ -1258,7 +1258,7 @@ fn subject_words(c: &Compiled, s: &SubjectM) -> String {
         SubjectM::EachUnit(ks) => format!(
             "each {}",
             ks.iter()
-                .map(|k| name_of(&c.unit_kinds, *k))
+                .map(|k| c.unit_kinds.get(*k).as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -1296,7 +1296,7 @@ fn rule_words(c: &Compiled, r: &RuleM) -> String {
         ScopeM::EachUnit(ks) => format!(
             "in each {}",
             ks.iter()
-                .map(|k| name_of(&c.unit_kinds, *k))
+                .map(|k| c.unit_kinds.get(*k).as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

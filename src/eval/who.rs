@@ -130,7 +130,7 @@ pub(crate) fn who_unit(c: &Compiled, unit: UnitIx, on: NaiveDate) -> Vec<Respons
     let kind = u.kind;
     let scope_step = Step::Kind {
         unit: u.name.as_str(),
-        kind: s(&c.unit_kinds, kind),
+        kind: c.unit_kinds.get(kind).as_str(),
     };
     let named = Step::Named {
         name: u.name.as_str(),
