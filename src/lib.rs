@@ -352,7 +352,7 @@ impl Policy {
             });
         }
         if let Some(k) = self.c.matter_kind_index.get(matter) {
-            let name = crate::compile::named(&self.c.matter_kinds, *k, "matter_kinds");
+            let name = self.c.matter_kinds.get(*k).as_str();
             return Ok(WhoAnswer {
                 subject: Subject::MatterKind(name),
                 on,

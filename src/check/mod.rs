@@ -26,7 +26,7 @@ pub(crate) use facts::{
 pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
-use crate::ids::{DutyIx, Idx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx};
+use crate::ids::{DutyIx, Idx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx};
 use crate::limits;
 use crate::resolve::suggest;
 use crate::source::Sources;
@@ -40,7 +40,7 @@ pub(crate) struct Model {
     pub header: HeaderInfo,
     pub duties: Table<DutyIx, String>,
     pub unit_kinds: Table<UnitKindIx, String>,
-    pub matter_kinds: Vec<String>,
+    pub matter_kinds: Table<MatterKindIx, String>,
     pub positions: Table<PositionIx, PositionM>,
     pub units: Table<UnitIx, UnitM>,
     pub people: Table<PersonIx, String>,
@@ -48,7 +48,7 @@ pub(crate) struct Model {
     pub covers: Vec<CoverM>,
     pub matters: Vec<MatterM>,
     /// Per matter kind: the unit for each relation (indexed by `Relation as usize`).
-    pub routes: Vec<[Option<UnitIx>; 4]>,
+    pub routes: Table<MatterKindIx, [Option<UnitIx>; 4]>,
     pub rules: Vec<RuleM>,
     pub scales: Vec<ScaleM>,
     pub facts: Vec<FactM>,
@@ -128,7 +128,9 @@ pub(crate) struct CoverM {
 #[derive(Debug, Clone)]
 pub(crate) struct MatterM {
     pub name: String,
-    pub kind: u32,
+    /// None only when the kind named is unknown: the model then has
+    /// errors and is never compiled.
+    pub kind: Option<MatterKindIx>,
     /// Relations given on the instance (routes are applied at compile time).
     pub relations: [Option<UnitIx>; 4],
 }
@@ -147,7 +149,7 @@ pub(crate) struct RuleM {
 pub(crate) enum ScopeM {
     EachUnit(Vec<UnitKindIx>),
     Unit(UnitIx),
-    EachMatter(Vec<u32>),
+    EachMatter(Vec<MatterKindIx>),
     Matter(u32),
 }
 
@@ -235,7 +237,7 @@ pub(crate) struct Checker<'s> {
     errors: Vec<Diagnostic>,
     duties: Names<DutyIx>,
     unit_kinds: Names<UnitKindIx>,
-    matter_kinds: Names<u32>,
+    matter_kinds: Names<MatterKindIx>,
     positions: Names<PositionIx>,
     units: Names<UnitIx>,
     matters: Names<u32>,
@@ -321,7 +323,6 @@ impl<'s> Checker<'s> {
 
     fn ns(&self, ns: Ns) -> &Names<u32> {
         match ns {
-            Ns::MatterKind => &self.matter_kinds,
             Ns::Matter => &self.matters,
             Ns::Scale => &self.scales,
             Ns::Fact => &self.facts,
@@ -354,11 +355,11 @@ spaces! {
     PositionIx => positions;
     DutyIx => duties;
     UnitKindIx => unit_kinds;
+    MatterKindIx => matter_kinds;
 }
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Ns {
-    MatterKind,
     Matter,
     Scale,
     Fact,

@@ -2,7 +2,7 @@
 
 use super::{Checker, Ns};
 use crate::diag::DiagKind;
-use crate::ids::{PositionIx, UnitIx, UnitKindIx};
+use crate::ids::{MatterKindIx, PositionIx, UnitIx, UnitKindIx};
 use crate::syntax::ast::{
     CadenceLit, DeadlineLit, Item, ObligationLit, PeriodKind, StaffingLit, SubjectLit,
 };
@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 pub(crate) enum SubjectM {
     Unit(UnitIx),
     EachUnit(Vec<UnitKindIx>),
-    EachMatter(Vec<u32>),
+    EachMatter(Vec<MatterKindIx>),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -132,12 +132,12 @@ impl Checker<'_> {
                     .map(SubjectM::EachUnit)
             }
             SubjectLit::EachMatter(kinds) => {
-                let ids: Vec<Option<u32>> = kinds
+                let ids: Vec<Option<MatterKindIx>> = kinds
                     .iter()
-                    .map(|k| self.resolve_ns(Ns::MatterKind, k))
+                    .map(|k| self.resolve::<MatterKindIx>(k))
                     .collect();
                 ids.into_iter()
-                    .collect::<Option<Vec<u32>>>()
+                    .collect::<Option<Vec<_>>>()
                     .map(SubjectM::EachMatter)
             }
         }

@@ -2,7 +2,7 @@
 
 use super::{AnchorM, BearerM, Checker, Ns, RuleM, ScopeM};
 use crate::diag::DiagKind;
-use crate::ids::{DutyIx, PositionIx, UnitIx, UnitKindIx};
+use crate::ids::{DutyIx, MatterKindIx, PositionIx, UnitIx, UnitKindIx};
 use crate::syntax::ast::{Anchor, AssignBlock, BearerLit, Scope};
 
 impl Checker<'_> {
@@ -21,7 +21,7 @@ impl Checker<'_> {
             Scope::EachMatter { kinds } => ScopeM::EachMatter(
                 kinds
                     .iter()
-                    .filter_map(|k| self.resolve_ns(Ns::MatterKind, k))
+                    .filter_map(|k| self.resolve::<MatterKindIx>(k))
                     .collect(),
             ),
             Scope::Matter { matter } => match self.resolve_ns(Ns::Matter, matter) {

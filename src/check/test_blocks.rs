@@ -7,7 +7,7 @@ use super::{CadenceM, Checker, Ns, SubjectM, TargetId, Val};
 use crate::diag::{DiagKind, Severity, Span};
 use crate::eval::expect::{BearerWant, Sites, WarnSeen, Warnings, WhoSubject, WARNING_KINDS};
 use crate::events::Event;
-use crate::ids::{DutyIx, PersonIx, PositionIx, UnitIx, UnitKindIx};
+use crate::ids::{DutyIx, MatterKindIx, PersonIx, PositionIx, UnitIx, UnitKindIx};
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
 use crate::resolve::suggest;
@@ -221,7 +221,7 @@ struct TestCheck<'a, 's> {
 enum SubjKey {
     Unit(UnitIx),
     UnitKind(UnitKindIx),
-    MatterKind(u32),
+    MatterKind(MatterKindIx),
 }
 
 fn keys(s: &SubjectM) -> Vec<SubjKey> {
@@ -972,7 +972,8 @@ impl TestCheck<'_, '_> {
                 .model
                 .matters
                 .get(m as usize)
-                .map(|x| SubjKey::MatterKind(x.kind))
+                .and_then(|x| x.kind)
+                .map(SubjKey::MatterKind)
                 .into_iter()
                 .collect(),
         };

@@ -6,7 +6,7 @@
 //! - rules bucketed by unit kind, unit, matter kind, matter.
 
 use crate::check::{AnchorM, BearerM, CondNode, Model, SanctionsKindM, ScopeM, TargetId};
-use crate::ids::{Idx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx};
+use crate::ids::{Idx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -118,7 +118,7 @@ pub(crate) struct UnitC {
 #[derive(Debug, Clone)]
 pub(crate) struct MatterC {
     pub name: String,
-    pub kind: u32,
+    pub kind: MatterKindIx,
     /// Related units: the instance's own, else the kind's route.
     pub rel: [Option<UnitIx>; 4],
     /// Whether each relation came from the kind's route.
@@ -150,7 +150,7 @@ pub(crate) struct Compiled {
     pub matters: Vec<MatterC>,
     pub unit_index: HashMap<String, UnitIx>,
     pub matter_index: HashMap<String, u32>,
-    pub matter_kind_index: HashMap<String, u32>,
+    pub matter_kind_index: HashMap<String, MatterKindIx>,
     pub person_index: HashMap<String, PersonIx>,
     pub unit_tenures: Rows<UnitIx, Tenure>,
     pub person_posts: Rows<PersonIx, Post>,
@@ -166,7 +166,7 @@ pub(crate) struct Compiled {
     /// Covering rules with no `of`, scoped to one unit.
     pub unit_cover_rules: HashMap<UnitIx, Vec<u32>>,
     /// Rules scoped `for each matter KIND`, by matter kind.
-    pub matter_kind_rules: Rows<u32, u32>,
+    pub matter_kind_rules: Rows<MatterKindIx, u32>,
     /// Rules scoped `for matter M`, by matter.
     pub matter_rules: HashMap<u32, Vec<u32>>,
     pub fact_index: HashMap<String, u32>,
@@ -181,7 +181,7 @@ pub(crate) struct Compiled {
     /// Units of each kind, in declaration order.
     pub units_of_kind: Rows<UnitKindIx, UnitIx>,
     /// Matters of each kind, in declaration order.
-    pub matters_of_kind: Rows<u32, u32>,
+    pub matters_of_kind: Rows<MatterKindIx, u32>,
 }
 
 impl std::ops::Deref for Compiled {
@@ -241,11 +241,13 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
         .matters
         .iter()
         .map(|m| {
-            let route = model
-                .routes
-                .get(m.kind as usize)
-                .copied()
-                .unwrap_or([None; 4]);
+            let kind = m.kind.unwrap_or_else(|| {
+                internal(format!(
+                    "matter `{}` has no kind in a checked model",
+                    m.name
+                ))
+            });
+            let route = *model.routes.get(kind);
             let mut rel = [None; 4];
             let mut routed = [false; 4];
             for i in 0..4 {
@@ -258,7 +260,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
             }
             MatterC {
                 name: m.name.clone(),
-                kind: m.kind,
+                kind,
                 rel,
                 routed,
             }
@@ -273,7 +275,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
     };
     let unit_index = names_index(units.iter_enumerated().map(|(i, u)| (i, &u.name)));
     let matter_index = index(matters.iter().map(|m| &m.name).collect());
-    let matter_kind_index = index(model.matter_kinds.iter().collect());
+    let matter_kind_index = names_index(model.matter_kinds.iter_enumerated());
     let person_index = names_index(model.people.iter_enumerated());
 
     let mut holdings = model.holdings.clone();

@@ -18,7 +18,7 @@ use crate::eval::staffing::staffing;
 use crate::eval::triggers::triggers;
 use crate::eval::who::{duties_of, who_matter, who_unit};
 use crate::events::{from_events, EventLog};
-use crate::ids::{DutyIx, Idx, PersonIx, PositionIx, UnitIx};
+use crate::ids::{DutyIx, Idx, MatterKindIx, PersonIx, PositionIx, UnitIx};
 use crate::incident::BoundIncident;
 use crate::period::{Period, PeriodKind};
 use crate::staffing::Staffed;
@@ -39,7 +39,7 @@ pub(crate) const WARNING_KINDS: &[&str] = &["unassigned", "conflict", "never-mat
 pub(crate) enum WhoSubject {
     Unit(UnitIx),
     Matter(u32),
-    MatterKind(u32),
+    MatterKind(MatterKindIx),
 }
 
 /// Who an `expect who` expects.
@@ -577,7 +577,7 @@ fn rules_of(
         (Some(Step::Named { name }), ScopeM::Unit(u)) => unit_name(c, *u) == *name,
         (Some(Step::Named { name }), ScopeM::Matter(m)) => matter_name(c, *m) == *name,
         (Some(Step::MatterKind { kind, .. }), ScopeM::EachMatter(ks)) => {
-            ks.iter().any(|k| name_of(&c.matter_kinds, *k) == *kind)
+            ks.iter().any(|k| c.matter_kinds.get(*k).as_str() == *kind)
         }
         // 一岗双责 from above: the path starts at the post the holder has.
         (Some(Step::Holds { unit, .. }), ScopeM::EachUnit(ks)) if covering(rule) => {
@@ -817,10 +817,12 @@ impl<'p> Run<'p> {
         let (subject_name, answer) = match subject {
             WhoSubject::Unit(u) => (unit_name(c, u), who_unit(c, u, on)),
             WhoSubject::Matter(m) => {
-                let kind = c.matters.get(m as usize).map(|x| x.kind).unwrap_or(0);
+                let kind = crate::compile::item(&c.matters, m, "matter").kind;
                 (matter_name(c, m), who_matter(c, Some(m), kind, on))
             }
-            WhoSubject::MatterKind(k) => (name_of(&c.matter_kinds, k), who_matter(c, None, k, on)),
+            WhoSubject::MatterKind(k) => {
+                (c.matter_kinds.get(k).as_str(), who_matter(c, None, k, on))
+            }
         };
         let wanted = match want {
             BearerWant::Person(p) => c.people.get(p).clone(),
@@ -1265,7 +1267,7 @@ fn subject_words(c: &Compiled, s: &SubjectM) -> String {
         SubjectM::EachMatter(ks) => format!(
             "each matter {}",
             ks.iter()
-                .map(|k| name_of(&c.matter_kinds, *k))
+                .map(|k| c.matter_kinds.get(*k).as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -1304,7 +1306,7 @@ fn rule_words(c: &Compiled, r: &RuleM) -> String {
         ScopeM::EachMatter(ks) => format!(
             "for each matter {}",
             ks.iter()
-                .map(|k| name_of(&c.matter_kinds, *k))
+                .map(|k| c.matter_kinds.get(*k).as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

@@ -2,12 +2,9 @@
 
 use crate::check::{AnchorM, BearerM, ScopeM, TargetId};
 use crate::compile::Compiled;
-use crate::ids::{Idx, PersonIx, PositionIx, UnitIx};
+use crate::ids::{Idx, MatterKindIx, PersonIx, PositionIx, UnitIx};
 use crate::who::*;
 use chrono::NaiveDate;
-fn s(v: &[String], i: u32) -> &str {
-    crate::compile::named(v, i, "name")
-}
 
 struct Ctx<'p> {
     c: &'p Compiled,
@@ -287,7 +284,7 @@ fn covering_anchored<'p>(
 pub(crate) fn who_matter(
     c: &Compiled,
     matter: Option<u32>,
-    kind: u32,
+    kind: MatterKindIx,
     on: NaiveDate,
 ) -> Vec<Responsibility<'_>> {
     let mut ctx = Ctx {
@@ -298,14 +295,14 @@ pub(crate) fn who_matter(
     let (name, rel, routed) = match matter.and_then(|m| c.matters.get(m as usize)) {
         Some(m) => (m.name.as_str(), m.rel, m.routed),
         None => (
-            s(&c.matter_kinds, kind),
-            c.routes.get(kind as usize).copied().unwrap_or([None; 4]),
+            c.matter_kinds.get(kind).as_str(),
+            *c.routes.get(kind),
             [true; 4],
         ),
     };
     let kind_step = Step::MatterKind {
         matter: name,
-        kind: s(&c.matter_kinds, kind),
+        kind: c.matter_kinds.get(kind).as_str(),
     };
     let named = Step::Named { name };
     let rules = c
