@@ -5,7 +5,7 @@
 use crate::check::{FactTy, Val};
 use crate::compile::Compiled;
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};
-use crate::ids::{PersonIx, UnitIx};
+use crate::ids::{MatterIx, PersonIx, UnitIx};
 use crate::jsonpos::{locate, Seg};
 use crate::limits;
 use crate::resolve::suggest;
@@ -97,7 +97,7 @@ pub struct BoundIncident {
     pub(crate) policy: Option<crate::compile::PolicyKey>,
     pub(crate) date: NaiveDate,
     pub(crate) unit: Option<UnitIx>,
-    pub(crate) matter: Option<u32>,
+    pub(crate) matter: Option<MatterIx>,
     pub(crate) facts: Vec<Option<Val>>,
     pub(crate) decision: Option<BoundDecision>,
 }

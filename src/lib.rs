@@ -343,7 +343,7 @@ impl Policy {
     pub fn who_matter(&self, matter: &str, on: NaiveDate) -> Result<WhoAnswer<'_>, QueryError> {
         self.in_force(on)?;
         if let Some(m) = self.c.matter_index.get(matter) {
-            let mc = compile::item(&self.c.matters, *m, "matter");
+            let mc = self.c.matters.get(*m);
             let (kind, name) = (mc.kind, mc.name.as_str());
             return Ok(WhoAnswer {
                 subject: Subject::Matter(name),

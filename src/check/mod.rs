@@ -26,7 +26,9 @@ pub(crate) use facts::{
 pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
-use crate::ids::{DutyIx, Idx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx};
+use crate::ids::{
+    DutyIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx,
+};
 use crate::limits;
 use crate::resolve::suggest;
 use crate::source::Sources;
@@ -46,7 +48,7 @@ pub(crate) struct Model {
     pub people: Table<PersonIx, String>,
     pub holdings: Vec<HoldingM>,
     pub covers: Vec<CoverM>,
-    pub matters: Vec<MatterM>,
+    pub matters: Table<MatterIx, MatterM>,
     /// Per matter kind: the unit for each relation (indexed by `Relation as usize`).
     pub routes: Table<MatterKindIx, [Option<UnitIx>; 4]>,
     pub rules: Vec<RuleM>,
@@ -113,7 +115,7 @@ pub(crate) struct HoldingM {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum TargetId {
     Unit(UnitIx),
-    Matter(u32),
+    Matter(MatterIx),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -150,7 +152,7 @@ pub(crate) enum ScopeM {
     EachUnit(Vec<UnitKindIx>),
     Unit(UnitIx),
     EachMatter(Vec<MatterKindIx>),
-    Matter(u32),
+    Matter(MatterIx),
 }
 
 impl ScopeM {
@@ -240,7 +242,7 @@ pub(crate) struct Checker<'s> {
     matter_kinds: Names<MatterKindIx>,
     positions: Names<PositionIx>,
     units: Names<UnitIx>,
-    matters: Names<u32>,
+    matters: Names<MatterIx>,
     people: Names<PersonIx>,
     scales: Names<u32>,
     facts: Names<u32>,
@@ -323,7 +325,6 @@ impl<'s> Checker<'s> {
 
     fn ns(&self, ns: Ns) -> &Names<u32> {
         match ns {
-            Ns::Matter => &self.matters,
             Ns::Scale => &self.scales,
             Ns::Fact => &self.facts,
             Ns::Action => &self.actions,
@@ -356,11 +357,11 @@ spaces! {
     DutyIx => duties;
     UnitKindIx => unit_kinds;
     MatterKindIx => matter_kinds;
+    MatterIx => matters;
 }
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Ns {
-    Matter,
     Scale,
     Fact,
     Action,

@@ -1,8 +1,8 @@
 //! Checks of assignment rules: scope, bearer, anchor, duty.
 
-use super::{AnchorM, BearerM, Checker, Ns, RuleM, ScopeM};
+use super::{AnchorM, BearerM, Checker, RuleM, ScopeM};
 use crate::diag::DiagKind;
-use crate::ids::{DutyIx, MatterKindIx, PositionIx, UnitIx, UnitKindIx};
+use crate::ids::{DutyIx, MatterIx, MatterKindIx, PositionIx, UnitIx, UnitKindIx};
 use crate::syntax::ast::{Anchor, AssignBlock, BearerLit, Scope};
 
 impl Checker<'_> {
@@ -24,7 +24,7 @@ impl Checker<'_> {
                     .filter_map(|k| self.resolve::<MatterKindIx>(k))
                     .collect(),
             ),
-            Scope::Matter { matter } => match self.resolve_ns(Ns::Matter, matter) {
+            Scope::Matter { matter } => match self.resolve::<MatterIx>(matter) {
                 Some(m) => ScopeM::Matter(m),
                 None => return self.items_only(block),
             },

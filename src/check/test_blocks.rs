@@ -7,7 +7,7 @@ use super::{CadenceM, Checker, Ns, SubjectM, TargetId, Val};
 use crate::diag::{DiagKind, Severity, Span};
 use crate::eval::expect::{BearerWant, Sites, WarnSeen, Warnings, WhoSubject, WARNING_KINDS};
 use crate::events::Event;
-use crate::ids::{DutyIx, MatterKindIx, PersonIx, PositionIx, UnitIx, UnitKindIx};
+use crate::ids::{DutyIx, MatterIx, MatterKindIx, PersonIx, PositionIx, UnitIx, UnitKindIx};
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
 use crate::resolve::suggest;
@@ -465,7 +465,7 @@ impl TestCheck<'_, '_> {
                 };
                 let matter_id = match matter {
                     Some(m) => {
-                        let id = self.resolve_ns(Ns::Matter, m);
+                        let id = self.resolve::<MatterIx>(m);
                         ok &= id.is_some();
                         id
                     }
@@ -971,8 +971,8 @@ impl TestCheck<'_, '_> {
             TargetId::Matter(m) => self
                 .model
                 .matters
-                .get(m as usize)
-                .and_then(|x| x.kind)
+                .get(m)
+                .kind
                 .map(SubjKey::MatterKind)
                 .into_iter()
                 .collect(),

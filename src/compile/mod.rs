@@ -6,7 +6,7 @@
 //! - rules bucketed by unit kind, unit, matter kind, matter.
 
 use crate::check::{AnchorM, BearerM, CondNode, Model, SanctionsKindM, ScopeM, TargetId};
-use crate::ids::{Idx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx};
+use crate::ids::{Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -147,15 +147,15 @@ pub(crate) struct Compiled {
     /// compiled forms below.
     pub model: Model,
     pub units: Table<UnitIx, UnitC>,
-    pub matters: Vec<MatterC>,
+    pub matters: Table<MatterIx, MatterC>,
     pub unit_index: HashMap<String, UnitIx>,
-    pub matter_index: HashMap<String, u32>,
+    pub matter_index: HashMap<String, MatterIx>,
     pub matter_kind_index: HashMap<String, MatterKindIx>,
     pub person_index: HashMap<String, PersonIx>,
     pub unit_tenures: Rows<UnitIx, Tenure>,
     pub person_posts: Rows<PersonIx, Post>,
     pub unit_coverers: Rows<UnitIx, Coverer>,
-    pub matter_coverers: Rows<u32, Coverer>,
+    pub matter_coverers: Rows<MatterIx, Coverer>,
     pub person_covered: Rows<PersonIx, Covered>,
     /// Non-covering rules scoped `in each KIND`, by unit kind.
     pub kind_rules: Rows<UnitKindIx, u32>,
@@ -168,7 +168,7 @@ pub(crate) struct Compiled {
     /// Rules scoped `for each matter KIND`, by matter kind.
     pub matter_kind_rules: Rows<MatterKindIx, u32>,
     /// Rules scoped `for matter M`, by matter.
-    pub matter_rules: HashMap<u32, Vec<u32>>,
+    pub matter_rules: HashMap<MatterIx, Vec<u32>>,
     pub fact_index: HashMap<String, u32>,
     /// Whether any condition reads the fact.
     pub fact_read: Vec<bool>,
@@ -181,7 +181,7 @@ pub(crate) struct Compiled {
     /// Units of each kind, in declaration order.
     pub units_of_kind: Rows<UnitKindIx, UnitIx>,
     /// Matters of each kind, in declaration order.
-    pub matters_of_kind: Rows<MatterKindIx, u32>,
+    pub matters_of_kind: Rows<MatterKindIx, MatterIx>,
 }
 
 impl std::ops::Deref for Compiled {
@@ -237,7 +237,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
             depth: depth.unwrap_or(0),
         })
         .collect();
-    let matters: Vec<MatterC> = model
+    let matters: Table<MatterIx, MatterC> = model
         .matters
         .iter()
         .map(|m| {
@@ -274,7 +274,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
             .collect()
     };
     let unit_index = names_index(units.iter_enumerated().map(|(i, u)| (i, &u.name)));
-    let matter_index = index(matters.iter().map(|m| &m.name).collect());
+    let matter_index = names_index(matters.iter_enumerated().map(|(i, m)| (i, &m.name)));
     let matter_kind_index = names_index(model.matter_kinds.iter_enumerated());
     let person_index = names_index(model.people.iter_enumerated());
 
@@ -343,7 +343,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
     let mut kind_cover_rules = Vec::new();
     let mut unit_cover_rules: HashMap<UnitIx, Vec<u32>> = HashMap::new();
     let mut matter_kind_rules = Vec::new();
-    let mut matter_rules: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut matter_rules: HashMap<MatterIx, Vec<u32>> = HashMap::new();
     for (i, r) in model.rules.iter().enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
         let own_covering = matches!(
@@ -405,9 +405,8 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
     let matters_of_kind = Rows::build(
         model.matter_kinds.len(),
         matters
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.kind, u32::try_from(i).unwrap_or(u32::MAX)))
+            .iter_enumerated()
+            .map(|(i, m)| (m.kind, i))
             .collect(),
     );
     let clauses = cond::index(&program, &model.facts, &model.trigger_lists);
@@ -426,7 +425,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
     let matter_kind_rules = Rows::build(model.matter_kinds.len(), matter_kind_rules);
     // The compiled units and matters replace the model's own.
     model.units = Table::new();
-    model.matters = Vec::new();
+    model.matters = Table::new();
     Compiled {
         key: PolicyKey::fresh(),
         model,

@@ -5,7 +5,7 @@ use crate::check::{CadenceM, DeadlineM, SubjectM, TargetId};
 use crate::compile::Compiled;
 use crate::compliance::*;
 use crate::events::{EventLog, LoggedEvent, What};
-use crate::ids::UnitIx;
+use crate::ids::{MatterIx, UnitIx};
 use crate::period::Period;
 use crate::period::PeriodKind;
 use crate::who::Subject;
@@ -23,7 +23,7 @@ pub(crate) fn subjects(c: &Compiled, s: &SubjectM) -> Vec<TargetId> {
             v.into_iter().map(TargetId::Unit).collect()
         }
         SubjectM::EachMatter(kinds) => {
-            let mut v: Vec<u32> = kinds
+            let mut v: Vec<MatterIx> = kinds
                 .iter()
                 .flat_map(|k| c.matters_of_kind.get(*k).iter().copied())
                 .collect();
@@ -48,9 +48,7 @@ fn names_of(c: &Compiled, obligation: usize, action: u32) -> (&str, &[String]) {
 pub(crate) fn subject_of(c: &Compiled, t: TargetId) -> Subject<'_> {
     match t {
         TargetId::Unit(u) => Subject::Unit(c.units.get(u).name.as_str()),
-        TargetId::Matter(m) => {
-            Subject::Matter(crate::compile::item(&c.matters, m, "matters").name.as_str())
-        }
+        TargetId::Matter(m) => Subject::Matter(c.matters.get(m).name.as_str()),
     }
 }
 

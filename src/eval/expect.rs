@@ -18,7 +18,7 @@ use crate::eval::staffing::staffing;
 use crate::eval::triggers::triggers;
 use crate::eval::who::{duties_of, who_matter, who_unit};
 use crate::events::{from_events, EventLog};
-use crate::ids::{DutyIx, Idx, MatterKindIx, PersonIx, PositionIx, UnitIx};
+use crate::ids::{DutyIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, UnitIx};
 use crate::incident::BoundIncident;
 use crate::period::{Period, PeriodKind};
 use crate::staffing::Staffed;
@@ -38,7 +38,7 @@ pub(crate) const WARNING_KINDS: &[&str] = &["unassigned", "conflict", "never-mat
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum WhoSubject {
     Unit(UnitIx),
-    Matter(u32),
+    Matter(MatterIx),
     MatterKind(MatterKindIx),
 }
 
@@ -526,8 +526,8 @@ fn unit_name(c: &Compiled, u: UnitIx) -> &str {
     c.units.get(u).name.as_str()
 }
 
-fn matter_name(c: &Compiled, m: u32) -> &str {
-    crate::compile::item(&c.matters, m, "matter").name.as_str()
+fn matter_name(c: &Compiled, m: MatterIx) -> &str {
+    c.matters.get(m).name.as_str()
 }
 
 fn target_name(c: &Compiled, t: TargetId) -> &str {
@@ -817,7 +817,7 @@ impl<'p> Run<'p> {
         let (subject_name, answer) = match subject {
             WhoSubject::Unit(u) => (unit_name(c, u), who_unit(c, u, on)),
             WhoSubject::Matter(m) => {
-                let kind = crate::compile::item(&c.matters, m, "matter").kind;
+                let kind = c.matters.get(m).kind;
                 (matter_name(c, m), who_matter(c, Some(m), kind, on))
             }
             WhoSubject::MatterKind(k) => {

@@ -2,7 +2,7 @@
 
 use crate::check::{AnchorM, BearerM, ScopeM, TargetId};
 use crate::compile::Compiled;
-use crate::ids::{Idx, MatterKindIx, PersonIx, PositionIx, UnitIx};
+use crate::ids::{Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, UnitIx};
 use crate::who::*;
 use chrono::NaiveDate;
 
@@ -283,7 +283,7 @@ fn covering_anchored<'p>(
 /// Who is responsible for a matter instance (`Some(m)`) or for any matter of a kind.
 pub(crate) fn who_matter(
     c: &Compiled,
-    matter: Option<u32>,
+    matter: Option<MatterIx>,
     kind: MatterKindIx,
     on: NaiveDate,
 ) -> Vec<Responsibility<'_>> {
@@ -292,7 +292,7 @@ pub(crate) fn who_matter(
         on,
         out: Vec::new(),
     };
-    let (name, rel, routed) = match matter.and_then(|m| c.matters.get(m as usize)) {
+    let (name, rel, routed) = match matter.map(|m| c.matters.get(m)) {
         Some(m) => (m.name.as_str(), m.rel, m.routed),
         None => (
             c.matter_kinds.get(kind).as_str(),
@@ -402,7 +402,7 @@ pub(crate) fn who_matter(
 /// the bearer.
 pub(crate) fn duties_of(c: &Compiled, person: PersonIx, on: NaiveDate) -> Vec<Held<'_>> {
     let mut units: Vec<UnitIx> = Vec::new();
-    let mut matters: Vec<u32> = Vec::new();
+    let mut matters: Vec<MatterIx> = Vec::new();
     for post in c.person_posts.get(person) {
         if post.when.contains(on) {
             units.push(post.unit);
@@ -421,9 +421,9 @@ pub(crate) fn duties_of(c: &Compiled, person: PersonIx, on: NaiveDate) -> Vec<He
     // could also name the person: include every unit a rule of the person's
     // units reaches. Matters related to the person's units.
     let held_units: Vec<UnitIx> = units.clone();
-    for (i, m) in c.matters.iter().enumerate() {
+    for (i, m) in c.matters.iter_enumerated() {
         if m.rel.iter().flatten().any(|u| held_units.contains(u)) {
-            matters.push(u32::try_from(i).unwrap_or(u32::MAX));
+            matters.push(i);
         }
     }
     // Units whose rules anchor a position or team in one of the person's units.
@@ -450,9 +450,9 @@ pub(crate) fn duties_of(c: &Compiled, person: PersonIx, on: NaiveDate) -> Vec<He
                 }
             }
             ScopeM::EachMatter(kinds) => {
-                for (i, m) in c.matters.iter().enumerate() {
+                for (i, m) in c.matters.iter_enumerated() {
                     if kinds.contains(&m.kind) {
-                        matters.push(u32::try_from(i).unwrap_or(u32::MAX));
+                        matters.push(i);
                     }
                 }
             }
@@ -503,9 +503,7 @@ pub(crate) fn duties_of(c: &Compiled, person: PersonIx, on: NaiveDate) -> Vec<He
         }
     }
     for m in matters {
-        let Some(mc) = c.matters.get(m as usize) else {
-            continue;
-        };
+        let mc = c.matters.get(m);
         for r in who_matter(c, Some(m), mc.kind, on).into_iter().filter(mine) {
             out.push((
                 TargetId::Matter(m),
