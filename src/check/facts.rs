@@ -3,7 +3,7 @@
 
 use super::{Checker, Ns};
 use crate::diag::{DiagKind, Span};
-use crate::ids::{DutyIx, PositionIx};
+use crate::ids::{DutyIx, FactIx, PositionIx};
 use crate::resolve::suggest;
 use crate::syntax::ast::{self, CmpOp, Cond, FactTypeLit, Item, Name, SanctionsLit, ValueLit};
 use chrono::NaiveDate;
@@ -52,7 +52,11 @@ pub(crate) enum CondNode {
     And(Vec<u32>),
     Or(Vec<u32>),
     Not(u32, String),
-    Test { fact: u32, test: Test, text: String },
+    Test {
+        fact: FactIx,
+        test: Test,
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -78,7 +82,7 @@ pub(crate) struct TriggerListM {
 pub(crate) enum SanctionsKindM {
     Menu(Vec<String>),
     Graded {
-        fact: u32,
+        fact: FactIx,
         grades: Vec<(u32, Vec<String>)>,
     },
 }
@@ -353,18 +357,11 @@ impl Checker<'_> {
                 SanctionsKindM::Menu(measures.iter().map(|m| m.text.clone()).collect())
             }
             SanctionsLit::Graded { by, grades } => {
-                let Some(fact) = self.resolve_ns(Ns::Fact, by) else {
+                let Some(fact) = self.resolve::<FactIx>(by) else {
                     return;
                 };
-                let Some(FactTy::Scale(scale)) =
-                    self.model.facts.get(fact as usize).map(|f| f.ty.clone())
-                else {
-                    let phrase = self
-                        .model
-                        .facts
-                        .get(fact as usize)
-                        .map(|f| type_phrase(&f.ty, &self.model.scales))
-                        .unwrap_or_default();
+                let FactTy::Scale(scale) = self.model.facts.get(fact).ty.clone() else {
+                    let phrase = type_phrase(&self.model.facts.get(fact).ty, &self.model.scales);
                     self.error(
                         DiagKind::Type,
                         by.span,
@@ -490,8 +487,8 @@ impl Checker<'_> {
                 Some(self.push_node(CondNode::Not(inner, text)))
             }
             Cond::Truthy { fact } => {
-                let id = self.resolve_ns(Ns::Fact, fact)?;
-                let ty = self.model.facts.get(id as usize).map(|f| f.ty.clone())?;
+                let id = self.resolve::<FactIx>(fact)?;
+                let ty = self.model.facts.get(id).ty.clone();
                 if !matches!(ty, FactTy::Bool) {
                     let phrase = type_phrase(&ty, &self.model.scales);
                     self.error(
@@ -520,8 +517,8 @@ impl Checker<'_> {
                 value,
                 span,
             } => {
-                let id = self.resolve_ns(Ns::Fact, fact)?;
-                let ty = self.model.facts.get(id as usize).map(|f| f.ty.clone())?;
+                let id = self.resolve::<FactIx>(fact)?;
+                let ty = self.model.facts.get(id).ty.clone();
                 let ordered = matches!(ty, FactTy::Scale(_) | FactTy::Number | FactTy::Date);
                 if !ordered && !matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
                     let phrase = type_phrase(&ty, &self.model.scales);
@@ -549,8 +546,8 @@ impl Checker<'_> {
                 }))
             }
             Cond::In { fact, values, span } => {
-                let id = self.resolve_ns(Ns::Fact, fact)?;
-                let ty = self.model.facts.get(id as usize).map(|f| f.ty.clone())?;
+                let id = self.resolve::<FactIx>(fact)?;
+                let ty = self.model.facts.get(id).ty.clone();
                 let vals: Vec<Option<Val>> = values
                     .iter()
                     .map(|v| self.value(&fact.text, &ty, v))

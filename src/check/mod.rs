@@ -27,7 +27,7 @@ pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, Subjec
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
 use crate::ids::{
-    DutyIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx,
+    DutyIx, FactIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx,
 };
 use crate::limits;
 use crate::resolve::suggest;
@@ -53,7 +53,7 @@ pub(crate) struct Model {
     pub routes: Table<MatterKindIx, [Option<UnitIx>; 4]>,
     pub rules: Vec<RuleM>,
     pub scales: Vec<ScaleM>,
-    pub facts: Vec<FactM>,
+    pub facts: Table<FactIx, FactM>,
     /// Condition nodes; triggers and consequences refer to their roots.
     pub conds: Vec<CondNode>,
     pub trigger_lists: Vec<TriggerListM>,
@@ -245,7 +245,7 @@ pub(crate) struct Checker<'s> {
     matters: Names<MatterIx>,
     people: Names<PersonIx>,
     scales: Names<u32>,
-    facts: Names<u32>,
+    facts: Names<FactIx>,
     actions: Names<u32>,
     event_kinds: Names<u32>,
     model: Model,
@@ -326,7 +326,6 @@ impl<'s> Checker<'s> {
     fn ns(&self, ns: Ns) -> &Names<u32> {
         match ns {
             Ns::Scale => &self.scales,
-            Ns::Fact => &self.facts,
             Ns::Action => &self.actions,
             Ns::EventKind => &self.event_kinds,
         }
@@ -358,12 +357,12 @@ spaces! {
     UnitKindIx => unit_kinds;
     MatterKindIx => matter_kinds;
     MatterIx => matters;
+    FactIx => facts;
 }
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Ns {
     Scale,
-    Fact,
     Action,
     EventKind,
 }

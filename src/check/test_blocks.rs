@@ -7,7 +7,9 @@ use super::{CadenceM, Checker, Ns, SubjectM, TargetId, Val};
 use crate::diag::{DiagKind, Severity, Span};
 use crate::eval::expect::{BearerWant, Sites, WarnSeen, Warnings, WhoSubject, WARNING_KINDS};
 use crate::events::Event;
-use crate::ids::{DutyIx, MatterIx, MatterKindIx, PersonIx, PositionIx, UnitIx, UnitKindIx};
+use crate::ids::{
+    DutyIx, FactIx, MatterIx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx,
+};
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
 use crate::resolve::suggest;
@@ -437,21 +439,16 @@ impl TestCheck<'_, '_> {
                 state.incident = true;
                 state.record = None;
                 let mut ok = true;
-                let mut slots = vec![None; self.model.facts.len()];
+                let mut slots: Table<FactIx, Option<Val>> =
+                    self.model.facts.iter().map(|_| None).collect();
                 for (fact, value) in facts {
-                    let Some(id) = self.resolve_ns(Ns::Fact, fact) else {
+                    let Some(id) = self.resolve::<FactIx>(fact) else {
                         ok = false;
                         continue;
                     };
-                    let Some(ty) = self.model.facts.get(id as usize).map(|f| f.ty.clone()) else {
-                        continue;
-                    };
+                    let ty = self.model.facts.get(id).ty.clone();
                     match self.value(&fact.text, &ty, value) {
-                        Some(v) => {
-                            if let Some(slot) = slots.get_mut(id as usize) {
-                                *slot = Some::<Val>(v);
-                            }
-                        }
+                        Some(v) => *slots.get_mut(id) = Some(v),
                         None => ok = false,
                     }
                 }

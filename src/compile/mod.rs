@@ -6,7 +6,9 @@
 //! - rules bucketed by unit kind, unit, matter kind, matter.
 
 use crate::check::{AnchorM, BearerM, CondNode, Model, SanctionsKindM, ScopeM, TargetId};
-use crate::ids::{Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx};
+use crate::ids::{
+    FactIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx,
+};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -169,9 +171,9 @@ pub(crate) struct Compiled {
     pub matter_kind_rules: Rows<MatterKindIx, u32>,
     /// Rules scoped `for matter M`, by matter.
     pub matter_rules: HashMap<MatterIx, Vec<u32>>,
-    pub fact_index: HashMap<String, u32>,
+    pub fact_index: HashMap<String, FactIx>,
     /// Whether any condition reads the fact.
-    pub fact_read: Vec<bool>,
+    pub fact_read: Table<FactIx, bool>,
     pub program: cond::Program,
     pub clauses: cond::Clauses,
     pub action_index: HashMap<String, u32>,
@@ -379,20 +381,16 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
             ScopeM::Matter(m) => matter_rules.entry(*m).or_default().push(i),
         }
     }
-    let fact_index = index(model.facts.iter().map(|f| &f.name).collect());
-    let mut fact_read = vec![false; model.facts.len()];
+    let fact_index = names_index(model.facts.iter_enumerated().map(|(i, f)| (i, &f.name)));
+    let mut fact_read: Table<FactIx, bool> = model.facts.iter().map(|_| false).collect();
     for n in &model.conds {
         if let CondNode::Test { fact, .. } = n {
-            if let Some(r) = fact_read.get_mut(*fact as usize) {
-                *r = true;
-            }
+            *fact_read.get_mut(*fact) = true;
         }
     }
     for s in &model.sanctions {
         if let SanctionsKindM::Graded { fact, .. } = s.kind {
-            if let Some(x) = fact_read.get_mut(fact as usize) {
-                *x = true;
-            }
+            *fact_read.get_mut(fact) = true;
         }
     }
     let program = cond::compile(&model.conds);

@@ -3,6 +3,7 @@
 use crate::check::{SanctionsKindM, Val};
 use crate::compile::cond::Op;
 use crate::compile::Compiled;
+use crate::ids::{FactIx, Table};
 use crate::incident::BoundIncident;
 use crate::syntax::ast::CmpOp;
 use crate::triggers::*;
@@ -29,13 +30,13 @@ fn tri(b: bool) -> Tri {
 
 pub(crate) struct Eval<'p> {
     pub c: &'p Compiled,
-    pub facts: &'p [Option<Val>],
+    pub facts: &'p Table<FactIx, Option<Val>>,
 }
 
 impl<'p> Eval<'p> {
     #[inline]
-    fn val(&self, fact: u32) -> Option<Val> {
-        self.facts.get(fact as usize).copied().flatten()
+    fn val(&self, fact: FactIx) -> Option<Val> {
+        *self.facts.get(fact)
     }
 
     #[inline]
@@ -118,11 +119,11 @@ impl<'p> Eval<'p> {
         }
     }
 
-    fn seen(&self, fact: u32) -> Option<Seen<'p>> {
-        let v = self.facts.get(fact as usize).copied().flatten()?;
+    fn seen(&self, fact: FactIx) -> Option<Seen<'p>> {
+        let v = self.val(fact)?;
         Some(match v {
             Val::Sym(i) => {
-                let f = self.c.facts.get(fact as usize)?;
+                let f = self.c.facts.get(fact);
                 let name = match &f.ty {
                     crate::check::FactTy::Enum(m) => m.get(i as usize)?,
                     crate::check::FactTy::Scale(s) => {
@@ -144,9 +145,7 @@ impl<'p> Eval<'p> {
         let fact = p.fact_of.get(n as usize).copied().flatten();
         Some(Condition {
             condition: text.as_str(),
-            fact: fact
-                .and_then(|f| self.c.facts.get(f as usize))
-                .map(|f| f.name.as_str()),
+            fact: fact.map(|f| self.c.facts.get(f).name.as_str()),
             seen: fact.and_then(|f| self.seen(f)),
         })
     }
@@ -171,7 +170,7 @@ impl<'p> Eval<'p> {
     }
 
     /// The facts whose absence leaves a node unknown.
-    fn missing(&self, n: u32, out: &mut Vec<u32>) {
+    fn missing(&self, n: u32, out: &mut Vec<FactIx>) {
         match self.c.program.ops.get(n as usize) {
             Some(Op::And { start, len }) | Some(Op::Or { start, len }) => {
                 for k in self.kids(*start, *len) {
@@ -223,7 +222,7 @@ impl<'p> Eval<'p> {
                 ids.sort_unstable();
                 let missing = ids
                     .iter()
-                    .filter_map(|f| self.c.facts.get(*f as usize).map(|x| x.name.as_str()))
+                    .map(|f| self.c.facts.get(*f).name.as_str())
                     .collect();
                 Some(Outcome::Undetermined { missing })
             }
@@ -242,12 +241,8 @@ pub(crate) fn triggers<'p>(
 ) -> TriggerAnswer<'p> {
     let facts_used = c
         .facts
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| {
-            c.fact_read.get(*i).copied().unwrap_or(false)
-                && inc.facts.get(*i).is_some_and(Option::is_some)
-        })
+        .iter_enumerated()
+        .filter(|(i, _)| *c.fact_read.get(*i) && inc.facts.get(*i).is_some())
         .map(|(_, f)| f.name.as_str())
         .collect();
     if let Some(effective) = c.not_in_force(inc.date) {
@@ -273,7 +268,7 @@ pub(crate) fn triggers<'p>(
     } else {
         let mut v = idx.unguarded.clone();
         for (fact, by_value) in &idx.guards {
-            match inc.facts.get(*fact as usize).copied().flatten() {
+            match *inc.facts.get(*fact) {
                 Some(Val::Sym(s)) => {
                     v.extend_from_slice(by_value.get(s as usize).map(Vec::as_slice).unwrap_or(&[]))
                 }
@@ -332,7 +327,7 @@ pub(crate) fn triggers<'p>(
                     measures: m.iter().map(String::as_str).collect(),
                 },
                 SanctionsKindM::Graded { fact, grades } => {
-                    let level = match inc.facts.get(*fact as usize).copied().flatten() {
+                    let level = match *inc.facts.get(*fact) {
                         Some(Val::Sym(l)) => Some(l),
                         _ => None,
                     };
@@ -347,7 +342,7 @@ pub(crate) fn triggers<'p>(
                     Sanctions {
                         citation: s.citation.as_str(),
                         for_list: list,
-                        graded_by: c.facts.get(*fact as usize).map(|f| f.name.as_str()),
+                        graded_by: Some(c.facts.get(*fact).name.as_str()),
                         grade,
                         measures: chosen
                             .iter()
