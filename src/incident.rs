@@ -269,11 +269,7 @@ pub(crate) fn bind(
                 }
             }
             (FactTy::Scale(sc), serde_json::Value::String(s)) => {
-                let levels = c
-                    .scales
-                    .get(*sc as usize)
-                    .map(|x| x.levels.as_slice())
-                    .unwrap_or(&[]);
+                let levels = &c.scales.get(*sc).levels;
                 match levels.iter().position(|m| m == s) {
                     Some(i) => Ok(u32::try_from(i).ok().map(Val::Sym)),
                     None => Err(at(

@@ -1,9 +1,9 @@
 //! Checks of accountability: scales, typed facts, conditions, trigger
 //! lists, sanctions, consequences, liability and procedure.
 
-use super::{Checker, Ns};
+use super::Checker;
 use crate::diag::{DiagKind, Span};
-use crate::ids::{DutyIx, FactIx, PositionIx};
+use crate::ids::{DutyIx, FactIx, PositionIx, ScaleIx, Table};
 use crate::resolve::suggest;
 use crate::syntax::ast::{self, CmpOp, Cond, FactTypeLit, Item, Name, SanctionsLit, ValueLit};
 use chrono::NaiveDate;
@@ -18,7 +18,7 @@ pub(crate) struct ScaleM {
 #[derive(Debug, Clone)]
 pub(crate) enum FactTy {
     Enum(Vec<String>),
-    Scale(u32),
+    Scale(ScaleIx),
     Bool,
     Number,
     Date,
@@ -121,16 +121,10 @@ pub(crate) struct ProcedureM {
 }
 
 /// How a type is named in messages.
-pub(crate) fn type_phrase(ty: &FactTy, scales: &[ScaleM]) -> String {
+pub(crate) fn type_phrase(ty: &FactTy, scales: &Table<ScaleIx, ScaleM>) -> String {
     match ty {
         FactTy::Enum(_) => "an enumeration".into(),
-        FactTy::Scale(s) => format!(
-            "a scale ({})",
-            scales
-                .get(*s as usize)
-                .map(|s| s.name.as_str())
-                .unwrap_or("")
-        ),
+        FactTy::Scale(s) => format!("a scale ({})", scales.get(*s).name),
         FactTy::Bool => "a boolean".into(),
         FactTy::Number => "a number".into(),
         FactTy::Date => "a date".into(),
@@ -138,7 +132,7 @@ pub(crate) fn type_phrase(ty: &FactTy, scales: &[ScaleM]) -> String {
 }
 
 /// What values a type accepts, for help texts.
-pub(crate) fn accepted(ty: &FactTy, scales: &[ScaleM]) -> String {
+pub(crate) fn accepted(ty: &FactTy, scales: &Table<ScaleIx, ScaleM>) -> String {
     let list = |v: &[String]| {
         if v.len() <= 8 {
             v.join(", ")
@@ -152,13 +146,7 @@ pub(crate) fn accepted(ty: &FactTy, scales: &[ScaleM]) -> String {
     };
     match ty {
         FactTy::Enum(m) => format!("one of: {}", list(m)),
-        FactTy::Scale(s) => format!(
-            "one of the levels: {}",
-            scales
-                .get(*s as usize)
-                .map(|s| s.levels.join(" < "))
-                .unwrap_or_default()
-        ),
+        FactTy::Scale(s) => format!("one of the levels: {}", scales.get(*s).levels.join(" < ")),
         FactTy::Bool => "`true` or `false`".into(),
         FactTy::Number => "a number".into(),
         FactTy::Date => "a date (YYYY-MM-DD)".into(),
@@ -209,7 +197,7 @@ impl Checker<'_> {
                         }
                         FactTy::Enum(seen)
                     }
-                    FactTypeLit::Scale(s) => match self.resolve_ns(Ns::Scale, s) {
+                    FactTypeLit::Scale(s) => match self.resolve::<ScaleIx>(s) {
                         Some(id) => FactTy::Scale(id),
                         None => continue,
                     },
@@ -435,23 +423,13 @@ impl Checker<'_> {
         }
     }
 
-    fn level(&mut self, scale: u32, name: &Name) -> Option<u32> {
-        let levels = self
-            .model
-            .scales
-            .get(scale as usize)
-            .map(|s| s.levels.clone())
-            .unwrap_or_default();
-        if let Some(i) = levels.iter().position(|l| *l == name.text) {
+    fn level(&mut self, scale: ScaleIx, name: &Name) -> Option<u32> {
+        let s = self.model.scales.get(scale);
+        if let Some(i) = s.levels.iter().position(|l| *l == name.text) {
             return u32::try_from(i).ok();
         }
-        let scale_name = self
-            .model
-            .scales
-            .get(scale as usize)
-            .map(|s| s.name.clone())
-            .unwrap_or_default();
-        let help = suggest(&name.text, "level", levels.iter().map(String::as_str));
+        let scale_name = s.name.clone();
+        let help = suggest(&name.text, "level", s.levels.iter().map(String::as_str));
         self.error(
             DiagKind::UnknownName,
             name.span,

@@ -102,9 +102,7 @@ impl Checker<'_> {
     fn values(&self, fact: FactIx) -> Option<u32> {
         match &self.model.facts.get(fact).ty {
             FactTy::Enum(m) => u32::try_from(m.len()).ok(),
-            FactTy::Scale(s) => {
-                u32::try_from(self.model.scales.get(*s as usize)?.levels.len()).ok()
-            }
+            FactTy::Scale(s) => u32::try_from(self.model.scales.get(*s).levels.len()).ok(),
             _ => None,
         }
     }

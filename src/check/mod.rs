@@ -27,7 +27,8 @@ pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, Subjec
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
 use crate::ids::{
-    DutyIx, FactIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx,
+    DutyIx, FactIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, ScaleIx, Table, UnitIx,
+    UnitKindIx,
 };
 use crate::limits;
 use crate::resolve::suggest;
@@ -52,7 +53,7 @@ pub(crate) struct Model {
     /// Per matter kind: the unit for each relation (indexed by `Relation as usize`).
     pub routes: Table<MatterKindIx, [Option<UnitIx>; 4]>,
     pub rules: Vec<RuleM>,
-    pub scales: Vec<ScaleM>,
+    pub scales: Table<ScaleIx, ScaleM>,
     pub facts: Table<FactIx, FactM>,
     /// Condition nodes; triggers and consequences refer to their roots.
     pub conds: Vec<CondNode>,
@@ -244,7 +245,7 @@ pub(crate) struct Checker<'s> {
     units: Names<UnitIx>,
     matters: Names<MatterIx>,
     people: Names<PersonIx>,
-    scales: Names<u32>,
+    scales: Names<ScaleIx>,
     facts: Names<FactIx>,
     actions: Names<u32>,
     event_kinds: Names<u32>,
@@ -325,7 +326,6 @@ impl<'s> Checker<'s> {
 
     fn ns(&self, ns: Ns) -> &Names<u32> {
         match ns {
-            Ns::Scale => &self.scales,
             Ns::Action => &self.actions,
             Ns::EventKind => &self.event_kinds,
         }
@@ -358,11 +358,11 @@ spaces! {
     MatterKindIx => matter_kinds;
     MatterIx => matters;
     FactIx => facts;
+    ScaleIx => scales;
 }
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Ns {
-    Scale,
     Action,
     EventKind,
 }

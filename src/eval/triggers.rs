@@ -28,6 +28,22 @@ fn tri(b: bool) -> Tri {
     }
 }
 
+/// Value `i` of an enumeration's members or a scale's levels. A value is
+/// checked against its fact's type when an incident is bound, so a miss is
+/// a bug in zeren.
+fn value_name(values: &[String], i: u32) -> &str {
+    usize::try_from(i)
+        .ok()
+        .and_then(|i| values.get(i))
+        .map(String::as_str)
+        .unwrap_or_else(|| {
+            crate::compile::internal(format!(
+                "value {i} is out of range ({} values)",
+                values.len()
+            ))
+        })
+}
+
 pub(crate) struct Eval<'p> {
     pub c: &'p Compiled,
     pub facts: &'p Table<FactIx, Option<Val>>,
@@ -124,14 +140,12 @@ impl<'p> Eval<'p> {
         Some(match v {
             Val::Sym(i) => {
                 let f = self.c.facts.get(fact);
-                let name = match &f.ty {
-                    crate::check::FactTy::Enum(m) => m.get(i as usize)?,
-                    crate::check::FactTy::Scale(s) => {
-                        self.c.scales.get(*s as usize)?.levels.get(i as usize)?
-                    }
+                let values = match &f.ty {
+                    crate::check::FactTy::Enum(m) => m,
+                    crate::check::FactTy::Scale(s) => &self.c.scales.get(*s).levels,
                     _ => return None,
                 };
-                Seen::Name(name.as_str())
+                Seen::Name(value_name(values, i))
             }
             Val::Bool(b) => Seen::Bool(b),
             Val::Num(x) => Seen::Number(x),
