@@ -27,8 +27,8 @@ pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, Subjec
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
 use crate::ids::{
-    DutyIx, FactIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, ScaleIx, Table, UnitIx,
-    UnitKindIx,
+    ActionIx, DutyIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx,
+    ScaleIx, Table, UnitIx, UnitKindIx,
 };
 use crate::limits;
 use crate::resolve::suggest;
@@ -62,8 +62,8 @@ pub(crate) struct Model {
     pub consequences: Vec<ConsequenceM>,
     pub liability: Vec<LiabilityM>,
     pub procedures: Vec<ProcedureM>,
-    pub actions: Vec<String>,
-    pub event_kinds: Vec<String>,
+    pub actions: Table<ActionIx, String>,
+    pub event_kinds: Table<EventKindIx, String>,
     pub obligations: Vec<ObligationM>,
     pub staffing: Vec<StaffingM>,
     pub tests: Vec<TestM>,
@@ -247,8 +247,8 @@ pub(crate) struct Checker<'s> {
     people: Names<PersonIx>,
     scales: Names<ScaleIx>,
     facts: Names<FactIx>,
-    actions: Names<u32>,
-    event_kinds: Names<u32>,
+    actions: Names<ActionIx>,
+    event_kinds: Names<EventKindIx>,
     model: Model,
     /// Span of each accepted holding, parallel to `model.holdings`.
     holding_spans: Vec<Span>,
@@ -289,23 +289,6 @@ impl<'s> Checker<'s> {
         self.errors.push(d);
     }
 
-    /// Resolves a name in a namespace, reporting an unknown one with the closest match.
-    fn resolve_ns(&mut self, ns: Ns, name: &Name) -> Option<u32> {
-        let names = self.ns(ns);
-        if let Some(id) = names.get(&name.text) {
-            return Some(id);
-        }
-        let what = names.what;
-        let help = suggest(&name.text, what, names.names());
-        self.error(
-            DiagKind::UnknownName,
-            name.span,
-            format!("unknown {what} `{}`", name.text),
-            Some(help),
-        );
-        None
-    }
-
     /// Resolves a name in the namespace of its id type, reporting an unknown
     /// one with the closest match.
     fn resolve<I: Space>(&mut self, name: &Name) -> Option<I> {
@@ -322,13 +305,6 @@ impl<'s> Checker<'s> {
             Some(help),
         );
         None
-    }
-
-    fn ns(&self, ns: Ns) -> &Names<u32> {
-        match ns {
-            Ns::Action => &self.actions,
-            Ns::EventKind => &self.event_kinds,
-        }
     }
 }
 
@@ -359,12 +335,8 @@ spaces! {
     MatterIx => matters;
     FactIx => facts;
     ScaleIx => scales;
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Ns {
-    Action,
-    EventKind,
+    ActionIx => actions;
+    EventKindIx => event_kinds;
 }
 
 /// Checks parsed files and data orgs together.

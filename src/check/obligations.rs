@@ -1,8 +1,8 @@
 //! Checks of obligations: subject, action, recipients, cadence, deadline.
 
-use super::{Checker, Ns};
+use super::Checker;
 use crate::diag::DiagKind;
-use crate::ids::{MatterKindIx, PositionIx, UnitIx, UnitKindIx};
+use crate::ids::{ActionIx, EventKindIx, MatterKindIx, PositionIx, UnitIx, UnitKindIx};
 use crate::syntax::ast::{
     CadenceLit, DeadlineLit, Item, ObligationLit, PeriodKind, StaffingLit, SubjectLit,
 };
@@ -34,7 +34,7 @@ pub(crate) enum CadenceM {
     Reactive {
         within: u32,
         hours: bool,
-        event: u32,
+        event: EventKindIx,
     },
 }
 
@@ -42,7 +42,7 @@ pub(crate) enum CadenceM {
 pub(crate) struct ObligationM {
     pub citation: String,
     pub subject: SubjectM,
-    pub action: u32,
+    pub action: ActionIx,
     pub recipients: Vec<UnitIx>,
     pub cadence: CadenceM,
 }
@@ -195,7 +195,7 @@ impl Checker<'_> {
 
     fn obligation(&mut self, o: &ObligationLit) {
         let subject = self.subject(&o.subject);
-        let action = self.resolve_ns(Ns::Action, &o.action);
+        let action = self.resolve::<ActionIx>(&o.action);
         let recipients: Vec<Option<UnitIx>> = o
             .recipients
             .iter()
@@ -208,7 +208,7 @@ impl Checker<'_> {
                 hours,
                 event,
             } => self
-                .resolve_ns(Ns::EventKind, event)
+                .resolve::<EventKindIx>(event)
                 .map(|event| CadenceM::Reactive {
                     within: *within,
                     hours: *hours,

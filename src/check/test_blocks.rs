@@ -3,12 +3,13 @@
 //! they expect exists. A problem is a check error at the name, never a
 //! failure found only when the test runs.
 
-use super::{CadenceM, Checker, Ns, SubjectM, TargetId, Val};
+use super::{CadenceM, Checker, SubjectM, TargetId, Val};
 use crate::diag::{DiagKind, Severity, Span};
 use crate::eval::expect::{BearerWant, Sites, WarnSeen, Warnings, WhoSubject, WARNING_KINDS};
 use crate::events::Event;
 use crate::ids::{
-    DutyIx, FactIx, MatterIx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx,
+    ActionIx, DutyIx, FactIx, MatterIx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx,
+    UnitKindIx,
 };
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
@@ -998,7 +999,7 @@ impl TestCheck<'_, '_> {
     ) -> Option<(TargetId, Vec<u32>, Period)> {
         let target = self.target(subject);
         let action_id = match action {
-            Some(a) => Some(self.resolve_ns(Ns::Action, a)?),
+            Some(a) => Some(self.resolve::<ActionIx>(a)?),
             None => None,
         };
         let p = match parse_period(&period.text) {
@@ -1014,8 +1015,7 @@ impl TestCheck<'_, '_> {
             }
         };
         let (target, p) = (target?, p?);
-        let action_name =
-            |c: &Self, a: u32| c.model.actions.get(a as usize).cloned().unwrap_or_default();
+        let action_name = |c: &Self, a: ActionIx| c.model.actions.get(a).clone();
         let binding: Vec<u32> = self
             .binding(&self.index.obligations, target)
             .into_iter()
@@ -1025,7 +1025,7 @@ impl TestCheck<'_, '_> {
                 })
             })
             .collect();
-        let mut actions: Vec<u32> = binding
+        let mut actions: Vec<ActionIx> = binding
             .iter()
             .filter_map(|i| self.model.obligations.get(*i as usize).map(|o| o.action))
             .collect();

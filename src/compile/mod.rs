@@ -7,7 +7,8 @@
 
 use crate::check::{AnchorM, BearerM, CondNode, Model, SanctionsKindM, ScopeM, TargetId};
 use crate::ids::{
-    FactIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx, UnitKindIx,
+    ActionIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, Table,
+    UnitIx, UnitKindIx,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -176,8 +177,8 @@ pub(crate) struct Compiled {
     pub fact_read: Table<FactIx, bool>,
     pub program: cond::Program,
     pub clauses: cond::Clauses,
-    pub action_index: HashMap<String, u32>,
-    pub event_kind_index: HashMap<String, u32>,
+    pub action_index: HashMap<String, ActionIx>,
+    pub event_kind_index: HashMap<String, EventKindIx>,
     /// Recipient names of each obligation.
     pub obligation_recipients: Vec<Vec<String>>,
     /// Units of each kind, in declaration order.
@@ -268,13 +269,6 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
             }
         })
         .collect();
-    let index = |names: Vec<&String>| -> HashMap<String, u32> {
-        names
-            .into_iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
-            .collect()
-    };
     let unit_index = names_index(units.iter_enumerated().map(|(i, u)| (i, &u.name)));
     let matter_index = names_index(matters.iter_enumerated().map(|(i, m)| (i, &m.name)));
     let matter_kind_index = names_index(model.matter_kinds.iter_enumerated());
@@ -394,8 +388,8 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
         }
     }
     let program = cond::compile(&model.conds);
-    let action_index = index(model.actions.iter().collect());
-    let event_kind_index = index(model.event_kinds.iter().collect());
+    let action_index = names_index(model.actions.iter_enumerated());
+    let event_kind_index = names_index(model.event_kinds.iter_enumerated());
     let units_of_kind = Rows::build(
         model.unit_kinds.len(),
         units.iter_enumerated().map(|(i, u)| (u.kind, i)).collect(),
@@ -483,12 +477,6 @@ pub(crate) fn item<'a, T>(table: &'a [T], id: u32, what: &str) -> &'a T {
             table.len()
         ))
     })
-}
-
-/// The name of item `id` of one of the policy's name tables.
-#[track_caller]
-pub(crate) fn named<'a>(table: &'a [String], id: u32, what: &str) -> &'a str {
-    item(table, id, what).as_str()
 }
 
 #[cfg(test)]

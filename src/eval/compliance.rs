@@ -5,7 +5,7 @@ use crate::check::{CadenceM, DeadlineM, SubjectM, TargetId};
 use crate::compile::Compiled;
 use crate::compliance::*;
 use crate::events::{EventLog, LoggedEvent, What};
-use crate::ids::{MatterIx, UnitIx};
+use crate::ids::{ActionIx, EventKindIx, MatterIx, UnitIx};
 use crate::period::Period;
 use crate::period::PeriodKind;
 use crate::who::Subject;
@@ -35,8 +35,8 @@ pub(crate) fn subjects(c: &Compiled, s: &SubjectM) -> Vec<TargetId> {
 }
 
 /// An obligation's action name and recipient names.
-fn names_of(c: &Compiled, obligation: usize, action: u32) -> (&str, &[String]) {
-    let name = crate::compile::named(&c.actions, action, "actions");
+fn names_of(c: &Compiled, obligation: usize, action: ActionIx) -> (&str, &[String]) {
+    let name = c.actions.get(action).as_str();
     let recipients = c
         .obligation_recipients
         .get(obligation)
@@ -264,7 +264,7 @@ impl<'p, 'e> Query<'p, 'e> {
             recipients,
             targets,
         }: Owed<'p>,
-        (within, hours, event): (u32, bool, u32),
+        (within, hours, event): (u32, bool, EventKindIx),
         out: &mut Vec<Reaction<'p, 'e>>,
     ) {
         let Query {
@@ -275,7 +275,7 @@ impl<'p, 'e> Query<'p, 'e> {
             only,
             effective,
         } = *self;
-        let kind = crate::compile::named(&c.event_kinds, event, "event_kinds");
+        let kind = c.event_kinds.get(event).as_str();
         for t in targets.into_iter().filter(|t| only.is_none_or(|o| o == *t)) {
             let (trig_at, triggers) = log.slice(What::Kind(event), t);
             let (_, answers) = log.slice(What::Action(o.action), t);

@@ -518,10 +518,6 @@ fn hit(v: &mut [Hits], i: usize, t: usize) {
     }
 }
 
-fn name_of(v: &[String], i: u32) -> &str {
-    crate::compile::named(v, i, "name")
-}
-
 fn unit_name(c: &Compiled, u: UnitIx) -> &str {
     c.units.get(u).name.as_str()
 }
@@ -1086,14 +1082,18 @@ impl<'p> Run<'p> {
             let Some(ob) = c.obligations.get(*o as usize) else {
                 continue;
             };
-            let action = name_of(&c.actions, ob.action);
+            let action = c.actions.get(ob.action).as_str();
             match ob.cadence {
                 CadenceM::Periodic { period: kind, .. } => periodic
                     .entry((ob.citation.as_str(), action, kind))
                     .or_default()
                     .push(*o),
                 CadenceM::Reactive { event, .. } => reactive
-                    .entry((ob.citation.as_str(), action, name_of(&c.event_kinds, event)))
+                    .entry((
+                        ob.citation.as_str(),
+                        action,
+                        c.event_kinds.get(event).as_str(),
+                    ))
                     .or_default()
                     .push(*o),
             }
@@ -1171,7 +1171,7 @@ impl<'p> Run<'p> {
                 .filter_map(
                     |o| match c.obligations.get(*o as usize).map(|x| x.cadence) {
                         Some(CadenceM::Reactive { event, .. }) => {
-                            Some(name_of(&c.event_kinds, event))
+                            Some(c.event_kinds.get(event).as_str())
                         }
                         _ => None,
                     },
@@ -1192,7 +1192,7 @@ impl<'p> Run<'p> {
         let mut names: Vec<&str> = obligations
             .iter()
             .filter_map(|o| self.c.obligations.get(*o as usize))
-            .map(|o| name_of(&self.c.actions, o.action))
+            .map(|o| self.c.actions.get(o.action).as_str())
             .collect();
         names.dedup();
         names.join(", ")
@@ -1233,7 +1233,11 @@ impl<'p> Run<'p> {
                 continue;
             };
             hit(&mut rec.obligations, *o as usize, self.t);
-            asked.insert((ob.citation.as_str(), name_of(&c.actions, ob.action), kind));
+            asked.insert((
+                ob.citation.as_str(),
+                c.actions.get(ob.action).as_str(),
+                kind,
+            ));
         }
         let mut got: Vec<NaiveDate> = answer
             .items
@@ -1421,7 +1425,7 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
                 )
             }
             CadenceM::Reactive { event, .. } => {
-                format!("on each {}", name_of(&c.event_kinds, event))
+                format!("on each {}", c.event_kinds.get(event).as_str())
             }
         };
         let to = c
@@ -1436,7 +1440,7 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
             format!(
                 "{} must {}{to} {cadence}",
                 subject_words(c, &o.subject),
-                name_of(&c.actions, o.action)
+                c.actions.get(o.action).as_str()
             ),
             site(|s| &s.obligations, i),
             rec.obligations.get(i),
