@@ -28,7 +28,7 @@ pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, Subjec
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
 use crate::ids::{
     ActionIx, DutyIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx,
-    ScaleIx, Table, UnitIx, UnitKindIx,
+    RuleIx, ScaleIx, Table, UnitIx, UnitKindIx,
 };
 use crate::limits;
 use crate::resolve::suggest;
@@ -52,7 +52,7 @@ pub(crate) struct Model {
     pub matters: Table<MatterIx, MatterM>,
     /// Per matter kind: the unit for each relation (indexed by `Relation as usize`).
     pub routes: Table<MatterKindIx, [Option<UnitIx>; 4]>,
-    pub rules: Vec<RuleM>,
+    pub rules: Table<RuleIx, RuleM>,
     pub scales: Table<ScaleIx, ScaleM>,
     pub facts: Table<FactIx, FactM>,
     /// Condition nodes; triggers and consequences refer to their roots.

@@ -7,8 +7,8 @@
 
 use crate::check::{AnchorM, BearerM, CondNode, Model, SanctionsKindM, ScopeM, TargetId};
 use crate::ids::{
-    ActionIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, Table,
-    UnitIx, UnitKindIx,
+    ActionIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, RuleIx,
+    Table, UnitIx, UnitKindIx,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -161,17 +161,17 @@ pub(crate) struct Compiled {
     pub matter_coverers: Rows<MatterIx, Coverer>,
     pub person_covered: Rows<PersonIx, Covered>,
     /// Non-covering rules scoped `in each KIND`, by unit kind.
-    pub kind_rules: Rows<UnitKindIx, u32>,
+    pub kind_rules: Rows<UnitKindIx, RuleIx>,
     /// Non-covering rules scoped `in UNIT`, by unit.
-    pub unit_rules: HashMap<UnitIx, Vec<u32>>,
+    pub unit_rules: HashMap<UnitIx, Vec<RuleIx>>,
     /// Covering rules with no `of`, by the kind of the unit the holder sits in.
-    pub kind_cover_rules: Rows<UnitKindIx, u32>,
+    pub kind_cover_rules: Rows<UnitKindIx, RuleIx>,
     /// Covering rules with no `of`, scoped to one unit.
-    pub unit_cover_rules: HashMap<UnitIx, Vec<u32>>,
+    pub unit_cover_rules: HashMap<UnitIx, Vec<RuleIx>>,
     /// Rules scoped `for each matter KIND`, by matter kind.
-    pub matter_kind_rules: Rows<MatterKindIx, u32>,
+    pub matter_kind_rules: Rows<MatterKindIx, RuleIx>,
     /// Rules scoped `for matter M`, by matter.
-    pub matter_rules: HashMap<MatterIx, Vec<u32>>,
+    pub matter_rules: HashMap<MatterIx, Vec<RuleIx>>,
     pub fact_index: HashMap<String, FactIx>,
     /// Whether any condition reads the fact.
     pub fact_read: Table<FactIx, bool>,
@@ -335,13 +335,12 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
     let person_covered = Rows::build(model.people.len(), person_cov);
 
     let mut kind_rules = Vec::new();
-    let mut unit_rules: HashMap<UnitIx, Vec<u32>> = HashMap::new();
+    let mut unit_rules: HashMap<UnitIx, Vec<RuleIx>> = HashMap::new();
     let mut kind_cover_rules = Vec::new();
-    let mut unit_cover_rules: HashMap<UnitIx, Vec<u32>> = HashMap::new();
+    let mut unit_cover_rules: HashMap<UnitIx, Vec<RuleIx>> = HashMap::new();
     let mut matter_kind_rules = Vec::new();
-    let mut matter_rules: HashMap<MatterIx, Vec<u32>> = HashMap::new();
-    for (i, r) in model.rules.iter().enumerate() {
-        let i = u32::try_from(i).unwrap_or(u32::MAX);
+    let mut matter_rules: HashMap<MatterIx, Vec<RuleIx>> = HashMap::new();
+    for (i, r) in model.rules.iter_enumerated() {
         let own_covering = matches!(
             r.bearer,
             BearerM::Position {

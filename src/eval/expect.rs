@@ -18,7 +18,9 @@ use crate::eval::staffing::staffing;
 use crate::eval::triggers::triggers;
 use crate::eval::who::{duties_of, who_matter, who_unit};
 use crate::events::{from_events, EventLog};
-use crate::ids::{DutyIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, UnitIx};
+use crate::ids::{
+    DutyIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, RuleIx, Table, UnitIx,
+};
 use crate::incident::BoundIncident;
 use crate::period::{Period, PeriodKind};
 use crate::staffing::Staffed;
@@ -461,14 +463,14 @@ fn add(v: &mut Vec<usize>, t: usize) {
 /// policy's items.
 struct Recorder<'p> {
     clauses: Vec<Hits>,
-    rules: Vec<Hits>,
+    rules: Table<RuleIx, Hits>,
     obligations: Vec<Hits>,
     staffing: Vec<Hits>,
     liability: Vec<Hits>,
     /// (list citation, clause number) → flattened clause indices.
     clause_at: HashMap<(&'p str, &'p str), Vec<usize>>,
     /// (citation, duty) → rules.
-    rules_at: HashMap<(&'p str, usize), Vec<usize>>,
+    rules_at: HashMap<(&'p str, DutyIx), Vec<RuleIx>>,
     /// citation → staffing rules.
     staffing_at: HashMap<&'p str, Vec<usize>>,
 }
@@ -484,10 +486,10 @@ impl<'p> Recorder<'p> {
         for (i, key) in flat.enumerate() {
             clause_at.entry(key).or_default().push(i);
         }
-        let mut rules_at: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
-        for (i, r) in c.rules.iter().enumerate() {
+        let mut rules_at: HashMap<(&str, DutyIx), Vec<RuleIx>> = HashMap::new();
+        for (i, r) in c.rules.iter_enumerated() {
             rules_at
-                .entry((r.citation.as_str(), r.duty.index()))
+                .entry((r.citation.as_str(), r.duty))
                 .or_default()
                 .push(i);
         }
@@ -497,7 +499,7 @@ impl<'p> Recorder<'p> {
         }
         Recorder {
             clauses: hits(clause_at.values().map(Vec::len).sum()),
-            rules: hits(c.rules.len()),
+            rules: c.rules.iter().map(|_| Hits::default()).collect(),
             obligations: hits(c.obligations.len()),
             staffing: hits(c.staffing.len()),
             liability: hits(c.liability.len()),
@@ -545,9 +547,9 @@ fn not_in_force(c: &Compiled, on: NaiveDate) -> Option<String> {
 /// and a scope the first step of its path names.
 fn rules_of(
     c: &Compiled,
-    at: &HashMap<(&str, usize), Vec<usize>>,
+    at: &HashMap<(&str, DutyIx), Vec<RuleIx>>,
     r: &Responsibility<'_>,
-) -> Vec<usize> {
+) -> Vec<RuleIx> {
     let kind_of_unit = |name: &str| c.unit_index.get(name).map(|u| c.units.get(*u).kind);
     let position_is = |p: PositionIx, name: &str| c.positions.get(p).name == name;
     let anchored = |of: AnchorM, unit: &str| match of {
@@ -584,14 +586,13 @@ fn rules_of(
         }
         _ => false,
     };
-    at.get(&(r.citation, r.rank))
+    at.get(&(r.citation, r.key.0))
         .into_iter()
         .flatten()
         .copied()
         .filter(|i| {
-            c.rules
-                .get(*i)
-                .is_some_and(|rule| bearer_fits(rule) && scope_fits(rule))
+            let rule = c.rules.get(*i);
+            bearer_fits(rule) && scope_fits(rule)
         })
         .collect()
 }
@@ -839,7 +840,7 @@ impl<'p> Run<'p> {
             answer.iter().filter(|r| r.duty == duty_name).collect();
         for r in &rows {
             for i in rules_of(c, &rec.rules_at, r) {
-                hit(&mut rec.rules, i, self.t);
+                add(&mut rec.rules.get_mut(i).tests, self.t);
             }
         }
         let is_unit = matches!(subject, WhoSubject::Unit(_));
@@ -893,7 +894,7 @@ impl<'p> Run<'p> {
         let held = duties_of(c, person, on);
         for h in &held {
             for i in rules_of(c, &rec.rules_at, &h.responsibility) {
-                hit(&mut rec.rules, i, self.t);
+                add(&mut rec.rules.get_mut(i).tests, self.t);
             }
         }
         let found: Vec<(&str, &str)> = held
@@ -1396,13 +1397,13 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
             rejected_by: Vec::new(),
         }
     };
-    for (i, r) in c.rules.iter().enumerate() {
+    for (i, r) in c.rules.iter_enumerated() {
         items.push(simple(
             CoverageKind::Rule,
             r.citation.as_str(),
             rule_words(c, r),
-            site(|s| &s.rules, i),
-            rec.rules.get(i),
+            site(|s| &s.rules, i.index()),
+            Some(rec.rules.get(i)),
         ));
     }
     for (i, o) in c.obligations.iter().enumerate() {

@@ -2,7 +2,7 @@
 
 use crate::check::{AnchorM, BearerM, ScopeM, TargetId};
 use crate::compile::Compiled;
-use crate::ids::{Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, UnitIx};
+use crate::ids::{Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, RuleIx, UnitIx};
 use crate::who::*;
 use chrono::NaiveDate;
 
@@ -25,14 +25,12 @@ impl<'p> Ctx<'p> {
 
     fn push(
         &mut self,
-        rule: u32,
+        rule: RuleIx,
         bearer: Bearer<'p>,
         ids: (UnitIx, u32, u32),
         path: Vec<Step<'p>>,
     ) {
-        let Some(r) = self.c.rules.get(rule as usize) else {
-            return;
-        };
+        let r = self.c.rules.get(rule);
         self.out.push(Responsibility {
             duty: self.c.duties.get(r.duty).as_str(),
             rank: r.duty.index(),
@@ -47,7 +45,7 @@ impl<'p> Ctx<'p> {
     /// or a vacancy. In the sort key, a vacancy comes after every holder
     /// (person `u32::MAX`) and a team before every position (position and
     /// person 0).
-    fn holders(&mut self, rule: u32, unit: UnitIx, position: PositionIx, path: &[Step<'p>]) {
+    fn holders(&mut self, rule: RuleIx, unit: UnitIx, position: PositionIx, path: &[Step<'p>]) {
         let mut any = false;
         let c = self.c;
         for t in c.unit_tenures.get(unit) {
@@ -81,7 +79,7 @@ impl<'p> Ctx<'p> {
         }
     }
 
-    fn team(&mut self, rule: u32, unit: UnitIx, path: Vec<Step<'p>>) {
+    fn team(&mut self, rule: RuleIx, unit: UnitIx, path: Vec<Step<'p>>) {
         let bearer = Bearer::Team {
             unit: self.unit_name(unit),
         };
@@ -145,9 +143,7 @@ pub(crate) fn who_unit(c: &Compiled, unit: UnitIx, on: NaiveDate) -> Vec<Respons
                 .map(|r| (*r, &named)),
         );
     for (ri, step) in direct {
-        let Some(rule) = c.rules.get(ri as usize) else {
-            continue;
-        };
+        let rule = c.rules.get(ri);
         match rule.bearer {
             BearerM::Team(AnchorM::Own) => ctx.team(ri, unit, vec![step.clone()]),
             BearerM::Team(AnchorM::Unit(x)) => ctx.team(ri, x, vec![step.clone()]),
@@ -189,9 +185,7 @@ pub(crate) fn who_unit(c: &Compiled, unit: UnitIx, on: NaiveDate) -> Vec<Respons
                     .iter()
                     .chain(c.unit_cover_rules.get(&post.unit).into_iter().flatten());
                 for ri in rules {
-                    let Some(rule) = c.rules.get(*ri as usize) else {
-                        continue;
-                    };
+                    let rule = c.rules.get(*ri);
                     let BearerM::Position { position, .. } = rule.bearer else {
                         continue;
                     };
@@ -237,7 +231,7 @@ pub(crate) fn who_unit(c: &Compiled, unit: UnitIx, on: NaiveDate) -> Vec<Respons
 /// who cover the unit or a unit above it.
 fn covering_anchored<'p>(
     ctx: &mut Ctx<'p>,
-    ri: u32,
+    ri: RuleIx,
     unit: UnitIx,
     x: UnitIx,
     position: PositionIx,
@@ -318,9 +312,7 @@ pub(crate) fn who_matter(
                 .map(|r| (*r, &named)),
         );
     for (ri, step) in rules {
-        let Some(rule) = c.rules.get(ri as usize) else {
-            continue;
-        };
+        let rule = c.rules.get(ri);
         let (anchor, position, covering) = match rule.bearer {
             BearerM::Team(a) => (a, None, false),
             BearerM::Position {
