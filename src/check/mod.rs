@@ -27,8 +27,8 @@ pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, Subjec
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
 use crate::ids::{
-    ActionIx, DutyIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx,
-    RuleIx, ScaleIx, Table, UnitIx, UnitKindIx,
+    ActionIx, DutyIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, ObligationIx, PersonIx,
+    PositionIx, RuleIx, ScaleIx, StaffingIx, Table, UnitIx, UnitKindIx,
 };
 use crate::limits;
 use crate::resolve::suggest;
@@ -64,8 +64,8 @@ pub(crate) struct Model {
     pub procedures: Vec<ProcedureM>,
     pub actions: Table<ActionIx, String>,
     pub event_kinds: Table<EventKindIx, String>,
-    pub obligations: Vec<ObligationM>,
-    pub staffing: Vec<StaffingM>,
+    pub obligations: Table<ObligationIx, ObligationM>,
+    pub staffing: Table<StaffingIx, StaffingM>,
     pub tests: Vec<TestM>,
 }
 

@@ -8,8 +8,8 @@ use crate::diag::{DiagKind, Severity, Span};
 use crate::eval::expect::{BearerWant, Sites, WarnSeen, Warnings, WhoSubject, WARNING_KINDS};
 use crate::events::Event;
 use crate::ids::{
-    ActionIx, DutyIx, FactIx, MatterIx, MatterKindIx, PersonIx, PositionIx, Table, UnitIx,
-    UnitKindIx,
+    ActionIx, DutyIx, FactIx, Idx, MatterIx, MatterKindIx, ObligationIx, PersonIx, PositionIx,
+    StaffingIx, Table, UnitIx, UnitKindIx,
 };
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
@@ -63,7 +63,7 @@ pub(crate) enum TestStepM {
     Compliance {
         subject: TargetId,
         /// The obligations the expectation is about.
-        obligations: Vec<u32>,
+        obligations: Vec<ObligationIx>,
         period: Period,
         status: ComplianceLit,
         as_of: NaiveDate,
@@ -71,7 +71,7 @@ pub(crate) enum TestStepM {
     },
     Calendar {
         subject: TargetId,
-        obligations: Vec<u32>,
+        obligations: Vec<ObligationIx>,
         period: Period,
         due: Vec<NaiveDate>,
         at: String,
@@ -241,8 +241,25 @@ struct Index {
     /// A clause's number (as compared) or full citation → its citation and
     /// where it is written, first in list and clause order.
     clauses: HashMap<String, (usize, String, Span)>,
-    obligations: HashMap<SubjKey, Vec<u32>>,
-    staffing: HashMap<SubjKey, Vec<u32>>,
+    obligations: HashMap<SubjKey, Vec<ObligationIx>>,
+    staffing: HashMap<SubjKey, Vec<StaffingIx>>,
+}
+
+/// The items of a table (obligations, staffing rules) by what their
+/// subject names, each in declaration order.
+fn by_subject<'a, I: Idx>(
+    subjects: impl Iterator<Item = (I, &'a SubjectM)>,
+) -> HashMap<SubjKey, Vec<I>> {
+    let mut map: HashMap<SubjKey, Vec<I>> = HashMap::new();
+    for (i, s) in subjects {
+        for k in keys(s) {
+            let v = map.entry(k).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
+    }
+    map
 }
 
 impl Index {
@@ -256,23 +273,20 @@ impl Index {
                     .or_insert_with(|| (i, cl.citation.clone(), cl.span));
             }
         }
-        let by = |subjects: Vec<&SubjectM>| {
-            let mut map: HashMap<SubjKey, Vec<u32>> = HashMap::new();
-            for (i, s) in subjects.into_iter().enumerate() {
-                let Ok(i) = u32::try_from(i) else { break };
-                for k in keys(s) {
-                    let v = map.entry(k).or_default();
-                    if v.last() != Some(&i) {
-                        v.push(i);
-                    }
-                }
-            }
-            map
-        };
         Index {
             clauses,
-            obligations: by(c.model.obligations.iter().map(|o| &o.subject).collect()),
-            staffing: by(c.model.staffing.iter().map(|s| &s.subject).collect()),
+            obligations: by_subject(
+                c.model
+                    .obligations
+                    .iter_enumerated()
+                    .map(|(i, o)| (i, &o.subject)),
+            ),
+            staffing: by_subject(
+                c.model
+                    .staffing
+                    .iter_enumerated()
+                    .map(|(i, s)| (i, &s.subject)),
+            ),
         }
     }
 }
@@ -913,7 +927,7 @@ impl TestCheck<'_, '_> {
         let needs: Vec<PositionIx> = self
             .binding(&self.index.staffing, target)
             .into_iter()
-            .filter_map(|i| self.model.staffing.get(i as usize))
+            .map(|i| self.model.staffing.get(i))
             .flat_map(|s| s.needs.iter().map(|n| n.position))
             .collect();
         if needs.is_empty() {
@@ -958,7 +972,7 @@ impl TestCheck<'_, '_> {
 
     /// The obligations or staffing rules (by `index`) whose subject covers
     /// a unit or matter, in declaration order.
-    fn binding(&self, index: &HashMap<SubjKey, Vec<u32>>, t: TargetId) -> Vec<u32> {
+    fn binding<I: Idx>(&self, index: &HashMap<SubjKey, Vec<I>>, t: TargetId) -> Vec<I> {
         let keys: Vec<SubjKey> = match t {
             TargetId::Unit(u) => {
                 let kind = self.model.units.get(u).kind;
@@ -975,7 +989,7 @@ impl TestCheck<'_, '_> {
                 .into_iter()
                 .collect(),
         };
-        let mut out: Vec<u32> = keys
+        let mut out: Vec<I> = keys
             .iter()
             .filter_map(|k| index.get(k))
             .flatten()
@@ -996,7 +1010,7 @@ impl TestCheck<'_, '_> {
         action: Option<&Name>,
         period: &Name,
         status: Option<ComplianceLit>,
-    ) -> Option<(TargetId, Vec<u32>, Period)> {
+    ) -> Option<(TargetId, Vec<ObligationIx>, Period)> {
         let target = self.target(subject);
         let action_id = match action {
             Some(a) => Some(self.resolve::<ActionIx>(a)?),
@@ -1016,18 +1030,20 @@ impl TestCheck<'_, '_> {
         };
         let (target, p) = (target?, p?);
         let action_name = |c: &Self, a: ActionIx| c.model.actions.get(a).clone();
-        let binding: Vec<u32> = self
+        let binding: Vec<ObligationIx> = self
             .binding(&self.index.obligations, target)
             .into_iter()
             .filter(|i| {
-                self.model.obligations.get(*i as usize).is_some_and(|o| {
-                    status.is_some() || matches!(o.cadence, CadenceM::Periodic { .. })
-                })
+                status.is_some()
+                    || matches!(
+                        self.model.obligations.get(*i).cadence,
+                        CadenceM::Periodic { .. }
+                    )
             })
             .collect();
         let mut actions: Vec<ActionIx> = binding
             .iter()
-            .filter_map(|i| self.model.obligations.get(*i as usize).map(|o| o.action))
+            .map(|i| self.model.obligations.get(*i).action)
             .collect();
         actions.sort_unstable();
         actions.dedup();
@@ -1052,17 +1068,12 @@ impl TestCheck<'_, '_> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let chosen: Vec<u32> = match (action_id, action) {
+        let chosen: Vec<ObligationIx> = match (action_id, action) {
             (Some(a), Some(name)) => {
-                let v: Vec<u32> = binding
+                let v: Vec<ObligationIx> = binding
                     .iter()
                     .copied()
-                    .filter(|i| {
-                        self.model
-                            .obligations
-                            .get(*i as usize)
-                            .is_some_and(|o| o.action == a)
-                    })
+                    .filter(|i| self.model.obligations.get(*i).action == a)
                     .collect();
                 if v.is_empty() {
                     let help = format!("`{}` must {}", subject.text, listed(self));
@@ -1101,13 +1112,11 @@ impl TestCheck<'_, '_> {
             _ => binding,
         };
         // Keep the obligations the status can describe.
-        let fitting: Vec<u32> = chosen
+        let fitting: Vec<ObligationIx> = chosen
             .iter()
             .copied()
             .filter(|i| {
-                let Some(o) = self.model.obligations.get(*i as usize) else {
-                    return false;
-                };
+                let o = self.model.obligations.get(*i);
                 !matches!(
                     (o.cadence, status),
                     (
@@ -1147,25 +1156,21 @@ impl TestCheck<'_, '_> {
         if status.is_none() {
             return Some((target, fitting, p));
         }
-        let whole: Vec<u32> = fitting
+        let whole: Vec<ObligationIx> = fitting
             .iter()
             .copied()
-            .filter(
-                |i| match self.model.obligations.get(*i as usize).map(|o| o.cadence) {
-                    Some(CadenceM::Periodic { period: k, .. }) => rank(p.kind) <= rank(k),
-                    _ => true,
-                },
-            )
+            .filter(|i| match self.model.obligations.get(*i).cadence {
+                CadenceM::Periodic { period: k, .. } => rank(p.kind) <= rank(k),
+                CadenceM::Reactive { .. } => true,
+            })
             .collect();
         if whole.is_empty() {
             let kinds: Vec<&str> = fitting
                 .iter()
-                .filter_map(
-                    |i| match self.model.obligations.get(*i as usize).map(|o| o.cadence) {
-                        Some(CadenceM::Periodic { period: k, .. }) => Some(period_word(k)),
-                        _ => None,
-                    },
-                )
+                .filter_map(|i| match self.model.obligations.get(*i).cadence {
+                    CadenceM::Periodic { period: k, .. } => Some(period_word(k)),
+                    CadenceM::Reactive { .. } => None,
+                })
                 .collect();
             let named = action
                 .map(|a| a.text.clone())

@@ -7,8 +7,8 @@
 
 use crate::check::{AnchorM, BearerM, CondNode, Model, SanctionsKindM, ScopeM, TargetId};
 use crate::ids::{
-    ActionIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, RuleIx,
-    Table, UnitIx, UnitKindIx,
+    ActionIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, ObligationIx, PersonIx, PositionIx,
+    RuleIx, Table, UnitIx, UnitKindIx,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -180,7 +180,7 @@ pub(crate) struct Compiled {
     pub action_index: HashMap<String, ActionIx>,
     pub event_kind_index: HashMap<String, EventKindIx>,
     /// Recipient names of each obligation.
-    pub obligation_recipients: Vec<Vec<String>>,
+    pub obligation_recipients: Table<ObligationIx, Vec<String>>,
     /// Units of each kind, in declaration order.
     pub units_of_kind: Rows<UnitKindIx, UnitIx>,
     /// Matters of each kind, in declaration order.

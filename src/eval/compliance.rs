@@ -5,7 +5,7 @@ use crate::check::{CadenceM, DeadlineM, SubjectM, TargetId};
 use crate::compile::Compiled;
 use crate::compliance::*;
 use crate::events::{EventLog, LoggedEvent, What};
-use crate::ids::{ActionIx, EventKindIx, MatterIx, UnitIx};
+use crate::ids::{ActionIx, EventKindIx, MatterIx, ObligationIx, UnitIx};
 use crate::period::Period;
 use crate::period::PeriodKind;
 use crate::who::Subject;
@@ -35,13 +35,9 @@ pub(crate) fn subjects(c: &Compiled, s: &SubjectM) -> Vec<TargetId> {
 }
 
 /// An obligation's action name and recipient names.
-fn names_of(c: &Compiled, obligation: usize, action: ActionIx) -> (&str, &[String]) {
+fn names_of(c: &Compiled, obligation: ObligationIx, action: ActionIx) -> (&str, &[String]) {
     let name = c.actions.get(action).as_str();
-    let recipients = c
-        .obligation_recipients
-        .get(obligation)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
+    let recipients = c.obligation_recipients.get(obligation).as_slice();
     (name, recipients)
 }
 
@@ -111,7 +107,7 @@ pub(crate) fn compliance<'p, 'e>(
     };
     let mut periods = Vec::new();
     let mut reactions = Vec::new();
-    for (oi, o) in c.obligations.iter().enumerate() {
+    for (oi, o) in c.obligations.iter_enumerated() {
         let (action, recipients) = names_of(c, oi, o.action);
         let ob = Owed {
             o,
@@ -406,8 +402,8 @@ pub(crate) fn calendar(
     only: Option<TargetId>,
 ) -> CalendarAnswer<'_> {
     let effective = c.header.effective;
-    let mut items: Vec<(NaiveDate, usize, TargetId, DueItem<'_>)> = Vec::new();
-    for (oi, o) in c.obligations.iter().enumerate() {
+    let mut items: Vec<(NaiveDate, ObligationIx, TargetId, DueItem<'_>)> = Vec::new();
+    for (oi, o) in c.obligations.iter_enumerated() {
         let CadenceM::Periodic {
             min,
             max,

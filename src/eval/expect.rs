@@ -19,7 +19,8 @@ use crate::eval::triggers::triggers;
 use crate::eval::who::{duties_of, who_matter, who_unit};
 use crate::events::{from_events, EventLog};
 use crate::ids::{
-    DutyIx, Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, RuleIx, Table, UnitIx,
+    DutyIx, Idx, MatterIx, MatterKindIx, ObligationIx, PersonIx, PositionIx, RuleIx, StaffingIx,
+    Table, UnitIx,
 };
 use crate::incident::BoundIncident;
 use crate::period::{Period, PeriodKind};
@@ -464,15 +465,15 @@ fn add(v: &mut Vec<usize>, t: usize) {
 struct Recorder<'p> {
     clauses: Vec<Hits>,
     rules: Table<RuleIx, Hits>,
-    obligations: Vec<Hits>,
-    staffing: Vec<Hits>,
+    obligations: Table<ObligationIx, Hits>,
+    staffing: Table<StaffingIx, Hits>,
     liability: Vec<Hits>,
     /// (list citation, clause number) → flattened clause indices.
     clause_at: HashMap<(&'p str, &'p str), Vec<usize>>,
     /// (citation, duty) → rules.
     rules_at: HashMap<(&'p str, DutyIx), Vec<RuleIx>>,
     /// citation → staffing rules.
-    staffing_at: HashMap<&'p str, Vec<usize>>,
+    staffing_at: HashMap<&'p str, Vec<StaffingIx>>,
 }
 
 impl<'p> Recorder<'p> {
@@ -493,15 +494,15 @@ impl<'p> Recorder<'p> {
                 .or_default()
                 .push(i);
         }
-        let mut staffing_at: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, s) in c.staffing.iter().enumerate() {
+        let mut staffing_at: HashMap<&str, Vec<StaffingIx>> = HashMap::new();
+        for (i, s) in c.staffing.iter_enumerated() {
             staffing_at.entry(s.citation.as_str()).or_default().push(i);
         }
         Recorder {
             clauses: hits(clause_at.values().map(Vec::len).sum()),
             rules: c.rules.iter().map(|_| Hits::default()).collect(),
-            obligations: hits(c.obligations.len()),
-            staffing: hits(c.staffing.len()),
+            obligations: c.obligations.iter().map(|_| Hits::default()).collect(),
+            staffing: c.staffing.iter().map(|_| Hits::default()).collect(),
             liability: hits(c.liability.len()),
             clause_at,
             rules_at,
@@ -514,10 +515,9 @@ fn hits(n: usize) -> Vec<Hits> {
     std::iter::repeat_with(Hits::default).take(n).collect()
 }
 
-fn hit(v: &mut [Hits], i: usize, t: usize) {
-    if let Some(h) = v.get_mut(i) {
-        add(&mut h.tests, t);
-    }
+/// Records test `t` as having exercised item `i`.
+fn hit<I: Idx>(v: &mut Table<I, Hits>, i: I, t: usize) {
+    add(&mut v.get_mut(i).tests, t);
 }
 
 fn unit_name(c: &Compiled, u: UnitIx) -> &str {
@@ -840,7 +840,7 @@ impl<'p> Run<'p> {
             answer.iter().filter(|r| r.duty == duty_name).collect();
         for r in &rows {
             for i in rules_of(c, &rec.rules_at, r) {
-                add(&mut rec.rules.get_mut(i).tests, self.t);
+                hit(&mut rec.rules, i, self.t);
             }
         }
         let is_unit = matches!(subject, WhoSubject::Unit(_));
@@ -894,7 +894,7 @@ impl<'p> Run<'p> {
         let held = duties_of(c, person, on);
         for h in &held {
             for i in rules_of(c, &rec.rules_at, &h.responsibility) {
-                add(&mut rec.rules.get_mut(i).tests, self.t);
+                hit(&mut rec.rules, i, self.t);
             }
         }
         let found: Vec<(&str, &str)> = held
@@ -942,12 +942,12 @@ impl<'p> Run<'p> {
                 return;
             }
         };
-        if let Some(i) = c
+        let article = c
             .liability
             .iter()
-            .position(|l| l.citation == answer.citation)
-        {
-            hit(&mut rec.liability, i, self.t);
+            .position(|l| l.citation == answer.citation);
+        if let Some(h) = article.and_then(|i| rec.liability.get_mut(i)) {
+            add(&mut h.tests, self.t);
         }
         let row = answer.people.iter().find(|p| p.person == who);
         let got = row.map(|p| (p.liability.unwrap_or("none"), p.reason));
@@ -992,11 +992,12 @@ impl<'p> Run<'p> {
             .collect();
         for r in &rows {
             for i in rec.staffing_at.get(r.citation).into_iter().flatten() {
-                let has = c.staffing.get(*i).is_some_and(|s| {
-                    s.needs
-                        .iter()
-                        .any(|n| c.positions.get(n.position).name == r.position)
-                });
+                let has = c
+                    .staffing
+                    .get(*i)
+                    .needs
+                    .iter()
+                    .any(|n| c.positions.get(n.position).name == r.position);
                 if has {
                     hit(&mut rec.staffing, *i, self.t);
                 }
@@ -1041,7 +1042,7 @@ impl<'p> Run<'p> {
     fn compliance(
         &mut self,
         subject: TargetId,
-        obligations: &[u32],
+        obligations: &[ObligationIx],
         period: Period,
         status: ComplianceLit,
         as_of: NaiveDate,
@@ -1077,12 +1078,10 @@ impl<'p> Run<'p> {
         };
         let answer = compliance(c, log, as_of, from, Some(subject));
         // The rows of the obligations asked about, found in one pass.
-        let mut periodic: HashMap<(&str, &str, PeriodKind), Vec<u32>> = HashMap::new();
-        let mut reactive: HashMap<(&str, &str, &str), Vec<u32>> = HashMap::new();
+        let mut periodic: HashMap<(&str, &str, PeriodKind), Vec<ObligationIx>> = HashMap::new();
+        let mut reactive: HashMap<(&str, &str, &str), Vec<ObligationIx>> = HashMap::new();
         for o in obligations {
-            let Some(ob) = c.obligations.get(*o as usize) else {
-                continue;
-            };
+            let ob = c.obligations.get(*o);
             let action = c.actions.get(ob.action).as_str();
             match ob.cadence {
                 CadenceM::Periodic { period: kind, .. } => periodic
@@ -1126,7 +1125,7 @@ impl<'p> Run<'p> {
             };
             examined = true;
             for o in obs {
-                hit(&mut rec.obligations, *o as usize, self.t);
+                hit(&mut rec.obligations, *o, self.t);
             }
             wrong |= want_period != Some(p.status);
             if found.len() <= SHOWN {
@@ -1149,7 +1148,7 @@ impl<'p> Run<'p> {
             };
             examined = true;
             for o in obs {
-                hit(&mut rec.obligations, *o as usize, self.t);
+                hit(&mut rec.obligations, *o, self.t);
             }
             wrong |= want_reaction != Some(r.status);
             if found.len() <= SHOWN {
@@ -1169,14 +1168,10 @@ impl<'p> Run<'p> {
         if !examined {
             let kinds: Vec<&str> = obligations
                 .iter()
-                .filter_map(
-                    |o| match c.obligations.get(*o as usize).map(|x| x.cadence) {
-                        Some(CadenceM::Reactive { event, .. }) => {
-                            Some(c.event_kinds.get(event).as_str())
-                        }
-                        _ => None,
-                    },
-                )
+                .filter_map(|o| match c.obligations.get(*o).cadence {
+                    CadenceM::Reactive { event, .. } => Some(c.event_kinds.get(event).as_str()),
+                    CadenceM::Periodic { .. } => None,
+                })
                 .collect();
             let why = if kinds.is_empty() {
                 format!("no period of it lies in {period}")
@@ -1189,10 +1184,10 @@ impl<'p> Run<'p> {
         }
     }
 
-    fn actions_of(&self, obligations: &[u32]) -> String {
+    fn actions_of(&self, obligations: &[ObligationIx]) -> String {
         let mut names: Vec<&str> = obligations
             .iter()
-            .filter_map(|o| self.c.obligations.get(*o as usize))
+            .map(|o| self.c.obligations.get(*o))
             .map(|o| self.c.actions.get(o.action).as_str())
             .collect();
         names.dedup();
@@ -1202,7 +1197,7 @@ impl<'p> Run<'p> {
     fn calendar(
         &mut self,
         subject: TargetId,
-        obligations: &[u32],
+        obligations: &[ObligationIx],
         period: Period,
         due: &[NaiveDate],
         at: &str,
@@ -1227,13 +1222,11 @@ impl<'p> Run<'p> {
         let answer = calendar(c, period.start, period.end, Some(subject));
         let mut asked: HashSet<(&str, &str, PeriodKind)> = HashSet::new();
         for o in obligations {
-            let Some(ob) = c.obligations.get(*o as usize) else {
-                continue;
-            };
+            let ob = c.obligations.get(*o);
             let CadenceM::Periodic { period: kind, .. } = ob.cadence else {
                 continue;
             };
-            hit(&mut rec.obligations, *o as usize, self.t);
+            hit(&mut rec.obligations, *o, self.t);
             asked.insert((
                 ob.citation.as_str(),
                 c.actions.get(ob.action).as_str(),
@@ -1406,7 +1399,7 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
             Some(rec.rules.get(i)),
         ));
     }
-    for (i, o) in c.obligations.iter().enumerate() {
+    for (i, o) in c.obligations.iter_enumerated() {
         let cadence = match o.cadence {
             CadenceM::Periodic {
                 min,
@@ -1429,12 +1422,12 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
                 format!("on each {}", c.event_kinds.get(event).as_str())
             }
         };
-        let to = c
-            .obligation_recipients
-            .get(i)
-            .filter(|r| !r.is_empty())
-            .map(|r| format!(" to {}", r.join(", ")))
-            .unwrap_or_default();
+        let recipients = c.obligation_recipients.get(i);
+        let to = if recipients.is_empty() {
+            String::new()
+        } else {
+            format!(" to {}", recipients.join(", "))
+        };
         items.push(simple(
             CoverageKind::Obligation,
             o.citation.as_str(),
@@ -1443,11 +1436,11 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
                 subject_words(c, &o.subject),
                 c.actions.get(o.action).as_str()
             ),
-            site(|s| &s.obligations, i),
-            rec.obligations.get(i),
+            site(|s| &s.obligations, i.index()),
+            Some(rec.obligations.get(i)),
         ));
     }
-    for (i, s) in c.staffing.iter().enumerate() {
+    for (i, s) in c.staffing.iter_enumerated() {
         let needs: Vec<String> = s
             .needs
             .iter()
@@ -1468,8 +1461,8 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
                 subject_words(c, &s.subject),
                 needs.join(", ")
             ),
-            site(|s| &s.staffing, i),
-            rec.staffing.get(i),
+            site(|s| &s.staffing, i.index()),
+            Some(rec.staffing.get(i)),
         ));
     }
     for (i, l) in c.liability.iter().enumerate() {
