@@ -17,7 +17,7 @@
 use crate::check::TargetId;
 use crate::compile::Compiled;
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};
-use crate::ids::UnitIx;
+use crate::ids::{ActionIx, EventKindIx, UnitIx};
 use crate::limits;
 use crate::resolve::suggest;
 use crate::text::shown;
@@ -131,8 +131,8 @@ impl<'a> From<&'a Event> for Fields<'a> {
 /// What an event is: an action done, or an occurrence of an event kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum What {
-    Action(u32),
-    Kind(u32),
+    Action(ActionIx),
+    Kind(EventKindIx),
 }
 
 /// An event checked against a policy.

@@ -105,6 +105,10 @@ ids! {
     EventKindIx => "event kind";
     /// An assignment rule.
     RuleIx => "rule";
+    /// An obligation.
+    ObligationIx => "obligation";
+    /// A staffing rule.
+    StaffingIx => "staffing rule";
 }
 
 /// A table of the policy: a `Vec<T>` keyed by the id type `I`.

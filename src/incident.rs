@@ -5,7 +5,7 @@
 use crate::check::{FactTy, Val};
 use crate::compile::Compiled;
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};
-use crate::ids::{PersonIx, UnitIx};
+use crate::ids::{FactIx, MatterIx, PersonIx, Table, UnitIx};
 use crate::jsonpos::{locate, Seg};
 use crate::limits;
 use crate::resolve::suggest;
@@ -97,8 +97,9 @@ pub struct BoundIncident {
     pub(crate) policy: Option<crate::compile::PolicyKey>,
     pub(crate) date: NaiveDate,
     pub(crate) unit: Option<UnitIx>,
-    pub(crate) matter: Option<u32>,
-    pub(crate) facts: Vec<Option<Val>>,
+    pub(crate) matter: Option<MatterIx>,
+    /// The value given for each fact of the policy.
+    pub(crate) facts: Table<FactIx, Option<Val>>,
     pub(crate) decision: Option<BoundDecision>,
 }
 
@@ -235,7 +236,7 @@ pub(crate) fn bind(
         },
         None => None,
     };
-    let mut facts = vec![None; c.facts.len()];
+    let mut facts: Table<FactIx, Option<Val>> = c.facts.iter().map(|_| None).collect();
     for (name, value) in &inc.facts {
         let Some(id) = c.fact_index.get(name).copied() else {
             errors.add(
@@ -252,9 +253,7 @@ pub(crate) fn bind(
             );
             continue;
         };
-        let Some(fact) = c.facts.get(id as usize) else {
-            continue;
-        };
+        let fact = c.facts.get(id);
         let at = |kind: DiagKind, message: String, help: String| (kind, message, help);
         let accepted = crate::check::accepted(&fact.ty, &c.scales);
         let bound = match (&fact.ty, value) {
@@ -318,11 +317,7 @@ pub(crate) fn bind(
                 format!("give a list: [\"{}\"]", shown(s)),
             )),
             (FactTy::Scale(sc), serde_json::Value::String(s)) => {
-                let levels = c
-                    .scales
-                    .get(*sc as usize)
-                    .map(|x| x.levels.as_slice())
-                    .unwrap_or(&[]);
+                let levels = &c.scales.get(*sc).levels;
                 match levels.iter().position(|m| m == s) {
                     Some(i) => Ok(u32::try_from(i).ok().map(Val::Sym)),
                     None => Err(at(
@@ -364,11 +359,7 @@ pub(crate) fn bind(
             }
         };
         match bound {
-            Ok(v) => {
-                if let Some(slot) = facts.get_mut(id as usize) {
-                    *slot = v;
-                }
-            }
+            Ok(v) => *facts.get_mut(id) = v,
             Err((kind, message, help)) => {
                 errors.add(
                     &[Seg::Key("facts"), Seg::Key(name)],

@@ -344,7 +344,7 @@ impl Policy {
     pub fn who_matter(&self, matter: &str, on: NaiveDate) -> Result<WhoAnswer<'_>, QueryError> {
         self.in_force(on)?;
         if let Some(m) = self.c.matter_index.get(matter) {
-            let mc = compile::item(&self.c.matters, *m, "matter");
+            let mc = self.c.matters.get(*m);
             let (kind, name) = (mc.kind, mc.name.as_str());
             return Ok(WhoAnswer {
                 subject: Subject::Matter(name),
@@ -353,7 +353,7 @@ impl Policy {
             });
         }
         if let Some(k) = self.c.matter_kind_index.get(matter) {
-            let name = crate::compile::named(&self.c.matter_kinds, *k, "matter_kinds");
+            let name = self.c.matter_kinds.get(*k).as_str();
             return Ok(WhoAnswer {
                 subject: Subject::MatterKind(name),
                 on,

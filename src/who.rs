@@ -164,7 +164,13 @@ pub struct Responsibility<'p> {
 }
 
 /// Sort key over ids: duty rank, unit, team before positions, position, person, rule.
-type Key = (crate::ids::DutyIx, crate::ids::UnitIx, u32, u32, u32);
+type Key = (
+    crate::ids::DutyIx,
+    crate::ids::UnitIx,
+    u32,
+    u32,
+    crate::ids::RuleIx,
+);
 
 impl fmt::Display for Responsibility<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,9 +1,9 @@
 //! Checks of accountability: scales, typed facts, conditions, trigger
 //! lists, sanctions, consequences, liability and procedure.
 
-use super::{Checker, Ns};
+use super::Checker;
 use crate::diag::{DiagKind, Span};
-use crate::ids::{DutyIx, PositionIx};
+use crate::ids::{DutyIx, FactIx, PositionIx, ScaleIx, Table};
 use crate::liability::StepKind;
 use crate::limits;
 use crate::resolve::suggest;
@@ -24,7 +24,7 @@ pub(crate) enum FactTy {
     Enum(Vec<String>),
     /// Set-valued (`some of { … }`): at most [`limits::MAX_SET_MEMBERS`] members.
     Set(Vec<String>),
-    Scale(u32),
+    Scale(ScaleIx),
     Bool,
     Number,
     Date,
@@ -60,7 +60,11 @@ pub(crate) enum CondNode {
     And(Vec<u32>),
     Or(Vec<u32>),
     Not(u32, String),
-    Test { fact: u32, test: Test, text: String },
+    Test {
+        fact: FactIx,
+        test: Test,
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -104,7 +108,7 @@ pub(crate) struct TriggerListM {
 pub(crate) enum SanctionsKindM {
     Menu(Vec<String>),
     Graded {
-        fact: u32,
+        fact: FactIx,
         grades: Vec<(u32, Vec<String>)>,
     },
 }
@@ -157,17 +161,11 @@ pub(crate) struct ProcStepM {
 }
 
 /// How a type is named in messages.
-pub(crate) fn type_phrase(ty: &FactTy, scales: &[ScaleM]) -> String {
+pub(crate) fn type_phrase(ty: &FactTy, scales: &Table<ScaleIx, ScaleM>) -> String {
     match ty {
         FactTy::Enum(_) => "an enumeration".into(),
         FactTy::Set(_) => "a set (`some of`)".into(),
-        FactTy::Scale(s) => format!(
-            "a scale ({})",
-            scales
-                .get(*s as usize)
-                .map(|s| s.name.as_str())
-                .unwrap_or("")
-        ),
+        FactTy::Scale(s) => format!("a scale ({})", scales.get(*s).name),
         FactTy::Bool => "a boolean".into(),
         FactTy::Number => "a number".into(),
         FactTy::Date => "a date".into(),
@@ -175,7 +173,7 @@ pub(crate) fn type_phrase(ty: &FactTy, scales: &[ScaleM]) -> String {
 }
 
 /// What values a type accepts, for help texts.
-pub(crate) fn accepted(ty: &FactTy, scales: &[ScaleM]) -> String {
+pub(crate) fn accepted(ty: &FactTy, scales: &Table<ScaleIx, ScaleM>) -> String {
     let list = |v: &[String]| {
         if v.len() <= 8 {
             v.join(", ")
@@ -190,13 +188,7 @@ pub(crate) fn accepted(ty: &FactTy, scales: &[ScaleM]) -> String {
     match ty {
         FactTy::Enum(m) => format!("one of: {}", list(m)),
         FactTy::Set(m) => format!("a list of any of: {}", list(m)),
-        FactTy::Scale(s) => format!(
-            "one of the levels: {}",
-            scales
-                .get(*s as usize)
-                .map(|s| s.levels.join(" < "))
-                .unwrap_or_default()
-        ),
+        FactTy::Scale(s) => format!("one of the levels: {}", scales.get(*s).levels.join(" < ")),
         FactTy::Bool => "`true` or `false`".into(),
         FactTy::Number => "a number".into(),
         FactTy::Date => "a date (YYYY-MM-DD)".into(),
@@ -254,7 +246,7 @@ impl Checker<'_> {
                         }
                         FactTy::Set(self.members(members))
                     }
-                    FactTypeLit::Scale(s) => match self.resolve_ns(Ns::Scale, s) {
+                    FactTypeLit::Scale(s) => match self.resolve::<ScaleIx>(s) {
                         Some(id) => FactTy::Scale(id),
                         None => continue,
                     },
@@ -565,18 +557,11 @@ impl Checker<'_> {
                 SanctionsKindM::Menu(measures.iter().map(|m| m.text.clone()).collect())
             }
             SanctionsLit::Graded { by, grades } => {
-                let Some(fact) = self.resolve_ns(Ns::Fact, by) else {
+                let Some(fact) = self.resolve::<FactIx>(by) else {
                     return;
                 };
-                let Some(FactTy::Scale(scale)) =
-                    self.model.facts.get(fact as usize).map(|f| f.ty.clone())
-                else {
-                    let phrase = self
-                        .model
-                        .facts
-                        .get(fact as usize)
-                        .map(|f| type_phrase(&f.ty, &self.model.scales))
-                        .unwrap_or_default();
+                let FactTy::Scale(scale) = self.model.facts.get(fact).ty.clone() else {
+                    let phrase = type_phrase(&self.model.facts.get(fact).ty, &self.model.scales);
                     self.error(
                         DiagKind::Type,
                         by.span,
@@ -652,23 +637,13 @@ impl Checker<'_> {
         }
     }
 
-    fn level(&mut self, scale: u32, name: &Name) -> Option<u32> {
-        let levels = self
-            .model
-            .scales
-            .get(scale as usize)
-            .map(|s| s.levels.clone())
-            .unwrap_or_default();
-        if let Some(i) = levels.iter().position(|l| *l == name.text) {
+    fn level(&mut self, scale: ScaleIx, name: &Name) -> Option<u32> {
+        let s = self.model.scales.get(scale);
+        if let Some(i) = s.levels.iter().position(|l| *l == name.text) {
             return u32::try_from(i).ok();
         }
-        let scale_name = self
-            .model
-            .scales
-            .get(scale as usize)
-            .map(|s| s.name.clone())
-            .unwrap_or_default();
-        let help = suggest(&name.text, "level", levels.iter().map(String::as_str));
+        let scale_name = s.name.clone();
+        let help = suggest(&name.text, "level", s.levels.iter().map(String::as_str));
         self.error(
             DiagKind::UnknownName,
             name.span,
@@ -704,8 +679,8 @@ impl Checker<'_> {
                 Some(self.push_node(CondNode::Not(inner, text)))
             }
             Cond::Truthy { fact } => {
-                let id = self.resolve_ns(Ns::Fact, fact)?;
-                let ty = self.model.facts.get(id as usize).map(|f| f.ty.clone())?;
+                let id = self.resolve::<FactIx>(fact)?;
+                let ty = self.model.facts.get(id).ty.clone();
                 if !matches!(ty, FactTy::Bool) {
                     let phrase = type_phrase(&ty, &self.model.scales);
                     self.error(
@@ -734,8 +709,8 @@ impl Checker<'_> {
                 value,
                 span,
             } => {
-                let id = self.resolve_ns(Ns::Fact, fact)?;
-                let ty = self.model.facts.get(id as usize).map(|f| f.ty.clone())?;
+                let id = self.resolve::<FactIx>(fact)?;
+                let ty = self.model.facts.get(id).ty.clone();
                 let ordered = matches!(ty, FactTy::Scale(_) | FactTy::Number | FactTy::Date);
                 if !ordered && !matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
                     let phrase = type_phrase(&ty, &self.model.scales);
@@ -763,8 +738,8 @@ impl Checker<'_> {
                 }))
             }
             Cond::In { fact, values, span } => {
-                let id = self.resolve_ns(Ns::Fact, fact)?;
-                let ty = self.model.facts.get(id as usize).map(|f| f.ty.clone())?;
+                let id = self.resolve::<FactIx>(fact)?;
+                let ty = self.model.facts.get(id).ty.clone();
                 let vals: Vec<Option<Val>> = values
                     .iter()
                     .map(|v| self.value(&fact.text, &ty, v))

@@ -9,13 +9,15 @@
 
 use super::{AnchorM, BearerM, Checker, CondNode, FactTy, RuleM, ScopeM, Test, Val};
 use crate::diag::{DiagKind, Severity};
-use crate::ids::{DutyIx, Table};
+use crate::ids::{DutyIx, FactIx, Table};
 use crate::syntax::ast::CmpOp;
 
 fn overlap(a: &ScopeM, b: &ScopeM) -> Option<String> {
     match (a, b) {
-        (ScopeM::EachUnit(x), ScopeM::EachUnit(y))
-        | (ScopeM::EachMatter(x), ScopeM::EachMatter(y)) => {
+        (ScopeM::EachUnit(x), ScopeM::EachUnit(y)) => {
+            x.iter().find(|k| y.contains(k)).map(|_| String::new())
+        }
+        (ScopeM::EachMatter(x), ScopeM::EachMatter(y)) => {
             x.iter().find(|k| y.contains(k)).map(|_| String::new())
         }
         (ScopeM::Unit(x), ScopeM::Unit(y)) if x == y => Some(String::new()),
@@ -97,19 +99,17 @@ impl Checker<'_> {
     }
 
     /// How many values an enumeration or scale fact has.
-    fn values(&self, fact: u32) -> Option<u32> {
-        match &self.model.facts.get(fact as usize)?.ty {
+    fn values(&self, fact: FactIx) -> Option<u32> {
+        match &self.model.facts.get(fact).ty {
             FactTy::Enum(m) => u32::try_from(m.len()).ok(),
-            FactTy::Scale(s) => {
-                u32::try_from(self.model.scales.get(*s as usize)?.levels.len()).ok()
-            }
+            FactTy::Scale(s) => u32::try_from(self.model.scales.get(*s).levels.len()).ok(),
             _ => None,
         }
     }
 
     /// The values of an enumeration or scale fact a leaf allows, as a bit
     /// set (`None` when the leaf is not such a test, or there are over 128 values).
-    fn allowed(&self, node: &CondNode) -> Option<(u32, u128)> {
+    fn allowed(&self, node: &CondNode) -> Option<(FactIx, u128)> {
         let CondNode::Test { fact, test, .. } = node else {
             return None;
         };
@@ -146,17 +146,12 @@ impl Checker<'_> {
         }
         let node = self.model.conds.get(n as usize)?;
         if let Some((fact, 0)) = self.allowed(node) {
-            let name = self
-                .model
-                .facts
-                .get(fact as usize)
-                .map(|f| f.name.as_str())
-                .unwrap_or("");
+            let name = &self.model.facts.get(fact).name;
             return Some(format!("no value of `{name}` meets it"));
         }
         match node {
             CondNode::And(kids) => {
-                let mut sets: Vec<(u32, u128)> = Vec::new();
+                let mut sets: Vec<(FactIx, u128)> = Vec::new();
                 for k in kids {
                     if let Some(why) = self.never(*k, depth + 1) {
                         return Some(why);
@@ -174,12 +169,7 @@ impl Checker<'_> {
                     }
                 }
                 sets.iter().find(|(_, s)| *s == 0).map(|(fact, _)| {
-                    let name = self
-                        .model
-                        .facts
-                        .get(*fact as usize)
-                        .map(|f| f.name.as_str())
-                        .unwrap_or("");
+                    let name = &self.model.facts.get(*fact).name;
                     format!("its conditions on `{name}` exclude each other")
                 })
             }

@@ -29,7 +29,10 @@ pub(crate) use facts::{
 pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
-use crate::ids::{DutyIx, Idx, PersonIx, PositionIx, Table, UnitIx};
+use crate::ids::{
+    ActionIx, DutyIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, ObligationIx, PersonIx,
+    PositionIx, RuleIx, ScaleIx, StaffingIx, Table, UnitIx, UnitKindIx,
+};
 use crate::limits;
 use crate::resolve::suggest;
 use crate::source::Sources;
@@ -42,19 +45,19 @@ use std::collections::HashMap;
 pub(crate) struct Model {
     pub header: HeaderInfo,
     pub duties: Table<DutyIx, String>,
-    pub unit_kinds: Vec<String>,
-    pub matter_kinds: Vec<String>,
+    pub unit_kinds: Table<UnitKindIx, String>,
+    pub matter_kinds: Table<MatterKindIx, String>,
     pub positions: Table<PositionIx, PositionM>,
     pub units: Table<UnitIx, UnitM>,
     pub people: Table<PersonIx, String>,
     pub holdings: Vec<HoldingM>,
     pub covers: Vec<CoverM>,
-    pub matters: Vec<MatterM>,
+    pub matters: Table<MatterIx, MatterM>,
     /// Per matter kind: the unit for each relation (indexed by `Relation as usize`).
-    pub routes: Vec<[Option<UnitIx>; 4]>,
-    pub rules: Vec<RuleM>,
-    pub scales: Vec<ScaleM>,
-    pub facts: Vec<FactM>,
+    pub routes: Table<MatterKindIx, [Option<UnitIx>; 4]>,
+    pub rules: Table<RuleIx, RuleM>,
+    pub scales: Table<ScaleIx, ScaleM>,
+    pub facts: Table<FactIx, FactM>,
     /// Condition nodes; triggers and consequences refer to their roots.
     pub conds: Vec<CondNode>,
     pub trigger_lists: Vec<TriggerListM>,
@@ -62,10 +65,10 @@ pub(crate) struct Model {
     pub consequences: Vec<ConsequenceM>,
     pub liability: Vec<LiabilityM>,
     pub procedures: Vec<ProcedureM>,
-    pub actions: Vec<String>,
-    pub event_kinds: Vec<String>,
-    pub obligations: Vec<ObligationM>,
-    pub staffing: Vec<StaffingM>,
+    pub actions: Table<ActionIx, String>,
+    pub event_kinds: Table<EventKindIx, String>,
+    pub obligations: Table<ObligationIx, ObligationM>,
+    pub staffing: Table<StaffingIx, StaffingM>,
     pub tests: Vec<TestM>,
     /// The regulation's articles and items as listed (empty when not listed).
     pub articles: Vec<ArticleM>,
@@ -104,7 +107,9 @@ pub(crate) struct PositionM {
 #[derive(Debug, Clone)]
 pub(crate) struct UnitM {
     pub name: String,
-    pub kind: u32,
+    /// None only when the kind named is unknown: the model then has
+    /// errors and is never compiled.
+    pub kind: Option<UnitKindIx>,
     /// The unit it is `under`; none for a top unit.
     pub parent: Option<UnitIx>,
 }
@@ -121,7 +126,7 @@ pub(crate) struct HoldingM {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum TargetId {
     Unit(UnitIx),
-    Matter(u32),
+    Matter(MatterIx),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -136,7 +141,9 @@ pub(crate) struct CoverM {
 #[derive(Debug, Clone)]
 pub(crate) struct MatterM {
     pub name: String,
-    pub kind: u32,
+    /// None only when the kind named is unknown: the model then has
+    /// errors and is never compiled.
+    pub kind: Option<MatterKindIx>,
     /// Relations given on the instance (routes are applied at compile time).
     pub relations: [Option<UnitIx>; 4],
 }
@@ -153,10 +160,10 @@ pub(crate) struct RuleM {
 
 #[derive(Debug, Clone)]
 pub(crate) enum ScopeM {
-    EachUnit(Vec<u32>),
+    EachUnit(Vec<UnitKindIx>),
     Unit(UnitIx),
-    EachMatter(Vec<u32>),
-    Matter(u32),
+    EachMatter(Vec<MatterKindIx>),
+    Matter(MatterIx),
 }
 
 impl ScopeM {
@@ -242,16 +249,16 @@ pub(crate) struct Checker<'s> {
     sources: &'s Sources,
     errors: Vec<Diagnostic>,
     duties: Names<DutyIx>,
-    unit_kinds: Names<u32>,
-    matter_kinds: Names<u32>,
+    unit_kinds: Names<UnitKindIx>,
+    matter_kinds: Names<MatterKindIx>,
     positions: Names<PositionIx>,
     units: Names<UnitIx>,
-    matters: Names<u32>,
+    matters: Names<MatterIx>,
     people: Names<PersonIx>,
-    scales: Names<u32>,
-    facts: Names<u32>,
-    actions: Names<u32>,
-    event_kinds: Names<u32>,
+    scales: Names<ScaleIx>,
+    facts: Names<FactIx>,
+    actions: Names<ActionIx>,
+    event_kinds: Names<EventKindIx>,
     model: Model,
     /// Span of each accepted holding, parallel to `model.holdings`.
     holding_spans: Vec<Span>,
@@ -309,23 +316,6 @@ impl<'s> Checker<'s> {
         self.errors.push(d);
     }
 
-    /// Resolves a name in a namespace, reporting an unknown one with the closest match.
-    fn resolve_ns(&mut self, ns: Ns, name: &Name) -> Option<u32> {
-        let names = self.ns(ns);
-        if let Some(id) = names.get(&name.text) {
-            return Some(id);
-        }
-        let what = names.what;
-        let help = suggest(&name.text, what, names.names());
-        self.error(
-            DiagKind::UnknownName,
-            name.span,
-            format!("unknown {what} `{}`", name.text),
-            Some(help),
-        );
-        None
-    }
-
     /// Resolves a name in the namespace of its id type, reporting an unknown
     /// one with the closest match.
     fn resolve<I: Space>(&mut self, name: &Name) -> Option<I> {
@@ -342,18 +332,6 @@ impl<'s> Checker<'s> {
             Some(help),
         );
         None
-    }
-
-    fn ns(&self, ns: Ns) -> &Names<u32> {
-        match ns {
-            Ns::UnitKind => &self.unit_kinds,
-            Ns::MatterKind => &self.matter_kinds,
-            Ns::Matter => &self.matters,
-            Ns::Scale => &self.scales,
-            Ns::Fact => &self.facts,
-            Ns::Action => &self.actions,
-            Ns::EventKind => &self.event_kinds,
-        }
     }
 }
 
@@ -379,17 +357,13 @@ spaces! {
     PersonIx => people;
     PositionIx => positions;
     DutyIx => duties;
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Ns {
-    UnitKind,
-    MatterKind,
-    Matter,
-    Scale,
-    Fact,
-    Action,
-    EventKind,
+    UnitKindIx => unit_kinds;
+    MatterKindIx => matter_kinds;
+    MatterIx => matters;
+    FactIx => facts;
+    ScaleIx => scales;
+    ActionIx => actions;
+    EventKindIx => event_kinds;
 }
 
 /// Checks parsed files and data orgs together.
@@ -535,7 +509,9 @@ impl Checker<'_> {
                 Item::UnitKinds { names } => {
                     for n in names {
                         match self.unit_kinds.declare(n) {
-                            Ok(_) => self.model.unit_kinds.push(n.text.clone()),
+                            Ok(_) => {
+                                self.model.unit_kinds.push(n.text.clone());
+                            }
                             Err(first) => self.duplicate("unit kind", n, first),
                         }
                     }

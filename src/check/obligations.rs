@@ -1,8 +1,8 @@
 //! Checks of obligations: subject, action, recipients, cadence, deadline.
 
-use super::{Checker, Ns};
+use super::Checker;
 use crate::diag::DiagKind;
-use crate::ids::{PositionIx, UnitIx};
+use crate::ids::{ActionIx, EventKindIx, MatterKindIx, PositionIx, UnitIx, UnitKindIx};
 use crate::syntax::ast::{
     CadenceLit, DeadlineLit, Item, ObligationLit, PeriodKind, StaffingLit, SubjectLit,
 };
@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 #[derive(Debug, Clone)]
 pub(crate) enum SubjectM {
     Unit(UnitIx),
-    EachUnit(Vec<u32>),
-    EachMatter(Vec<u32>),
+    EachUnit(Vec<UnitKindIx>),
+    EachMatter(Vec<MatterKindIx>),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -34,7 +34,7 @@ pub(crate) enum CadenceM {
     Reactive {
         within: u32,
         hours: bool,
-        event: u32,
+        event: EventKindIx,
     },
 }
 
@@ -42,7 +42,7 @@ pub(crate) enum CadenceM {
 pub(crate) struct ObligationM {
     pub citation: String,
     pub subject: SubjectM,
-    pub action: u32,
+    pub action: ActionIx,
     pub recipients: Vec<UnitIx>,
     pub cadence: CadenceM,
 }
@@ -123,21 +123,21 @@ impl Checker<'_> {
         match s {
             SubjectLit::Unit(u) => self.resolve::<UnitIx>(u).map(SubjectM::Unit),
             SubjectLit::EachUnit(kinds) => {
-                let ids: Vec<Option<u32>> = kinds
+                let ids: Vec<Option<UnitKindIx>> = kinds
                     .iter()
-                    .map(|k| self.resolve_ns(Ns::UnitKind, k))
+                    .map(|k| self.resolve::<UnitKindIx>(k))
                     .collect();
                 ids.into_iter()
-                    .collect::<Option<Vec<u32>>>()
+                    .collect::<Option<Vec<_>>>()
                     .map(SubjectM::EachUnit)
             }
             SubjectLit::EachMatter(kinds) => {
-                let ids: Vec<Option<u32>> = kinds
+                let ids: Vec<Option<MatterKindIx>> = kinds
                     .iter()
-                    .map(|k| self.resolve_ns(Ns::MatterKind, k))
+                    .map(|k| self.resolve::<MatterKindIx>(k))
                     .collect();
                 ids.into_iter()
-                    .collect::<Option<Vec<u32>>>()
+                    .collect::<Option<Vec<_>>>()
                     .map(SubjectM::EachMatter)
             }
         }
@@ -195,7 +195,7 @@ impl Checker<'_> {
 
     fn obligation(&mut self, o: &ObligationLit) {
         let subject = self.subject(&o.subject);
-        let action = self.resolve_ns(Ns::Action, &o.action);
+        let action = self.resolve::<ActionIx>(&o.action);
         let recipients: Vec<Option<UnitIx>> = o
             .recipients
             .iter()
@@ -208,7 +208,7 @@ impl Checker<'_> {
                 hours,
                 event,
             } => self
-                .resolve_ns(Ns::EventKind, event)
+                .resolve::<EventKindIx>(event)
                 .map(|event| CadenceM::Reactive {
                     within: *within,
                     hours: *hours,

@@ -1,9 +1,9 @@
 //! Checks of the organisation: units, matters, routes, holdings, coverage.
 
-use super::{Checker, CoverM, HoldingM, MatterM, Ns, TargetId, UnitM};
+use super::{Checker, CoverM, HoldingM, MatterM, TargetId, UnitM};
 use crate::diag::{DiagKind, Span};
 use crate::ids::Table;
-use crate::ids::{PersonIx, PositionIx, UnitIx};
+use crate::ids::{MatterKindIx, PersonIx, PositionIx, UnitIx, UnitKindIx};
 use crate::syntax::ast::{DateLit, Name, OrgStmt, RelationLit};
 use chrono::NaiveDate;
 
@@ -48,21 +48,21 @@ impl Checker<'_> {
         }
         // Pass 2: resolve unit kinds and parents.
         for (name, kind, under) in unit_decls.iter() {
-            let kind_id = self.resolve_ns(Ns::UnitKind, kind);
+            let kind = self.resolve::<UnitKindIx>(kind);
             let parent = under.and_then(|p| self.resolve::<UnitIx>(p));
             self.model.units.push(UnitM {
                 name: name.text.clone(),
-                kind: kind_id.unwrap_or(0),
+                kind,
                 parent,
             });
         }
         self.cycles(&unit_decls);
         for (name, kind, relations) in &matter_decls {
-            let kind_id = self.resolve_ns(Ns::MatterKind, kind);
+            let kind = self.resolve::<MatterKindIx>(kind);
             let rels = self.relations(relations);
             self.model.matters.push(MatterM {
                 name: name.text.clone(),
-                kind: kind_id.unwrap_or(0),
+                kind,
                 relations: rels,
             });
         }
@@ -70,10 +70,10 @@ impl Checker<'_> {
         for s in stmts {
             match s {
                 OrgStmt::Route { kind, relations } => {
-                    let kind_id = self.resolve_ns(Ns::MatterKind, kind);
+                    let kind_id = self.resolve::<MatterKindIx>(kind);
                     let rels = self.relations(relations);
-                    if let Some(slot) = kind_id.and_then(|k| self.model.routes.get_mut(k as usize))
-                    {
+                    if let Some(k) = kind_id {
+                        let slot = self.model.routes.get_mut(k);
                         for (i, r) in rels.iter().enumerate() {
                             if let (Some(u), Some(cell)) = (r, slot.get_mut(i)) {
                                 *cell = Some(*u);

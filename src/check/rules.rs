@@ -1,8 +1,8 @@
 //! Checks of assignment rules: scope, bearer, anchor, duty.
 
-use super::{AnchorM, BearerM, Checker, Ns, RuleM, ScopeM};
+use super::{AnchorM, BearerM, Checker, RuleM, ScopeM};
 use crate::diag::DiagKind;
-use crate::ids::{DutyIx, PositionIx, UnitIx};
+use crate::ids::{DutyIx, MatterIx, MatterKindIx, PositionIx, UnitIx, UnitKindIx};
 use crate::syntax::ast::{Anchor, AssignBlock, BearerLit, Scope};
 
 impl Checker<'_> {
@@ -11,7 +11,7 @@ impl Checker<'_> {
             Scope::EachUnit { kinds } => ScopeM::EachUnit(
                 kinds
                     .iter()
-                    .filter_map(|k| self.resolve_ns(Ns::UnitKind, k))
+                    .filter_map(|k| self.resolve::<UnitKindIx>(k))
                     .collect(),
             ),
             Scope::Unit { unit } => match self.resolve::<UnitIx>(unit) {
@@ -21,10 +21,10 @@ impl Checker<'_> {
             Scope::EachMatter { kinds } => ScopeM::EachMatter(
                 kinds
                     .iter()
-                    .filter_map(|k| self.resolve_ns(Ns::MatterKind, k))
+                    .filter_map(|k| self.resolve::<MatterKindIx>(k))
                     .collect(),
             ),
-            Scope::Matter { matter } => match self.resolve_ns(Ns::Matter, matter) {
+            Scope::Matter { matter } => match self.resolve::<MatterIx>(matter) {
                 Some(m) => ScopeM::Matter(m),
                 None => return self.items_only(block),
             },

@@ -3,13 +3,16 @@
 //! they expect exists. A problem is a check error at the name, never a
 //! failure found only when the test runs.
 
-use super::{CadenceM, Checker, Ns, SubjectM, TargetId, Val};
+use super::{CadenceM, Checker, SubjectM, TargetId, Val};
 use crate::diag::{DiagKind, Severity, Span};
 use crate::eval::expect::{
     BearerWant, Sites, TargetWant, WarnSeen, Warnings, WhoSubject, WARNING_KINDS,
 };
 use crate::events::Event;
-use crate::ids::{DutyIx, PersonIx, PositionIx, UnitIx};
+use crate::ids::{
+    ActionIx, DutyIx, FactIx, Idx, MatterIx, MatterKindIx, ObligationIx, PersonIx, PositionIx,
+    StaffingIx, Table, UnitIx, UnitKindIx,
+};
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::period::{Period, PeriodKind};
 use crate::resolve::suggest;
@@ -72,7 +75,7 @@ pub(crate) enum TestStepM {
     Compliance {
         subject: TargetId,
         /// The obligations the expectation is about.
-        obligations: Vec<u32>,
+        obligations: Vec<ObligationIx>,
         period: Period,
         status: ComplianceLit,
         as_of: NaiveDate,
@@ -80,7 +83,7 @@ pub(crate) enum TestStepM {
     },
     Calendar {
         subject: TargetId,
-        obligations: Vec<u32>,
+        obligations: Vec<ObligationIx>,
         period: Period,
         due: Vec<NaiveDate>,
         at: String,
@@ -242,8 +245,8 @@ struct TestCheck<'a, 's> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum SubjKey {
     Unit(UnitIx),
-    UnitKind(u32),
-    MatterKind(u32),
+    UnitKind(UnitKindIx),
+    MatterKind(MatterKindIx),
 }
 
 fn keys(s: &SubjectM) -> Vec<SubjKey> {
@@ -262,8 +265,25 @@ struct Index {
     /// A clause's number, citation or text (as compared) → the clauses it
     /// names, in order; more than one when ambiguous.
     clauses: HashMap<String, Vec<usize>>,
-    obligations: HashMap<SubjKey, Vec<u32>>,
-    staffing: HashMap<SubjKey, Vec<u32>>,
+    obligations: HashMap<SubjKey, Vec<ObligationIx>>,
+    staffing: HashMap<SubjKey, Vec<StaffingIx>>,
+}
+
+/// The items of a table (obligations, staffing rules) by what their
+/// subject names, each in declaration order.
+fn by_subject<'a, I: Idx>(
+    subjects: impl Iterator<Item = (I, &'a SubjectM)>,
+) -> HashMap<SubjKey, Vec<I>> {
+    let mut map: HashMap<SubjKey, Vec<I>> = HashMap::new();
+    for (i, s) in subjects {
+        for k in keys(s) {
+            let v = map.entry(k).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
+    }
+    map
 }
 
 impl Index {
@@ -293,24 +313,21 @@ impl Index {
                 }
             }
         }
-        let by = |subjects: Vec<&SubjectM>| {
-            let mut map: HashMap<SubjKey, Vec<u32>> = HashMap::new();
-            for (i, s) in subjects.into_iter().enumerate() {
-                let Ok(i) = u32::try_from(i) else { break };
-                for k in keys(s) {
-                    let v = map.entry(k).or_default();
-                    if v.last() != Some(&i) {
-                        v.push(i);
-                    }
-                }
-            }
-            map
-        };
         Index {
             all,
             clauses,
-            obligations: by(c.model.obligations.iter().map(|o| &o.subject).collect()),
-            staffing: by(c.model.staffing.iter().map(|s| &s.subject).collect()),
+            obligations: by_subject(
+                c.model
+                    .obligations
+                    .iter_enumerated()
+                    .map(|(i, o)| (i, &o.subject)),
+            ),
+            staffing: by_subject(
+                c.model
+                    .staffing
+                    .iter_enumerated()
+                    .map(|(i, s)| (i, &s.subject)),
+            ),
         }
     }
 }
@@ -470,21 +487,16 @@ impl TestCheck<'_, '_> {
                 state.incident = true;
                 state.record = None;
                 let mut ok = true;
-                let mut slots = vec![None; self.model.facts.len()];
+                let mut slots: Table<FactIx, Option<Val>> =
+                    self.model.facts.iter().map(|_| None).collect();
                 for (fact, value) in facts {
-                    let Some(id) = self.resolve_ns(Ns::Fact, fact) else {
+                    let Some(id) = self.resolve::<FactIx>(fact) else {
                         ok = false;
                         continue;
                     };
-                    let Some(ty) = self.model.facts.get(id as usize).map(|f| f.ty.clone()) else {
-                        continue;
-                    };
+                    let ty = self.model.facts.get(id).ty.clone();
                     match self.fact_value(&fact.text, &ty, value) {
-                        Some(v) => {
-                            if let Some(slot) = slots.get_mut(id as usize) {
-                                *slot = Some::<Val>(v);
-                            }
-                        }
+                        Some(v) => *slots.get_mut(id) = Some(v),
                         None => ok = false,
                     }
                 }
@@ -498,7 +510,7 @@ impl TestCheck<'_, '_> {
                 };
                 let matter_id = match matter {
                     Some(m) => {
-                        let id = self.resolve_ns(Ns::Matter, m);
+                        let id = self.resolve::<MatterIx>(m);
                         ok &= id.is_some();
                         id
                     }
@@ -1042,7 +1054,7 @@ impl TestCheck<'_, '_> {
         let needs: Vec<PositionIx> = self
             .binding(&self.index.staffing, target)
             .into_iter()
-            .filter_map(|i| self.model.staffing.get(i as usize))
+            .map(|i| self.model.staffing.get(i))
             .flat_map(|s| s.needs.iter().map(|n| n.position))
             .collect();
         if needs.is_empty() {
@@ -1087,21 +1099,24 @@ impl TestCheck<'_, '_> {
 
     /// The obligations or staffing rules (by `index`) whose subject covers
     /// a unit or matter, in declaration order.
-    fn binding(&self, index: &HashMap<SubjKey, Vec<u32>>, t: TargetId) -> Vec<u32> {
+    fn binding<I: Idx>(&self, index: &HashMap<SubjKey, Vec<I>>, t: TargetId) -> Vec<I> {
         let keys: Vec<SubjKey> = match t {
             TargetId::Unit(u) => {
                 let kind = self.model.units.get(u).kind;
-                vec![SubjKey::Unit(u), SubjKey::UnitKind(kind)]
+                std::iter::once(SubjKey::Unit(u))
+                    .chain(kind.map(SubjKey::UnitKind))
+                    .collect()
             }
             TargetId::Matter(m) => self
                 .model
                 .matters
-                .get(m as usize)
-                .map(|x| SubjKey::MatterKind(x.kind))
+                .get(m)
+                .kind
+                .map(SubjKey::MatterKind)
                 .into_iter()
                 .collect(),
         };
-        let mut out: Vec<u32> = keys
+        let mut out: Vec<I> = keys
             .iter()
             .filter_map(|k| index.get(k))
             .flatten()
@@ -1122,10 +1137,10 @@ impl TestCheck<'_, '_> {
         action: Option<&Name>,
         period: &Name,
         status: Option<ComplianceLit>,
-    ) -> Option<(TargetId, Vec<u32>, Period)> {
+    ) -> Option<(TargetId, Vec<ObligationIx>, Period)> {
         let target = self.target(subject);
         let action_id = match action {
-            Some(a) => Some(self.resolve_ns(Ns::Action, a)?),
+            Some(a) => Some(self.resolve::<ActionIx>(a)?),
             None => None,
         };
         let p = match parse_period(&period.text) {
@@ -1141,20 +1156,21 @@ impl TestCheck<'_, '_> {
             }
         };
         let (target, p) = (target?, p?);
-        let action_name =
-            |c: &Self, a: u32| c.model.actions.get(a as usize).cloned().unwrap_or_default();
-        let binding: Vec<u32> = self
+        let action_name = |c: &Self, a: ActionIx| c.model.actions.get(a).clone();
+        let binding: Vec<ObligationIx> = self
             .binding(&self.index.obligations, target)
             .into_iter()
             .filter(|i| {
-                self.model.obligations.get(*i as usize).is_some_and(|o| {
-                    status.is_some() || matches!(o.cadence, CadenceM::Periodic { .. })
-                })
+                status.is_some()
+                    || matches!(
+                        self.model.obligations.get(*i).cadence,
+                        CadenceM::Periodic { .. }
+                    )
             })
             .collect();
-        let mut actions: Vec<u32> = binding
+        let mut actions: Vec<ActionIx> = binding
             .iter()
-            .filter_map(|i| self.model.obligations.get(*i as usize).map(|o| o.action))
+            .map(|i| self.model.obligations.get(*i).action)
             .collect();
         actions.sort_unstable();
         actions.dedup();
@@ -1179,17 +1195,12 @@ impl TestCheck<'_, '_> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let chosen: Vec<u32> = match (action_id, action) {
+        let chosen: Vec<ObligationIx> = match (action_id, action) {
             (Some(a), Some(name)) => {
-                let v: Vec<u32> = binding
+                let v: Vec<ObligationIx> = binding
                     .iter()
                     .copied()
-                    .filter(|i| {
-                        self.model
-                            .obligations
-                            .get(*i as usize)
-                            .is_some_and(|o| o.action == a)
-                    })
+                    .filter(|i| self.model.obligations.get(*i).action == a)
                     .collect();
                 if v.is_empty() {
                     let help = format!("`{}` must {}", subject.text, listed(self));
@@ -1228,13 +1239,11 @@ impl TestCheck<'_, '_> {
             _ => binding,
         };
         // Keep the obligations the status can describe.
-        let fitting: Vec<u32> = chosen
+        let fitting: Vec<ObligationIx> = chosen
             .iter()
             .copied()
             .filter(|i| {
-                let Some(o) = self.model.obligations.get(*i as usize) else {
-                    return false;
-                };
+                let o = self.model.obligations.get(*i);
                 !matches!(
                     (o.cadence, status),
                     (
@@ -1274,25 +1283,21 @@ impl TestCheck<'_, '_> {
         if status.is_none() {
             return Some((target, fitting, p));
         }
-        let whole: Vec<u32> = fitting
+        let whole: Vec<ObligationIx> = fitting
             .iter()
             .copied()
-            .filter(
-                |i| match self.model.obligations.get(*i as usize).map(|o| o.cadence) {
-                    Some(CadenceM::Periodic { period: k, .. }) => rank(p.kind) <= rank(k),
-                    _ => true,
-                },
-            )
+            .filter(|i| match self.model.obligations.get(*i).cadence {
+                CadenceM::Periodic { period: k, .. } => rank(p.kind) <= rank(k),
+                CadenceM::Reactive { .. } => true,
+            })
             .collect();
         if whole.is_empty() {
             let kinds: Vec<&str> = fitting
                 .iter()
-                .filter_map(
-                    |i| match self.model.obligations.get(*i as usize).map(|o| o.cadence) {
-                        Some(CadenceM::Periodic { period: k, .. }) => Some(period_word(k)),
-                        _ => None,
-                    },
-                )
+                .filter_map(|i| match self.model.obligations.get(*i).cadence {
+                    CadenceM::Periodic { period: k, .. } => Some(period_word(k)),
+                    CadenceM::Reactive { .. } => None,
+                })
                 .collect();
             let named = action
                 .map(|a| a.text.clone())

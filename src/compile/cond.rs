@@ -3,6 +3,7 @@
 //! clauses whose enumeration test the incident already fails.
 
 use crate::check::{CondNode, FactM, FactTy, Test, TriggerListM, Val};
+use crate::ids::{FactIx, Table};
 use crate::syntax::ast::CmpOp;
 use chrono::NaiveDate;
 
@@ -10,42 +11,42 @@ use chrono::NaiveDate;
 pub(crate) enum Op {
     /// Enumeration member or scale level compared with a constant.
     Sym {
-        fact: u32,
+        fact: FactIx,
         op: CmpOp,
         want: u32,
     },
     /// Membership of an enumeration member or scale level, as a bit set.
     SymIn {
-        fact: u32,
+        fact: FactIx,
         mask: u128,
     },
     /// Membership when a value's index does not fit the bit set.
     SymInList {
-        fact: u32,
+        fact: FactIx,
         start: u32,
         len: u32,
     },
     Bool {
-        fact: u32,
+        fact: FactIx,
         want: bool,
     },
     Num {
-        fact: u32,
+        fact: FactIx,
         op: CmpOp,
         want: f64,
     },
     NumIn {
-        fact: u32,
+        fact: FactIx,
         start: u32,
         len: u32,
     },
     Date {
-        fact: u32,
+        fact: FactIx,
         op: CmpOp,
         want: NaiveDate,
     },
     DateIn {
-        fact: u32,
+        fact: FactIx,
         start: u32,
         len: u32,
     },
@@ -73,7 +74,7 @@ pub(crate) struct Program {
     /// Source text of each leaf and `not` node.
     pub text: Vec<String>,
     /// The fact each leaf reads.
-    pub fact_of: Vec<Option<u32>>,
+    pub fact_of: Vec<Option<FactIx>>,
 }
 
 /// Clauses in list and clause order, and which to evaluate for an incident.
@@ -84,7 +85,7 @@ pub(crate) struct Clauses {
     /// Clauses with no guard: always evaluated.
     pub unguarded: Vec<u32>,
     /// `(fact, per value: clauses guarded by fact = value)`.
-    pub guards: Vec<(u32, Vec<Vec<u32>>)>,
+    pub guards: Vec<(FactIx, Vec<Vec<u32>>)>,
 }
 
 fn len32(n: usize) -> u32 {
@@ -201,10 +202,9 @@ pub(crate) fn compile(nodes: &[CondNode]) -> Program {
 
 /// The enumeration test a clause cannot match without: its root, or the
 /// first such conjunct of a root `and` (a false conjunct makes `and` false).
-fn guard(p: &Program, facts: &[FactM], root: u32) -> Option<(u32, Vec<u32>)> {
-    let leaf = |n: u32| -> Option<(u32, Vec<u32>)> {
-        let is_enum =
-            |f: u32| matches!(facts.get(f as usize).map(|x| &x.ty), Some(FactTy::Enum(_)));
+fn guard(p: &Program, facts: &Table<FactIx, FactM>, root: u32) -> Option<(FactIx, Vec<u32>)> {
+    let leaf = |n: u32| -> Option<(FactIx, Vec<u32>)> {
+        let is_enum = |f: FactIx| matches!(facts.get(f).ty, FactTy::Enum(_));
         match p.ops.get(n as usize)? {
             Op::Sym {
                 fact,
@@ -228,7 +228,7 @@ fn guard(p: &Program, facts: &[FactM], root: u32) -> Option<(u32, Vec<u32>)> {
     }
 }
 
-pub(crate) fn index(p: &Program, facts: &[FactM], lists: &[TriggerListM]) -> Clauses {
+pub(crate) fn index(p: &Program, facts: &Table<FactIx, FactM>, lists: &[TriggerListM]) -> Clauses {
     let mut out = Clauses::default();
     for (li, list) in lists.iter().enumerate() {
         for (ci, clause) in list.clauses.iter().enumerate() {
@@ -238,8 +238,8 @@ pub(crate) fn index(p: &Program, facts: &[FactM], lists: &[TriggerListM]) -> Cla
             match g {
                 None => out.unguarded.push(id),
                 Some((fact, values)) => {
-                    let members = match facts.get(fact as usize).map(|f| &f.ty) {
-                        Some(FactTy::Enum(m)) => m.len(),
+                    let members = match &facts.get(fact).ty {
+                        FactTy::Enum(m) => m.len(),
                         _ => 0,
                     };
                     let pos = match out.guards.iter().position(|(f, _)| *f == fact) {

@@ -6,7 +6,10 @@
 //! - rules bucketed by unit kind, unit, matter kind, matter.
 
 use crate::check::{AnchorM, BearerM, CondNode, Model, SanctionsKindM, ScopeM, TargetId};
-use crate::ids::{Idx, PersonIx, PositionIx, Table, UnitIx};
+use crate::ids::{
+    ActionIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, ObligationIx, PersonIx, PositionIx,
+    RuleIx, Table, UnitIx, UnitKindIx,
+};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -108,7 +111,7 @@ pub(crate) struct Covered {
 #[derive(Debug, Clone)]
 pub(crate) struct UnitC {
     pub name: String,
-    pub kind: u32,
+    pub kind: UnitKindIx,
     /// The unit it is under; none for a top unit.
     pub parent: Option<UnitIx>,
     /// How many units are above it.
@@ -118,7 +121,7 @@ pub(crate) struct UnitC {
 #[derive(Debug, Clone)]
 pub(crate) struct MatterC {
     pub name: String,
-    pub kind: u32,
+    pub kind: MatterKindIx,
     /// Related units: the instance's own, else the kind's route.
     pub rel: [Option<UnitIx>; 4],
     /// Whether each relation came from the kind's route.
@@ -147,41 +150,41 @@ pub(crate) struct Compiled {
     /// compiled forms below.
     pub model: Model,
     pub units: Table<UnitIx, UnitC>,
-    pub matters: Vec<MatterC>,
+    pub matters: Table<MatterIx, MatterC>,
     pub unit_index: HashMap<String, UnitIx>,
-    pub matter_index: HashMap<String, u32>,
-    pub matter_kind_index: HashMap<String, u32>,
+    pub matter_index: HashMap<String, MatterIx>,
+    pub matter_kind_index: HashMap<String, MatterKindIx>,
     pub person_index: HashMap<String, PersonIx>,
     pub unit_tenures: Rows<UnitIx, Tenure>,
     pub person_posts: Rows<PersonIx, Post>,
     pub unit_coverers: Rows<UnitIx, Coverer>,
-    pub matter_coverers: Rows<u32, Coverer>,
+    pub matter_coverers: Rows<MatterIx, Coverer>,
     pub person_covered: Rows<PersonIx, Covered>,
     /// Non-covering rules scoped `in each KIND`, by unit kind.
-    pub kind_rules: Rows<u32, u32>,
+    pub kind_rules: Rows<UnitKindIx, RuleIx>,
     /// Non-covering rules scoped `in UNIT`, by unit.
-    pub unit_rules: HashMap<UnitIx, Vec<u32>>,
+    pub unit_rules: HashMap<UnitIx, Vec<RuleIx>>,
     /// Covering rules with no `of`, by the kind of the unit the holder sits in.
-    pub kind_cover_rules: Rows<u32, u32>,
+    pub kind_cover_rules: Rows<UnitKindIx, RuleIx>,
     /// Covering rules with no `of`, scoped to one unit.
-    pub unit_cover_rules: HashMap<UnitIx, Vec<u32>>,
+    pub unit_cover_rules: HashMap<UnitIx, Vec<RuleIx>>,
     /// Rules scoped `for each matter KIND`, by matter kind.
-    pub matter_kind_rules: Rows<u32, u32>,
+    pub matter_kind_rules: Rows<MatterKindIx, RuleIx>,
     /// Rules scoped `for matter M`, by matter.
-    pub matter_rules: HashMap<u32, Vec<u32>>,
-    pub fact_index: HashMap<String, u32>,
+    pub matter_rules: HashMap<MatterIx, Vec<RuleIx>>,
+    pub fact_index: HashMap<String, FactIx>,
     /// Whether any condition reads the fact.
-    pub fact_read: Vec<bool>,
+    pub fact_read: Table<FactIx, bool>,
     pub program: cond::Program,
     pub clauses: cond::Clauses,
-    pub action_index: HashMap<String, u32>,
-    pub event_kind_index: HashMap<String, u32>,
+    pub action_index: HashMap<String, ActionIx>,
+    pub event_kind_index: HashMap<String, EventKindIx>,
     /// Recipient names of each obligation.
-    pub obligation_recipients: Vec<Vec<String>>,
+    pub obligation_recipients: Table<ObligationIx, Vec<String>>,
     /// Units of each kind, in declaration order.
-    pub units_of_kind: Rows<u32, UnitIx>,
+    pub units_of_kind: Rows<UnitKindIx, UnitIx>,
     /// Matters of each kind, in declaration order.
-    pub matters_of_kind: Rows<u32, u32>,
+    pub matters_of_kind: Rows<MatterKindIx, MatterIx>,
 }
 
 impl std::ops::Deref for Compiled {
@@ -241,20 +244,24 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
         .zip(depth.iter())
         .map(|(u, depth)| UnitC {
             name: u.name.clone(),
-            kind: u.kind,
+            kind: u.kind.unwrap_or_else(|| {
+                internal(format!("unit `{}` has no kind in a checked model", u.name))
+            }),
             parent: u.parent,
             depth: depth.unwrap_or(0),
         })
         .collect();
-    let matters: Vec<MatterC> = model
+    let matters: Table<MatterIx, MatterC> = model
         .matters
         .iter()
         .map(|m| {
-            let route = model
-                .routes
-                .get(m.kind as usize)
-                .copied()
-                .unwrap_or([None; 4]);
+            let kind = m.kind.unwrap_or_else(|| {
+                internal(format!(
+                    "matter `{}` has no kind in a checked model",
+                    m.name
+                ))
+            });
+            let route = *model.routes.get(kind);
             let mut rel = [None; 4];
             let mut routed = [false; 4];
             for i in 0..4 {
@@ -267,22 +274,15 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
             }
             MatterC {
                 name: m.name.clone(),
-                kind: m.kind,
+                kind,
                 rel,
                 routed,
             }
         })
         .collect();
-    let index = |names: Vec<&String>| -> HashMap<String, u32> {
-        names
-            .into_iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
-            .collect()
-    };
     let unit_index = names_index(units.iter_enumerated().map(|(i, u)| (i, &u.name)));
-    let matter_index = index(matters.iter().map(|m| &m.name).collect());
-    let matter_kind_index = index(model.matter_kinds.iter().collect());
+    let matter_index = names_index(matters.iter_enumerated().map(|(i, m)| (i, &m.name)));
+    let matter_kind_index = names_index(model.matter_kinds.iter_enumerated());
     let person_index = names_index(model.people.iter_enumerated());
 
     let mut holdings = model.holdings.clone();
@@ -346,13 +346,12 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
     let person_covered = Rows::build(model.people.len(), person_cov);
 
     let mut kind_rules = Vec::new();
-    let mut unit_rules: HashMap<UnitIx, Vec<u32>> = HashMap::new();
+    let mut unit_rules: HashMap<UnitIx, Vec<RuleIx>> = HashMap::new();
     let mut kind_cover_rules = Vec::new();
-    let mut unit_cover_rules: HashMap<UnitIx, Vec<u32>> = HashMap::new();
+    let mut unit_cover_rules: HashMap<UnitIx, Vec<RuleIx>> = HashMap::new();
     let mut matter_kind_rules = Vec::new();
-    let mut matter_rules: HashMap<u32, Vec<u32>> = HashMap::new();
-    for (i, r) in model.rules.iter().enumerate() {
-        let i = u32::try_from(i).unwrap_or(u32::MAX);
+    let mut matter_rules: HashMap<MatterIx, Vec<RuleIx>> = HashMap::new();
+    for (i, r) in model.rules.iter_enumerated() {
         let own_covering = matches!(
             r.bearer,
             BearerM::Position {
@@ -386,25 +385,21 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
             ScopeM::Matter(m) => matter_rules.entry(*m).or_default().push(i),
         }
     }
-    let fact_index = index(model.facts.iter().map(|f| &f.name).collect());
-    let mut fact_read = vec![false; model.facts.len()];
+    let fact_index = names_index(model.facts.iter_enumerated().map(|(i, f)| (i, &f.name)));
+    let mut fact_read: Table<FactIx, bool> = model.facts.iter().map(|_| false).collect();
     for n in &model.conds {
         if let CondNode::Test { fact, .. } = n {
-            if let Some(r) = fact_read.get_mut(*fact as usize) {
-                *r = true;
-            }
+            *fact_read.get_mut(*fact) = true;
         }
     }
     for s in &model.sanctions {
         if let SanctionsKindM::Graded { fact, .. } = s.kind {
-            if let Some(x) = fact_read.get_mut(fact as usize) {
-                *x = true;
-            }
+            *fact_read.get_mut(fact) = true;
         }
     }
     let program = cond::compile(&model.conds);
-    let action_index = index(model.actions.iter().collect());
-    let event_kind_index = index(model.event_kinds.iter().collect());
+    let action_index = names_index(model.actions.iter_enumerated());
+    let event_kind_index = names_index(model.event_kinds.iter_enumerated());
     let units_of_kind = Rows::build(
         model.unit_kinds.len(),
         units.iter_enumerated().map(|(i, u)| (u.kind, i)).collect(),
@@ -412,9 +407,8 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
     let matters_of_kind = Rows::build(
         model.matter_kinds.len(),
         matters
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.kind, u32::try_from(i).unwrap_or(u32::MAX)))
+            .iter_enumerated()
+            .map(|(i, m)| (m.kind, i))
             .collect(),
     );
     let clauses = cond::index(&program, &model.facts, &model.trigger_lists);
@@ -433,7 +427,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
     let matter_kind_rules = Rows::build(model.matter_kinds.len(), matter_kind_rules);
     // The compiled units and matters replace the model's own.
     model.units = Table::new();
-    model.matters = Vec::new();
+    model.matters = Table::new();
     Compiled {
         key: PolicyKey::fresh(),
         model,
@@ -493,12 +487,6 @@ pub(crate) fn item<'a, T>(table: &'a [T], id: u32, what: &str) -> &'a T {
             table.len()
         ))
     })
-}
-
-/// The name of item `id` of one of the policy's name tables.
-#[track_caller]
-pub(crate) fn named<'a>(table: &'a [String], id: u32, what: &str) -> &'a str {
-    item(table, id, what).as_str()
 }
 
 #[cfg(test)]

@@ -49,7 +49,7 @@ impl<'p, 'i> People<'p, 'i> {
                 out.extend(crate::eval::who::who_unit(c, u, inc.date));
             }
             if let Some(m) = inc.matter {
-                let kind = crate::compile::item(&c.matters, m, "matters").kind;
+                let kind = c.matters.get(m).kind;
                 for r in crate::eval::who::who_matter(c, Some(m), kind, inc.date) {
                     if !out.iter().any(|o| o.duty == r.duty && o.bearer == r.bearer) {
                         out.push(r);
@@ -68,7 +68,7 @@ impl<'p, 'i> People<'p, 'i> {
         }
         let mut out: Vec<UnitIx> = Vec::new();
         if let Some(m) = self.inc.matter {
-            let matter = crate::compile::item(&self.c.matters, m, "matters");
+            let matter = self.c.matters.get(m);
             for u in matter.rel.iter().flatten() {
                 if !out.contains(u) {
                     out.push(*u);
@@ -274,7 +274,7 @@ impl<'p, 'i> People<'p, 'i> {
             }
         };
         if let Some(m) = self.inc.matter {
-            let name = crate::compile::item(&c.matters, m, "matters").name.as_str();
+            let name = c.matters.get(m).name.as_str();
             visit(name, None, c.matter_coverers.get(m), out);
         }
         if let Some(unit) = self.inc.unit {

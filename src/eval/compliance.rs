@@ -5,7 +5,7 @@ use crate::check::{CadenceM, DeadlineM, SubjectM, TargetId};
 use crate::compile::Compiled;
 use crate::compliance::*;
 use crate::events::{EventLog, LoggedEvent, What};
-use crate::ids::UnitIx;
+use crate::ids::{ActionIx, EventKindIx, MatterIx, ObligationIx, UnitIx};
 use crate::period::Period;
 use crate::period::PeriodKind;
 use crate::who::Subject;
@@ -23,7 +23,7 @@ pub(crate) fn subjects(c: &Compiled, s: &SubjectM) -> Vec<TargetId> {
             v.into_iter().map(TargetId::Unit).collect()
         }
         SubjectM::EachMatter(kinds) => {
-            let mut v: Vec<u32> = kinds
+            let mut v: Vec<MatterIx> = kinds
                 .iter()
                 .flat_map(|k| c.matters_of_kind.get(*k).iter().copied())
                 .collect();
@@ -35,22 +35,16 @@ pub(crate) fn subjects(c: &Compiled, s: &SubjectM) -> Vec<TargetId> {
 }
 
 /// An obligation's action name and recipient names.
-fn names_of(c: &Compiled, obligation: usize, action: u32) -> (&str, &[String]) {
-    let name = crate::compile::named(&c.actions, action, "actions");
-    let recipients = c
-        .obligation_recipients
-        .get(obligation)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]);
+fn names_of(c: &Compiled, obligation: ObligationIx, action: ActionIx) -> (&str, &[String]) {
+    let name = c.actions.get(action).as_str();
+    let recipients = c.obligation_recipients.get(obligation).as_slice();
     (name, recipients)
 }
 
 pub(crate) fn subject_of(c: &Compiled, t: TargetId) -> Subject<'_> {
     match t {
         TargetId::Unit(u) => Subject::Unit(c.units.get(u).name.as_str()),
-        TargetId::Matter(m) => {
-            Subject::Matter(crate::compile::item(&c.matters, m, "matters").name.as_str())
-        }
+        TargetId::Matter(m) => Subject::Matter(c.matters.get(m).name.as_str()),
     }
 }
 
@@ -113,7 +107,7 @@ pub(crate) fn compliance<'p, 'e>(
     };
     let mut periods = Vec::new();
     let mut reactions = Vec::new();
-    for (oi, o) in c.obligations.iter().enumerate() {
+    for (oi, o) in c.obligations.iter_enumerated() {
         let (action, recipients) = names_of(c, oi, o.action);
         let ob = Owed {
             o,
@@ -266,7 +260,7 @@ impl<'p, 'e> Query<'p, 'e> {
             recipients,
             targets,
         }: Owed<'p>,
-        (within, hours, event): (u32, bool, u32),
+        (within, hours, event): (u32, bool, EventKindIx),
         out: &mut Vec<Reaction<'p, 'e>>,
     ) {
         let Query {
@@ -277,7 +271,7 @@ impl<'p, 'e> Query<'p, 'e> {
             only,
             effective,
         } = *self;
-        let kind = crate::compile::named(&c.event_kinds, event, "event_kinds");
+        let kind = c.event_kinds.get(event).as_str();
         for t in targets.into_iter().filter(|t| only.is_none_or(|o| o == *t)) {
             let (trig_at, triggers) = log.slice(What::Kind(event), t);
             let (_, answers) = log.slice(What::Action(o.action), t);
@@ -408,8 +402,8 @@ pub(crate) fn calendar(
     only: Option<TargetId>,
 ) -> CalendarAnswer<'_> {
     let effective = c.header.effective;
-    let mut items: Vec<(NaiveDate, usize, TargetId, DueItem<'_>)> = Vec::new();
-    for (oi, o) in c.obligations.iter().enumerate() {
+    let mut items: Vec<(NaiveDate, ObligationIx, TargetId, DueItem<'_>)> = Vec::new();
+    for (oi, o) in c.obligations.iter_enumerated() {
         let CadenceM::Periodic {
             min,
             max,

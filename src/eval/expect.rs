@@ -17,7 +17,10 @@ use crate::eval::staffing::staffing;
 use crate::eval::triggers::triggers;
 use crate::eval::who::{duties_of, who_matter, who_unit};
 use crate::events::{from_events, EventLog};
-use crate::ids::{DutyIx, Idx, PersonIx, PositionIx, UnitIx};
+use crate::ids::{
+    DutyIx, Idx, MatterIx, MatterKindIx, ObligationIx, PersonIx, PositionIx, RuleIx, StaffingIx,
+    Table, UnitIx,
+};
 use crate::incident::BoundIncident;
 use crate::period::{Period, PeriodKind};
 use crate::staffing::Staffed;
@@ -37,8 +40,8 @@ pub(crate) const WARNING_KINDS: &[&str] = &["unassigned", "conflict", "never-mat
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum WhoSubject {
     Unit(UnitIx),
-    Matter(u32),
-    MatterKind(u32),
+    Matter(MatterIx),
+    MatterKind(MatterKindIx),
 }
 
 /// A duty or a post in `expect accountable`.
@@ -467,16 +470,16 @@ fn add(v: &mut Vec<usize>, t: usize) {
 /// policy's items.
 struct Recorder<'p> {
     clauses: Vec<Hits>,
-    rules: Vec<Hits>,
-    obligations: Vec<Hits>,
-    staffing: Vec<Hits>,
+    rules: Table<RuleIx, Hits>,
+    obligations: Table<ObligationIx, Hits>,
+    staffing: Table<StaffingIx, Hits>,
     liability: Vec<Hits>,
     /// (clause citation, clause text) → flattened clause indices.
     clause_at: HashMap<(&'p str, &'p str), Vec<usize>>,
     /// (citation, duty) → rules.
-    rules_at: HashMap<(&'p str, usize), Vec<usize>>,
+    rules_at: HashMap<(&'p str, DutyIx), Vec<RuleIx>>,
     /// citation → staffing rules.
-    staffing_at: HashMap<&'p str, Vec<usize>>,
+    staffing_at: HashMap<&'p str, Vec<StaffingIx>>,
 }
 
 impl<'p> Recorder<'p> {
@@ -490,22 +493,22 @@ impl<'p> Recorder<'p> {
         for (i, key) in flat.enumerate() {
             clause_at.entry(key).or_default().push(i);
         }
-        let mut rules_at: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
-        for (i, r) in c.rules.iter().enumerate() {
+        let mut rules_at: HashMap<(&str, DutyIx), Vec<RuleIx>> = HashMap::new();
+        for (i, r) in c.rules.iter_enumerated() {
             rules_at
-                .entry((r.citation.as_str(), r.duty.index()))
+                .entry((r.citation.as_str(), r.duty))
                 .or_default()
                 .push(i);
         }
-        let mut staffing_at: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, s) in c.staffing.iter().enumerate() {
+        let mut staffing_at: HashMap<&str, Vec<StaffingIx>> = HashMap::new();
+        for (i, s) in c.staffing.iter_enumerated() {
             staffing_at.entry(s.citation.as_str()).or_default().push(i);
         }
         Recorder {
             clauses: hits(clause_at.values().map(Vec::len).sum()),
-            rules: hits(c.rules.len()),
-            obligations: hits(c.obligations.len()),
-            staffing: hits(c.staffing.len()),
+            rules: c.rules.iter().map(|_| Hits::default()).collect(),
+            obligations: c.obligations.iter().map(|_| Hits::default()).collect(),
+            staffing: c.staffing.iter().map(|_| Hits::default()).collect(),
             liability: hits(c.liability.len()),
             clause_at,
             rules_at,
@@ -518,22 +521,17 @@ fn hits(n: usize) -> Vec<Hits> {
     std::iter::repeat_with(Hits::default).take(n).collect()
 }
 
-fn hit(v: &mut [Hits], i: usize, t: usize) {
-    if let Some(h) = v.get_mut(i) {
-        add(&mut h.tests, t);
-    }
-}
-
-fn name_of(v: &[String], i: u32) -> &str {
-    crate::compile::named(v, i, "name")
+/// Records test `t` as having exercised item `i`.
+fn hit<I: Idx>(v: &mut Table<I, Hits>, i: I, t: usize) {
+    add(&mut v.get_mut(i).tests, t);
 }
 
 fn unit_name(c: &Compiled, u: UnitIx) -> &str {
     c.units.get(u).name.as_str()
 }
 
-fn matter_name(c: &Compiled, m: u32) -> &str {
-    crate::compile::item(&c.matters, m, "matter").name.as_str()
+fn matter_name(c: &Compiled, m: MatterIx) -> &str {
+    c.matters.get(m).name.as_str()
 }
 
 fn target_name(c: &Compiled, t: TargetId) -> &str {
@@ -555,9 +553,9 @@ fn not_in_force(c: &Compiled, on: NaiveDate) -> Option<String> {
 /// and a scope the first step of its path names.
 fn rules_of(
     c: &Compiled,
-    at: &HashMap<(&str, usize), Vec<usize>>,
+    at: &HashMap<(&str, DutyIx), Vec<RuleIx>>,
     r: &Responsibility<'_>,
-) -> Vec<usize> {
+) -> Vec<RuleIx> {
     let kind_of_unit = |name: &str| c.unit_index.get(name).map(|u| c.units.get(*u).kind);
     let position_is = |p: PositionIx, name: &str| c.positions.get(p).name == name;
     let anchored = |of: AnchorM, unit: &str| match of {
@@ -578,12 +576,12 @@ fn rules_of(
     let covering = |rule: &RuleM| matches!(rule.bearer, BearerM::Position { covering: true, .. });
     let scope_fits = |rule: &RuleM| match (r.path.first(), &rule.scope) {
         (Some(Step::Kind { kind, .. }), ScopeM::EachUnit(ks)) => {
-            ks.iter().any(|k| name_of(&c.unit_kinds, *k) == *kind)
+            ks.iter().any(|k| c.unit_kinds.get(*k).as_str() == *kind)
         }
         (Some(Step::Named { name }), ScopeM::Unit(u)) => unit_name(c, *u) == *name,
         (Some(Step::Named { name }), ScopeM::Matter(m)) => matter_name(c, *m) == *name,
         (Some(Step::MatterKind { kind, .. }), ScopeM::EachMatter(ks)) => {
-            ks.iter().any(|k| name_of(&c.matter_kinds, *k) == *kind)
+            ks.iter().any(|k| c.matter_kinds.get(*k).as_str() == *kind)
         }
         // 一岗双责 from above: the path starts at the post the holder has.
         (Some(Step::Holds { unit, .. }), ScopeM::EachUnit(ks)) if covering(rule) => {
@@ -594,14 +592,13 @@ fn rules_of(
         }
         _ => false,
     };
-    at.get(&(r.citation, r.rank))
+    at.get(&(r.citation, r.key.0))
         .into_iter()
         .flatten()
         .copied()
         .filter(|i| {
-            c.rules
-                .get(*i)
-                .is_some_and(|rule| bearer_fits(rule) && scope_fits(rule))
+            let rule = c.rules.get(*i);
+            bearer_fits(rule) && scope_fits(rule)
         })
         .collect()
 }
@@ -933,10 +930,12 @@ impl<'p> Run<'p> {
         let (subject_name, answer) = match subject {
             WhoSubject::Unit(u) => (unit_name(c, u), who_unit(c, u, on)),
             WhoSubject::Matter(m) => {
-                let kind = c.matters.get(m as usize).map(|x| x.kind).unwrap_or(0);
+                let kind = c.matters.get(m).kind;
                 (matter_name(c, m), who_matter(c, Some(m), kind, on))
             }
-            WhoSubject::MatterKind(k) => (name_of(&c.matter_kinds, k), who_matter(c, None, k, on)),
+            WhoSubject::MatterKind(k) => {
+                (c.matter_kinds.get(k).as_str(), who_matter(c, None, k, on))
+            }
         };
         let wanted = match want {
             BearerWant::Person(p) => c.people.get(p).clone(),
@@ -1059,12 +1058,12 @@ impl<'p> Run<'p> {
                 return;
             }
         };
-        if let Some(i) = c
+        let article = c
             .liability
             .iter()
-            .position(|l| l.citation == answer.citation)
-        {
-            hit(&mut rec.liability, i, self.t);
+            .position(|l| l.citation == answer.citation);
+        if let Some(h) = article.and_then(|i| rec.liability.get_mut(i)) {
+            add(&mut h.tests, self.t);
         }
         let row = answer.people.iter().find(|p| p.person == who);
         let got = row.map(|p| (p.liability.unwrap_or("none"), p.reason));
@@ -1109,11 +1108,12 @@ impl<'p> Run<'p> {
             .collect();
         for r in &rows {
             for i in rec.staffing_at.get(r.citation).into_iter().flatten() {
-                let has = c.staffing.get(*i).is_some_and(|s| {
-                    s.needs
-                        .iter()
-                        .any(|n| c.positions.get(n.position).name == r.position)
-                });
+                let has = c
+                    .staffing
+                    .get(*i)
+                    .needs
+                    .iter()
+                    .any(|n| c.positions.get(n.position).name == r.position);
                 if has {
                     hit(&mut rec.staffing, *i, self.t);
                 }
@@ -1158,7 +1158,7 @@ impl<'p> Run<'p> {
     fn compliance(
         &mut self,
         subject: TargetId,
-        obligations: &[u32],
+        obligations: &[ObligationIx],
         period: Period,
         status: ComplianceLit,
         as_of: NaiveDate,
@@ -1194,20 +1194,22 @@ impl<'p> Run<'p> {
         };
         let answer = compliance(c, log, as_of, from, Some(subject));
         // The rows of the obligations asked about, found in one pass.
-        let mut periodic: HashMap<(&str, &str, PeriodKind), Vec<u32>> = HashMap::new();
-        let mut reactive: HashMap<(&str, &str, &str), Vec<u32>> = HashMap::new();
+        let mut periodic: HashMap<(&str, &str, PeriodKind), Vec<ObligationIx>> = HashMap::new();
+        let mut reactive: HashMap<(&str, &str, &str), Vec<ObligationIx>> = HashMap::new();
         for o in obligations {
-            let Some(ob) = c.obligations.get(*o as usize) else {
-                continue;
-            };
-            let action = name_of(&c.actions, ob.action);
+            let ob = c.obligations.get(*o);
+            let action = c.actions.get(ob.action).as_str();
             match ob.cadence {
                 CadenceM::Periodic { period: kind, .. } => periodic
                     .entry((ob.citation.as_str(), action, kind))
                     .or_default()
                     .push(*o),
                 CadenceM::Reactive { event, .. } => reactive
-                    .entry((ob.citation.as_str(), action, name_of(&c.event_kinds, event)))
+                    .entry((
+                        ob.citation.as_str(),
+                        action,
+                        c.event_kinds.get(event).as_str(),
+                    ))
                     .or_default()
                     .push(*o),
             }
@@ -1239,7 +1241,7 @@ impl<'p> Run<'p> {
             };
             examined = true;
             for o in obs {
-                hit(&mut rec.obligations, *o as usize, self.t);
+                hit(&mut rec.obligations, *o, self.t);
             }
             wrong |= want_period != Some(p.status);
             if found.len() <= SHOWN {
@@ -1262,7 +1264,7 @@ impl<'p> Run<'p> {
             };
             examined = true;
             for o in obs {
-                hit(&mut rec.obligations, *o as usize, self.t);
+                hit(&mut rec.obligations, *o, self.t);
             }
             wrong |= want_reaction != Some(r.status);
             if found.len() <= SHOWN {
@@ -1282,14 +1284,10 @@ impl<'p> Run<'p> {
         if !examined {
             let kinds: Vec<&str> = obligations
                 .iter()
-                .filter_map(
-                    |o| match c.obligations.get(*o as usize).map(|x| x.cadence) {
-                        Some(CadenceM::Reactive { event, .. }) => {
-                            Some(name_of(&c.event_kinds, event))
-                        }
-                        _ => None,
-                    },
-                )
+                .filter_map(|o| match c.obligations.get(*o).cadence {
+                    CadenceM::Reactive { event, .. } => Some(c.event_kinds.get(event).as_str()),
+                    CadenceM::Periodic { .. } => None,
+                })
                 .collect();
             let why = if kinds.is_empty() {
                 format!("no period of it lies in {period}")
@@ -1302,11 +1300,11 @@ impl<'p> Run<'p> {
         }
     }
 
-    fn actions_of(&self, obligations: &[u32]) -> String {
+    fn actions_of(&self, obligations: &[ObligationIx]) -> String {
         let mut names: Vec<&str> = obligations
             .iter()
-            .filter_map(|o| self.c.obligations.get(*o as usize))
-            .map(|o| name_of(&self.c.actions, o.action))
+            .map(|o| self.c.obligations.get(*o))
+            .map(|o| self.c.actions.get(o.action).as_str())
             .collect();
         names.dedup();
         names.join(", ")
@@ -1315,7 +1313,7 @@ impl<'p> Run<'p> {
     fn calendar(
         &mut self,
         subject: TargetId,
-        obligations: &[u32],
+        obligations: &[ObligationIx],
         period: Period,
         due: &[NaiveDate],
         at: &str,
@@ -1340,14 +1338,16 @@ impl<'p> Run<'p> {
         let answer = calendar(c, period.start, period.end, Some(subject));
         let mut asked: HashSet<(&str, &str, PeriodKind)> = HashSet::new();
         for o in obligations {
-            let Some(ob) = c.obligations.get(*o as usize) else {
-                continue;
-            };
+            let ob = c.obligations.get(*o);
             let CadenceM::Periodic { period: kind, .. } = ob.cadence else {
                 continue;
             };
-            hit(&mut rec.obligations, *o as usize, self.t);
-            asked.insert((ob.citation.as_str(), name_of(&c.actions, ob.action), kind));
+            hit(&mut rec.obligations, *o, self.t);
+            asked.insert((
+                ob.citation.as_str(),
+                c.actions.get(ob.action).as_str(),
+                kind,
+            ));
         }
         let mut got: Vec<NaiveDate> = answer
             .items
@@ -1374,14 +1374,14 @@ fn subject_words(c: &Compiled, s: &SubjectM) -> String {
         SubjectM::EachUnit(ks) => format!(
             "each {}",
             ks.iter()
-                .map(|k| name_of(&c.unit_kinds, *k))
+                .map(|k| c.unit_kinds.get(*k).as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
         SubjectM::EachMatter(ks) => format!(
             "each matter {}",
             ks.iter()
-                .map(|k| name_of(&c.matter_kinds, *k))
+                .map(|k| c.matter_kinds.get(*k).as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -1412,7 +1412,7 @@ fn rule_words(c: &Compiled, r: &RuleM) -> String {
         ScopeM::EachUnit(ks) => format!(
             "in each {}",
             ks.iter()
-                .map(|k| name_of(&c.unit_kinds, *k))
+                .map(|k| c.unit_kinds.get(*k).as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -1420,7 +1420,7 @@ fn rule_words(c: &Compiled, r: &RuleM) -> String {
         ScopeM::EachMatter(ks) => format!(
             "for each matter {}",
             ks.iter()
-                .map(|k| name_of(&c.matter_kinds, *k))
+                .map(|k| c.matter_kinds.get(*k).as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -1508,16 +1508,16 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
             rejected_by: Vec::new(),
         }
     };
-    for (i, r) in c.rules.iter().enumerate() {
+    for (i, r) in c.rules.iter_enumerated() {
         items.push(simple(
             CoverageKind::Rule,
             r.citation.as_str(),
             rule_words(c, r),
-            site(|s| &s.rules, i),
-            rec.rules.get(i),
+            site(|s| &s.rules, i.index()),
+            Some(rec.rules.get(i)),
         ));
     }
-    for (i, o) in c.obligations.iter().enumerate() {
+    for (i, o) in c.obligations.iter_enumerated() {
         let cadence = match o.cadence {
             CadenceM::Periodic {
                 min,
@@ -1537,28 +1537,28 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
                 )
             }
             CadenceM::Reactive { event, .. } => {
-                format!("on each {}", name_of(&c.event_kinds, event))
+                format!("on each {}", c.event_kinds.get(event).as_str())
             }
         };
-        let to = c
-            .obligation_recipients
-            .get(i)
-            .filter(|r| !r.is_empty())
-            .map(|r| format!(" to {}", r.join(", ")))
-            .unwrap_or_default();
+        let recipients = c.obligation_recipients.get(i);
+        let to = if recipients.is_empty() {
+            String::new()
+        } else {
+            format!(" to {}", recipients.join(", "))
+        };
         items.push(simple(
             CoverageKind::Obligation,
             o.citation.as_str(),
             format!(
                 "{} must {}{to} {cadence}",
                 subject_words(c, &o.subject),
-                name_of(&c.actions, o.action)
+                c.actions.get(o.action).as_str()
             ),
-            site(|s| &s.obligations, i),
-            rec.obligations.get(i),
+            site(|s| &s.obligations, i.index()),
+            Some(rec.obligations.get(i)),
         ));
     }
-    for (i, s) in c.staffing.iter().enumerate() {
+    for (i, s) in c.staffing.iter_enumerated() {
         let needs: Vec<String> = s
             .needs
             .iter()
@@ -1579,8 +1579,8 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
                 subject_words(c, &s.subject),
                 needs.join(", ")
             ),
-            site(|s| &s.staffing, i),
-            rec.staffing.get(i),
+            site(|s| &s.staffing, i.index()),
+            Some(rec.staffing.get(i)),
         ));
     }
     for (i, l) in c.liability.iter().enumerate() {

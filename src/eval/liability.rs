@@ -157,9 +157,7 @@ pub(crate) fn liability<'p>(
                     .find(|cv| cv.when.contains(on) && concerned.contains(&cv.target))
                     .map(|cv| match cv.target {
                         TargetId::Unit(u) => c.units.get(u).name.as_str(),
-                        TargetId::Matter(m) => {
-                            crate::compile::item(&c.matters, m, "matters").name.as_str()
-                        }
+                        TargetId::Matter(m) => c.matters.get(m).name.as_str(),
                     });
                 let (borne, reason) = if objectors.contains(p) {
                     (None, "objected on record and was overruled")

@@ -4,6 +4,7 @@ use crate::check::{SanctionsKindM, Val};
 use crate::compile::cond::Op;
 use crate::compile::Compiled;
 use crate::eval::accountable::People;
+use crate::ids::{FactIx, Table};
 use crate::incident::BoundIncident;
 use crate::syntax::ast::CmpOp;
 use crate::triggers::*;
@@ -28,17 +29,33 @@ fn tri(b: bool) -> Tri {
     }
 }
 
+/// Value `i` of an enumeration's members or a scale's levels. A value is
+/// checked against its fact's type when an incident is bound, so a miss is
+/// a bug in zeren.
+fn value_name(values: &[String], i: u32) -> &str {
+    usize::try_from(i)
+        .ok()
+        .and_then(|i| values.get(i))
+        .map(String::as_str)
+        .unwrap_or_else(|| {
+            crate::compile::internal(format!(
+                "value {i} is out of range ({} values)",
+                values.len()
+            ))
+        })
+}
+
 /// Conditions evaluated over one incident's facts; what it answers borrows
 /// from the policy only.
 pub(crate) struct Eval<'p, 'f> {
     pub c: &'p Compiled,
-    pub facts: &'f [Option<Val>],
+    pub facts: &'f Table<FactIx, Option<Val>>,
 }
 
 impl<'p> Eval<'p, '_> {
     #[inline]
-    fn val(&self, fact: u32) -> Option<Val> {
-        self.facts.get(fact as usize).copied().flatten()
+    fn val(&self, fact: FactIx) -> Option<Val> {
+        *self.facts.get(fact)
     }
 
     #[inline]
@@ -132,11 +149,11 @@ impl<'p> Eval<'p, '_> {
         }
     }
 
-    fn seen(&self, fact: u32) -> Option<Seen<'p>> {
-        let v = self.facts.get(fact as usize).copied().flatten()?;
+    fn seen(&self, fact: FactIx) -> Option<Seen<'p>> {
+        let v = self.val(fact)?;
         Some(match v {
             Val::Set(m) => {
-                let f = crate::compile::item(&self.c.facts, fact, "facts");
+                let f = self.c.facts.get(fact);
                 let crate::check::FactTy::Set(members) = &f.ty else {
                     crate::compile::internal(format!(
                         "fact `{}` holds a set but is not set-valued",
@@ -153,15 +170,13 @@ impl<'p> Eval<'p, '_> {
                 )
             }
             Val::Sym(i) => {
-                let f = self.c.facts.get(fact as usize)?;
-                let name = match &f.ty {
-                    crate::check::FactTy::Enum(m) => m.get(i as usize)?,
-                    crate::check::FactTy::Scale(s) => {
-                        self.c.scales.get(*s as usize)?.levels.get(i as usize)?
-                    }
+                let f = self.c.facts.get(fact);
+                let values = match &f.ty {
+                    crate::check::FactTy::Enum(m) => m,
+                    crate::check::FactTy::Scale(s) => &self.c.scales.get(*s).levels,
                     _ => return None,
                 };
-                Seen::Name(name.as_str())
+                Seen::Name(value_name(values, i))
             }
             Val::Bool(b) => Seen::Bool(b),
             Val::Num(x) => Seen::Number(x),
@@ -175,9 +190,7 @@ impl<'p> Eval<'p, '_> {
         let fact = p.fact_of.get(n as usize).copied().flatten();
         Some(Condition {
             condition: text.as_str(),
-            fact: fact
-                .and_then(|f| self.c.facts.get(f as usize))
-                .map(|f| f.name.as_str()),
+            fact: fact.map(|f| self.c.facts.get(f).name.as_str()),
             seen: fact.and_then(|f| self.seen(f)),
         })
     }
@@ -202,7 +215,7 @@ impl<'p> Eval<'p, '_> {
     }
 
     /// The facts whose absence leaves a node unknown.
-    fn missing(&self, n: u32, out: &mut Vec<u32>) {
+    fn missing(&self, n: u32, out: &mut Vec<FactIx>) {
         match self.c.program.ops.get(n as usize) {
             Some(Op::And { start, len }) | Some(Op::Or { start, len }) => {
                 for k in self.kids(*start, *len) {
@@ -263,7 +276,7 @@ impl<'p> Eval<'p, '_> {
                 ids.sort_unstable();
                 let missing = ids
                     .iter()
-                    .filter_map(|f| self.c.facts.get(*f as usize).map(|x| x.name.as_str()))
+                    .map(|f| self.c.facts.get(*f).name.as_str())
                     .collect();
                 Some(Outcome::Undetermined { missing })
             }
@@ -282,12 +295,8 @@ pub(crate) fn triggers<'p>(
 ) -> TriggerAnswer<'p> {
     let facts_used = c
         .facts
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| {
-            c.fact_read.get(*i).copied().unwrap_or(false)
-                && inc.facts.get(*i).is_some_and(Option::is_some)
-        })
+        .iter_enumerated()
+        .filter(|(i, _)| *c.fact_read.get(*i) && inc.facts.get(*i).is_some())
         .map(|(_, f)| f.name.as_str())
         .collect();
     let applicability = c.applicability(inc.date);
@@ -315,7 +324,7 @@ pub(crate) fn triggers<'p>(
     } else {
         let mut v = idx.unguarded.clone();
         for (fact, by_value) in &idx.guards {
-            match inc.facts.get(*fact as usize).copied().flatten() {
+            match *inc.facts.get(*fact) {
                 Some(Val::Sym(s)) => {
                     v.extend_from_slice(by_value.get(s as usize).map(Vec::as_slice).unwrap_or(&[]))
                 }
@@ -394,7 +403,7 @@ pub(crate) fn triggers<'p>(
                     discretionary,
                 },
                 SanctionsKindM::Graded { fact, grades } => {
-                    let level = match inc.facts.get(*fact as usize).copied().flatten() {
+                    let level = match *inc.facts.get(*fact) {
                         Some(Val::Sym(l)) => Some(l),
                         _ => None,
                     };
@@ -409,9 +418,7 @@ pub(crate) fn triggers<'p>(
                     Sanctions {
                         citation: s.citation.as_str(),
                         for_list: list,
-                        graded_by: Some(
-                            crate::compile::item(&c.facts, *fact, "facts").name.as_str(),
-                        ),
+                        graded_by: Some(c.facts.get(*fact).name.as_str()),
                         grade,
                         measures: chosen
                             .iter()

@@ -2,12 +2,9 @@
 
 use crate::check::{AnchorM, BearerM, ScopeM, TargetId};
 use crate::compile::Compiled;
-use crate::ids::{Idx, PersonIx, PositionIx, UnitIx};
+use crate::ids::{Idx, MatterIx, MatterKindIx, PersonIx, PositionIx, RuleIx, UnitIx};
 use crate::who::*;
 use chrono::NaiveDate;
-fn s(v: &[String], i: u32) -> &str {
-    crate::compile::named(v, i, "name")
-}
 
 struct Ctx<'p> {
     c: &'p Compiled,
@@ -28,14 +25,12 @@ impl<'p> Ctx<'p> {
 
     fn push(
         &mut self,
-        rule: u32,
+        rule: RuleIx,
         bearer: Bearer<'p>,
         ids: (UnitIx, u32, u32),
         path: Vec<Step<'p>>,
     ) {
-        let Some(r) = self.c.rules.get(rule as usize) else {
-            return;
-        };
+        let r = self.c.rules.get(rule);
         self.out.push(Responsibility {
             duty: self.c.duties.get(r.duty).as_str(),
             rank: r.duty.index(),
@@ -50,7 +45,7 @@ impl<'p> Ctx<'p> {
     /// or a vacancy. In the sort key, a vacancy comes after every holder
     /// (person `u32::MAX`) and a team before every position (position and
     /// person 0).
-    fn holders(&mut self, rule: u32, unit: UnitIx, position: PositionIx, path: &[Step<'p>]) {
+    fn holders(&mut self, rule: RuleIx, unit: UnitIx, position: PositionIx, path: &[Step<'p>]) {
         let mut any = false;
         let c = self.c;
         for t in c.unit_tenures.get(unit) {
@@ -84,7 +79,7 @@ impl<'p> Ctx<'p> {
         }
     }
 
-    fn team(&mut self, rule: u32, unit: UnitIx, path: Vec<Step<'p>>) {
+    fn team(&mut self, rule: RuleIx, unit: UnitIx, path: Vec<Step<'p>>) {
         let bearer = Bearer::Team {
             unit: self.unit_name(unit),
         };
@@ -130,7 +125,7 @@ pub(crate) fn who_unit(c: &Compiled, unit: UnitIx, on: NaiveDate) -> Vec<Respons
     let kind = u.kind;
     let scope_step = Step::Kind {
         unit: u.name.as_str(),
-        kind: s(&c.unit_kinds, kind),
+        kind: c.unit_kinds.get(kind).as_str(),
     };
     let named = Step::Named {
         name: u.name.as_str(),
@@ -148,9 +143,7 @@ pub(crate) fn who_unit(c: &Compiled, unit: UnitIx, on: NaiveDate) -> Vec<Respons
                 .map(|r| (*r, &named)),
         );
     for (ri, step) in direct {
-        let Some(rule) = c.rules.get(ri as usize) else {
-            continue;
-        };
+        let rule = c.rules.get(ri);
         match rule.bearer {
             BearerM::Team(AnchorM::Own) => ctx.team(ri, unit, vec![step.clone()]),
             BearerM::Team(AnchorM::Unit(x)) => ctx.team(ri, x, vec![step.clone()]),
@@ -192,9 +185,7 @@ pub(crate) fn who_unit(c: &Compiled, unit: UnitIx, on: NaiveDate) -> Vec<Respons
                     .iter()
                     .chain(c.unit_cover_rules.get(&post.unit).into_iter().flatten());
                 for ri in rules {
-                    let Some(rule) = c.rules.get(*ri as usize) else {
-                        continue;
-                    };
+                    let rule = c.rules.get(*ri);
                     let BearerM::Position { position, .. } = rule.bearer else {
                         continue;
                     };
@@ -240,7 +231,7 @@ pub(crate) fn who_unit(c: &Compiled, unit: UnitIx, on: NaiveDate) -> Vec<Respons
 /// who cover the unit or a unit above it.
 fn covering_anchored<'p>(
     ctx: &mut Ctx<'p>,
-    ri: u32,
+    ri: RuleIx,
     unit: UnitIx,
     x: UnitIx,
     position: PositionIx,
@@ -286,8 +277,8 @@ fn covering_anchored<'p>(
 /// Who is responsible for a matter instance (`Some(m)`) or for any matter of a kind.
 pub(crate) fn who_matter(
     c: &Compiled,
-    matter: Option<u32>,
-    kind: u32,
+    matter: Option<MatterIx>,
+    kind: MatterKindIx,
     on: NaiveDate,
 ) -> Vec<Responsibility<'_>> {
     let mut ctx = Ctx {
@@ -295,17 +286,17 @@ pub(crate) fn who_matter(
         on,
         out: Vec::new(),
     };
-    let (name, rel, routed) = match matter.and_then(|m| c.matters.get(m as usize)) {
+    let (name, rel, routed) = match matter.map(|m| c.matters.get(m)) {
         Some(m) => (m.name.as_str(), m.rel, m.routed),
         None => (
-            s(&c.matter_kinds, kind),
-            c.routes.get(kind as usize).copied().unwrap_or([None; 4]),
+            c.matter_kinds.get(kind).as_str(),
+            *c.routes.get(kind),
             [true; 4],
         ),
     };
     let kind_step = Step::MatterKind {
         matter: name,
-        kind: s(&c.matter_kinds, kind),
+        kind: c.matter_kinds.get(kind).as_str(),
     };
     let named = Step::Named { name };
     let rules = c
@@ -321,9 +312,7 @@ pub(crate) fn who_matter(
                 .map(|r| (*r, &named)),
         );
     for (ri, step) in rules {
-        let Some(rule) = c.rules.get(ri as usize) else {
-            continue;
-        };
+        let rule = c.rules.get(ri);
         let (anchor, position, covering) = match rule.bearer {
             BearerM::Team(a) => (a, None, false),
             BearerM::Position {
@@ -405,7 +394,7 @@ pub(crate) fn who_matter(
 /// the bearer.
 pub(crate) fn duties_of(c: &Compiled, person: PersonIx, on: NaiveDate) -> Vec<Held<'_>> {
     let mut units: Vec<UnitIx> = Vec::new();
-    let mut matters: Vec<u32> = Vec::new();
+    let mut matters: Vec<MatterIx> = Vec::new();
     for post in c.person_posts.get(person) {
         if post.when.contains(on) {
             units.push(post.unit);
@@ -424,9 +413,9 @@ pub(crate) fn duties_of(c: &Compiled, person: PersonIx, on: NaiveDate) -> Vec<He
     // could also name the person: include every unit a rule of the person's
     // units reaches. Matters related to the person's units.
     let held_units: Vec<UnitIx> = units.clone();
-    for (i, m) in c.matters.iter().enumerate() {
+    for (i, m) in c.matters.iter_enumerated() {
         if m.rel.iter().flatten().any(|u| held_units.contains(u)) {
-            matters.push(u32::try_from(i).unwrap_or(u32::MAX));
+            matters.push(i);
         }
     }
     // Units whose rules anchor a position or team in one of the person's units.
@@ -453,9 +442,9 @@ pub(crate) fn duties_of(c: &Compiled, person: PersonIx, on: NaiveDate) -> Vec<He
                 }
             }
             ScopeM::EachMatter(kinds) => {
-                for (i, m) in c.matters.iter().enumerate() {
+                for (i, m) in c.matters.iter_enumerated() {
                     if kinds.contains(&m.kind) {
-                        matters.push(u32::try_from(i).unwrap_or(u32::MAX));
+                        matters.push(i);
                     }
                 }
             }
@@ -506,9 +495,7 @@ pub(crate) fn duties_of(c: &Compiled, person: PersonIx, on: NaiveDate) -> Vec<He
         }
     }
     for m in matters {
-        let Some(mc) = c.matters.get(m as usize) else {
-            continue;
-        };
+        let mc = c.matters.get(m);
         for r in who_matter(c, Some(m), mc.kind, on).into_iter().filter(mine) {
             out.push((
                 TargetId::Matter(m),
