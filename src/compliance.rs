@@ -10,7 +10,20 @@
 //! - an open period is *missed* once it exceeds `at most`, *met* once it
 //!   reaches `at least` (when there is no maximum), else *pending*;
 //! - a period that began before the policy's effective date is *not
-//!   assessed*: the rules did not exist for the whole period.
+//!   assessed*: the rules did not exist for the whole period;
+//! - an obligation the regulation gives no frequency (`regularly`) is
+//!   listed per year with the events seen and *not stated*, never met or
+//!   missed — unless the policy's own reading (`interpret`) gives one, and
+//!   then every verdict names that reading.
+//!
+//! Recipients: an obligation `to A, B` (or `to all of A, B`) is met when
+//! each recipient received the required number; `to any of A, B` when they
+//! did together. An event counts for a recipient when its `to` names it; an
+//! event with no `to` does not count for an obligation that names
+//! recipients. An event that says which period it reports for (`"for":
+//! "2019-Q1"`) counts for that period only — late if after its deadline —
+//! never for the period of its date. An event that answers another (`ref`)
+//! counts for the event-driven obligation, not for a periodic one.
 //!
 //! The answer types; `eval` computes them.
 
@@ -54,6 +67,9 @@ pub enum Status {
     Pending,
     /// The period began before the policy took effect.
     NotAssessed,
+    /// The regulation states no frequency (`regularly`): the events seen
+    /// are listed, and no verdict is given.
+    NotStated,
 }
 
 impl fmt::Display for Status {
@@ -63,6 +79,7 @@ impl fmt::Display for Status {
             Status::Missed => "missed",
             Status::Pending => "pending",
             Status::NotAssessed => "not assessed",
+            Status::NotStated => "not stated",
         })
     }
 }
@@ -87,32 +104,70 @@ impl Serialize for EventRef<'_> {
     }
 }
 
-/// The events that counted for a period: the subject's events of the
-/// action in the counting window, less those addressed to someone other
-/// than the obligation's recipients (events that name no recipient count).
+/// The recipients an obligation's events must reach, for one subject: the
+/// units it names and, for `superior`, the subject's superior.
 #[derive(Debug, Clone, Copy)]
+pub(crate) struct Want<'p> {
+    pub(crate) units: &'p [crate::ids::UnitIx],
+    pub(crate) superior: Option<crate::ids::UnitIx>,
+}
+
+impl Want<'_> {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.units.is_empty() && self.superior.is_none()
+    }
+
+    pub(crate) fn all(&self) -> impl Iterator<Item = crate::ids::UnitIx> + '_ {
+        self.units.iter().copied().chain(self.superior)
+    }
+
+    /// Does the event reach one of them?
+    pub(crate) fn reached_by(&self, e: &LoggedEvent) -> bool {
+        self.all().any(|u| e.to.contains(u))
+    }
+}
+
+/// The events that counted for a period: the subject's events of the
+/// action in the counting window (those that say which period they report
+/// for, only for that period; answers to other events not at all) that
+/// reach one of the obligation's recipients (any event, when it names none).
+#[derive(Debug, Clone)]
 pub struct Counted<'p, 'e> {
     pub(crate) slice: &'e [LoggedEvent],
-    pub(crate) recipients: &'p [crate::ids::UnitIx],
+    /// Events dated anywhere that report for this period.
+    pub(crate) tagged: Vec<&'e LoggedEvent>,
+    pub(crate) want: Want<'p>,
+    /// No event of the slice says its period or answers another: all count.
+    pub(crate) plain: bool,
 }
 
 impl<'p, 'e> Counted<'p, 'e> {
     fn counts(&self, e: &LoggedEvent) -> bool {
-        self.recipients.is_empty() || e.to.is_none_or(|t| self.recipients.contains(&t))
+        (self.want.is_empty() || self.want.reached_by(e)) && e.reference.is_none()
     }
 
-    /// The events, in date order.
+    /// The events, in date order (those reporting for the period first).
     pub fn iter(&self) -> impl Iterator<Item = &'e LoggedEvent> + '_ {
-        self.slice.iter().filter(|e| self.counts(e))
+        let untagged = self.slice.iter().filter(|e| e.for_period.is_none());
+        self.tagged
+            .iter()
+            .copied()
+            .chain(untagged)
+            .filter(|e| self.counts(e))
     }
 
     /// How many.
     pub fn len(&self) -> usize {
-        if self.recipients.is_empty() {
+        if self.plain && self.want.is_empty() && self.tagged.is_empty() {
             self.slice.len()
         } else {
             self.iter().count()
         }
+    }
+
+    /// How many reached recipient `u`.
+    pub(crate) fn reaching(&self, u: crate::ids::UnitIx) -> usize {
+        self.iter().filter(|e| e.to.contains(u)).count()
     }
 
     /// True when none counted.
@@ -141,16 +196,24 @@ pub struct PeriodCompliance<'p, 'e> {
     /// The due date: the deadline, else the period's last day.
     pub due: NaiveDate,
     /// To whom.
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    pub recipients: &'p [String],
-    /// How many times.
-    pub required: Required,
+    #[serde(skip_serializing_if = "Recipients::is_empty")]
+    pub recipients: Recipients<'p>,
+    /// How many times; absent when the regulation states no frequency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required: Option<Required>,
+    /// The organisation's reading the verdict rests on, when the regulation
+    /// leaves the frequency unstated (never the article).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading: Option<&'p str>,
     /// The verdict.
     pub status: Status,
     /// Events that counted.
     pub count: u32,
-    /// How many more are needed.
+    /// How many more are needed (by the recipient furthest short).
     pub needed: u32,
+    /// Recipients that have not yet received what is required.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<&'p str>,
     /// Events in the period after its deadline (they do not count).
     #[serde(skip_serializing_if = "is_zero")]
     pub late: u32,
@@ -160,6 +223,47 @@ pub struct PeriodCompliance<'p, 'e> {
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
+}
+
+/// To whom an obligation is owed, for one subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recipients<'p> {
+    /// The units the obligation names.
+    pub named: &'p [String],
+    /// The subject's superior, for `to superior [KIND]`.
+    pub superior: Option<&'p str>,
+    /// `to any of`: one recipient suffices.
+    pub any: bool,
+}
+
+impl Recipients<'_> {
+    /// No recipient named.
+    pub fn is_empty(&self) -> bool {
+        self.named.is_empty() && self.superior.is_none()
+    }
+
+    /// Every recipient, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.named.iter().map(String::as_str).chain(self.superior)
+    }
+}
+
+impl Serialize for Recipients<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.names())
+    }
+}
+
+impl fmt::Display for Recipients<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.any {
+            write!(f, "any of ")?;
+        }
+        for (i, n) in self.names().enumerate() {
+            write!(f, "{}{n}", if i == 0 { "" } else { ", " })?;
+        }
+        Ok(())
+    }
 }
 
 /// The verdict for one triggering event of an event-driven obligation.
@@ -176,6 +280,10 @@ pub enum ReactionStatus {
     Pending,
     /// The event occurred before the policy took effect.
     NotAssessed,
+    /// The regulation states no time limit (`promptly`); answered.
+    Answered,
+    /// The regulation states no time limit (`promptly`); not answered yet.
+    Unanswered,
 }
 
 /// A triggering event, its deadline and its answer.
@@ -191,14 +299,22 @@ pub struct Reaction<'p, 'e> {
     pub kind: &'p str,
     /// The triggering event.
     pub trigger: EventRef<'e>,
-    /// The deadline.
-    pub deadline: NaiveDateTime,
+    /// The deadline; absent when the regulation states no time limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<NaiveDateTime>,
+    /// The organisation's reading the deadline rests on, when the
+    /// regulation states no time limit (never the article).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading: Option<&'p str>,
     /// To whom.
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    pub recipients: &'p [String],
+    #[serde(skip_serializing_if = "Recipients::is_empty")]
+    pub recipients: Recipients<'p>,
     /// The answering event, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<EventRef<'e>>,
+    /// Minutes from the triggering event to its answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed_minutes: Option<i64>,
     /// The verdict.
     pub status: ReactionStatus,
 }
@@ -217,7 +333,8 @@ pub struct ComplianceAnswer<'p, 'e> {
 }
 
 impl ComplianceAnswer<'_, '_> {
-    /// How many periods have each status: met, missed, pending, not assessed.
+    /// How many periods have each status: met, missed, pending, not
+    /// assessed (including those whose frequency is not stated).
     pub fn tally(&self) -> [usize; 4] {
         let mut t = [0; 4];
         for p in &self.periods {
@@ -225,7 +342,7 @@ impl ComplianceAnswer<'_, '_> {
                 Status::Met => 0,
                 Status::Missed => 1,
                 Status::Pending => 2,
-                Status::NotAssessed => 3,
+                Status::NotAssessed | Status::NotStated => 3,
             };
             if let Some(x) = t.get_mut(i) {
                 *x += 1;
@@ -268,19 +385,26 @@ impl fmt::Display for ComplianceAnswer<'_, '_> {
             pad("action", 12)
         )?;
         for p in &self.periods {
-            writeln!(
+            write!(
                 f,
                 "{:<12} {:<10} {:<10} {:>5} {:<12} {:>4}  {} {} {}",
                 p.status.to_string(),
                 p.period.to_string(),
                 p.due.to_string(),
                 p.count,
-                p.required.to_string(),
+                p.required.map_or("not stated".into(), |r| r.to_string()),
                 p.needed,
                 pad(p.citation, 14),
                 pad(p.action, 12),
                 subject_name(p.subject)
             )?;
+            if !p.missing.is_empty() {
+                write!(f, " — not yet to {}", p.missing.join(", "))?;
+            }
+            if let Some(r) = p.reading {
+                write!(f, " (as read by “{r}”)")?;
+            }
+            writeln!(f)?;
         }
         for r in &self.reactions {
             let status = match r.status {
@@ -289,23 +413,49 @@ impl fmt::Display for ComplianceAnswer<'_, '_> {
                 ReactionStatus::Overdue => "overdue",
                 ReactionStatus::Pending => "pending",
                 ReactionStatus::NotAssessed => "not assessed",
+                ReactionStatus::Answered => "answered",
+                ReactionStatus::Unanswered => "unanswered",
             };
             write!(
                 f,
-                "{status:<12} {} {} at {} (line {}) → {} by {}",
+                "{status:<12} {} {} at {} (line {}) → {}",
                 r.kind,
                 subject_name(r.subject),
                 r.trigger.0.date,
                 r.trigger.0.line,
                 r.action,
-                r.deadline
             )?;
+            match r.deadline {
+                Some(d) => write!(f, " by {d}")?,
+                None => write!(f, ", time limit not stated")?,
+            }
+            if let Some(rd) = r.reading {
+                write!(f, " (as read by “{rd}”)")?;
+            }
             match r.answer {
-                Some(a) => writeln!(f, ": line {} on {} [{}]", a.0.line, a.0.date, r.citation)?,
+                Some(a) => {
+                    write!(f, ": line {} on {}", a.0.line, a.0.date)?;
+                    if let Some(m) = r.elapsed_minutes {
+                        write!(f, " after {}", elapsed(m))?;
+                    }
+                    writeln!(f, " [{}]", r.citation)?;
+                }
                 None => writeln!(f, " [{}]", r.citation)?,
             }
         }
         Ok(())
+    }
+}
+
+/// Minutes as days, hours and minutes: `2 d 3 h`, `45 min`.
+fn elapsed(m: i64) -> String {
+    let (d, h, min) = (m / 1440, (m % 1440) / 60, m % 60);
+    match (d, h, min) {
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, 0, _) => format!("{d} d"),
+        (d, h, _) => format!("{d} d {h} h"),
     }
 }
 
@@ -323,12 +473,31 @@ pub struct DueItem<'p> {
     /// The period it is due for.
     pub period: Period,
     /// To whom.
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    pub recipients: &'p [String],
+    #[serde(skip_serializing_if = "Recipients::is_empty")]
+    pub recipients: Recipients<'p>,
     /// How many times.
     pub required: Required,
+    /// The organisation's reading the cadence rests on, when the regulation
+    /// states no frequency (never the article).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading: Option<&'p str>,
     /// False for a period that began before the policy took effect.
     pub assessed: bool,
+}
+
+/// An obligation the regulation gives no frequency (`regularly`) and no
+/// reading makes one: it is listed, with no due date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unstated<'p> {
+    /// The article.
+    pub citation: &'p str,
+    /// The action required.
+    pub action: &'p str,
+    /// Who must do it.
+    pub subject: Subject<'p>,
+    /// To whom.
+    #[serde(skip_serializing_if = "Recipients::is_empty")]
+    pub recipients: Recipients<'p>,
 }
 
 /// The answer to "what falls due between these dates".
@@ -340,6 +509,10 @@ pub struct CalendarAnswer<'p> {
     pub to: NaiveDate,
     /// By due date, then obligation, then subject.
     pub items: Vec<DueItem<'p>>,
+    /// Obligations whose frequency the regulation does not state, by
+    /// obligation and subject.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unstated: Vec<Unstated<'p>>,
 }
 
 impl fmt::Display for CalendarAnswer<'_> {
@@ -363,10 +536,26 @@ impl fmt::Display for CalendarAnswer<'_> {
                 subject_name(i.subject)
             )?;
             if !i.recipients.is_empty() {
-                write!(f, " → {}", i.recipients.join(", "))?;
+                write!(f, " → {}", i.recipients)?;
+            }
+            if let Some(r) = i.reading {
+                write!(f, " (as read by “{r}”)")?;
             }
             if !i.assessed {
                 write!(f, " (before the policy took effect)")?;
+            }
+            writeln!(f)?;
+        }
+        for u in &self.unstated {
+            write!(
+                f,
+                "frequency not stated  {} {} {}",
+                pad(u.citation, 14),
+                pad(u.action, 12),
+                subject_name(u.subject)
+            )?;
+            if !u.recipients.is_empty() {
+                write!(f, " → {}", u.recipients)?;
             }
             writeln!(f)?;
         }

@@ -19,6 +19,7 @@ use crate::compile::Compiled;
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};
 use crate::ids::{ActionIx, EventKindIx, UnitIx};
 use crate::limits;
+use crate::period::PeriodKind;
 use crate::resolve::suggest;
 use crate::text::shown;
 use chrono::{NaiveDate, NaiveTime};
@@ -48,9 +49,17 @@ pub struct Event {
     /// A declared event kind that occurred (重大情况 …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
-    /// The recipient unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
+    /// The recipient units: `"to": "校党委"` or `"to": ["校党委", "党委宣传部"]`.
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub to: Vec<String>,
+    /// The period a report covers (`"for": "2019-Q1"`): it counts for that
+    /// period only, never for the period of its date.
+    #[serde(default, rename = "for", skip_serializing_if = "Option::is_none")]
+    pub for_period: Option<String>,
     /// The `id` of the event this one answers.
     #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
@@ -75,7 +84,9 @@ struct RawEvent<'a> {
     #[serde(default, borrow)]
     event: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
-    to: Option<Cow<'a, str>>,
+    to: OneOrMany<'a>,
+    #[serde(default, rename = "for", borrow)]
+    for_period: Option<Cow<'a, str>>,
     #[serde(default, rename = "ref", borrow)]
     reference: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
@@ -86,6 +97,103 @@ struct RawEvent<'a> {
     note: Option<Cow<'a, str>>,
 }
 
+/// A log line's `to`: one name or a list, borrowed from the line where it can be.
+#[derive(Default)]
+enum OneOrMany<'a> {
+    #[default]
+    None,
+    One(Cow<'a, str>),
+    Many(Vec<Cow<'a, str>>),
+}
+
+/// A string borrowed from the input when it has no escapes.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = Text<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a unit's name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for OneOrMany<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = OneOrMany<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a unit's name or a list of them")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<OneOrMany<'a>, E> {
+                Ok(OneOrMany::One(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<OneOrMany<'a>, E> {
+                Ok(OneOrMany::One(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<OneOrMany<'a>, E> {
+                Ok(OneOrMany::One(Cow::Owned(v)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<OneOrMany<'a>, A::Error> {
+                let mut v = Vec::new();
+                while let Some(Text(t)) = seq.next_element::<Text<'a>>()? {
+                    v.push(t);
+                }
+                Ok(OneOrMany::Many(v))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// `"to"` of an [`Event`]: one name or a list of them.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::None => Vec::new(),
+        OneOrMany::One(s) => vec![s.into_owned()],
+        OneOrMany::Many(v) => v.into_iter().map(Cow::into_owned).collect(),
+    })
+}
+
+/// The recipients named by one event, borrowed.
+#[derive(Clone, Copy)]
+enum ToNames<'a> {
+    Cows(&'a [Cow<'a, str>]),
+    One(&'a str),
+    Strings(&'a [String]),
+}
+
+impl<'a> ToNames<'a> {
+    fn iter(self) -> impl Iterator<Item = &'a str> {
+        let (cows, one, strings): (&[Cow<'a, str>], Option<&'a str>, &[String]) = match self {
+            ToNames::Cows(c) => (c, None, &[]),
+            ToNames::One(s) => (&[], Some(s), &[]),
+            ToNames::Strings(s) => (&[], None, s),
+        };
+        cows.iter()
+            .map(|c| c.as_ref())
+            .chain(one)
+            .chain(strings.iter().map(String::as_str))
+    }
+}
+
 /// The fields of one event, borrowed from a log line or an [`Event`].
 struct Fields<'a> {
     id: Option<&'a str>,
@@ -94,7 +202,8 @@ struct Fields<'a> {
     matter: Option<&'a str>,
     action: Option<&'a str>,
     event: Option<&'a str>,
-    to: Option<&'a str>,
+    to: ToNames<'a>,
+    for_period: Option<&'a str>,
     reference: Option<&'a str>,
 }
 
@@ -107,7 +216,12 @@ impl<'a> From<&'a RawEvent<'a>> for Fields<'a> {
             matter: r.matter.as_deref(),
             action: r.action.as_deref(),
             event: r.event.as_deref(),
-            to: r.to.as_deref(),
+            to: match &r.to {
+                OneOrMany::None => ToNames::Cows(&[]),
+                OneOrMany::One(s) => ToNames::One(s),
+                OneOrMany::Many(v) => ToNames::Cows(v),
+            },
+            for_period: r.for_period.as_deref(),
             reference: r.reference.as_deref(),
         }
     }
@@ -122,7 +236,8 @@ impl<'a> From<&'a Event> for Fields<'a> {
             matter: e.matter.as_deref(),
             action: e.action.as_deref(),
             event: e.event.as_deref(),
-            to: e.to.as_deref(),
+            to: ToNames::Strings(&e.to),
+            for_period: e.for_period.as_deref(),
             reference: e.reference.as_deref(),
         }
     }
@@ -148,9 +263,32 @@ pub struct LoggedEvent {
     pub time: Option<NaiveTime>,
     pub(crate) subject: TargetId,
     pub(crate) what: What,
-    pub(crate) to: Option<UnitIx>,
+    pub(crate) to: To,
+    /// The period it reports for (kind, index), when it says.
+    pub(crate) for_period: Option<(PeriodKind, i64)>,
     /// Index (in the sorted log) of the event it answers.
     pub(crate) reference: Option<u32>,
+}
+
+/// The recipients of a logged event.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum To {
+    /// Not addressed.
+    #[default]
+    Nobody,
+    One(UnitIx),
+    Many(Box<[UnitIx]>),
+}
+
+impl To {
+    /// Does it name `u`?
+    pub(crate) fn contains(&self, u: UnitIx) -> bool {
+        match self {
+            To::Nobody => false,
+            To::One(x) => *x == u,
+            To::Many(v) => v.contains(&u),
+        }
+    }
 }
 
 impl LoggedEvent {
@@ -378,6 +516,7 @@ impl<'c> Binder<'c> {
             action,
             event,
             to,
+            for_period,
             reference,
         } = *f;
         let (d, t) = match parse_when(date) {
@@ -436,16 +575,28 @@ impl<'c> Binder<'c> {
                 )
             }
         };
-        let to = match to {
-            None => None,
-            Some(r) => Some(self.lookup(
+        let mut units: Vec<UnitIx> = Vec::new();
+        for r in to.iter() {
+            let u = self.lookup(
                 line_no,
                 line,
                 "unit",
                 r,
                 &c.unit_index,
                 c.units.iter().map(|x| x.name.as_str()),
-            )?),
+            )?;
+            if !units.contains(&u) {
+                units.push(u);
+            }
+        }
+        let to = match units.as_slice() {
+            [] => To::Nobody,
+            [u] => To::One(*u),
+            _ => To::Many(units.into_boxed_slice()),
+        };
+        let for_period = match for_period {
+            None => None,
+            Some(text) => Some(self.for_period(line_no, line, what, text)?),
         };
         for (field, value) in [("id", id), ("ref", reference)] {
             let Some(value) = value else { continue };
@@ -483,10 +634,70 @@ impl<'c> Binder<'c> {
                 subject,
                 what,
                 to,
+                for_period,
                 reference: None,
             },
             reference.map(str::to_string),
         ))
+    }
+
+    /// A line's `for`: a period of a kind some periodic obligation of its
+    /// action is assessed by.
+    fn for_period(
+        &mut self,
+        line_no: u32,
+        line: &str,
+        what: What,
+        text: &str,
+    ) -> Option<(PeriodKind, i64)> {
+        let What::Action(action) = what else {
+            self.err(
+                line_no,
+                line,
+                Some(text),
+                DiagKind::Data,
+                "only an action reports for a period; an event that occurred has no `for`".into(),
+                "remove `for`, or log the report as an `action`".into(),
+            );
+            return None;
+        };
+        let p = match crate::period::parse(text) {
+            Ok(p) => p,
+            Err(m) => {
+                self.err(
+                    line_no,
+                    line,
+                    Some(text),
+                    DiagKind::Data,
+                    format!("`for`: {m}"),
+                    "write the period as `2019`, `2019-H1`, `2019-Q2`, `2019-05`, `2019-W05` or `2019-05-01`".into(),
+                );
+                return None;
+            }
+        };
+        let kinds = crate::eval::compliance::period_kinds(self.c, action);
+        if !kinds.contains(&p.kind) {
+            let name = self.c.actions.get(action);
+            let help = if kinds.is_empty() {
+                format!("no periodic obligation asks for `{name}`; remove `for`")
+            } else {
+                let words: Vec<&str> = kinds.iter().map(|k| crate::period::kind_word(*k)).collect();
+                format!(
+                    "`{name}` is assessed per {}; name a period of that kind",
+                    words.join(" or ")
+                )
+            };
+            self.err(
+                line_no,
+                line,
+                Some(text),
+                DiagKind::Data,
+                format!("`for {text}` names a period no obligation of `{name}` is assessed by"),
+                help,
+            );
+            return None;
+        }
+        Some((p.kind, p.index))
     }
 
     /// Sorts the bound events, finds repeats and resolves references.
@@ -529,11 +740,12 @@ impl<'c> Binder<'c> {
                 continue;
             }
             let r = ref_of.get(&e.line);
-            let first = bound
-                .get(run_start..i)
-                .unwrap_or(&[])
-                .iter()
-                .find(|x| x.id.is_none() && x.to == e.to && ref_of.get(&x.line) == r);
+            let first = bound.get(run_start..i).unwrap_or(&[]).iter().find(|x| {
+                x.id.is_none()
+                    && x.to == e.to
+                    && x.for_period == e.for_period
+                    && ref_of.get(&x.line) == r
+            });
             if let Some(x) = first {
                 problems.push((e.line, Found::Repeats(x.line)));
             }

@@ -153,6 +153,78 @@ impl Serialize for Period {
     }
 }
 
+/// Reads a period as written (`2019`, `2019-H1`, `2019-Q2`, `2019-05`,
+/// `2019-W05`, `2019-05-01`), in a test or a log line's `for`.
+pub(crate) fn parse(text: &str) -> Result<Period, String> {
+    let bad = || format!("`{text}` is not a period");
+    let mut parts = text.split('-');
+    let year_text = parts.next().unwrap_or("");
+    if year_text.len() != 4 || !year_text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let year: i32 = year_text.parse().map_err(|_| bad())?;
+    if !(crate::limits::MIN_YEAR..=crate::limits::MAX_YEAR).contains(&year) {
+        return Err(format!(
+            "the year {year} is outside the years {}–{} that zeren accepts",
+            crate::limits::MIN_YEAR,
+            crate::limits::MAX_YEAR
+        ));
+    }
+    let first = |m: u32| NaiveDate::from_ymd_opt(year, m, 1).ok_or_else(bad);
+    let number = |s: &str, lo: u32, hi: u32| -> Result<u32, String> {
+        let n: u32 = s.parse().map_err(|_| bad())?;
+        if (lo..=hi).contains(&n) && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(n)
+        } else {
+            Err(bad())
+        }
+    };
+    match (parts.next(), parts.next()) {
+        (None, _) => Ok(Period::containing(PeriodKind::Year, first(1)?)),
+        (Some(p), None) => {
+            if let Some(h) = p.strip_prefix('H') {
+                let h = number(h, 1, 2)?;
+                Ok(Period::containing(PeriodKind::HalfYear, first(h * 6 - 5)?))
+            } else if let Some(q) = p.strip_prefix('Q') {
+                let q = number(q, 1, 4)?;
+                Ok(Period::containing(PeriodKind::Quarter, first(q * 3 - 2)?))
+            } else if let Some(w) = p.strip_prefix('W') {
+                let w = if w.len() == 2 {
+                    number(w, 1, 53)?
+                } else {
+                    return Err(bad());
+                };
+                let monday = NaiveDate::from_isoywd_opt(year, w, chrono::Weekday::Mon)
+                    .ok_or_else(|| format!("{year} has no ISO week {w}"))?;
+                Ok(Period::containing(PeriodKind::Week, monday))
+            } else if p.len() == 2 {
+                Ok(Period::containing(
+                    PeriodKind::Month,
+                    first(number(p, 1, 12)?)?,
+                ))
+            } else {
+                Err(bad())
+            }
+        }
+        (Some(_), Some(_)) => {
+            let d = crate::dates::parse_date(text).map_err(|(m, _)| m)?;
+            Ok(Period::containing(PeriodKind::Day, d))
+        }
+    }
+}
+
+/// A period kind in words, as the language writes it.
+pub(crate) fn kind_word(k: PeriodKind) -> &'static str {
+    match k {
+        PeriodKind::Year => "year",
+        PeriodKind::HalfYear => "half-year",
+        PeriodKind::Quarter => "quarter",
+        PeriodKind::Month => "month",
+        PeriodKind::Week => "week",
+        PeriodKind::Day => "day",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

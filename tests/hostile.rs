@@ -64,7 +64,7 @@ fn reactive_events(n: usize) -> Vec<Event> {
             date: when,
             unit: Some("公司党委".into()),
             action: Some("报告".into()),
-            to: Some("政工部".into()),
+            to: vec!["政工部".into()],
             reference: Some(format!("e{i}")),
             ..Event::default()
         });

@@ -26,7 +26,9 @@ pub(crate) use facts::{
     accepted, type_phrase, CondNode, ConsequenceM, FactM, FactTy, LiabilityM, ProcedureM,
     SanctionsKindM, SanctionsM, ScaleM, TargetM, Test, TriggerListM, Val,
 };
-pub(crate) use obligations::{CadenceM, DeadlineM, ObligationM, StaffingM, SubjectM};
+pub(crate) use obligations::{
+    CadenceM, DeadlineM, InterpretM, ObligationM, RecipientM, StaffingM, SubjectM,
+};
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
 use crate::ids::{
@@ -70,6 +72,8 @@ pub(crate) struct Model {
     pub obligations: Table<ObligationIx, ObligationM>,
     pub staffing: Table<StaffingIx, StaffingM>,
     pub tests: Vec<TestM>,
+    /// The organisation's readings of what the regulation leaves unstated.
+    pub interpretations: Vec<InterpretM>,
     /// The regulation's articles and items as listed (empty when not listed).
     pub articles: Vec<ArticleM>,
     /// Every citation the policy writes.
@@ -554,6 +558,7 @@ impl Checker<'_> {
                 | Item::Obligation(_)
                 | Item::Staffing(_)
                 | Item::Articles { .. }
+                | Item::Interpret(_)
                 | Item::Note { .. }
                 | Item::Test(_) => {}
             }

@@ -4,7 +4,8 @@ use super::Checker;
 use crate::diag::DiagKind;
 use crate::ids::{ActionIx, EventKindIx, MatterKindIx, PositionIx, UnitIx, UnitKindIx};
 use crate::syntax::ast::{
-    CadenceLit, DeadlineLit, Item, ObligationLit, PeriodKind, StaffingLit, SubjectLit,
+    CadenceLit, DeadlineLit, InterpretLit, Item, ObligationLit, PeriodKind, RecipientLit,
+    RecipientMode, StaffingLit, SubjectLit,
 };
 use chrono::NaiveDate;
 
@@ -36,6 +37,30 @@ pub(crate) enum CadenceM {
         hours: bool,
         event: EventKindIx,
     },
+    /// `regularly`: the regulation states no frequency.
+    Regularly,
+    /// `promptly of EVENT`: the regulation states no time limit.
+    Promptly { event: EventKindIx },
+}
+
+/// A recipient of an obligation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RecipientM {
+    Unit(UnitIx),
+    /// The subject unit's parent, or its nearest ancestor of a kind.
+    Superior(Option<UnitKindIx>),
+}
+
+/// An organisation's reading of what the regulation leaves unstated.
+#[derive(Debug, Clone)]
+pub(crate) struct InterpretM {
+    pub name: String,
+    /// The actions whose obligations it reads; all when empty.
+    pub actions: Vec<ActionIx>,
+    /// `regularly` read as a periodic cadence.
+    pub regularly: Option<CadenceM>,
+    /// `promptly` read as `(within, hours)`.
+    pub promptly: Option<(u32, bool)>,
 }
 
 #[derive(Debug, Clone)]
@@ -43,7 +68,9 @@ pub(crate) struct ObligationM {
     pub citation: String,
     pub subject: SubjectM,
     pub action: ActionIx,
-    pub recipients: Vec<UnitIx>,
+    pub recipients: Vec<RecipientM>,
+    /// Each recipient must receive it (`All`), or one suffices (`Any`).
+    pub mode: RecipientMode,
     pub cadence: CadenceM,
 }
 
@@ -117,6 +144,97 @@ impl Checker<'_> {
                 _ => {}
             }
         }
+        for item in items {
+            if let Item::Interpret(i) = item {
+                self.interpret(i);
+            }
+        }
+    }
+
+    /// `interpret "NAME" [for ACTION, …] { … }`: each reading must apply to
+    /// an obligation the regulation leaves unstated.
+    fn interpret(&mut self, i: &InterpretLit) {
+        if let Some(first) = self
+            .model
+            .interpretations
+            .iter()
+            .position(|x| x.name == i.name.text)
+        {
+            let _ = first;
+            self.error(
+                DiagKind::Duplicate,
+                i.name.span,
+                format!("a second interpretation named “{}”", i.name.text),
+                Some("merge the readings into one `interpret` block".into()),
+            );
+            return;
+        }
+        let mut actions = Vec::new();
+        for a in &i.actions {
+            match self.resolve::<ActionIx>(a) {
+                Some(x) => actions.push(x),
+                None => return,
+            }
+        }
+        let reads = |o: &ObligationM, regularly: bool| {
+            (actions.is_empty() || actions.contains(&o.action))
+                && match o.cadence {
+                    CadenceM::Regularly => regularly,
+                    CadenceM::Promptly { .. } => !regularly,
+                    _ => false,
+                }
+        };
+        let regularly = match &i.regularly {
+            None => None,
+            Some(c) => {
+                let Some(m) = self.periodic(c) else { return };
+                if !self.model.obligations.iter().any(|o| reads(o, true)) {
+                    self.error(
+                        DiagKind::Invalid,
+                        i.name.span,
+                        format!(
+                            "“{}” reads `regularly`, but no obligation{} says `regularly`",
+                            i.name.text,
+                            if actions.is_empty() { "" } else { " of those actions" }
+                        ),
+                        Some("an interpretation reads only what the regulation leaves unstated; remove this reading".into()),
+                    );
+                    return;
+                }
+                Some(m)
+            }
+        };
+        if i.promptly.is_some() && !self.model.obligations.iter().any(|o| reads(o, false)) {
+            self.error(
+                DiagKind::Invalid,
+                i.name.span,
+                format!(
+                    "“{}” reads `promptly`, but no obligation{} says `promptly`",
+                    i.name.text,
+                    if actions.is_empty() { "" } else { " of those actions" }
+                ),
+                Some("an interpretation reads only what the regulation leaves unstated; remove this reading".into()),
+            );
+            return;
+        }
+        if regularly.is_none() && i.promptly.is_none() {
+            self.error(
+                DiagKind::Invalid,
+                i.span,
+                format!("the interpretation “{}” reads nothing", i.name.text),
+                Some(
+                    "add `regularly as at least 1 per quarter` or `promptly as within 1 day`"
+                        .into(),
+                ),
+            );
+            return;
+        }
+        self.model.interpretations.push(InterpretM {
+            name: i.name.text.clone(),
+            actions,
+            regularly,
+            promptly: i.promptly,
+        });
     }
 
     fn subject(&mut self, s: &SubjectLit) -> Option<SubjectM> {
@@ -196,13 +314,40 @@ impl Checker<'_> {
     fn obligation(&mut self, o: &ObligationLit) {
         let subject = self.subject(&o.subject);
         let action = self.resolve::<ActionIx>(&o.action);
-        let recipients: Vec<Option<UnitIx>> = o
-            .recipients
-            .iter()
-            .map(|r| self.resolve::<UnitIx>(r))
-            .collect();
-        let recipients: Option<Vec<UnitIx>> = recipients.into_iter().collect();
+        let mut recipients = Some(Vec::new());
+        for r in &o.recipients {
+            let m = match r {
+                RecipientLit::Unit(u) => self.resolve::<UnitIx>(u).map(RecipientM::Unit),
+                RecipientLit::Superior(kind, span) => {
+                    if !matches!(o.subject, SubjectLit::Unit(_) | SubjectLit::EachUnit(_)) {
+                        self.error(
+                            DiagKind::Invalid,
+                            *span,
+                            "`superior` is the subject unit's parent; a matter has none".into(),
+                            Some("name the recipient unit".into()),
+                        );
+                        None
+                    } else {
+                        match kind {
+                            None => Some(RecipientM::Superior(None)),
+                            Some(k) => self
+                                .resolve::<UnitKindIx>(k)
+                                .map(|k| RecipientM::Superior(Some(k))),
+                        }
+                    }
+                }
+            };
+            match (m, recipients.as_mut()) {
+                (Some(m), Some(v)) if !v.contains(&m) => v.push(m),
+                (Some(_), _) => {}
+                (None, _) => recipients = None,
+            }
+        }
         let cadence = match &o.cadence {
+            CadenceLit::Regularly { .. } => Some(CadenceM::Regularly),
+            CadenceLit::Promptly { event } => self
+                .resolve::<EventKindIx>(event)
+                .map(|event| CadenceM::Promptly { event }),
             CadenceLit::Reactive {
                 within,
                 hours,
@@ -214,6 +359,26 @@ impl Checker<'_> {
                     hours: *hours,
                     event,
                 }),
+            c @ CadenceLit::Periodic { .. } => self.periodic(c),
+        };
+        if let (Some(subject), Some(action), Some(recipients), Some(cadence)) =
+            (subject, action, recipients, cadence)
+        {
+            self.model.obligations.push(ObligationM {
+                citation: o.citation.text.clone(),
+                subject,
+                action,
+                recipients,
+                mode: o.mode,
+                cadence,
+            });
+        }
+    }
+
+    /// A periodic cadence checked: counts that can be met, a deadline inside
+    /// every period.
+    fn periodic(&mut self, c: &CadenceLit) -> Option<CadenceM> {
+        match c {
             CadenceLit::Periodic {
                 min,
                 max,
@@ -298,17 +463,7 @@ impl Checker<'_> {
                     deadline: dl,
                 })
             }
-        };
-        if let (Some(subject), Some(action), Some(recipients), Some(cadence)) =
-            (subject, action, recipients, cadence)
-        {
-            self.model.obligations.push(ObligationM {
-                citation: o.citation.text.clone(),
-                subject,
-                action,
-                recipients,
-                cadence,
-            });
+            _ => None,
         }
     }
 }

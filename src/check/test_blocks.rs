@@ -152,65 +152,6 @@ fn period_word(k: PeriodKind) -> &'static str {
 const PERIOD_HELP: &str =
     "write a year `2019`, a half-year `2019-H1`, a quarter `2019-Q2`, a month `2019-05`, an ISO week `2019-W05` or a day `2019-05-01`";
 
-/// Reads a period as written in a test.
-pub(crate) fn parse_period(text: &str) -> Result<Period, String> {
-    let bad = || format!("`{text}` is not a period");
-    let mut parts = text.split('-');
-    let year_text = parts.next().unwrap_or("");
-    if year_text.len() != 4 || !year_text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let year: i32 = year_text.parse().map_err(|_| bad())?;
-    if !(crate::limits::MIN_YEAR..=crate::limits::MAX_YEAR).contains(&year) {
-        return Err(format!(
-            "the year {year} is outside the years {}–{} that zeren accepts",
-            crate::limits::MIN_YEAR,
-            crate::limits::MAX_YEAR
-        ));
-    }
-    let first = |m: u32| NaiveDate::from_ymd_opt(year, m, 1).ok_or_else(bad);
-    let number = |s: &str, lo: u32, hi: u32| -> Result<u32, String> {
-        let n: u32 = s.parse().map_err(|_| bad())?;
-        if (lo..=hi).contains(&n) && s.bytes().all(|b| b.is_ascii_digit()) {
-            Ok(n)
-        } else {
-            Err(bad())
-        }
-    };
-    match (parts.next(), parts.next()) {
-        (None, _) => Ok(Period::containing(PeriodKind::Year, first(1)?)),
-        (Some(p), None) => {
-            if let Some(h) = p.strip_prefix('H') {
-                let h = number(h, 1, 2)?;
-                Ok(Period::containing(PeriodKind::HalfYear, first(h * 6 - 5)?))
-            } else if let Some(q) = p.strip_prefix('Q') {
-                let q = number(q, 1, 4)?;
-                Ok(Period::containing(PeriodKind::Quarter, first(q * 3 - 2)?))
-            } else if let Some(w) = p.strip_prefix('W') {
-                let w = if w.len() == 2 {
-                    number(w, 1, 53)?
-                } else {
-                    return Err(bad());
-                };
-                let monday = NaiveDate::from_isoywd_opt(year, w, chrono::Weekday::Mon)
-                    .ok_or_else(|| format!("{year} has no ISO week {w}"))?;
-                Ok(Period::containing(PeriodKind::Week, monday))
-            } else if p.len() == 2 {
-                Ok(Period::containing(
-                    PeriodKind::Month,
-                    first(number(p, 1, 12)?)?,
-                ))
-            } else {
-                Err(bad())
-            }
-        }
-        (Some(_), Some(_)) => {
-            let d = crate::dates::parse_date(text).map_err(|(m, _)| m)?;
-            Ok(Period::containing(PeriodKind::Day, d))
-        }
-    }
-}
-
 /// Everyone in a decision record, in order and as a set.
 struct Record {
     order: Vec<PersonIx>,
@@ -1143,7 +1084,7 @@ impl TestCheck<'_, '_> {
             Some(a) => Some(self.resolve::<ActionIx>(a)?),
             None => None,
         };
-        let p = match parse_period(&period.text) {
+        let p = match crate::period::parse(&period.text) {
             Ok(p) => Some(p),
             Err(message) => {
                 self.error(
@@ -1286,17 +1227,25 @@ impl TestCheck<'_, '_> {
         let whole: Vec<ObligationIx> = fitting
             .iter()
             .copied()
-            .filter(|i| match self.model.obligations.get(*i).cadence {
-                CadenceM::Periodic { period: k, .. } => rank(p.kind) <= rank(k),
-                CadenceM::Reactive { .. } => true,
+            .filter(|i| {
+                match crate::eval::compliance::assessed_per(
+                    &self.model,
+                    self.model.obligations.get(*i),
+                ) {
+                    Some(k) => rank(p.kind) <= rank(k),
+                    None => true,
+                }
             })
             .collect();
         if whole.is_empty() {
             let kinds: Vec<&str> = fitting
                 .iter()
-                .filter_map(|i| match self.model.obligations.get(*i).cadence {
-                    CadenceM::Periodic { period: k, .. } => Some(period_word(k)),
-                    CadenceM::Reactive { .. } => None,
+                .filter_map(|i| {
+                    crate::eval::compliance::assessed_per(
+                        &self.model,
+                        self.model.obligations.get(*i),
+                    )
+                    .map(period_word)
                 })
                 .collect();
             let named = action
@@ -1342,10 +1291,14 @@ impl TestCheck<'_, '_> {
                 );
                 None
             };
-            let to = match &e.to {
-                Some(t) => self.resolve::<UnitIx>(t).map(|_| Some(t.text.clone())),
-                None => Some(None),
-            };
+            let mut to = Some(Vec::new());
+            for t in &e.to {
+                match (self.resolve::<UnitIx>(t), to.as_mut()) {
+                    (Some(_), Some(v)) => v.push(t.text.clone()),
+                    (Some(_), None) => {}
+                    (None, _) => to = None,
+                }
+            }
             let (Some(subject), Some((action, event)), Some(to)) = (subject, what, to) else {
                 ok = false;
                 continue;
@@ -1369,6 +1322,7 @@ impl TestCheck<'_, '_> {
                 action,
                 event,
                 to,
+                for_period: e.for_period.as_ref().map(|p| p.text.clone()),
                 reference: None,
                 note: None,
             });

@@ -179,8 +179,10 @@ pub(crate) struct Compiled {
     pub clauses: cond::Clauses,
     pub action_index: HashMap<String, ActionIx>,
     pub event_kind_index: HashMap<String, EventKindIx>,
-    /// Recipient names of each obligation.
+    /// Names of the units each obligation names as recipients.
     pub obligation_recipients: Table<ObligationIx, Vec<String>>,
+    /// The units each obligation names as recipients.
+    pub obligation_units: Table<ObligationIx, Vec<UnitIx>>,
     /// Units of each kind, in declaration order.
     pub units_of_kind: Rows<UnitKindIx, UnitIx>,
     /// Matters of each kind, in declaration order.
@@ -412,13 +414,29 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
             .collect(),
     );
     let clauses = cond::index(&program, &model.facts, &model.trigger_lists);
+    let obligation_units = model
+        .obligations
+        .iter()
+        .map(|o| {
+            o.recipients
+                .iter()
+                .filter_map(|r| match r {
+                    crate::check::RecipientM::Unit(u) => Some(*u),
+                    crate::check::RecipientM::Superior(_) => None,
+                })
+                .collect()
+        })
+        .collect();
     let obligation_recipients = model
         .obligations
         .iter()
         .map(|o| {
             o.recipients
                 .iter()
-                .map(|r| units.get(*r).name.clone())
+                .filter_map(|r| match r {
+                    crate::check::RecipientM::Unit(u) => Some(units.get(*u).name.clone()),
+                    crate::check::RecipientM::Superior(_) => None,
+                })
                 .collect()
         })
         .collect();
@@ -438,6 +456,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
         action_index,
         event_kind_index,
         obligation_recipients,
+        obligation_units,
         units_of_kind,
         matters_of_kind,
         kind_rules,

@@ -1,13 +1,14 @@
 //! The algorithm behind [`crate::compliance`]; the answer types live there.
 
 use crate::check::ObligationM;
-use crate::check::{CadenceM, DeadlineM, SubjectM, TargetId};
+use crate::check::{CadenceM, DeadlineM, InterpretM, RecipientM, SubjectM, TargetId};
 use crate::compile::Compiled;
 use crate::compliance::*;
 use crate::events::{EventLog, LoggedEvent, What};
 use crate::ids::{ActionIx, EventKindIx, MatterIx, ObligationIx, UnitIx};
 use crate::period::Period;
 use crate::period::PeriodKind;
+use crate::syntax::ast::RecipientMode;
 use crate::who::Subject;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 pub(crate) fn subjects(c: &Compiled, s: &SubjectM) -> Vec<TargetId> {
@@ -39,6 +40,108 @@ fn names_of(c: &Compiled, obligation: ObligationIx, action: ActionIx) -> (&str, 
     let name = c.actions.get(action).as_str();
     let recipients = c.obligation_recipients.get(obligation).as_slice();
     (name, recipients)
+}
+
+/// The organisation's reading of an obligation the regulation leaves
+/// unstated: one made for its action before one made for every action.
+pub(crate) fn reading_of<'p>(
+    c: &'p crate::check::Model,
+    o: &ObligationM,
+) -> Option<&'p InterpretM> {
+    let fits = |i: &&InterpretM| match o.cadence {
+        CadenceM::Regularly => i.regularly.is_some(),
+        CadenceM::Promptly { .. } => i.promptly.is_some(),
+        _ => false,
+    };
+    let specific = c
+        .interpretations
+        .iter()
+        .filter(fits)
+        .find(|i| i.actions.contains(&o.action));
+    specific.or_else(|| {
+        c.interpretations
+            .iter()
+            .filter(fits)
+            .find(|i| i.actions.is_empty())
+    })
+}
+
+/// How a periodic row is assessed: the cadence, and the reading it rests
+/// on; `None` cadence for a frequency the regulation does not state.
+pub(crate) type Cadence = (
+    Option<(u32, Option<u32>, PeriodKind, Option<DeadlineM>)>,
+    Option<String>,
+);
+
+/// The periodic cadence an obligation is assessed by, if any.
+pub(crate) fn periodic_cadence(c: &crate::check::Model, o: &ObligationM) -> Option<Cadence> {
+    match o.cadence {
+        CadenceM::Periodic {
+            min,
+            max,
+            period,
+            deadline,
+        } => Some((Some((min, max, period, deadline)), None)),
+        CadenceM::Regularly => match reading_of(c, o) {
+            Some(InterpretM {
+                name,
+                regularly:
+                    Some(CadenceM::Periodic {
+                        min,
+                        max,
+                        period,
+                        deadline,
+                    }),
+                ..
+            }) => Some((Some((*min, *max, *period, *deadline)), Some(name.clone()))),
+            _ => Some((None, None)),
+        },
+        _ => None,
+    }
+}
+
+/// The period kind a periodic obligation is assessed by (a year for one
+/// whose frequency is not stated); `None` for an event-driven one.
+pub(crate) fn assessed_per(c: &crate::check::Model, o: &ObligationM) -> Option<PeriodKind> {
+    periodic_cadence(c, o).map(|(cadence, _)| cadence.map_or(PeriodKind::Year, |(_, _, k, _)| k))
+}
+
+/// The period kinds an action's periodic obligations are assessed by
+/// (a year for one whose frequency is not stated), for a log line's `for`.
+pub(crate) fn period_kinds(c: &Compiled, action: ActionIx) -> Vec<PeriodKind> {
+    let mut out = Vec::new();
+    for o in c.obligations.iter().filter(|o| o.action == action) {
+        if let Some((cadence, _)) = periodic_cadence(c, o) {
+            let k = cadence.map_or(PeriodKind::Year, |(_, _, k, _)| k);
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+    }
+    out
+}
+
+/// The superior a `superior [KIND]` recipient names for a subject: the
+/// unit's parent, or its nearest ancestor of that kind.
+fn superior_of(c: &Compiled, t: TargetId, kind: Option<crate::ids::UnitKindIx>) -> Option<UnitIx> {
+    let TargetId::Unit(u) = t else { return None };
+    let mut at = c.units.get(u).parent;
+    while let Some(a) = at {
+        let unit = c.units.get(a);
+        if kind.is_none_or(|k| unit.kind == k) {
+            return Some(a);
+        }
+        at = unit.parent;
+    }
+    None
+}
+
+/// Whether an obligation names a superior (of a kind) as a recipient.
+fn superior_wanted(o: &ObligationM) -> Option<Option<crate::ids::UnitKindIx>> {
+    o.recipients.iter().find_map(|r| match r {
+        RecipientM::Superior(k) => Some(*k),
+        RecipientM::Unit(_) => None,
+    })
 }
 
 pub(crate) fn subject_of(c: &Compiled, t: TargetId) -> Subject<'_> {
@@ -113,20 +216,27 @@ pub(crate) fn compliance<'p, 'e>(
             o,
             action,
             recipients,
+            units: c.obligation_units.get(oi),
+            superior: superior_wanted(o),
             targets: subjects(c, &o.subject),
         };
         match o.cadence {
-            CadenceM::Periodic {
-                min,
-                max,
-                period,
-                deadline,
-            } => q.periodic(ob, (min, max, period, deadline), &mut periods),
+            CadenceM::Periodic { .. } | CadenceM::Regularly => {
+                if let Some(cadence) = periodic_cadence(c, o) {
+                    q.periodic(ob, cadence, &mut periods);
+                }
+            }
             CadenceM::Reactive {
                 within,
                 hours,
                 event,
-            } => q.reactive(ob, (within, hours, event), &mut reactions),
+            } => q.reactive(ob, Some((within, hours)), None, event, &mut reactions),
+            CadenceM::Promptly { event } => {
+                let reading = reading_of(c, o);
+                let limit = reading.and_then(|i| i.promptly);
+                let name = reading.map(|i| i.name.as_str());
+                q.reactive(ob, limit, name, event, &mut reactions)
+            }
         }
     }
     ComplianceAnswer {
@@ -142,21 +252,44 @@ struct Owed<'p> {
     o: &'p ObligationM,
     action: &'p str,
     recipients: &'p [String],
+    /// The units it names as recipients.
+    units: &'p [UnitIx],
+    /// `Some(kind)` when a superior (of that kind) must receive it too.
+    superior: Option<Option<crate::ids::UnitKindIx>>,
     targets: Vec<TargetId>,
+}
+
+impl<'p> Owed<'p> {
+    /// The recipients for one subject, or `None` when the obligation names
+    /// a superior the subject does not have (a top unit reports to no one).
+    fn for_subject(&self, c: &'p Compiled, t: TargetId) -> Option<(Want<'p>, Recipients<'p>)> {
+        let superior = match self.superior {
+            None => None,
+            Some(kind) => Some(superior_of(c, t, kind)?),
+        };
+        Some((
+            Want {
+                units: self.units,
+                superior,
+            },
+            Recipients {
+                named: self.recipients,
+                superior: superior.map(|u| c.units.get(u).name.as_str()),
+                any: self.o.mode == RecipientMode::Any,
+            },
+        ))
+    }
 }
 
 impl<'p, 'e> Query<'p, 'e> {
     /// Periodic obligations: one row per subject and period, from the
-    /// period containing `from` to the one containing `as_of`.
+    /// period containing `from` to the one containing `as_of`. An obligation
+    /// with no stated frequency (and no reading giving one) is listed per
+    /// year with the events seen, and no verdict.
     fn periodic(
         &self,
-        Owed {
-            o,
-            action,
-            recipients,
-            targets,
-        }: Owed<'p>,
-        (min, max, period, deadline): (u32, Option<u32>, PeriodKind, Option<DeadlineM>),
+        ob: Owed<'p>,
+        (cadence, reading): Cadence,
         out: &mut Vec<PeriodCompliance<'p, 'e>>,
     ) {
         let Query {
@@ -167,15 +300,21 @@ impl<'p, 'e> Query<'p, 'e> {
             only,
             effective,
         } = *self;
-        let required = Required {
+        let o = ob.o;
+        let (min, max, period, deadline) = cadence.unwrap_or((0, None, PeriodKind::Year, None));
+        let stated = cadence.is_some();
+        let reading: Option<&'p str> = reading
+            .and_then(|r| c.interpretations.iter().find(|i| i.name == r))
+            .map(|i| i.name.as_str());
+        let required = stated.then_some(Required {
             at_least: min,
             at_most: max,
-        };
+        });
         let first = Period::containing(period, from);
         let span =
             usize::try_from(Period::containing(period, as_of).index - first.index + 1).unwrap_or(1);
         out.reserve(
-            targets
+            ob.targets
                 .len()
                 .saturating_mul(span)
                 .min(crate::limits::MAX_ROWS),
@@ -184,7 +323,7 @@ impl<'p, 'e> Query<'p, 'e> {
         // walk them together instead of searching per subject.
         let all = log.of_what(What::Action(o.action));
         let mut cursor = 0usize;
-        for t in targets.into_iter().filter(|t| only.is_none_or(|o| o == *t)) {
+        for &t in ob.targets.iter().filter(|t| only.is_none_or(|o| o == **t)) {
             while all.get(cursor).is_some_and(|e| e.subject < t) {
                 cursor += 1;
             }
@@ -193,6 +332,19 @@ impl<'p, 'e> Query<'p, 'e> {
                 cursor += 1;
             }
             let evs = all.get(start..cursor).unwrap_or(&[]);
+            let Some((want, recipients)) = ob.for_subject(c, t) else {
+                continue;
+            };
+            let plain = !evs
+                .iter()
+                .any(|e| e.for_period.is_some() || e.reference.is_some());
+            let tagged: Vec<&'e LoggedEvent> =
+                evs.iter().filter(|e| e.for_period.is_some()).collect();
+            let each: Vec<UnitIx> = if o.mode == RecipientMode::All {
+                want.all().collect()
+            } else {
+                Vec::new()
+            };
             let subject = subject_of(c, t);
             let mut p = first;
             while p.start <= as_of {
@@ -202,43 +354,72 @@ impl<'p, 'e> Query<'p, 'e> {
                 let hi = evs.partition_point(|e| e.date <= counted_to);
                 let late_to = p.end.min(as_of);
                 let late_hi = evs.partition_point(|e| e.date <= late_to);
+                let key = Some((p.kind, p.index));
+                let (on_time, after): (Vec<&'e LoggedEvent>, Vec<&'e LoggedEvent>) = tagged
+                    .iter()
+                    .filter(|e| e.for_period == key && e.date <= as_of)
+                    .partition(|e| e.date <= due);
                 let counted = Counted {
                     slice: evs.get(lo..hi.max(lo)).unwrap_or(&[]),
-                    recipients: &o.recipients,
+                    tagged: on_time,
+                    want,
+                    plain,
                 };
                 let late_events = Counted {
                     slice: evs.get(hi.max(lo)..late_hi.max(hi).max(lo)).unwrap_or(&[]),
-                    recipients: &o.recipients,
+                    tagged: after,
+                    want,
+                    plain,
                 };
                 let count = u32::try_from(counted.len()).unwrap_or(u32::MAX);
                 let late = u32::try_from(late_events.len()).unwrap_or(u32::MAX);
+                // To each of several recipients: the one furthest short decides.
+                let mut missing = Vec::new();
+                let mut reached = count;
+                if each.len() > 1 {
+                    for u in &each {
+                        let n = u32::try_from(counted.reaching(*u)).unwrap_or(u32::MAX);
+                        reached = reached.min(n);
+                        if n < min {
+                            missing.push(c.units.get(*u).name.as_str());
+                        }
+                    }
+                }
                 let over = max.is_some_and(|m| count > m);
                 let status = if effective.is_some_and(|e| p.start < e) {
                     Status::NotAssessed
+                } else if !stated {
+                    Status::NotStated
                 } else if due < as_of {
-                    if count >= min && !over {
+                    if reached >= min && !over {
                         Status::Met
                     } else {
                         Status::Missed
                     }
                 } else if over {
                     Status::Missed
-                } else if count >= min && max.is_none() {
+                } else if reached >= min && max.is_none() {
                     Status::Met
                 } else {
                     Status::Pending
                 };
                 out.push(PeriodCompliance {
                     citation: o.citation.as_str(),
-                    action,
+                    action: ob.action,
                     subject,
                     period: p,
                     due,
                     recipients,
                     required,
+                    reading,
                     status,
                     count,
-                    needed: min.saturating_sub(count),
+                    needed: if stated {
+                        min.saturating_sub(reached)
+                    } else {
+                        0
+                    },
+                    missing,
                     late,
                     events: counted,
                 });
@@ -254,15 +435,14 @@ impl<'p, 'e> Query<'p, 'e> {
     /// answer found for it and whether it came in time.
     fn reactive(
         &self,
-        Owed {
-            o,
-            action,
-            recipients,
-            targets,
-        }: Owed<'p>,
-        (within, hours, event): (u32, bool, EventKindIx),
+        ob: Owed<'p>,
+        limit: Option<(u32, bool)>,
+        reading: Option<&'p str>,
+        event: EventKindIx,
         out: &mut Vec<Reaction<'p, 'e>>,
     ) {
+        let o = ob.o;
+        let action = ob.action;
         let Query {
             c,
             log,
@@ -272,7 +452,10 @@ impl<'p, 'e> Query<'p, 'e> {
             effective,
         } = *self;
         let kind = c.event_kinds.get(event).as_str();
-        for t in targets.into_iter().filter(|t| only.is_none_or(|o| o == *t)) {
+        for &t in ob.targets.iter().filter(|t| only.is_none_or(|o| o == **t)) {
+            let Some((_, recipients)) = ob.for_subject(c, t) else {
+                continue;
+            };
             let (trig_at, triggers) = log.slice(What::Kind(event), t);
             let (_, answers) = log.slice(What::Action(o.action), t);
             let picker = AnswerPicker::new(answers, as_of);
@@ -289,27 +472,31 @@ impl<'p, 'e> Query<'p, 'e> {
                         NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN),
                     )
                 };
-                let deadline = if hours && trig.time.is_some() {
-                    at.checked_add_signed(TimeDelta::hours(i64::from(within)))
-                        .unwrap_or(at)
-                } else if hours {
-                    end_of(trig.date)
-                } else {
-                    end_of(
-                        trig.date
-                            .checked_add_days(chrono::Days::new(u64::from(within)))
-                            .unwrap_or(trig.date),
-                    )
-                };
+                let deadline = limit.map(|(within, hours)| {
+                    if hours && trig.time.is_some() {
+                        at.checked_add_signed(TimeDelta::hours(i64::from(within)))
+                            .unwrap_or(at)
+                    } else if hours {
+                        end_of(trig.date)
+                    } else {
+                        end_of(
+                            trig.date
+                                .checked_add_days(chrono::Days::new(u64::from(within)))
+                                .unwrap_or(trig.date),
+                        )
+                    }
+                });
                 let answer = picker.pick(trig_at + ti, at, &mut next_free);
                 let status = if effective.is_some_and(|e| trig.date < e) {
                     ReactionStatus::NotAssessed
                 } else {
-                    match answer {
-                        Some(a) if when(a) <= deadline => ReactionStatus::OnTime,
-                        Some(_) => ReactionStatus::Late,
-                        None if deadline.date() < as_of => ReactionStatus::Overdue,
-                        None => ReactionStatus::Pending,
+                    match (answer, deadline) {
+                        (Some(a), Some(d)) if when(a) <= d => ReactionStatus::OnTime,
+                        (Some(_), Some(_)) => ReactionStatus::Late,
+                        (None, Some(d)) if d.date() < as_of => ReactionStatus::Overdue,
+                        (None, Some(_)) => ReactionStatus::Pending,
+                        (Some(_), None) => ReactionStatus::Answered,
+                        (None, None) => ReactionStatus::Unanswered,
                     }
                 };
                 out.push(Reaction {
@@ -319,8 +506,10 @@ impl<'p, 'e> Query<'p, 'e> {
                     kind,
                     trigger: EventRef(trig),
                     deadline,
+                    reading: deadline.and(reading),
                     recipients,
                     answer: answer.map(EventRef),
+                    elapsed_minutes: answer.map(|a| (when(a) - at).num_minutes()),
                     status,
                 });
             }
@@ -403,17 +592,37 @@ pub(crate) fn calendar(
 ) -> CalendarAnswer<'_> {
     let effective = c.header.effective;
     let mut items: Vec<(NaiveDate, ObligationIx, TargetId, DueItem<'_>)> = Vec::new();
+    let mut unstated = Vec::new();
     for (oi, o) in c.obligations.iter_enumerated() {
-        let CadenceM::Periodic {
-            min,
-            max,
-            period,
-            deadline,
-        } = o.cadence
-        else {
+        let Some((cadence, reading)) = periodic_cadence(c, o) else {
             continue;
         };
-        let (action, recipients) = names_of(c, oi, o.action);
+        let (action, names) = names_of(c, oi, o.action);
+        let ob = Owed {
+            o,
+            action,
+            recipients: names,
+            units: c.obligation_units.get(oi),
+            superior: superior_wanted(o),
+            targets: subjects(c, &o.subject),
+        };
+        let targets = ob.targets.iter().filter(|t| only.is_none_or(|o| o == **t));
+        let Some((min, max, period, deadline)) = cadence else {
+            for &t in targets {
+                if let Some((_, recipients)) = ob.for_subject(c, t) {
+                    unstated.push(Unstated {
+                        citation: o.citation.as_str(),
+                        action,
+                        subject: subject_of(c, t),
+                        recipients,
+                    });
+                }
+            }
+            continue;
+        };
+        let reading: Option<&str> = reading
+            .and_then(|r| c.interpretations.iter().find(|i| i.name == r))
+            .map(|i| i.name.as_str());
         let periods: Vec<Period> = {
             let mut v = Vec::new();
             let mut p = Period::containing(period, from);
@@ -428,10 +637,10 @@ pub(crate) fn calendar(
             }
             v
         };
-        for t in subjects(c, &o.subject)
-            .into_iter()
-            .filter(|t| only.is_none_or(|o| o == *t))
-        {
+        for &t in targets {
+            let Some((_, recipients)) = ob.for_subject(c, t) else {
+                continue;
+            };
             for p in &periods {
                 let due = due_of(p, deadline);
                 items.push((
@@ -449,6 +658,7 @@ pub(crate) fn calendar(
                             at_least: min,
                             at_most: max,
                         },
+                        reading,
                         assessed: effective.is_none_or(|e| p.start >= e),
                     },
                 ));
@@ -463,5 +673,6 @@ pub(crate) fn calendar(
         from,
         to,
         items: items.into_iter().map(|(_, _, _, i)| i).collect(),
+        unstated,
     }
 }

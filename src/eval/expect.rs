@@ -623,6 +623,7 @@ fn status_word(s: Status) -> &'static str {
         Status::Missed => "missed",
         Status::Pending => "pending",
         Status::NotAssessed => "not-assessed",
+        Status::NotStated => "not-stated",
     }
 }
 
@@ -633,6 +634,8 @@ fn reaction_word(s: ReactionStatus) -> &'static str {
         ReactionStatus::Overdue => "overdue",
         ReactionStatus::Pending => "pending",
         ReactionStatus::NotAssessed => "not-assessed",
+        ReactionStatus::Answered => "answered",
+        ReactionStatus::Unanswered => "unanswered",
     }
 }
 
@@ -1200,11 +1203,15 @@ impl<'p> Run<'p> {
             let ob = c.obligations.get(*o);
             let action = c.actions.get(ob.action).as_str();
             match ob.cadence {
-                CadenceM::Periodic { period: kind, .. } => periodic
-                    .entry((ob.citation.as_str(), action, kind))
-                    .or_default()
-                    .push(*o),
-                CadenceM::Reactive { event, .. } => reactive
+                CadenceM::Periodic { .. } | CadenceM::Regularly => {
+                    if let Some(kind) = crate::eval::compliance::assessed_per(c, ob) {
+                        periodic
+                            .entry((ob.citation.as_str(), action, kind))
+                            .or_default()
+                            .push(*o)
+                    }
+                }
+                CadenceM::Reactive { event, .. } | CadenceM::Promptly { event } => reactive
                     .entry((
                         ob.citation.as_str(),
                         action,
@@ -1219,6 +1226,7 @@ impl<'p> Run<'p> {
             ComplianceLit::Missed => Some(Status::Missed),
             ComplianceLit::Pending => Some(Status::Pending),
             ComplianceLit::NotAssessed => Some(Status::NotAssessed),
+            ComplianceLit::NotStated => Some(Status::NotStated),
             _ => None,
         };
         let want_reaction = match status {
@@ -1227,6 +1235,8 @@ impl<'p> Run<'p> {
             ComplianceLit::Overdue => Some(ReactionStatus::Overdue),
             ComplianceLit::Pending => Some(ReactionStatus::Pending),
             ComplianceLit::NotAssessed => Some(ReactionStatus::NotAssessed),
+            ComplianceLit::Answered => Some(ReactionStatus::Answered),
+            ComplianceLit::Unanswered => Some(ReactionStatus::Unanswered),
             _ => None,
         };
         let mut found: Vec<String> = Vec::new();
@@ -1252,6 +1262,7 @@ impl<'p> Run<'p> {
                     status_word(p.status),
                     p.count,
                     p.required
+                        .map_or_else(|| "not stated".to_string(), |r| r.to_string())
                 ));
             }
         }
@@ -1272,12 +1283,15 @@ impl<'p> Run<'p> {
                     Some(a) => format!("{} on {}", r.action, a.0.date),
                     None => format!("no {}", r.action),
                 };
+                let due = r.deadline.map_or_else(
+                    || "time limit not stated".to_string(),
+                    |d| format!("due by {d}"),
+                );
                 found.push(format!(
-                    "{} on {} {} ({answered}, due by {})",
+                    "{} on {} {} ({answered}, {due})",
                     r.kind,
                     r.trigger.0.date,
                     reaction_word(r.status),
-                    r.deadline
                 ));
             }
         }
@@ -1285,8 +1299,10 @@ impl<'p> Run<'p> {
             let kinds: Vec<&str> = obligations
                 .iter()
                 .filter_map(|o| match c.obligations.get(*o).cadence {
-                    CadenceM::Reactive { event, .. } => Some(c.event_kinds.get(event).as_str()),
-                    CadenceM::Periodic { .. } => None,
+                    CadenceM::Reactive { event, .. } | CadenceM::Promptly { event } => {
+                        Some(c.event_kinds.get(event).as_str())
+                    }
+                    CadenceM::Periodic { .. } | CadenceM::Regularly => None,
                 })
                 .collect();
             let why = if kinds.is_empty() {
@@ -1538,6 +1554,10 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
             }
             CadenceM::Reactive { event, .. } => {
                 format!("on each {}", c.event_kinds.get(event).as_str())
+            }
+            CadenceM::Regularly => "regularly".to_string(),
+            CadenceM::Promptly { event } => {
+                format!("promptly on each {}", c.event_kinds.get(event).as_str())
             }
         };
         let recipients = c.obligation_recipients.get(i);

@@ -24,8 +24,8 @@
 use super::json::{self, Node};
 use crate::syntax::ast::{
     Anchor, AssignBlock, BearerLit, CadenceLit, Cond, DateLit, DecisionLit, FactTypeLit,
-    FactValueLit, Item, Name, OrgStmt, PeriodKind, RelationLit, SanctionsLit, Scope, SubjectLit,
-    TestStepLit, ValueLit, WhoBearerLit,
+    FactValueLit, Item, Name, OrgStmt, PeriodKind, RecipientLit, RecipientMode, RelationLit,
+    SanctionsLit, Scope, SubjectLit, TestStepLit, ValueLit, WhoBearerLit,
 };
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -313,6 +313,8 @@ pub(crate) fn cadence_text(c: &CadenceLit) -> String {
                 format!("within {within} {unit} of {}", event.text)
             }
         }
+        CadenceLit::Regularly { .. } => "regularly".into(),
+        CadenceLit::Promptly { event } => format!("promptly of {}", event.text),
     }
 }
 
@@ -449,6 +451,11 @@ impl Builder {
         match item {
             Item::Header(_) => {}
             Item::Articles { .. } => {}
+            Item::Interpret(i) => {
+                for a in &i.actions {
+                    self.want(f, a, Want::In(Ns::Action, String::new()));
+                }
+            }
             Item::Note { citation, reason } => {
                 self.cite(f, citation, format!("note “{}”", reason.text), false);
             }
@@ -657,7 +664,20 @@ impl Builder {
                 let to = if o.recipients.is_empty() {
                     String::new()
                 } else {
-                    format!(" to {}", names(&o.recipients))
+                    let list: Vec<String> = o
+                        .recipients
+                        .iter()
+                        .map(|r| match r {
+                            RecipientLit::Unit(n) => n.text.clone(),
+                            RecipientLit::Superior(None, _) => "superior".into(),
+                            RecipientLit::Superior(Some(k), _) => format!("superior {}", k.text),
+                        })
+                        .collect();
+                    let mode = match o.mode {
+                        RecipientMode::Any => "any of ",
+                        RecipientMode::All => "",
+                    };
+                    format!(" to {mode}{}", list.join(", "))
                 };
                 let what = format!(
                     "obligation: {} must {}{to} {}",
@@ -673,8 +693,18 @@ impl Builder {
                     &o.action.text,
                     format!("{what} [{}]", o.citation.text),
                 );
-                self.uses(f, &o.recipients, Ns::Unit);
-                if let CadenceLit::Reactive { event, .. } = &o.cadence {
+                for r in &o.recipients {
+                    match r {
+                        RecipientLit::Unit(n) => self.want(f, n, Want::In(Ns::Unit, String::new())),
+                        RecipientLit::Superior(Some(k), _) => {
+                            self.want(f, k, Want::In(Ns::UnitKind, String::new()))
+                        }
+                        RecipientLit::Superior(None, _) => {}
+                    }
+                }
+                if let CadenceLit::Reactive { event, .. } | CadenceLit::Promptly { event } =
+                    &o.cadence
+                {
                     self.want(f, event, Want::In(Ns::EventKind, String::new()));
                     self.note_on(
                         Ns::EventKind,
@@ -756,7 +786,7 @@ impl Builder {
             TestStepLit::Events { events, .. } => {
                 for e in events {
                     self.want(f, &e.subject, Want::UnitOrMatter);
-                    if let Some(to) = &e.to {
+                    for to in &e.to {
                         self.want(f, to, unit());
                     }
                 }

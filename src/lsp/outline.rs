@@ -72,6 +72,7 @@ fn keyword(item: &Item) -> (&'static [&'static str], Option<&'static str>) {
         Item::Test(_) => (&["test"], None),
         Item::Articles { .. } => (&["articles"], None),
         Item::Note { .. } => (&["note"], None),
+        Item::Interpret(_) => (&["interpret"], None),
     }
 }
 
@@ -518,6 +519,14 @@ fn item_symbol(item: &Item, range: (usize, usize), kw: (usize, usize)) -> Sym {
                 children,
             )
         }
+        Item::Interpret(i) => block(
+            format!("interpret {}", non_empty(&i.name.text)),
+            (!i.actions.is_empty()).then(|| join(&i.actions)),
+            SymbolKind::INTERFACE,
+            range,
+            span(&i.name),
+            Vec::new(),
+        ),
         Item::Note { citation, reason } => block(
             format!("note {}", non_empty(&citation.text)),
             Some(reason.text.clone()),

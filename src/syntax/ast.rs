@@ -116,6 +116,8 @@ pub enum Item {
         #[serde(skip)]
         span: Span,
     },
+    /// `interpret "本单位执行口径" { … }`
+    Interpret(InterpretLit),
     /// `note per "第十一条" "解释权"`
     Note {
         /// The article.
@@ -335,8 +337,10 @@ pub struct EventLit {
     pub subject: Name,
     /// The action done or the event kind that occurred.
     pub what: Name,
-    /// The recipient.
-    pub to: Option<Name>,
+    /// The recipients (`to A, B`); empty when not addressed.
+    pub to: Vec<Name>,
+    /// The period it reports for (`for 2019-Q1`), as written.
+    pub for_period: Option<Name>,
     /// The whole event.
     #[serde(skip)]
     pub span: Span,
@@ -372,6 +376,12 @@ pub enum ComplianceLit {
     Late,
     /// `overdue`
     Overdue,
+    /// `not-stated`: the regulation states no frequency (`regularly`).
+    NotStated,
+    /// `answered`: answered, where the regulation states no time limit.
+    Answered,
+    /// `unanswered`: not answered, where the regulation states no time limit.
+    Unanswered,
 }
 
 impl ComplianceLit {
@@ -382,6 +392,9 @@ impl ComplianceLit {
             ComplianceLit::Missed => "missed",
             ComplianceLit::Pending => "pending",
             ComplianceLit::NotAssessed => "not-assessed",
+            ComplianceLit::NotStated => "not-stated",
+            ComplianceLit::Answered => "answered",
+            ComplianceLit::Unanswered => "unanswered",
             ComplianceLit::OnTime => "on-time",
             ComplianceLit::Late => "late",
             ComplianceLit::Overdue => "overdue",
@@ -500,6 +513,54 @@ pub enum CadenceLit {
         /// The triggering event kind.
         event: Name,
     },
+    /// `regularly` (定期, 经常, 不定期): the regulation states no count.
+    Regularly {
+        /// Where written.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `promptly of EVENT` (及时, 随时, 立即): the regulation states no time limit.
+    Promptly {
+        /// The triggering event kind.
+        event: Name,
+    },
+}
+
+/// How the recipients of an obligation must be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecipientMode {
+    /// `to A, B` / `to all of A, B`: each must receive it.
+    All,
+    /// `to any of A, B`: one suffices.
+    Any,
+}
+
+/// One recipient as written.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "to", content = "name", rename_all = "snake_case")]
+pub enum RecipientLit {
+    /// A unit.
+    Unit(Name),
+    /// `superior` (the subject unit's parent) or `superior KIND` (its nearest
+    /// ancestor of that kind).
+    Superior(Option<Name>, #[serde(skip)] Span),
+}
+
+/// `interpret "NAME" [for ACTION, …] { regularly as …  promptly as … }`
+#[derive(Debug, Clone, Serialize)]
+pub struct InterpretLit {
+    /// Its name (本单位执行口径).
+    pub name: Name,
+    /// The actions whose obligations it reads; every unstated one when empty.
+    pub actions: Vec<Name>,
+    /// What `regularly` is taken to mean: a periodic cadence.
+    pub regularly: Option<CadenceLit>,
+    /// What `promptly` is taken to mean: `(within, hours)`.
+    pub promptly: Option<(u32, bool)>,
+    /// The whole declaration.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 /// An obligation.
@@ -512,7 +573,9 @@ pub struct ObligationLit {
     /// What must be done.
     pub action: Name,
     /// To whom.
-    pub recipients: Vec<Name>,
+    pub recipients: Vec<RecipientLit>,
+    /// Whether each recipient, or any one, must receive it.
+    pub mode: RecipientMode,
     /// How often.
     pub cadence: CadenceLit,
 }

@@ -128,6 +128,15 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::K_test
             | Rule::K_articles
             | Rule::K_note
+            | Rule::K_interpret
+            | Rule::K_regularly
+            | Rule::K_promptly
+            | Rule::K_all
+            | Rule::K_any
+            | Rule::K_superior
+            | Rule::K_not_stated
+            | Rule::K_answered
+            | Rule::K_unanswered
             | Rule::K_incident
             | Rule::K_expect
             | Rule::K_no
@@ -468,6 +477,7 @@ impl<'s> Builder<'s> {
                 }
                 Some(Item::Articles { articles, span })
             }
+            Rule::interpret_decl => self.interpret(pair, span).map(Item::Interpret),
             Rule::note_decl => {
                 let mut inner = children(pair);
                 let citation = self.citation(inner.next()?)?;
@@ -842,10 +852,11 @@ impl<'s> Builder<'s> {
         let subject = self.subject(inner.next()?)?;
         let action = self.name(inner.next()?)?;
         let mut recipients = Vec::new();
+        let mut mode = RecipientMode::All;
         let mut cadence = None;
         for p in inner {
             match p.as_rule() {
-                Rule::recipients => recipients = self.first_list(p),
+                Rule::recipients => (mode, recipients) = self.recipients(p)?,
                 Rule::cadence => cadence = Some(self.cadence(p)?),
                 Rule::reactive => {
                     let mut r = children(p);
@@ -864,6 +875,11 @@ impl<'s> Builder<'s> {
                             (n, hours)
                         }
                         Rule::same_day => (0, false),
+                        Rule::promptly => {
+                            let event = self.name(r.next()?)?;
+                            cadence = Some(CadenceLit::Promptly { event });
+                            continue;
+                        }
                         _ => return self.unexpected(Rule::reactive, &head),
                     };
                     let event = self.name(r.next()?)?;
@@ -881,8 +897,77 @@ impl<'s> Builder<'s> {
             subject,
             action,
             recipients,
+            mode,
             cadence: cadence?,
         })
+    }
+
+    /// `to [all of|any of] RECIPIENT, …`
+    fn recipients(&mut self, pair: Pair<'_, Rule>) -> Option<(RecipientMode, Vec<RecipientLit>)> {
+        let mut mode = RecipientMode::All;
+        let mut out = Vec::new();
+        for p in children(pair) {
+            match p.as_rule() {
+                Rule::recipient_mode => {
+                    let kw = p.into_inner().next()?;
+                    mode = match kw.as_rule() {
+                        Rule::K_any => RecipientMode::Any,
+                        _ => RecipientMode::All,
+                    };
+                }
+                Rule::recipient => {
+                    let r = p.into_inner().next()?;
+                    match r.as_rule() {
+                        Rule::superior => {
+                            let span = self.span(&r);
+                            let kind = match children(r).next() {
+                                Some(k) => Some(self.name(k)?),
+                                None => None,
+                            };
+                            out.push(RecipientLit::Superior(kind, span));
+                        }
+                        _ => out.push(RecipientLit::Unit(self.name(r)?)),
+                    }
+                }
+                _ => return self.unexpected(Rule::recipients, &p),
+            }
+        }
+        Some((mode, out))
+    }
+
+    /// `interpret "NAME" [for ACTION, …] { … }`
+    fn interpret(&mut self, pair: Pair<'_, Rule>, span: Span) -> Option<InterpretLit> {
+        let mut inner = children(pair);
+        let name = self.string(inner.next()?)?;
+        let mut lit = InterpretLit {
+            name,
+            actions: Vec::new(),
+            regularly: None,
+            promptly: None,
+            span,
+        };
+        for p in inner {
+            match p.as_rule() {
+                Rule::interpret_for => lit.actions = self.first_list(p),
+                Rule::interp_regularly => lit.regularly = Some(self.cadence(p)?),
+                Rule::interp_promptly => {
+                    let head = children(p).next()?;
+                    lit.promptly = Some(match head.as_rule() {
+                        Rule::within => {
+                            let mut w = children(head);
+                            let n = self.count(&w.next()?)?;
+                            let unit = self.expect(Rule::duration_unit, Rule::within, w.next()?)?;
+                            let unit = unit.into_inner().next()?;
+                            (n, matches!(unit.as_rule(), Rule::K_hours | Rule::K_hour))
+                        }
+                        Rule::same_day => (0, false),
+                        _ => return self.unexpected(Rule::interp_promptly, &head),
+                    });
+                }
+                _ => return self.unexpected(Rule::interpret_decl, &p),
+            }
+        }
+        Some(lit)
     }
 
     fn test_step(&mut self, step: Pair<'_, Rule>) -> Option<TestStepLit> {
@@ -1060,6 +1145,9 @@ impl<'s> Builder<'s> {
                                 Rule::K_missed => ComplianceLit::Missed,
                                 Rule::K_pending => ComplianceLit::Pending,
                                 Rule::K_not_assessed => ComplianceLit::NotAssessed,
+                                Rule::K_not_stated => ComplianceLit::NotStated,
+                                Rule::K_answered => ComplianceLit::Answered,
+                                Rule::K_unanswered => ComplianceLit::Unanswered,
                                 Rule::K_on_time => ComplianceLit::OnTime,
                                 Rule::K_late => ComplianceLit::Late,
                                 Rule::K_overdue => ComplianceLit::Overdue,
@@ -1183,6 +1271,8 @@ impl<'s> Builder<'s> {
         let mut date = None;
         let mut time = None;
         let mut names = Vec::new();
+        let mut to = Vec::new();
+        let mut for_period = None;
         for part in children(pair) {
             match part.as_rule() {
                 Rule::date => date = Some(self.date(part)?),
@@ -1208,6 +1298,11 @@ impl<'s> Builder<'s> {
                     }
                 }
                 Rule::ident | Rule::string => names.push(self.name(part)?),
+                Rule::name_list => to = self.list(part),
+                Rule::event_for => {
+                    let p = children(part).next()?;
+                    for_period = Some(self.period_lit(&p)?);
+                }
                 Rule::semicolon => {}
                 _ => return self.unexpected(Rule::test_event, &part),
             }
@@ -1218,7 +1313,8 @@ impl<'s> Builder<'s> {
             time,
             subject: names.next()?,
             what: names.next()?,
-            to: names.next(),
+            to,
+            for_period,
             span,
         })
     }
@@ -1261,6 +1357,7 @@ impl<'s> Builder<'s> {
         let mut span = self.span(&pair);
         for p in children(pair) {
             match p.as_rule() {
+                Rule::regularly => return Some(CadenceLit::Regularly { span }),
                 Rule::count => {
                     span = self.span(&p);
                     (min, max) = self.count_range(p)?;
