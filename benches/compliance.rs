@@ -1,6 +1,8 @@
 //! Compliance on a generated org of 100,000 units with 10 obligations and
 //! up to 1,000,000 generated events: reading the log (JSON Lines), and
-//! assessing it, at 100k and 1M events.
+//! assessing it, at 100k and 1M events; and the same with the obligations
+//! naming their recipients (two named bodies, `superior`) and a tenth of
+//! the lines saying the period they report for.
 #![allow(
     missing_docs,
     clippy::unwrap_used,
@@ -35,8 +37,30 @@ obligation per "9" each 支部 must a8 at most 3 per year
 obligation per "10" each 支部 must a9 at least 1 per year by day 180
 "#;
 
-fn policy() -> Policy {
-    let mut org = OrgSpec::new();
+/// The same obligations, owed to recipients: every committee reports to the
+/// two offices, every branch to its committee (`superior`).
+fn addressed_rules() -> String {
+    RULES
+        .lines()
+        .map(|l| {
+            if !l.starts_with("obligation") {
+                return format!("{l}\n");
+            }
+            let to = if l.contains("each 党委") {
+                " to 办公室, 督查室"
+            } else {
+                " to superior"
+            };
+            let (head, tail) = l.split_at(l.find(" at ").or_else(|| l.find(" exactly ")).unwrap());
+            format!("{head}{to}{tail}\n")
+        })
+        .collect()
+}
+
+fn policy_with(rules: &str) -> Policy {
+    let mut org = OrgSpec::new()
+        .unit("办公室", "党委", None)
+        .unit("督查室", "党委", None);
     for i in 0..UNITS {
         let (kind, under) = if i < 10_000 {
             ("党委", None)
@@ -46,16 +70,26 @@ fn policy() -> Policy {
         org = org.unit(&format!("u{i}"), kind, under.as_deref());
     }
     Policy::builder()
-        .source("rules.zr", RULES)
+        .source("rules.zr", rules)
         .org("org", org)
         .build()
         .unwrap()
+}
+
+fn policy() -> Policy {
+    policy_with(RULES)
 }
 
 /// `n` events in 2021, spread over the units, each with an action its
 /// kind owes. The `k`-th event of a unit falls in its own 36-day window,
 /// so no two events repeat each other. Written in shuffled order.
 fn log_text(n: usize) -> String {
+    log_text_with(n, false)
+}
+
+/// With `addressed`, each line names its recipients, and every tenth line
+/// of a yearly action says it reports for 2021.
+fn log_text_with(n: usize, addressed: bool) -> String {
     let mut rng = Lcg(42);
     let start = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
     let mut order: Vec<usize> = (0..n).collect();
@@ -71,9 +105,28 @@ fn log_text(n: usize) -> String {
             5 + rng.next(5)
         };
         let d = start + chrono::TimeDelta::days((k * 36 + rng.next(36)) as i64);
+        if !addressed {
+            writeln!(
+                text,
+                r#"{{"date": "{d}", "unit": "u{u}", "action": "a{a}"}}"#
+            )
+            .unwrap();
+            continue;
+        }
+        let to = if u < 10_000 {
+            r#"["办公室", "督查室"]"#.to_string()
+        } else {
+            format!(r#""u{}""#, u % 10_000)
+        };
+        let yearly = matches!(a, 0 | 3 | 5 | 7 | 8 | 9);
+        let for_period = if yearly && i % 10 == 0 {
+            r#", "for": "2021""#
+        } else {
+            ""
+        };
         writeln!(
             text,
-            r#"{{"date": "{d}", "unit": "u{u}", "action": "a{a}"}}"#
+            r#"{{"date": "{d}", "unit": "u{u}", "action": "a{a}", "to": {to}{for_period}}}"#
         )
         .unwrap();
     }
@@ -114,6 +167,37 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    // Recipients and `for`: 1M events.
+    let p = policy_with(&addressed_rules());
+    let n = 1_000_000usize;
+    let text = log_text_with(n, true);
+    let log = p.events_from_jsonl("gen.jsonl", &text).unwrap();
+    let answer = p.compliance(&log, as_of, from, None).unwrap();
+    let counted: u32 = answer.periods.iter().map(|r| r.count).sum();
+    assert!(
+        counted as usize > n / 2,
+        "most events reach their recipients"
+    );
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function(BenchmarkId::new("assess (to, for)", n), |b| {
+        b.iter(|| {
+            black_box(
+                p.compliance(black_box(&log), as_of, from, None)
+                    .unwrap()
+                    .periods
+                    .len(),
+            )
+        })
+    });
+    g.bench_function(BenchmarkId::new("read JSON Lines (to, for)", n), |b| {
+        b.iter(|| {
+            black_box(
+                p.events_from_jsonl("gen.jsonl", black_box(&text))
+                    .unwrap()
+                    .len(),
+            )
+        })
+    });
     g.finish();
 }
 

@@ -134,34 +134,44 @@ impl Want<'_> {
 #[derive(Debug, Clone)]
 pub struct Counted<'p, 'e> {
     pub(crate) slice: &'e [LoggedEvent],
+    /// Recipients, and events that report for a period or answer another;
+    /// `None` when every event of the slice counts (kept out of line: most
+    /// rows of a large answer have neither).
+    pub(crate) more: Option<Box<CountedMore<'p, 'e>>>,
+}
+
+/// What only some rows need to tell which events count.
+#[derive(Debug, Clone)]
+pub(crate) struct CountedMore<'p, 'e> {
     /// Events dated anywhere that report for this period.
     pub(crate) tagged: Vec<&'e LoggedEvent>,
     pub(crate) want: Want<'p>,
-    /// No event of the slice says its period or answers another: all count.
-    pub(crate) plain: bool,
 }
 
 impl<'p, 'e> Counted<'p, 'e> {
-    fn counts(&self, e: &LoggedEvent) -> bool {
-        (self.want.is_empty() || self.want.reached_by(e)) && e.reference.is_none()
-    }
-
     /// The events, in date order (those reporting for the period first).
     pub fn iter(&self) -> impl Iterator<Item = &'e LoggedEvent> + '_ {
-        let untagged = self.slice.iter().filter(|e| e.for_period.is_none());
-        self.tagged
+        let (tagged, want): (&[&'e LoggedEvent], Option<Want<'p>>) = match &self.more {
+            Some(m) => (&m.tagged, Some(m.want)),
+            None => (&[], None),
+        };
+        let untagged = self
+            .slice
+            .iter()
+            .filter(move |e| want.is_none() || (e.for_period.is_none() && e.reference.is_none()));
+        tagged
             .iter()
             .copied()
+            .filter(|e| e.reference.is_none())
             .chain(untagged)
-            .filter(|e| self.counts(e))
+            .filter(move |e| want.is_none_or(|w| w.is_empty() || w.reached_by(e)))
     }
 
     /// How many.
     pub fn len(&self) -> usize {
-        if self.plain && self.want.is_empty() && self.tagged.is_empty() {
-            self.slice.len()
-        } else {
-            self.iter().count()
+        match self.more {
+            None => self.slice.len(),
+            Some(_) => self.iter().count(),
         }
     }
 
@@ -195,30 +205,59 @@ pub struct PeriodCompliance<'p, 'e> {
     pub period: Period,
     /// The due date: the deadline, else the period's last day.
     pub due: NaiveDate,
-    /// To whom.
-    #[serde(skip_serializing_if = "Recipients::is_empty")]
-    pub recipients: Recipients<'p>,
     /// How many times; absent when the regulation states no frequency.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<Required>,
-    /// The organisation's reading the verdict rests on, when the regulation
-    /// leaves the frequency unstated (never the article).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reading: Option<&'p str>,
     /// The verdict.
     pub status: Status,
     /// Events that counted.
     pub count: u32,
     /// How many more are needed (by the recipient furthest short).
     pub needed: u32,
-    /// Recipients that have not yet received what is required.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<&'p str>,
     /// Events in the period after its deadline (they do not count).
     #[serde(skip_serializing_if = "is_zero")]
     pub late: u32,
+    /// Recipients, those still missing, and the reading the verdict rests
+    /// on, for rows that have any (see the accessors).
+    #[serde(flatten)]
+    pub notes: Option<Box<RowNotes<'p>>>,
     /// The events that counted.
     pub events: Counted<'p, 'e>,
+}
+
+/// What only some rows carry.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowNotes<'p> {
+    /// To whom.
+    #[serde(skip_serializing_if = "Recipients::is_empty")]
+    pub recipients: Recipients<'p>,
+    /// The organisation's reading the verdict rests on, when the regulation
+    /// leaves the frequency unstated (never the article).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading: Option<&'p str>,
+    /// Recipients that have not yet received what is required.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<&'p str>,
+}
+
+impl<'p> PeriodCompliance<'p, '_> {
+    /// To whom; `None` when the obligation names no recipient.
+    pub fn recipients(&self) -> Option<Recipients<'p>> {
+        self.notes
+            .as_ref()
+            .map(|n| n.recipients)
+            .filter(|r| !r.is_empty())
+    }
+
+    /// The reading the verdict rests on, if any.
+    pub fn reading(&self) -> Option<&'p str> {
+        self.notes.as_ref().and_then(|n| n.reading)
+    }
+
+    /// Recipients still missing.
+    pub fn missing(&self) -> &[&'p str] {
+        self.notes.as_ref().map_or(&[], |n| n.missing.as_slice())
+    }
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -398,10 +437,10 @@ impl fmt::Display for ComplianceAnswer<'_, '_> {
                 pad(p.action, 12),
                 subject_name(p.subject)
             )?;
-            if !p.missing.is_empty() {
-                write!(f, " — not yet to {}", p.missing.join(", "))?;
+            if !p.missing().is_empty() {
+                write!(f, " — not yet to {}", p.missing().join(", "))?;
             }
-            if let Some(r) = p.reading {
+            if let Some(r) = p.reading() {
                 write!(f, " (as read by “{r}”)")?;
             }
             writeln!(f)?;

@@ -341,6 +341,10 @@ pub struct TriggerAnswer<'p> {
     /// discretionary) clause.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub procedure: Vec<crate::liability::Procedure<'p>>,
+    /// When the incident carries a decision record: the liability it
+    /// apportions (apart from whom the clauses hold to account).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub liability: Option<crate::liability::LiabilityAnswer<'p>>,
 }
 
 impl TriggerAnswer<'_> {
@@ -414,6 +418,16 @@ impl fmt::Display for TriggerAnswer<'_> {
         }
         for p in &self.procedure {
             write!(f, "{p}")?;
+        }
+        if let Some(l) = &self.liability {
+            write!(f, "  liability from the decision record — ")?;
+            for (i, line) in l.to_string().lines().enumerate() {
+                if i == 0 {
+                    writeln!(f, "{line}")?;
+                } else {
+                    writeln!(f, "  {line}")?;
+                }
+            }
         }
         Ok(())
     }

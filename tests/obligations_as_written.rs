@@ -44,8 +44,8 @@ fn rows(p: &Policy, l: &zeren::events::EventLog, as_of: &str, action: &str) -> V
                 r.period.to_string(),
                 r.status,
                 r.count,
-                r.reading.map(str::to_string),
-                r.missing.iter().map(|m| m.to_string()).collect(),
+                r.reading().map(str::to_string),
+                r.missing().iter().map(|m| m.to_string()).collect(),
             )
         })
         .collect()

@@ -355,21 +355,25 @@ impl<'p, 'e> Query<'p, 'e> {
                 let late_to = p.end.min(as_of);
                 let late_hi = evs.partition_point(|e| e.date <= late_to);
                 let key = Some((p.kind, p.index));
-                let (on_time, after): (Vec<&'e LoggedEvent>, Vec<&'e LoggedEvent>) = tagged
-                    .iter()
-                    .filter(|e| e.for_period == key && e.date <= as_of)
-                    .partition(|e| e.date <= due);
+                let (on_time, after): (Vec<&'e LoggedEvent>, Vec<&'e LoggedEvent>) =
+                    if tagged.is_empty() {
+                        (Vec::new(), Vec::new())
+                    } else {
+                        tagged
+                            .iter()
+                            .filter(|e| e.for_period == key && e.date <= as_of)
+                            .partition(|e| e.date <= due)
+                    };
+                let more = |tagged| {
+                    (!plain || !want.is_empty()).then(|| Box::new(CountedMore { tagged, want }))
+                };
                 let counted = Counted {
                     slice: evs.get(lo..hi.max(lo)).unwrap_or(&[]),
-                    tagged: on_time,
-                    want,
-                    plain,
+                    more: more(on_time),
                 };
                 let late_events = Counted {
                     slice: evs.get(hi.max(lo)..late_hi.max(hi).max(lo)).unwrap_or(&[]),
-                    tagged: after,
-                    want,
-                    plain,
+                    more: more(after),
                 };
                 let count = u32::try_from(counted.len()).unwrap_or(u32::MAX);
                 let late = u32::try_from(late_events.len()).unwrap_or(u32::MAX);
@@ -409,9 +413,7 @@ impl<'p, 'e> Query<'p, 'e> {
                     subject,
                     period: p,
                     due,
-                    recipients,
                     required,
-                    reading,
                     status,
                     count,
                     needed: if stated {
@@ -419,8 +421,14 @@ impl<'p, 'e> Query<'p, 'e> {
                     } else {
                         0
                     },
-                    missing,
                     late,
+                    notes: (!recipients.is_empty() || reading.is_some()).then(|| {
+                        Box::new(RowNotes {
+                            recipients,
+                            reading,
+                            missing,
+                        })
+                    }),
                     events: counted,
                 });
                 match p.next() {

@@ -309,6 +309,7 @@ pub(crate) fn triggers<'p>(
             consequences: Vec::new(),
             facts_used,
             procedure: Vec::new(),
+            liability: None,
         };
     }
     let ev = Eval {
@@ -457,5 +458,9 @@ pub(crate) fn triggers<'p>(
         consequences,
         facts_used,
         procedure: crate::eval::liability::procedures(c, &ev, Some((&lists_matched, &lists_open))),
+        liability: inc
+            .decision
+            .as_ref()
+            .and_then(|_| crate::eval::liability::liability(c, inc).ok()),
     }
 }
