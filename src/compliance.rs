@@ -406,11 +406,22 @@ fn subject_name(s: Subject<'_>) -> &str {
 impl fmt::Display for ComplianceAnswer<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let [met, missed, pending, na] = self.tally();
-        writeln!(
+        let unstated = self
+            .periods
+            .iter()
+            .filter(|p| p.status == Status::NotStated)
+            .count();
+        write!(
             f,
-            "compliance as of {} (from {}): {met} met, {missed} missed, {pending} pending, {na} not assessed",
-            self.as_of, self.from
+            "compliance as of {} (from {}): {met} met, {missed} missed, {pending} pending, {} not assessed",
+            self.as_of,
+            self.from,
+            na - unstated
         )?;
+        if unstated > 0 {
+            write!(f, ", {unstated} with no frequency stated")?;
+        }
+        writeln!(f)?;
         writeln!(
             f,
             "{:<12} {:<10} {:<10} {:>5} {:<12} {:>4}  {} {} subject",

@@ -150,6 +150,23 @@ fn an_unstated_time_limit_shows_the_answer_and_the_time_it_took() {
     assert!(text.contains("after 2 d 1 h"), "{text}");
     // `superior 党委` of 一支部 is 校党委 (its parent is a 党总支).
     assert_eq!(a.reactions[0].recipients.superior, Some("校党委"));
+    // An answer sent elsewhere, or to nobody, does not answer it.
+    for to in [r#", "to": "宣传部""#, ""] {
+        let answer = format!(
+            r#"{{"date": "2019-05-03T10:30", "unit": "一支部", "action": "报告"{to}, "ref": "a"}}"#
+        );
+        let l = log(
+            &p,
+            &[
+                r#"{"id": "a", "date": "2019-05-01T09:00", "unit": "一支部", "event": "重大舆情"}"#,
+                &answer,
+            ],
+        );
+        let a = p
+            .compliance(&l, date("2019-12-31"), Some(date("2019-01-01")), None)
+            .unwrap();
+        assert_eq!(a.reactions[0].status, ReactionStatus::Unanswered, "{to}");
+    }
 }
 
 #[test]

@@ -260,12 +260,19 @@ struct Owed<'p> {
 }
 
 impl<'p> Owed<'p> {
-    /// The recipients for one subject, or `None` when the obligation names
-    /// a superior the subject does not have (a top unit reports to no one).
+    /// The recipients for one subject, or `None` when the obligation's only
+    /// recipient is a superior the subject does not have (a top unit reports
+    /// to no one).
     fn for_subject(&self, c: &'p Compiled, t: TargetId) -> Option<(Want<'p>, Recipients<'p>)> {
+        // A subject with no such superior owes the others what it owes;
+        // with no other recipient, it owes nothing.
         let superior = match self.superior {
             None => None,
-            Some(kind) => Some(superior_of(c, t, kind)?),
+            Some(kind) => match superior_of(c, t, kind) {
+                Some(u) => Some(u),
+                None if self.units.is_empty() => return None,
+                None => None,
+            },
         };
         Some((
             Want {
@@ -461,12 +468,23 @@ impl<'p, 'e> Query<'p, 'e> {
         } = *self;
         let kind = c.event_kinds.get(event).as_str();
         for &t in ob.targets.iter().filter(|t| only.is_none_or(|o| o == **t)) {
-            let Some((_, recipients)) = ob.for_subject(c, t) else {
+            let Some((want, recipients)) = ob.for_subject(c, t) else {
                 continue;
+            };
+            // An answer counts when it reaches the recipients: each of them,
+            // or (`to any of`) one.
+            let any = o.mode == RecipientMode::Any;
+            let reaches = move |a: &LoggedEvent| {
+                want.is_empty()
+                    || if any {
+                        want.reached_by(a)
+                    } else {
+                        want.all().all(|u| a.to.contains(u))
+                    }
             };
             let (trig_at, triggers) = log.slice(What::Kind(event), t);
             let (_, answers) = log.slice(What::Action(o.action), t);
-            let picker = AnswerPicker::new(answers, as_of);
+            let picker = AnswerPicker::new(answers, as_of, reaches);
             let mut next_free = 0usize;
             let subject = subject_of(c, t);
             for (ti, trig) in triggers.iter().enumerate() {
@@ -547,10 +565,16 @@ struct AnswerPicker<'e> {
 }
 
 impl<'e> AnswerPicker<'e> {
-    fn new(answers: &'e [LoggedEvent], as_of: NaiveDate) -> Self {
+    /// The answers that `counts` accepts (those that reach the recipients).
+    fn new(
+        answers: &'e [LoggedEvent],
+        as_of: NaiveDate,
+        counts: impl Fn(&LoggedEvent) -> bool,
+    ) -> Self {
         let mut by_ref: Vec<(usize, usize)> = answers
             .iter()
             .enumerate()
+            .filter(|(_, a)| counts(a))
             .filter_map(|(i, a)| a.reference.map(|r| (r as usize, i)))
             .collect();
         by_ref.sort_unstable();
@@ -558,7 +582,7 @@ impl<'e> AnswerPicker<'e> {
         let free = answers
             .iter()
             .enumerate()
-            .filter(|(_, a)| a.reference.is_none())
+            .filter(|(_, a)| a.reference.is_none() && counts(a))
             .map(|(i, _)| i)
             .collect();
         AnswerPicker {

@@ -1560,9 +1560,19 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
                 format!("promptly on each {}", c.event_kinds.get(event).as_str())
             }
         };
-        let recipients = c.obligation_recipients.get(i);
+        let mut recipients: Vec<String> = c.obligation_recipients.get(i).clone();
+        for r in &o.recipients {
+            if let crate::check::RecipientM::Superior(k) = r {
+                recipients.push(match k {
+                    Some(k) => format!("superior {}", c.unit_kinds.get(*k)),
+                    None => "superior".into(),
+                });
+            }
+        }
         let to = if recipients.is_empty() {
             String::new()
+        } else if o.mode == crate::syntax::ast::RecipientMode::Any {
+            format!(" to any of {}", recipients.join(", "))
         } else {
             format!(" to {}", recipients.join(", "))
         };
