@@ -326,8 +326,8 @@ fn calendar_lists_what_falls_due_in_order() {
         .unwrap();
     assert_eq!(
         one.items.len(),
-        5,
-        "four quarterly reports and one inspection"
+        6,
+        "four quarterly reports, one inspection and the report of its results"
     );
     assert!(p
         .calendar(date("2019-12-31"), date("2019-01-01"), None)
