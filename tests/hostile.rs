@@ -88,7 +88,7 @@ fn two_hundred_thousand_event_driven_events_are_matched_by_index() {
     assert_eq!(reactions.len(), 100_000);
     assert!(reactions
         .iter()
-        .all(|r| r.status == ReactionStatus::OnTime && r.answer.is_some()));
+        .all(|r| r.status == ReactionStatus::Answered && r.answer.is_some()));
 }
 
 #[test]
