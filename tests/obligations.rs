@@ -235,17 +235,17 @@ fn exact_counts_deadlines_and_recipients() {
 
 #[test]
 fn event_driven_reports_on_time_late_overdue_and_pending() {
-    // 003-4 五: 遇重大情况随时报送 (the policy reads 随时 as the same day).
-    let p = example("003-4-bureau.zr");
+    // 003-1 第八条(二)4(1): 询问、置疑、诉求类 … 要在当日回复 (当日 is stated).
+    let p = example("003-1-college.zr");
     let l = log(
         &p,
         &[
-            r#"{"id": "a", "date": "2021-05-04T08:20", "unit": "文旅局党组", "event": "重大情况"}"#,
-            r#"{"date": "2021-05-04T17:45", "unit": "文旅局党组", "action": "报送", "to": "区委宣传部", "ref": "a"}"#,
-            r#"{"id": "b", "date": "2021-08-16T22:10", "unit": "文旅局党组", "event": "重大情况"}"#,
-            r#"{"date": "2021-08-17T09:00", "unit": "文旅局党组", "action": "报送", "to": "区委宣传部", "ref": "b"}"#,
-            r#"{"id": "c", "date": "2021-09-01", "unit": "文旅局党组", "event": "重大情况"}"#,
-            r#"{"id": "d", "date": "2021-09-20", "unit": "文旅局党组", "event": "重大情况"}"#,
+            r#"{"id": "a", "date": "2021-05-04T08:20", "unit": "信息工程院", "event": "询问"}"#,
+            r#"{"date": "2021-05-04T17:45", "unit": "信息工程院", "action": "回复", "ref": "a"}"#,
+            r#"{"id": "b", "date": "2021-08-16T22:10", "unit": "信息工程院", "event": "询问"}"#,
+            r#"{"date": "2021-08-17T09:00", "unit": "信息工程院", "action": "回复", "ref": "b"}"#,
+            r#"{"id": "c", "date": "2021-09-01", "unit": "信息工程院", "event": "询问"}"#,
+            r#"{"id": "d", "date": "2021-09-20", "unit": "信息工程院", "event": "询问"}"#,
         ],
     );
     let a = p
