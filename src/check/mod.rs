@@ -194,10 +194,10 @@ pub(crate) enum BearerM {
     },
 }
 
-/// A namespace of declared names: text → (id, where declared).
+/// A namespace of declared names: text → (id, where declared). What the
+/// names are called in messages is the id type's [`Idx::WHAT`].
 #[derive(Debug)]
 pub(crate) struct Names<I> {
-    what: &'static str,
     map: HashMap<String, I>,
     /// The names, in declaration order.
     order: Table<I, String>,
@@ -206,9 +206,8 @@ pub(crate) struct Names<I> {
 }
 
 impl<I: Idx> Names<I> {
-    fn new(what: &'static str) -> Self {
+    fn new() -> Self {
         Names {
-            what,
             map: HashMap::new(),
             order: Table::new(),
             spans: Table::new(),
@@ -217,26 +216,26 @@ impl<I: Idx> Names<I> {
 
     /// Declares a name; returns its id, or where it was first declared.
     fn declare(&mut self, name: &Name) -> Result<I, Span> {
-        if let Some(id) = self.map.get(&name.text) {
-            return Err(*self.spans.get(*id));
+        match self.map.get(&name.text) {
+            Some(id) => Err(*self.spans.get(*id)),
+            None => Ok(self.add(name)),
         }
-        let id = self.order.push(name.text.clone());
-        self.spans.push(name.span);
-        self.map.insert(name.text.clone(), id);
-        Ok(id)
     }
 
     /// The id of a name, declaring it when it is new.
     fn get_or_declare(&mut self, name: &Name) -> I {
-        match self.declare(name) {
-            Ok(id) => id,
-            Err(_) => *self.map.get(&name.text).unwrap_or_else(|| {
-                crate::compile::internal(format!(
-                    "{} `{}` is declared but has no id",
-                    self.what, name.text
-                ))
-            }),
+        match self.map.get(&name.text) {
+            Some(id) => *id,
+            None => self.add(name),
         }
+    }
+
+    /// Adds a name not declared before.
+    fn add(&mut self, name: &Name) -> I {
+        let id = self.order.push(name.text.clone());
+        self.spans.push(name.span);
+        self.map.insert(name.text.clone(), id);
+        id
     }
 
     fn get(&self, text: &str) -> Option<I> {
@@ -327,7 +326,7 @@ impl<'s> Checker<'s> {
         if let Some(id) = names.get(&name.text) {
             return Some(id);
         }
-        let what = names.what;
+        let what = I::WHAT;
         let help = suggest(&name.text, what, names.names());
         self.error(
             DiagKind::UnknownName,
@@ -379,17 +378,17 @@ pub(crate) fn check(
     let mut c = Checker {
         sources,
         errors: Vec::new(),
-        duties: Names::new("duty"),
-        unit_kinds: Names::new("unit kind"),
-        matter_kinds: Names::new("matter kind"),
-        positions: Names::new("position"),
-        units: Names::new("unit"),
-        matters: Names::new("matter"),
-        people: Names::new("person"),
-        scales: Names::new("scale"),
-        facts: Names::new("fact"),
-        actions: Names::new("action"),
-        event_kinds: Names::new("event kind"),
+        duties: Names::new(),
+        unit_kinds: Names::new(),
+        matter_kinds: Names::new(),
+        positions: Names::new(),
+        units: Names::new(),
+        matters: Names::new(),
+        people: Names::new(),
+        scales: Names::new(),
+        facts: Names::new(),
+        actions: Names::new(),
+        event_kinds: Names::new(),
         model: Model::default(),
         holding_spans: Vec::new(),
         warnings: Vec::new(),
