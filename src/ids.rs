@@ -109,6 +109,8 @@ ids! {
     ObligationIx => "obligation";
     /// A staffing rule.
     StaffingIx => "staffing rule";
+    /// A node of a condition (checked and compiled conditions share them).
+    CondIx => "condition";
 }
 
 /// A table of the policy: a `Vec<T>` keyed by the id type `I`.

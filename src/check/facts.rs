@@ -3,7 +3,7 @@
 
 use super::Checker;
 use crate::diag::{DiagKind, Span};
-use crate::ids::{DutyIx, FactIx, PositionIx, ScaleIx, Table};
+use crate::ids::{CondIx, DutyIx, FactIx, PositionIx, ScaleIx, Table};
 use crate::liability::StepKind;
 use crate::limits;
 use crate::resolve::suggest;
@@ -57,9 +57,9 @@ pub(crate) enum Test {
 
 #[derive(Debug, Clone)]
 pub(crate) enum CondNode {
-    And(Vec<u32>),
-    Or(Vec<u32>),
-    Not(u32, String),
+    And(Vec<CondIx>),
+    Or(Vec<CondIx>),
+    Not(CondIx, String),
     Test {
         fact: FactIx,
         test: Test,
@@ -77,7 +77,7 @@ pub(crate) struct ClauseM {
     /// The catch-all (`otherwise`): discretionary when its condition holds.
     pub catch_all: bool,
     /// Root condition node; `None` for an unconditional catch-all.
-    pub cond: Option<u32>,
+    pub cond: Option<CondIx>,
     /// Whom it holds to account (the list's targets when it names none).
     pub against: Vec<TargetM>,
     /// Where the clause number (or, unnumbered, its text) is written.
@@ -126,7 +126,7 @@ pub(crate) struct ConsequenceM {
     pub citation: String,
     pub aggravating: bool,
     pub text: String,
-    pub cond: u32,
+    pub cond: CondIx,
     pub against: Vec<TargetM>,
 }
 
@@ -155,7 +155,7 @@ pub(crate) struct ProcStepM {
     pub jointly: Vec<String>,
     pub as_needed: bool,
     /// Only when this holds.
-    pub cond: Option<u32>,
+    pub cond: Option<CondIx>,
     /// The condition as written.
     pub cond_text: String,
 }
@@ -653,23 +653,22 @@ impl Checker<'_> {
         None
     }
 
-    fn push_node(&mut self, node: CondNode) -> u32 {
-        self.model.conds.push(node);
-        u32::try_from(self.model.conds.len() - 1).unwrap_or(u32::MAX)
+    fn push_node(&mut self, node: CondNode) -> CondIx {
+        self.model.conds.push(node)
     }
 
     /// Type-checks a condition and adds it to the arena; returns its root.
-    fn cond(&mut self, c: &Cond) -> Option<u32> {
+    fn cond(&mut self, c: &Cond) -> Option<CondIx> {
         match c {
             Cond::And { all } => {
-                let kids: Vec<Option<u32>> = all.iter().map(|k| self.cond(k)).collect();
-                let kids: Option<Vec<u32>> = kids.into_iter().collect();
+                let kids: Vec<Option<CondIx>> = all.iter().map(|k| self.cond(k)).collect();
+                let kids: Option<Vec<CondIx>> = kids.into_iter().collect();
                 let kids = kids?;
                 Some(self.push_node(CondNode::And(kids)))
             }
             Cond::Or { any } => {
-                let kids: Vec<Option<u32>> = any.iter().map(|k| self.cond(k)).collect();
-                let kids: Option<Vec<u32>> = kids.into_iter().collect();
+                let kids: Vec<Option<CondIx>> = any.iter().map(|k| self.cond(k)).collect();
+                let kids: Option<Vec<CondIx>> = kids.into_iter().collect();
                 let kids = kids?;
                 Some(self.push_node(CondNode::Or(kids)))
             }

@@ -9,7 +9,7 @@
 
 use super::{AnchorM, BearerM, Checker, CondNode, FactTy, RuleM, ScopeM, Test, Val};
 use crate::diag::{DiagKind, Severity};
-use crate::ids::{DutyIx, FactIx, Table};
+use crate::ids::{CondIx, DutyIx, FactIx, Table};
 use crate::syntax::ast::CmpOp;
 
 fn overlap(a: &ScopeM, b: &ScopeM) -> Option<String> {
@@ -140,11 +140,11 @@ impl Checker<'_> {
     }
 
     /// Why a condition can never hold, if it cannot.
-    fn never(&self, n: u32, depth: usize) -> Option<String> {
+    fn never(&self, n: CondIx, depth: usize) -> Option<String> {
         if depth > 64 {
             return None;
         }
-        let node = self.model.conds.get(n as usize)?;
+        let node = self.model.conds.get(n);
         if let Some((fact, 0)) = self.allowed(node) {
             let name = &self.model.facts.get(fact).name;
             return Some(format!("no value of `{name}` meets it"));
@@ -156,12 +156,7 @@ impl Checker<'_> {
                     if let Some(why) = self.never(*k, depth + 1) {
                         return Some(why);
                     }
-                    if let Some((fact, set)) = self
-                        .model
-                        .conds
-                        .get(*k as usize)
-                        .and_then(|c| self.allowed(c))
-                    {
+                    if let Some((fact, set)) = self.allowed(self.model.conds.get(*k)) {
                         match sets.iter_mut().find(|(f, _)| *f == fact) {
                             Some((_, s)) => *s &= set,
                             None => sets.push((fact, set)),

@@ -32,8 +32,8 @@ pub(crate) use obligations::{
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
 use crate::ids::{
-    ActionIx, DutyIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, ObligationIx, PersonIx,
-    PositionIx, RuleIx, ScaleIx, StaffingIx, Table, UnitIx, UnitKindIx,
+    ActionIx, CondIx, DutyIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, ObligationIx,
+    PersonIx, PositionIx, RuleIx, ScaleIx, StaffingIx, Table, UnitIx, UnitKindIx,
 };
 use crate::limits;
 use crate::resolve::suggest;
@@ -61,7 +61,7 @@ pub(crate) struct Model {
     pub scales: Table<ScaleIx, ScaleM>,
     pub facts: Table<FactIx, FactM>,
     /// Condition nodes; triggers and consequences refer to their roots.
-    pub conds: Vec<CondNode>,
+    pub conds: Table<CondIx, CondNode>,
     pub trigger_lists: Vec<TriggerListM>,
     pub sanctions: Vec<SanctionsM>,
     pub consequences: Vec<ConsequenceM>,

@@ -3,7 +3,7 @@
 //! clauses whose enumeration test the incident already fails.
 
 use crate::check::{CondNode, FactM, FactTy, Test, TriggerListM, Val};
-use crate::ids::{FactIx, Table};
+use crate::ids::{CondIx, FactIx, Table};
 use crate::syntax::ast::CmpOp;
 use chrono::NaiveDate;
 
@@ -59,22 +59,46 @@ pub(crate) enum Op {
         len: u32,
     },
     Not {
-        kid: u32,
+        kid: CondIx,
     },
 }
 
 /// The compiled conditions of a policy; node ids are the check phase's.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Program {
-    pub ops: Vec<Op>,
-    pub kids: Vec<u32>,
+    pub ops: Table<CondIx, Op>,
+    /// The children of every `and` and `or`, each a range of it.
+    pub kids: Vec<CondIx>,
     pub syms: Vec<u32>,
     pub nums: Vec<f64>,
     pub dates: Vec<NaiveDate>,
     /// Source text of each leaf and `not` node.
-    pub text: Vec<String>,
+    pub text: Table<CondIx, String>,
     /// The fact each leaf reads.
-    pub fact_of: Vec<Option<FactIx>>,
+    pub fact_of: Table<CondIx, Option<FactIx>>,
+}
+
+impl Program {
+    /// The children of an `and` or `or` node.
+    #[inline]
+    pub(crate) fn kids(&self, start: u32, len: u32) -> &[CondIx] {
+        range(&self.kids, start, len)
+    }
+}
+
+/// The `len` items of `v` from `start`: a range an op keeps into one of the
+/// program's shared arrays. The ranges are made by [`compile`] over the
+/// arrays it fills, so a range past the end is a bug in zeren.
+#[inline]
+pub(crate) fn range<T>(v: &[T], start: u32, len: u32) -> &[T] {
+    // Offsets into arrays: u32 → usize never truncates.
+    let (start, len) = (start as usize, len as usize);
+    v.get(start..start.saturating_add(len)).unwrap_or_else(|| {
+        crate::compile::internal(format!(
+            "range {start}+{len} is out of bounds ({} entries)",
+            v.len()
+        ))
+    })
 }
 
 /// Clauses in list and clause order, and which to evaluate for an incident.
@@ -92,7 +116,7 @@ fn len32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-pub(crate) fn compile(nodes: &[CondNode]) -> Program {
+pub(crate) fn compile(nodes: &Table<CondIx, CondNode>) -> Program {
     let mut p = Program::default();
     for n in nodes {
         let (op, text, fact) = match n {
@@ -202,10 +226,10 @@ pub(crate) fn compile(nodes: &[CondNode]) -> Program {
 
 /// The enumeration test a clause cannot match without: its root, or the
 /// first such conjunct of a root `and` (a false conjunct makes `and` false).
-fn guard(p: &Program, facts: &Table<FactIx, FactM>, root: u32) -> Option<(FactIx, Vec<u32>)> {
-    let leaf = |n: u32| -> Option<(FactIx, Vec<u32>)> {
+fn guard(p: &Program, facts: &Table<FactIx, FactM>, root: CondIx) -> Option<(FactIx, Vec<u32>)> {
+    let leaf = |n: CondIx| -> Option<(FactIx, Vec<u32>)> {
         let is_enum = |f: FactIx| matches!(facts.get(f).ty, FactTy::Enum(_));
-        match p.ops.get(n as usize)? {
+        match p.ops.get(n) {
             Op::Sym {
                 fact,
                 op: CmpOp::Eq,
@@ -218,12 +242,8 @@ fn guard(p: &Program, facts: &Table<FactIx, FactM>, root: u32) -> Option<(FactIx
             _ => None,
         }
     };
-    match p.ops.get(root as usize)? {
-        Op::And { start, len } => p
-            .kids
-            .get(*start as usize..(*start + *len) as usize)?
-            .iter()
-            .find_map(|k| leaf(*k)),
+    match p.ops.get(root) {
+        Op::And { start, len } => p.kids(*start, *len).iter().find_map(|k| leaf(*k)),
         _ => leaf(root),
     }
 }

@@ -1,10 +1,10 @@
 //! The algorithm behind [`crate::triggers`]; the answer types live there.
 
 use crate::check::{SanctionsKindM, Val};
-use crate::compile::cond::Op;
+use crate::compile::cond::{range, Op};
 use crate::compile::Compiled;
 use crate::eval::accountable::People;
-use crate::ids::{FactIx, Table};
+use crate::ids::{CondIx, FactIx, Table};
 use crate::incident::BoundIncident;
 use crate::syntax::ast::CmpOp;
 use crate::triggers::*;
@@ -59,23 +59,15 @@ impl<'p> Eval<'p, '_> {
     }
 
     #[inline]
-    fn range<T>(v: &'p [T], start: u32, len: u32) -> &'p [T] {
-        v.get(start as usize..(start as usize).saturating_add(len as usize))
-            .unwrap_or(&[])
-    }
-
-    fn kids(&self, start: u32, len: u32) -> &'p [u32] {
-        Self::range(&self.c.program.kids, start, len)
+    fn kids(&self, start: u32, len: u32) -> &'p [CondIx] {
+        self.c.program.kids(start, len)
     }
 
     /// The truth of a condition node. Recursion depth is bounded by bracket
     /// nesting: `and`/`or` chains are flat and `not` runs are limited.
-    pub(crate) fn eval(&self, n: u32) -> Tri {
+    pub(crate) fn eval(&self, n: CondIx) -> Tri {
         let p = &self.c.program;
-        let Some(op) = p.ops.get(n as usize) else {
-            return Tri::Unknown;
-        };
-        match op {
+        match p.ops.get(n) {
             Op::Sym { fact, op, want } => match self.val(*fact) {
                 Some(Val::Sym(v)) => tri(ord(*op, v, *want)),
                 // On a set: `=` is membership, `!=` its negation (the checker
@@ -93,8 +85,8 @@ impl<'p> Eval<'p, '_> {
                 _ => Tri::Unknown,
             },
             Op::SymInList { fact, start, len } => match self.val(*fact) {
-                Some(Val::Sym(v)) => tri(Self::range(&p.syms, *start, *len).contains(&v)),
-                Some(Val::Set(m)) => tri(Self::range(&p.syms, *start, *len)
+                Some(Val::Sym(v)) => tri(range(&p.syms, *start, *len).contains(&v)),
+                Some(Val::Set(m)) => tri(range(&p.syms, *start, *len)
                     .iter()
                     .any(|s| *s < 128 && m & (1u128 << s) != 0)),
                 _ => Tri::Unknown,
@@ -108,7 +100,7 @@ impl<'p> Eval<'p, '_> {
                 _ => Tri::Unknown,
             },
             Op::NumIn { fact, start, len } => match self.val(*fact) {
-                Some(Val::Num(v)) => tri(Self::range(&p.nums, *start, *len).contains(&v)),
+                Some(Val::Num(v)) => tri(range(&p.nums, *start, *len).contains(&v)),
                 _ => Tri::Unknown,
             },
             Op::Date { fact, op, want } => match self.val(*fact) {
@@ -116,7 +108,7 @@ impl<'p> Eval<'p, '_> {
                 _ => Tri::Unknown,
             },
             Op::DateIn { fact, start, len } => match self.val(*fact) {
-                Some(Val::Date(v)) => tri(Self::range(&p.dates, *start, *len).contains(&v)),
+                Some(Val::Date(v)) => tri(range(&p.dates, *start, *len).contains(&v)),
                 _ => Tri::Unknown,
             },
             Op::And { start, len } => {
@@ -184,60 +176,57 @@ impl<'p> Eval<'p, '_> {
         })
     }
 
-    fn condition(&self, n: u32) -> Option<Condition<'p>> {
+    fn condition(&self, n: CondIx) -> Condition<'p> {
         let p = &self.c.program;
-        let text = p.text.get(n as usize)?;
-        let fact = p.fact_of.get(n as usize).copied().flatten();
-        Some(Condition {
-            condition: text.as_str(),
+        let fact = *p.fact_of.get(n);
+        Condition {
+            condition: p.text.get(n).as_str(),
             fact: fact.map(|f| self.c.facts.get(f).name.as_str()),
             seen: fact.and_then(|f| self.seen(f)),
-        })
+        }
     }
 
     /// The conditions that made a true node true.
-    fn held(&self, n: u32, out: &mut Vec<Condition<'p>>) {
-        match self.c.program.ops.get(n as usize) {
-            Some(Op::And { start, len }) => {
+    fn held(&self, n: CondIx, out: &mut Vec<Condition<'p>>) {
+        match self.c.program.ops.get(n) {
+            Op::And { start, len } => {
                 for k in self.kids(*start, *len) {
                     self.held(*k, out);
                 }
             }
-            Some(Op::Or { start, len }) => {
+            Op::Or { start, len } => {
                 let kids = self.kids(*start, *len);
                 if let Some(k) = kids.iter().find(|k| self.eval(**k) == Tri::True) {
                     self.held(*k, out);
                 }
             }
-            Some(_) => out.extend(self.condition(n)),
-            None => {}
+            _ => out.push(self.condition(n)),
         }
     }
 
     /// The facts whose absence leaves a node unknown.
-    fn missing(&self, n: u32, out: &mut Vec<FactIx>) {
-        match self.c.program.ops.get(n as usize) {
-            Some(Op::And { start, len }) | Some(Op::Or { start, len }) => {
+    fn missing(&self, n: CondIx, out: &mut Vec<FactIx>) {
+        match self.c.program.ops.get(n) {
+            Op::And { start, len } | Op::Or { start, len } => {
                 for k in self.kids(*start, *len) {
                     if self.eval(*k) == Tri::Unknown {
                         self.missing(*k, out);
                     }
                 }
             }
-            Some(Op::Not { kid }) => self.missing(*kid, out),
-            Some(_) => {
-                let fact = self.c.program.fact_of.get(n as usize).copied().flatten();
+            Op::Not { kid } => self.missing(*kid, out),
+            _ => {
+                let fact = *self.c.program.fact_of.get(n);
                 if let Some(f) = fact.filter(|f| !out.contains(f)) {
                     out.push(f);
                 }
             }
-            None => {}
         }
     }
 
     /// The first condition that made a false node false.
-    fn failed(&self, n: u32) -> Option<Condition<'p>> {
-        match self.c.program.ops.get(n as usize)? {
+    fn failed(&self, n: CondIx) -> Option<Condition<'p>> {
+        match self.c.program.ops.get(n) {
             Op::And { start, len } => self
                 .kids(*start, *len)
                 .iter()
@@ -247,7 +236,7 @@ impl<'p> Eval<'p, '_> {
                 .kids(*start, *len)
                 .first()
                 .and_then(|k| self.failed(*k)),
-            _ => self.condition(n),
+            _ => Some(self.condition(n)),
         }
     }
 
@@ -256,7 +245,7 @@ impl<'p> Eval<'p, '_> {
     /// condition (if any) holds.
     pub(crate) fn outcome(
         &self,
-        root: Option<u32>,
+        root: Option<CondIx>,
         catch_all: bool,
         why_not: bool,
     ) -> Option<Outcome<'p>> {
