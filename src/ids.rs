@@ -111,6 +111,10 @@ ids! {
     StaffingIx => "staffing rule";
     /// A node of a condition (checked and compiled conditions share them).
     CondIx => "condition";
+    /// A trigger list.
+    ListIx => "trigger list";
+    /// A trigger clause, numbered across all lists in list and clause order.
+    ClauseIx => "clause";
 }
 
 /// A table of the policy: a `Vec<T>` keyed by the id type `I`.

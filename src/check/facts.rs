@@ -3,7 +3,7 @@
 
 use super::Checker;
 use crate::diag::{DiagKind, Span};
-use crate::ids::{CondIx, DutyIx, FactIx, PositionIx, ScaleIx, Table};
+use crate::ids::{CondIx, DutyIx, FactIx, ListIx, PositionIx, ScaleIx, Table};
 use crate::liability::StepKind;
 use crate::limits;
 use crate::resolve::suggest;
@@ -117,7 +117,7 @@ pub(crate) enum SanctionsKindM {
 pub(crate) struct SanctionsM {
     pub citation: String,
     /// Trigger lists it applies to; all when empty.
-    pub lists: Vec<u32>,
+    pub lists: Vec<ListIx>,
     pub kind: SanctionsKindM,
 }
 
@@ -143,7 +143,7 @@ pub(crate) struct LiabilityM {
 pub(crate) struct ProcedureM {
     pub citation: String,
     /// Trigger lists it applies to; all when empty.
-    pub lists: Vec<u32>,
+    pub lists: Vec<ListIx>,
     pub steps: Vec<ProcStepM>,
     pub basis: Vec<String>,
 }
@@ -264,7 +264,7 @@ impl Checker<'_> {
                 });
             }
         }
-        let mut list_ids: HashMap<String, (u32, Span)> = HashMap::new();
+        let mut list_ids: HashMap<String, (ListIx, Span)> = HashMap::new();
         for item in &items {
             if let Item::Triggers(block) = item {
                 self.trigger_list(block, &mut list_ids);
@@ -316,8 +316,8 @@ impl Checker<'_> {
     fn list_refs(
         &mut self,
         names: &[Name],
-        list_ids: &HashMap<String, (u32, Span)>,
-    ) -> Option<Vec<u32>> {
+        list_ids: &HashMap<String, (ListIx, Span)>,
+    ) -> Option<Vec<ListIx>> {
         let mut lists = Vec::new();
         let mut ok = true;
         for l in names {
@@ -403,7 +403,7 @@ impl Checker<'_> {
         ok.then_some(out)
     }
 
-    fn procedure(&mut self, p: &ast::ProcedureBlock, list_ids: &HashMap<String, (u32, Span)>) {
+    fn procedure(&mut self, p: &ast::ProcedureBlock, list_ids: &HashMap<String, (ListIx, Span)>) {
         let lists = self.list_refs(&p.lists, list_ids);
         let mut steps = Vec::new();
         let mut ok = true;
@@ -443,7 +443,7 @@ impl Checker<'_> {
     fn trigger_list(
         &mut self,
         block: &ast::TriggersBlock,
-        list_ids: &mut HashMap<String, (u32, Span)>,
+        list_ids: &mut HashMap<String, (ListIx, Span)>,
     ) {
         if block.clauses.is_empty() {
             self.error(
@@ -542,16 +542,15 @@ impl Checker<'_> {
                 span: at,
             });
         }
-        let id = u32::try_from(self.model.trigger_lists.len()).unwrap_or(u32::MAX);
-        list_ids.insert(list_key, (id, block.citation.span));
-        self.model.trigger_lists.push(TriggerListM {
+        let id = self.model.trigger_lists.push(TriggerListM {
             citation: block.citation.text.clone(),
             parties: block.parties.iter().map(|p| p.text.clone()).collect(),
             clauses,
         });
+        list_ids.insert(list_key, (id, block.citation.span));
     }
 
-    fn sanctions(&mut self, block: &ast::SanctionsBlock, lists: Option<Vec<u32>>) {
+    fn sanctions(&mut self, block: &ast::SanctionsBlock, lists: Option<Vec<ListIx>>) {
         let kind = match &block.kind {
             SanctionsLit::Menu { measures } => {
                 SanctionsKindM::Menu(measures.iter().map(|m| m.text.clone()).collect())

@@ -23,7 +23,7 @@ pub(crate) use articles::{within, ArticleM, CiteM};
 pub(crate) use test_blocks::{clause_key, TestM, TestStepM};
 
 pub(crate) use facts::{
-    accepted, type_phrase, CondNode, ConsequenceM, FactM, FactTy, LiabilityM, ProcedureM,
+    accepted, type_phrase, ClauseM, CondNode, ConsequenceM, FactM, FactTy, LiabilityM, ProcedureM,
     SanctionsKindM, SanctionsM, ScaleM, TargetM, Test, TriggerListM, Val,
 };
 pub(crate) use obligations::{
@@ -32,8 +32,8 @@ pub(crate) use obligations::{
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
 use crate::ids::{
-    ActionIx, CondIx, DutyIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, ObligationIx,
-    PersonIx, PositionIx, RuleIx, ScaleIx, StaffingIx, Table, UnitIx, UnitKindIx,
+    ActionIx, CondIx, DutyIx, EventKindIx, FactIx, Idx, ListIx, MatterIx, MatterKindIx,
+    ObligationIx, PersonIx, PositionIx, RuleIx, ScaleIx, StaffingIx, Table, UnitIx, UnitKindIx,
 };
 use crate::limits;
 use crate::resolve::suggest;
@@ -62,7 +62,7 @@ pub(crate) struct Model {
     pub facts: Table<FactIx, FactM>,
     /// Condition nodes; triggers and consequences refer to their roots.
     pub conds: Table<CondIx, CondNode>,
-    pub trigger_lists: Vec<TriggerListM>,
+    pub trigger_lists: Table<ListIx, TriggerListM>,
     pub sanctions: Vec<SanctionsM>,
     pub consequences: Vec<ConsequenceM>,
     pub liability: Vec<LiabilityM>,

@@ -3,7 +3,7 @@
 //! clauses whose enumeration test the incident already fails.
 
 use crate::check::{CondNode, FactM, FactTy, Test, TriggerListM, Val};
-use crate::ids::{CondIx, FactIx, Table};
+use crate::ids::{ClauseIx, CondIx, FactIx, ListIx, Table};
 use crate::syntax::ast::CmpOp;
 use chrono::NaiveDate;
 
@@ -104,16 +104,30 @@ pub(crate) fn range<T>(v: &[T], start: u32, len: u32) -> &[T] {
 /// Clauses in list and clause order, and which to evaluate for an incident.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Clauses {
-    /// `(list, clause)` for every clause, in order.
-    pub all: Vec<(u32, u32)>,
+    /// Every clause: its list, and its position in the list.
+    pub all: Table<ClauseIx, (ListIx, usize)>,
     /// Clauses with no guard: always evaluated.
-    pub unguarded: Vec<u32>,
+    pub unguarded: Vec<ClauseIx>,
     /// `(fact, per value: clauses guarded by fact = value)`.
-    pub guards: Vec<(FactIx, Vec<Vec<u32>>)>,
+    pub guards: Vec<(FactIx, Vec<Vec<ClauseIx>>)>,
 }
 
 fn len32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The clauses guarded by value `v` of an enumeration fact, from its
+/// slots (one per member). Values are checked against the fact's type, so
+/// a value with no slot is a bug in zeren.
+#[inline]
+pub(crate) fn guarded(slots: &[Vec<ClauseIx>], v: u32) -> &[ClauseIx] {
+    match usize::try_from(v).ok().and_then(|at| slots.get(at)) {
+        Some(slot) => slot,
+        None => crate::compile::internal(format!(
+            "value {v} is out of range ({} values)",
+            slots.len()
+        )),
+    }
 }
 
 pub(crate) fn compile(nodes: &Table<CondIx, CondNode>) -> Program {
@@ -248,12 +262,15 @@ fn guard(p: &Program, facts: &Table<FactIx, FactM>, root: CondIx) -> Option<(Fac
     }
 }
 
-pub(crate) fn index(p: &Program, facts: &Table<FactIx, FactM>, lists: &[TriggerListM]) -> Clauses {
+pub(crate) fn index(
+    p: &Program,
+    facts: &Table<FactIx, FactM>,
+    lists: &Table<ListIx, TriggerListM>,
+) -> Clauses {
     let mut out = Clauses::default();
-    for (li, list) in lists.iter().enumerate() {
+    for (li, list) in lists.iter_enumerated() {
         for (ci, clause) in list.clauses.iter().enumerate() {
-            let id = len32(out.all.len());
-            out.all.push((len32(li), len32(ci)));
+            let id = out.all.push((li, ci));
             let g = clause.cond.and_then(|root| guard(p, facts, root));
             match g {
                 None => out.unguarded.push(id),
@@ -269,10 +286,16 @@ pub(crate) fn index(p: &Program, facts: &Table<FactIx, FactM>, lists: &[TriggerL
                             out.guards.len() - 1
                         }
                     };
-                    if let Some((_, by_value)) = out.guards.get_mut(pos) {
+                    if let Some((_, slots)) = out.guards.get_mut(pos) {
                         for v in values {
-                            if let Some(slot) = by_value.get_mut(v as usize) {
-                                slot.push(id);
+                            // The values are the enumeration's own (an
+                            // `Eq`/`in` test on it), each with its slot.
+                            let at = usize::try_from(v).unwrap_or(usize::MAX);
+                            match slots.get_mut(at) {
+                                Some(slot) => slot.push(id),
+                                None => crate::compile::internal(format!(
+                                    "value {v} of a guard is out of range ({members} values)"
+                                )),
                             }
                         }
                     }

@@ -5,10 +5,12 @@
 //! - holdings and coverage as compressed rows per unit, per matter, per person;
 //! - rules bucketed by unit kind, unit, matter kind, matter.
 
-use crate::check::{AnchorM, BearerM, CondNode, Model, SanctionsKindM, ScopeM, TargetId};
+use crate::check::{
+    AnchorM, BearerM, ClauseM, CondNode, Model, SanctionsKindM, ScopeM, TargetId, TriggerListM,
+};
 use crate::ids::{
-    ActionIx, EventKindIx, FactIx, Idx, MatterIx, MatterKindIx, ObligationIx, PersonIx, PositionIx,
-    RuleIx, Table, UnitIx, UnitKindIx,
+    ActionIx, ClauseIx, EventKindIx, FactIx, Idx, ListIx, MatterIx, MatterKindIx, ObligationIx,
+    PersonIx, PositionIx, RuleIx, Table, UnitIx, UnitKindIx,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -212,6 +214,19 @@ impl Compiled {
             None => Applicability::Unknown,
             Some(effective) if on < effective => Applicability::NotApplicable { effective },
             Some(_) => Applicability::InForce,
+        }
+    }
+
+    /// Clause `id` and the list it belongs to.
+    pub(crate) fn clause(&self, id: ClauseIx) -> (ListIx, &TriggerListM, &ClauseM) {
+        let (li, ci) = *self.clauses.all.get(id);
+        let list = self.trigger_lists.get(li);
+        match list.clauses.get(ci) {
+            Some(clause) => (li, list, clause),
+            None => internal(format!(
+                "clause {ci} of trigger list {li} is out of range ({} clauses)",
+                list.clauses.len()
+            )),
         }
     }
 }
@@ -495,17 +510,6 @@ pub(crate) fn internal(what: String) -> ! {
     {
         panic!("internal error in zeren: {what}; please report it")
     }
-}
-
-/// Item `id` of one of the policy's tables.
-#[track_caller]
-pub(crate) fn item<'a, T>(table: &'a [T], id: u32, what: &str) -> &'a T {
-    table.get(id as usize).unwrap_or_else(|| {
-        internal(format!(
-            "{what} id {id} is out of range ({} entries)",
-            table.len()
-        ))
-    })
 }
 
 #[cfg(test)]

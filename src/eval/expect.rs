@@ -18,8 +18,8 @@ use crate::eval::triggers::triggers;
 use crate::eval::who::{duties_of, who_matter, who_unit};
 use crate::events::{from_events, EventLog};
 use crate::ids::{
-    DutyIx, Idx, MatterIx, MatterKindIx, ObligationIx, PersonIx, PositionIx, RuleIx, StaffingIx,
-    Table, UnitIx,
+    ClauseIx, DutyIx, Idx, MatterIx, MatterKindIx, ObligationIx, PersonIx, PositionIx, RuleIx,
+    StaffingIx, Table, UnitIx,
 };
 use crate::incident::BoundIncident;
 use crate::period::{Period, PeriodKind};
@@ -469,13 +469,13 @@ fn add(v: &mut Vec<usize>, t: usize) {
 /// Which tests exercised what, and indexes from answers back to the
 /// policy's items.
 struct Recorder<'p> {
-    clauses: Vec<Hits>,
+    clauses: Table<ClauseIx, Hits>,
     rules: Table<RuleIx, Hits>,
     obligations: Table<ObligationIx, Hits>,
     staffing: Table<StaffingIx, Hits>,
     liability: Vec<Hits>,
     /// (clause citation, clause text) → flattened clause indices.
-    clause_at: HashMap<(&'p str, &'p str), Vec<usize>>,
+    clause_at: HashMap<(&'p str, &'p str), Vec<ClauseIx>>,
     /// (citation, duty) → rules.
     rules_at: HashMap<(&'p str, DutyIx), Vec<RuleIx>>,
     /// citation → staffing rules.
@@ -484,14 +484,13 @@ struct Recorder<'p> {
 
 impl<'p> Recorder<'p> {
     fn new(c: &'p Compiled) -> Self {
-        let mut clause_at: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-        let flat = c.trigger_lists.iter().flat_map(|l| {
-            l.clauses
-                .iter()
-                .map(move |cl| (cl.citation.as_str(), cl.text.as_str()))
-        });
-        for (i, key) in flat.enumerate() {
-            clause_at.entry(key).or_default().push(i);
+        let mut clause_at: HashMap<(&str, &str), Vec<ClauseIx>> = HashMap::new();
+        for i in c.clauses.all.ids() {
+            let (_, _, cl) = c.clause(i);
+            clause_at
+                .entry((cl.citation.as_str(), cl.text.as_str()))
+                .or_default()
+                .push(i);
         }
         let mut rules_at: HashMap<(&str, DutyIx), Vec<RuleIx>> = HashMap::new();
         for (i, r) in c.rules.iter_enumerated() {
@@ -505,7 +504,7 @@ impl<'p> Recorder<'p> {
             staffing_at.entry(s.citation.as_str()).or_default().push(i);
         }
         Recorder {
-            clauses: hits(clause_at.values().map(Vec::len).sum()),
+            clauses: c.clauses.all.iter().map(|_| Hits::default()).collect(),
             rules: c.rules.iter().map(|_| Hits::default()).collect(),
             obligations: c.obligations.iter().map(|_| Hits::default()).collect(),
             staffing: c.staffing.iter().map(|_| Hits::default()).collect(),
@@ -771,9 +770,7 @@ impl<'p> Run<'p> {
                 continue;
             };
             for i in ids {
-                let Some(h) = rec.clauses.get_mut(*i) else {
-                    continue;
-                };
+                let h = rec.clauses.get_mut(*i);
                 match r.outcome {
                     Outcome::Matched { .. } => {
                         add(&mut h.matched, self.t);
@@ -1477,14 +1474,13 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
             .collect()
     };
     let mut items = Vec::new();
-    let mut flat = 0usize;
-    for l in &c.trigger_lists {
-        for cl in &l.clauses {
-            let h = rec.clauses.get(flat);
-            let (tests, matched, rejected) = match h {
-                Some(h) => (names(&h.tests), names(&h.matched), names(&h.rejected)),
-                None => (Vec::new(), Vec::new(), Vec::new()),
-            };
+    for i in c.clauses.all.ids() {
+        let flat = i.index();
+        let (_, _, cl) = c.clause(i);
+        {
+            let h = rec.clauses.get(i);
+            let (tests, matched, rejected) =
+                (names(&h.tests), names(&h.matched), names(&h.rejected));
             // A catch-all, also one with a condition (`otherwise when`), never
             // matches: it is covered by any test that evaluated it.
             let covered = match cl.cond {
@@ -1502,7 +1498,6 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
                 matched_by: matched,
                 rejected_by: rejected,
             });
-            flat += 1;
         }
     }
     let simple = |kind: CoverageKind,

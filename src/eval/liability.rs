@@ -19,11 +19,11 @@ use crate::QueryError;
 pub(crate) fn procedures<'p>(
     c: &'p Compiled,
     ev: &Eval<'p, '_>,
-    lists: Option<(&[u32], &[u32])>,
+    lists: Option<(&[crate::ids::ListIx], &[crate::ids::ListIx])>,
 ) -> Vec<Procedure<'p>> {
     let mut out = Vec::new();
     for p in &c.procedures {
-        let hit = |ls: &[u32]| {
+        let hit = |ls: &[crate::ids::ListIx]| {
             if p.lists.is_empty() {
                 !ls.is_empty()
             } else {

@@ -1,10 +1,10 @@
 //! The algorithm behind [`crate::triggers`]; the answer types live there.
 
 use crate::check::{SanctionsKindM, Val};
-use crate::compile::cond::{range, Op};
+use crate::compile::cond::{guarded, range, Op};
 use crate::compile::Compiled;
 use crate::eval::accountable::People;
-use crate::ids::{CondIx, FactIx, Table};
+use crate::ids::{ClauseIx, CondIx, FactIx, ListIx, Table};
 use crate::incident::BoundIncident;
 use crate::syntax::ast::CmpOp;
 use crate::triggers::*;
@@ -309,15 +309,13 @@ pub(crate) fn triggers<'p>(
     // Which clauses to evaluate: all of them for why-not; otherwise skip
     // clauses whose guarding enumeration test the incident already fails.
     let idx = &c.clauses;
-    let candidates: Vec<u32> = if why_not {
-        (0..u32::try_from(idx.all.len()).unwrap_or(u32::MAX)).collect()
+    let candidates: Vec<ClauseIx> = if why_not {
+        idx.all.ids().collect()
     } else {
         let mut v = idx.unguarded.clone();
         for (fact, by_value) in &idx.guards {
             match *inc.facts.get(*fact) {
-                Some(Val::Sym(s)) => {
-                    v.extend_from_slice(by_value.get(s as usize).map(Vec::as_slice).unwrap_or(&[]))
-                }
+                Some(Val::Sym(s)) => v.extend_from_slice(guarded(by_value, s)),
                 _ => by_value.iter().for_each(|c| v.extend_from_slice(c)),
             }
         }
@@ -327,12 +325,10 @@ pub(crate) fn triggers<'p>(
     };
     let mut clauses = Vec::new();
     // Lists with a matched clause, and lists with only a discretionary one.
-    let mut lists_matched: Vec<u32> = Vec::new();
-    let mut lists_open: Vec<u32> = Vec::new();
+    let mut lists_matched: Vec<ListIx> = Vec::new();
+    let mut lists_open: Vec<ListIx> = Vec::new();
     for id in candidates {
-        let &(li, ci) = crate::compile::item(&idx.all, id, "clause index");
-        let list = crate::compile::item(&c.trigger_lists, li, "trigger lists");
-        let clause = crate::compile::item(&list.clauses, ci, "clauses");
+        let (li, list, clause) = c.clause(id);
         let Some(outcome) = ev.outcome(clause.cond, clause.catch_all, why_not) else {
             continue;
         };
@@ -375,9 +371,7 @@ pub(crate) fn triggers<'p>(
         .map(|l| (*l, false))
         .chain(lists_open.iter().map(|l| (*l, true)))
     {
-        let list = crate::compile::item(&c.trigger_lists, li, "trigger lists")
-            .citation
-            .as_str();
+        let list = c.trigger_lists.get(li).citation.as_str();
         for s in c
             .sanctions
             .iter()
