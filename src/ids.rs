@@ -1,17 +1,25 @@
-//! Typed ids of a policy's named things, and the tables they index.
+//! Typed ids of a policy's things, and the tables they index.
 //!
-//! Each kind of named thing (unit, person, position, …) has its own id type,
-//! so that a unit id cannot be passed where a person id is expected. Ids are
-//! issued by the checker as the things are declared and always index the
-//! policy's own tables: a lookup that misses is a bug in zeren, reported by
-//! [`Table::get`] as an internal error rather than answered with an empty name.
+//! Each kind of thing a policy numbers has its own id type, so that a unit
+//! id cannot be passed where a person id is expected: the named things
+//! (units, people, positions, duties, unit kinds, matter kinds, matters,
+//! facts, scales, actions, event kinds) and the regulation's items
+//! (assignment rules, obligations, staffing rules, trigger lists and their
+//! clauses, condition nodes).
 //!
-//! The model, the compiled policy and the queries still index most of their
-//! tables with bare `u32`; they move onto these types one entity at a time.
-#![expect(
-    dead_code,
-    reason = "the typed ids and tables are adopted by the model one entity at a time"
-)]
+//! Ids are issued as the things are declared — by the checker, or for
+//! clauses by the compiler — and index the policy's own tables ([`Table`]):
+//! the checked model's, the compiled policy's, and the indexes built from
+//! them (rows per unit or person, rule buckets, maps keyed by id). A lookup
+//! that misses is a bug in zeren, reported by [`Table::get`] as an internal
+//! error rather than answered with an empty name. Input (policy text, org
+//! JSON, incidents, event logs, the names in a query) never carries an id:
+//! its names are resolved first, and an unknown name is an error value.
+//!
+//! Bare numbers remain where a value is not an id: a value's position among
+//! its fact's members or its scale's levels, ranges into the compiled
+//! program's arrays, positions in an event log, sort keys, and the public
+//! [`crate::UnitId`], which carries its unit's [`Idx::raw`] number.
 
 use std::marker::PhantomData;
 
@@ -23,20 +31,10 @@ pub(crate) trait Idx: Copy + Eq + Ord + std::hash::Hash + std::fmt::Debug {
     fn from_usize(i: usize) -> Self;
     /// The position this id stands for.
     fn index(self) -> usize;
-}
-
-/// Raw ids, for the tables still indexed by bare numbers (condition nodes,
-/// trigger lists, obligations).
-impl Idx for u32 {
-    const WHAT: &'static str = "";
-    #[inline]
-    fn from_usize(i: usize) -> Self {
-        u32::try_from(i).unwrap_or(u32::MAX)
-    }
-    #[inline]
-    fn index(self) -> usize {
-        self as usize
-    }
+    /// The id as a bare number, for public handles and sort keys.
+    fn raw(self) -> u32;
+    /// The id a bare number from [`Idx::raw`] stands for.
+    fn from_raw(raw: u32) -> Self;
 }
 
 /// Defines id types: `Copy` newtypes over `u32`.
@@ -56,18 +54,12 @@ macro_rules! ids {
             fn index(self) -> usize {
                 self.0 as usize
             }
-        }
-
-        impl $name {
-            /// The id as a bare number, for public handles and sort keys.
             #[inline]
-            pub(crate) const fn raw(self) -> u32 {
+            fn raw(self) -> u32 {
                 self.0
             }
-
-            /// The id a bare number from [`Self::raw`] stands for.
             #[inline]
-            pub(crate) const fn from_raw(raw: u32) -> Self {
+            fn from_raw(raw: u32) -> Self {
                 $name(raw)
             }
         }
@@ -175,18 +167,6 @@ impl<I: Idx, T> Table<I, T> {
         }
     }
 
-    /// Item `id`, if there is one (for the rare legitimate miss).
-    #[inline]
-    pub(crate) fn try_get(&self, id: I) -> Option<&T> {
-        self.items.get(id.index())
-    }
-
-    /// Item `id`, mutably, if there is one.
-    #[inline]
-    pub(crate) fn try_get_mut(&mut self, id: I) -> Option<&mut T> {
-        self.items.get_mut(id.index())
-    }
-
     /// The items, in id order.
     #[inline]
     pub(crate) fn iter(&self) -> std::slice::Iter<'_, T> {
@@ -217,27 +197,11 @@ impl<I: Idx, T> Table<I, T> {
         self.items.len()
     }
 
-    /// Whether there are none.
-    #[inline]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// Adds an item; returns its id.
     pub(crate) fn push(&mut self, item: T) -> I {
         let id = I::from_usize(self.items.len());
         self.items.push(item);
         id
-    }
-
-    /// The id the next pushed item will get.
-    pub(crate) fn next_id(&self) -> I {
-        I::from_usize(self.items.len())
-    }
-
-    /// The items as a slice, in id order.
-    pub(crate) fn as_slice(&self) -> &[T] {
-        &self.items
     }
 }
 
@@ -258,15 +222,6 @@ impl<'a, I: Idx, T> IntoIterator for &'a Table<I, T> {
     }
 }
 
-impl<I: Idx, T> From<Vec<T>> for Table<I, T> {
-    fn from(items: Vec<T>) -> Self {
-        Table {
-            items,
-            _id: PhantomData,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::{Idx, Table, UnitIx};
@@ -279,7 +234,6 @@ mod tests {
         assert_eq!(*t.get(a), "a");
         assert_eq!(*t.get(b), "b");
         assert_eq!(t.len(), 2);
-        assert!(t.try_get(UnitIx::from_usize(2)).is_none());
         assert_eq!(t.ids().collect::<Vec<_>>(), vec![a, b]);
         assert_eq!(
             t.iter_enumerated().collect::<Vec<_>>(),

@@ -46,6 +46,7 @@ pub use chrono::NaiveDate;
 pub use diag::{DiagKind, Diagnostic, Diagnostics, Label, Location, Severity};
 pub use error::{Error, QueryError};
 pub use fmt::format;
+use ids::Idx as _;
 pub use source::Excerpt;
 use source::Sources;
 

@@ -2,7 +2,7 @@
 //!
 //! Reads every parsed file (and every org supplied as data), resolves each
 //! name against its declarations, and collects *all* problems rather than
-//! stopping at the first. The output is a [`Model`] of dense ids that the
+//! stopping at the first. The output is a [`Model`] of typed ids that the
 //! compile phase indexes.
 //!
 //! - declarations: header, duties and their order, unit kinds, matter kinds, positions;

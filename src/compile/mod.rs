@@ -224,7 +224,7 @@ impl Compiled {
         match list.clauses.get(ci) {
             Some(clause) => (li, list, clause),
             None => internal(format!(
-                "clause {ci} of trigger list {li} is out of range ({} clauses)",
+                "clause {ci} of {li} is out of range ({} clauses)",
                 list.clauses.len()
             )),
         }
@@ -515,13 +515,16 @@ pub(crate) fn internal(what: String) -> ! {
 #[cfg(test)]
 mod tests {
     use super::Rows;
+    use crate::ids::{Idx, UnitIx};
 
     #[test]
     fn rows_group_and_keep_order() {
-        let r: Rows<u32, char> = Rows::build(3, vec![(2, 'c'), (0, 'a'), (2, 'd'), (0, 'b')]);
-        assert_eq!(r.get(0), &['a', 'b']);
-        assert!(r.get(1).is_empty());
-        assert_eq!(r.get(2), &['c', 'd']);
-        assert!(r.get(7).is_empty());
+        let u = UnitIx::from_usize;
+        let r: Rows<UnitIx, char> =
+            Rows::build(3, vec![(u(2), 'c'), (u(0), 'a'), (u(2), 'd'), (u(0), 'b')]);
+        assert_eq!(r.get(u(0)), &['a', 'b']);
+        assert!(r.get(u(1)).is_empty());
+        assert_eq!(r.get(u(2)), &['c', 'd']);
+        assert!(r.get(u(7)).is_empty());
     }
 }
