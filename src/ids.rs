@@ -143,12 +143,7 @@ impl<I: Idx, T> Table<I, T> {
     pub(crate) fn get(&self, id: I) -> &T {
         match self.items.get(id.index()) {
             Some(t) => t,
-            None => crate::compile::internal(format!(
-                "{} id {} is out of range ({} entries)",
-                I::WHAT,
-                id.index(),
-                self.items.len()
-            )),
+            None => out_of_range(I::WHAT, id.index(), self.items.len()),
         }
     }
 
@@ -159,11 +154,7 @@ impl<I: Idx, T> Table<I, T> {
         let len = self.items.len();
         match self.items.get_mut(id.index()) {
             Some(t) => t,
-            None => crate::compile::internal(format!(
-                "{} id {} is out of range ({len} entries)",
-                I::WHAT,
-                id.index(),
-            )),
+            None => out_of_range(I::WHAT, id.index(), len),
         }
     }
 
@@ -203,6 +194,15 @@ impl<I: Idx, T> Table<I, T> {
         self.items.push(item);
         id
     }
+}
+
+/// Reports a missing id: a bug in zeren. Out of line, so that a lookup
+/// inlines to a bounds check.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn out_of_range(what: &'static str, index: usize, len: usize) -> ! {
+    crate::compile::internal(format!("{what} id {index} is out of range ({len} entries)"))
 }
 
 impl<I: Idx, T> FromIterator<T> for Table<I, T> {

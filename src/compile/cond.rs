@@ -93,12 +93,21 @@ impl Program {
 pub(crate) fn range<T>(v: &[T], start: u32, len: u32) -> &[T] {
     // Offsets into arrays: u32 → usize never truncates.
     let (start, len) = (start as usize, len as usize);
-    v.get(start..start.saturating_add(len)).unwrap_or_else(|| {
-        crate::compile::internal(format!(
-            "range {start}+{len} is out of bounds ({} entries)",
-            v.len()
-        ))
-    })
+    match v.get(start..start.saturating_add(len)) {
+        Some(r) => r,
+        None => out_of_bounds(start, len, v.len()),
+    }
+}
+
+/// Reports a range past the end of an array: a bug in zeren. Out of line,
+/// so that [`range`] inlines to a bounds check.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn out_of_bounds(start: usize, len: usize, entries: usize) -> ! {
+    crate::compile::internal(format!(
+        "range {start}+{len} is out of bounds ({entries} entries)"
+    ))
 }
 
 /// Clauses in list and clause order, and which to evaluate for an incident.
