@@ -344,7 +344,7 @@ pub struct TriggerAnswer<'p> {
     /// When the incident carries a decision record: the liability it
     /// apportions (apart from whom the clauses hold to account).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub liability: Option<crate::liability::LiabilityAnswer<'p>>,
+    pub liability: Option<Box<crate::liability::LiabilityAnswer<'p>>>,
 }
 
 impl TriggerAnswer<'_> {

@@ -444,6 +444,7 @@ pub(crate) fn triggers<'p>(
         liability: inc
             .decision
             .as_ref()
-            .and_then(|_| crate::eval::liability::liability(c, inc).ok()),
+            .and_then(|_| crate::eval::liability::liability(c, inc).ok())
+            .map(Box::new),
     }
 }
