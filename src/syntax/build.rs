@@ -862,19 +862,7 @@ impl<'s> Builder<'s> {
                     let mut r = children(p);
                     let head = r.next()?;
                     let (within, hours) = match head.as_rule() {
-                        Rule::within => {
-                            let mut w = children(head);
-                            let n = self.count(&w.next()?)?;
-                            let unit = self.expect(Rule::duration_unit, Rule::within, w.next()?)?;
-                            let unit = unit.into_inner().next()?;
-                            let hours = match unit.as_rule() {
-                                Rule::K_hours | Rule::K_hour => true,
-                                Rule::K_days | Rule::K_day => false,
-                                _ => return self.unexpected(Rule::duration_unit, &unit),
-                            };
-                            (n, hours)
-                        }
-                        Rule::same_day => (0, false),
+                        Rule::within | Rule::same_day => self.delay(head)?,
                         Rule::promptly => {
                             let event = self.name(r.next()?)?;
                             cadence = Some(CadenceLit::Promptly { event });
@@ -900,6 +888,26 @@ impl<'s> Builder<'s> {
             mode,
             cadence: cadence?,
         })
+    }
+
+    /// `within N days|hours` or `same day`: the delay and whether it counts hours.
+    fn delay(&mut self, head: Pair<'_, Rule>) -> Option<(u32, bool)> {
+        match head.as_rule() {
+            Rule::within => {
+                let mut w = children(head);
+                let n = self.count(&w.next()?)?;
+                let unit = self.expect(Rule::duration_unit, Rule::within, w.next()?)?;
+                let unit = unit.into_inner().next()?;
+                let hours = match unit.as_rule() {
+                    Rule::K_hours | Rule::K_hour => true,
+                    Rule::K_days | Rule::K_day => false,
+                    _ => return self.unexpected(Rule::duration_unit, &unit),
+                };
+                Some((n, hours))
+            }
+            Rule::same_day => Some((0, false)),
+            _ => self.unexpected(Rule::reactive, &head),
+        }
     }
 
     /// `to [all of|any of] RECIPIENT, …`
@@ -952,17 +960,7 @@ impl<'s> Builder<'s> {
                 Rule::interp_regularly => lit.regularly = Some(self.cadence(p)?),
                 Rule::interp_promptly => {
                     let head = children(p).next()?;
-                    lit.promptly = Some(match head.as_rule() {
-                        Rule::within => {
-                            let mut w = children(head);
-                            let n = self.count(&w.next()?)?;
-                            let unit = self.expect(Rule::duration_unit, Rule::within, w.next()?)?;
-                            let unit = unit.into_inner().next()?;
-                            (n, matches!(unit.as_rule(), Rule::K_hours | Rule::K_hour))
-                        }
-                        Rule::same_day => (0, false),
-                        _ => return self.unexpected(Rule::interp_promptly, &head),
-                    });
+                    lit.promptly = Some(self.delay(head)?);
                 }
                 _ => return self.unexpected(Rule::interpret_decl, &p),
             }
