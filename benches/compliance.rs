@@ -83,10 +83,6 @@ fn policy() -> Policy {
 /// `n` events in 2021, spread over the units, each with an action its
 /// kind owes. The `k`-th event of a unit falls in its own 36-day window,
 /// so no two events repeat each other. Written in shuffled order.
-fn log_text(n: usize) -> String {
-    log_text_with(n, false)
-}
-
 /// With `addressed`, each line names its recipients, and every tenth line
 /// of a yearly action says it reports for 2021.
 fn log_text_with(n: usize, addressed: bool) -> String {
@@ -134,70 +130,57 @@ fn log_text_with(n: usize, addressed: bool) -> String {
 }
 
 fn bench(c: &mut Criterion) {
-    let p = policy();
     let as_of = NaiveDate::from_ymd_opt(2022, 1, 10).unwrap();
     let from = Some(NaiveDate::from_ymd_opt(2021, 1, 1).unwrap());
     let mut g = c.benchmark_group("compliance");
     g.sample_size(10).measurement_time(Duration::from_secs(15));
-    for n in [100_000usize, 1_000_000] {
-        let text = log_text(n);
-        let log = p.events_from_jsonl("gen.jsonl", &text).unwrap();
-        assert_eq!(log.len(), n);
-        let answer = p.compliance(&log, as_of, from, None).unwrap();
-        let counted: u32 = answer.periods.iter().map(|r| r.count + r.late).sum();
-        assert!(counted as usize <= n);
-        g.throughput(Throughput::Elements(n as u64));
-        g.bench_function(BenchmarkId::new("assess", n), |b| {
-            b.iter(|| {
-                black_box(
-                    p.compliance(black_box(&log), as_of, from, None)
-                        .unwrap()
-                        .periods
-                        .len(),
-                )
-            })
-        });
-        g.bench_function(BenchmarkId::new("read JSON Lines", n), |b| {
-            b.iter(|| {
-                black_box(
-                    p.events_from_jsonl("gen.jsonl", black_box(&text))
-                        .unwrap()
-                        .len(),
-                )
-            })
-        });
+    // Plain, at 100k and 1M events; with recipients and `for`, at 1M.
+    let plain = policy();
+    let addressed = policy_with(&addressed_rules());
+    let cases: [(&Policy, bool, &str, &[usize]); 2] = [
+        (&plain, false, "", &[100_000, 1_000_000]),
+        (&addressed, true, " (to, for)", &[1_000_000]),
+    ];
+    for (p, to, label, sizes) in cases {
+        for &n in sizes {
+            let text = log_text_with(n, to);
+            let log = p.events_from_jsonl("gen.jsonl", &text).unwrap();
+            assert_eq!(log.len(), n);
+            let answer = p.compliance(&log, as_of, from, None).unwrap();
+            let counted: u32 = answer.periods.iter().map(|r| r.count).sum();
+            let late: u32 = answer.periods.iter().map(|r| r.late).sum();
+            assert!((counted + late) as usize <= n);
+            if to {
+                assert!(
+                    counted as usize > n / 2,
+                    "most events reach their recipients"
+                );
+            }
+            g.throughput(Throughput::Elements(n as u64));
+            g.bench_function(BenchmarkId::new(format!("assess{label}"), n), |b| {
+                b.iter(|| {
+                    black_box(
+                        p.compliance(black_box(&log), as_of, from, None)
+                            .unwrap()
+                            .periods
+                            .len(),
+                    )
+                })
+            });
+            g.bench_function(
+                BenchmarkId::new(format!("read JSON Lines{label}"), n),
+                |b| {
+                    b.iter(|| {
+                        black_box(
+                            p.events_from_jsonl("gen.jsonl", black_box(&text))
+                                .unwrap()
+                                .len(),
+                        )
+                    })
+                },
+            );
+        }
     }
-    // Recipients and `for`: 1M events.
-    let p = policy_with(&addressed_rules());
-    let n = 1_000_000usize;
-    let text = log_text_with(n, true);
-    let log = p.events_from_jsonl("gen.jsonl", &text).unwrap();
-    let answer = p.compliance(&log, as_of, from, None).unwrap();
-    let counted: u32 = answer.periods.iter().map(|r| r.count).sum();
-    assert!(
-        counted as usize > n / 2,
-        "most events reach their recipients"
-    );
-    g.throughput(Throughput::Elements(n as u64));
-    g.bench_function(BenchmarkId::new("assess (to, for)", n), |b| {
-        b.iter(|| {
-            black_box(
-                p.compliance(black_box(&log), as_of, from, None)
-                    .unwrap()
-                    .periods
-                    .len(),
-            )
-        })
-    });
-    g.bench_function(BenchmarkId::new("read JSON Lines (to, for)", n), |b| {
-        b.iter(|| {
-            black_box(
-                p.events_from_jsonl("gen.jsonl", black_box(&text))
-                    .unwrap()
-                    .len(),
-            )
-        })
-    });
     g.finish();
 }
 
