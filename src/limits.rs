@@ -50,3 +50,7 @@ pub const MAX_ROWS: usize = 2_000_000;
 /// Members of a set-valued fact (`some of { … }`): an incident's set is one
 /// 128-bit word.
 pub const MAX_SET_MEMBERS: usize = 128;
+
+/// Most holdings that seats (`seat … is …`) may give, all seats together:
+/// a chain of seats repeats every holding of its first post at each link.
+pub const MAX_SEAT_HOLDINGS: usize = 1_000_000;

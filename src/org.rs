@@ -32,6 +32,46 @@ pub struct OrgSpec {
     /// Units related to every matter of a kind.
     #[serde(default)]
     pub routes: Vec<RouteSpec>,
+    /// Seats held by virtue of other posts (兼任).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seats: Vec<SeatSpec>,
+}
+
+/// A seat held by virtue of other posts: whoever holds one of `held_by` on
+/// a date holds `position` of `unit` that day (`seat … is …`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeatSpec {
+    /// The seat's position.
+    pub position: String,
+    /// The seat's unit.
+    pub unit: String,
+    /// The posts that carry it.
+    pub held_by: Vec<PostSpec>,
+    /// First day the seat is so held; open when absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_serde::opt_date"
+    )]
+    pub from: Option<NaiveDate>,
+    /// Last day; open when absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_serde::opt_date"
+    )]
+    pub to: Option<NaiveDate>,
+}
+
+/// A position of a unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostSpec {
+    /// The position.
+    pub position: String,
+    /// The unit.
+    pub unit: String,
 }
 
 /// A unit.
@@ -228,6 +268,24 @@ impl OrgSpec {
         });
         self
     }
+
+    /// Adds a seat held by whoever holds one of `held_by` (position, unit).
+    pub fn seat(mut self, position: &str, unit: &str, held_by: &[(&str, &str)]) -> Self {
+        self.seats.push(SeatSpec {
+            position: position.into(),
+            unit: unit.into(),
+            held_by: held_by
+                .iter()
+                .map(|(p, u)| PostSpec {
+                    position: (*p).into(),
+                    unit: (*u).into(),
+                })
+                .collect(),
+            from: None,
+            to: None,
+        });
+        self
+    }
 }
 
 /// A serde_json error as a diagnostic at its line and column.
@@ -379,6 +437,24 @@ pub(crate) fn lower(
         stmts.push(OrgStmt::Route {
             kind: l.name(DataPath::new("routes", i, "kind"), &r.kind),
             relations: rels,
+        });
+    }
+    for (i, s) in spec.seats.iter().enumerate() {
+        let sources = s
+            .held_by
+            .iter()
+            .enumerate()
+            .map(|(j, p)| {
+                let at = DataPath::new("seats", i, "held_by").at(j);
+                (l.name(at, &p.position), l.name(at, &p.unit))
+            })
+            .collect();
+        stmts.push(OrgStmt::Seat {
+            position: l.name(DataPath::new("seats", i, "position"), &s.position),
+            unit: l.name(DataPath::new("seats", i, "unit"), &s.unit),
+            sources,
+            from: l.date(s.from, DataPath::new("seats", i, "from")),
+            to: l.date(s.to, DataPath::new("seats", i, "to")),
         });
     }
     sources.add_data(source, l.paths);

@@ -107,13 +107,17 @@ where
         }
     }
     let all: Vec<&str> = first.into_iter().collect();
+    let whats = match what.strip_suffix('y') {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{what}s"),
+    };
     if all.is_empty() {
         format!("no {what} is declared; declare it first")
     } else if distinct.len() <= 8 {
-        format!("declared {what}s: {}", all.join(", "))
+        format!("declared {whats}: {}", all.join(", "))
     } else {
         format!(
-            "declare it, or use one of the {} declared {what}s (e.g. {})",
+            "declare it, or use one of the {} declared {whats} (e.g. {})",
             distinct.len(),
             all.iter().take(5).copied().collect::<Vec<_>>().join(", ")
         )

@@ -24,6 +24,10 @@ pub enum Bearer<'p> {
         position: &'p str,
         /// The person holding it that day.
         person: &'p str,
+        /// For a seat held by virtue of another post (`seat … is …`,
+        /// 兼任): that post.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        via: Option<Via<'p>>,
     },
     /// A position nobody holds on the date.
     Vacant {
@@ -34,6 +38,15 @@ pub enum Bearer<'p> {
     },
 }
 
+/// The post through which a seat is held: "as 书记 of 校党委".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Via<'p> {
+    /// The position held directly.
+    pub position: &'p str,
+    /// Its unit.
+    pub unit: &'p str,
+}
+
 impl fmt::Display for Bearer<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -42,7 +55,18 @@ impl fmt::Display for Bearer<'_> {
                 unit,
                 position,
                 person,
+                via: None,
             } => write!(f, "{person} ({position} of {unit})"),
+            Bearer::Holder {
+                unit,
+                position,
+                person,
+                via: Some(v),
+            } => write!(
+                f,
+                "{person} ({position} of {unit}, as {} of {})",
+                v.position, v.unit
+            ),
             Bearer::Vacant { unit, position } => write!(f, "vacant ({position} of {unit})"),
         }
     }

@@ -16,6 +16,7 @@ mod lint;
 mod obligations;
 mod org;
 mod rules;
+mod seats;
 mod test_blocks;
 
 pub use articles::CitingKind;
@@ -125,6 +126,8 @@ pub(crate) struct HoldingM {
     pub unit: UnitIx,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// For a seat (`seat … is …`): the post it is held through.
+    pub via: Option<(PositionIx, UnitIx)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

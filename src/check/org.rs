@@ -99,6 +99,7 @@ impl Checker<'_> {
                             unit,
                             from: from.map(|d| d.date),
                             to: to.map(|d| d.date),
+                            via: None,
                         });
                         self.holding_spans.push(person.span);
                     }
@@ -142,9 +143,10 @@ impl Checker<'_> {
                         }
                     }
                 }
-                OrgStmt::Unit { .. } | OrgStmt::Matter { .. } => {}
+                OrgStmt::Unit { .. } | OrgStmt::Matter { .. } | OrgStmt::Seat { .. } => {}
             }
         }
+        self.seats(stmts);
         self.overlaps();
     }
 
@@ -173,7 +175,7 @@ impl Checker<'_> {
         out
     }
 
-    fn interval(&mut self, person: &Name, from: Option<&DateLit>, to: Option<&DateLit>) {
+    pub(super) fn interval(&mut self, person: &Name, from: Option<&DateLit>, to: Option<&DateLit>) {
         if let (Some(f), Some(t)) = (from, to) {
             if t.date < f.date {
                 self.error(
@@ -240,6 +242,19 @@ impl Checker<'_> {
         }
     }
 
+    /// A holder as an overlap names them: `李 二 (as 书记 of 校党委)` for a seat.
+    fn holder_name(&self, h: &HoldingM) -> String {
+        let person = self.people.order.get(h.person);
+        match h.via {
+            None => person.to_string(),
+            Some((p, u)) => format!(
+                "{person} (as {} of {})",
+                self.model.positions.get(p).name,
+                self.model.units.get(u).name
+            ),
+        }
+    }
+
     /// Two people holding a single-holder position in one unit on the same day.
     fn overlaps(&mut self) {
         let mut idx: Vec<usize> = (0..self.model.holdings.len())
@@ -274,8 +289,8 @@ impl Checker<'_> {
                 let unit = self.model.units.get(ha.unit).name.clone();
                 let msg = format!(
                     "`{}` and `{}` both hold {pos} of {unit} on {day}, but {pos} is a single-holder position",
-                    self.people.order.get(ha.person),
-                    self.people.order.get(hb.person),
+                    self.holder_name(&ha),
+                    self.holder_name(&hb),
                 );
                 let help = if ha.to.is_none() {
                     format!("end the earlier holding with `to` a day before {b_start}")

@@ -85,6 +85,8 @@ pub(crate) struct Tenure {
     pub person: PersonIx,
     pub position: PositionIx,
     pub when: Interval,
+    /// For a seat: the post it is held through.
+    pub via: Option<(PositionIx, UnitIx)>,
 }
 
 /// A holding seen from its holder.
@@ -93,6 +95,8 @@ pub(crate) struct Post {
     pub unit: UnitIx,
     pub position: PositionIx,
     pub when: Interval,
+    /// For a seat: the post it is held through.
+    pub via: Option<(PositionIx, UnitIx)>,
 }
 
 /// Coverage seen from the covered unit or matter.
@@ -217,6 +221,26 @@ impl Compiled {
         }
     }
 
+    /// The bearer for `person` holding `position` of `unit`, through the
+    /// post `via` when the holding is a seat's.
+    pub(crate) fn holder(
+        &self,
+        unit: UnitIx,
+        position: PositionIx,
+        person: PersonIx,
+        via: Option<(PositionIx, UnitIx)>,
+    ) -> crate::who::Bearer<'_> {
+        crate::who::Bearer::Holder {
+            unit: self.units.get(unit).name.as_str(),
+            position: self.positions.get(position).name.as_str(),
+            person: self.people.get(person).as_str(),
+            via: via.map(|(p, u)| crate::who::Via {
+                position: self.positions.get(p).name.as_str(),
+                unit: self.units.get(u).name.as_str(),
+            }),
+        }
+    }
+
     /// Clause `id` and the list it belongs to.
     pub(crate) fn clause(&self, id: ClauseIx) -> (ListIx, &TriggerListM, &ClauseM) {
         let (li, ci) = *self.clauses.all.get(id);
@@ -315,6 +339,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
                         person: h.person,
                         position: h.position,
                         when: Interval::new(h.from, h.to),
+                        via: h.via,
                     },
                 )
             })
@@ -331,6 +356,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
                         unit: h.unit,
                         position: h.position,
                         when: Interval::new(h.from, h.to),
+                        via: h.via,
                     },
                 )
             })

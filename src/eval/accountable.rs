@@ -184,11 +184,7 @@ impl<'p, 'i> People<'p, 'i> {
             );
             out.push(Accountable {
                 against,
-                bearer: Bearer::Holder {
-                    unit: u,
-                    position: pos,
-                    person,
-                },
+                bearer: self.c.holder(unit, position, t.person, t.via),
                 citation,
                 assigned_by: None,
                 path: vec![Step::Holds {
@@ -262,11 +258,7 @@ impl<'p, 'i> People<'p, 'i> {
                 }
                 out.push(Accountable {
                     against,
-                    bearer: Bearer::Holder {
-                        unit,
-                        position: pos,
-                        person,
-                    },
+                    bearer: c.holder(post.unit, position, cov.person, post.via),
                     citation,
                     assigned_by: None,
                     path,

@@ -57,11 +57,7 @@ impl<'p> Ctx<'p> {
                     position: self.position_name(position),
                     unit: self.unit_name(unit),
                 });
-                let bearer = Bearer::Holder {
-                    unit: self.unit_name(unit),
-                    position: self.position_name(position),
-                    person: self.person_name(t.person),
-                };
+                let bearer = c.holder(unit, position, t.person, t.via);
                 self.push(rule, bearer, (unit, position.raw(), t.person.raw()), p);
             }
         }
@@ -208,11 +204,7 @@ pub(crate) fn who_unit(c: &Compiled, unit: UnitIx, on: NaiveDate) -> Vec<Respons
                             ancestor: ctx.unit_name(covered),
                         });
                     }
-                    let bearer = Bearer::Holder {
-                        unit: ctx.unit_name(post.unit),
-                        position: ctx.position_name(position),
-                        person: ctx.person_name(cov.person),
-                    };
+                    let bearer = c.holder(post.unit, position, cov.person, post.via);
                     ctx.push(
                         *ri,
                         bearer,
@@ -261,11 +253,7 @@ fn covering_anchored<'p>(
                     target: ctx.unit_name(covered),
                     liaison: cv.liaison,
                 });
-                let bearer = Bearer::Holder {
-                    unit: ctx.unit_name(x),
-                    position: ctx.position_name(position),
-                    person: ctx.person_name(t.person),
-                };
+                let bearer = c.holder(x, position, t.person, t.via);
                 ctx.push(ri, bearer, (x, position.raw(), t.person.raw()), path);
                 break;
             }
@@ -375,11 +363,7 @@ pub(crate) fn who_matter(
                             target: name,
                             liaison: cov.liaison,
                         });
-                        let bearer = Bearer::Holder {
-                            unit: ctx.unit_name(post.unit),
-                            position: ctx.position_name(p),
-                            person: ctx.person_name(cov.person),
-                        };
+                        let bearer = c.holder(post.unit, p, cov.person, post.via);
                         ctx.push(ri, bearer, (post.unit, p.raw(), cov.person.raw()), pp);
                     }
                 }

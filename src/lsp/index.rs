@@ -999,6 +999,29 @@ impl Builder {
                     self.want(f, t, Want::UnitOrMatter);
                 }
             }
+            OrgStmt::Seat {
+                position,
+                unit,
+                sources,
+                from,
+                to,
+            } => {
+                self.want(f, position, Want::In(Ns::Position, String::new()));
+                self.want(f, unit, Want::In(Ns::Unit, String::new()));
+                let when = dates(from.as_ref(), to.as_ref());
+                for (p, u) in sources {
+                    self.want(f, p, Want::In(Ns::Position, String::new()));
+                    self.want(f, u, Want::In(Ns::Unit, String::new()));
+                    self.note_on(
+                        Ns::Unit,
+                        &unit.text,
+                        format!(
+                            "`{}`: held by `{}` of `{}`{when}",
+                            position.text, p.text, u.text
+                        ),
+                    );
+                }
+            }
         }
     }
 

@@ -590,5 +590,29 @@ fn org_symbol(s: &OrgStmt) -> Sym {
                 Vec::new(),
             )
         }
+        OrgStmt::Seat {
+            position,
+            unit,
+            sources,
+            ..
+        } => {
+            let end = sources.last().map_or(span(unit).1, |(_, u)| span(u).1);
+            let held: Vec<String> = sources
+                .iter()
+                .map(|(p, u)| format!("{} of {}", p.text, u.text))
+                .collect();
+            block(
+                non_empty(&position.text),
+                Some(format!(
+                    "seat of {}, held by {}",
+                    unit.text,
+                    held.join(", ")
+                )),
+                SymbolKind::VARIABLE,
+                (span(position).0, end),
+                span(position),
+                Vec::new(),
+            )
+        }
     }
 }

@@ -39,6 +39,10 @@ pub(crate) const STARTERS: &[&str] = &[
     "org",
     "staffing",
     "test",
+    "articles",
+    "note",
+    "interpret",
+    "seat",
 ];
 
 const MAX_ROUNDS: usize = 4;

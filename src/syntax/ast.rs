@@ -935,6 +935,20 @@ pub enum OrgStmt {
         /// Last day held.
         to: Option<DateLit>,
     },
+    /// `seat POS of U is POS2 of U2, … from D to D`: whoever holds a source
+    /// post on a date holds the seat that day (兼任).
+    Seat {
+        /// The seat's position.
+        position: Name,
+        /// The seat's unit.
+        unit: Name,
+        /// The posts that carry the seat: (position, unit).
+        sources: Vec<(Name, Name)>,
+        /// First day the seat is so held.
+        from: Option<DateLit>,
+        /// Last day.
+        to: Option<DateLit>,
+    },
     /// `P covers X, Y from D to D`
     Covers {
         /// Person.

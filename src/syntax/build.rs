@@ -50,6 +50,8 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::K_kind
             | Rule::K_matter
             | Rule::K_positions
+            | Rule::K_seat
+            | Rule::K_is
             | Rule::K_single
             | Rule::K_org
             | Rule::K_under
@@ -742,7 +744,7 @@ impl<'s> Builder<'s> {
                         b.person_stmt(who, p)
                     }));
                 }
-                Rule::unit_stmt | Rule::matter_stmt | Rule::route_stmt => {
+                Rule::unit_stmt | Rule::matter_stmt | Rule::route_stmt | Rule::seat_stmt => {
                     stmts.extend(self.guarded(rule, span, |b| b.org_stmt(p)));
                 }
                 _ => self.stray(parent, &p),
@@ -781,6 +783,33 @@ impl<'s> Builder<'s> {
                 let kind = self.name(inner.next()?)?;
                 let relations = self.relations(inner);
                 Some(OrgStmt::Route { kind, relations })
+            }
+            Rule::seat_stmt => {
+                let position = self.name(inner.next()?)?;
+                let unit = self.name(inner.next()?)?;
+                let mut sources = Vec::new();
+                let mut interval = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::seat_source => {
+                            let mut pu = children(p);
+                            let pos = self.name(pu.next()?)?;
+                            let of = self.name(pu.next()?)?;
+                            sources.push((pos, of));
+                        }
+                        Rule::interval => interval = Some(p),
+                        Rule::comma => {}
+                        _ => return self.unexpected(Rule::seat_stmt, &p),
+                    }
+                }
+                let (from, to) = self.interval(interval?);
+                Some(OrgStmt::Seat {
+                    position,
+                    unit,
+                    sources,
+                    from,
+                    to,
+                })
             }
             _ => self.unexpected(Rule::org_block, &pair),
         }
