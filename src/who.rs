@@ -175,7 +175,8 @@ impl fmt::Display for Step<'_> {
 pub struct Responsibility<'p> {
     /// The duty.
     pub duty: &'p str,
-    /// Its rank in the policy's `duties` order (0 = strongest).
+    /// Its place in the policy's `duties` declarations (0 = first): within
+    /// one `duties` chain, the stronger duty first.
     pub rank: usize,
     /// Who bears it.
     pub bearer: Bearer<'p>,

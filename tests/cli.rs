@@ -289,7 +289,7 @@ fn staffing_from_the_command_line() {
 fn test_blocks_from_the_command_line() {
     let (code, out, err) = zeren(&["test", "examples/policies/002-sues.zr"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.ends_with("24 passed, 0 failed\n"), "{out}");
+    assert!(out.ends_with("31 passed, 0 failed\n"), "{out}");
     let (code, out, _) = zeren(&["test", "tests/fixtures/lang/failing.zr"]);
     assert_eq!(code, 1);
     assert!(out.contains("FAILED  wrong person"), "{out}");
@@ -308,8 +308,11 @@ fn check_can_report_as_json() {
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let warnings = v["warnings"].as_array().unwrap();
-    let conflict = warnings.iter().find(|w| w["kind"] == "conflict").unwrap();
-    assert_eq!(conflict["severity"], "warning");
+    let undated = warnings
+        .iter()
+        .find(|w| w["kind"] == "no-effective-date")
+        .unwrap();
+    assert_eq!(undated["severity"], "warning");
 }
 
 #[test]

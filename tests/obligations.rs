@@ -48,22 +48,22 @@ fn sues_one_study_session_in_a_year_misses_the_year_one_of_two() {
     let p = example("002-sues.zr");
     let l = log(
         &p,
-        &[r#"{"date": "2019-04-10", "unit": "校党委", "action": "专题研究"}"#],
+        &[r#"{"date": "2019-04-10", "unit": "校党委", "action": "重点研究"}"#],
     );
-    let r = rows(&p, &l, "2020-01-15", "第四条(二)", "专题研究", "校党委");
+    let r = rows(&p, &l, "2020-01-15", "第四条(二)", "重点研究", "校党委");
     assert_eq!(r[0], ("2019".into(), Status::Missed, 1, 1));
     // During the year it is pending, and met once the second session is held.
-    let r = rows(&p, &l, "2019-10-01", "第四条(二)", "专题研究", "校党委");
+    let r = rows(&p, &l, "2019-10-01", "第四条(二)", "重点研究", "校党委");
     assert_eq!(r, vec![("2019".into(), Status::Pending, 1, 1)]);
     let l2 = log(
         &p,
         &[
-            r#"{"date": "2019-04-10", "unit": "校党委", "action": "专题研究"}"#,
-            r#"{"date": "2019-09-30", "unit": "校党委", "action": "专题研究"}"#,
+            r#"{"date": "2019-04-10", "unit": "校党委", "action": "重点研究"}"#,
+            r#"{"date": "2019-09-30", "unit": "校党委", "action": "重点研究"}"#,
         ],
     );
     assert_eq!(
-        rows(&p, &l2, "2019-10-01", "第四条(二)", "专题研究", "校党委")[0].1,
+        rows(&p, &l2, "2019-10-01", "第四条(二)", "重点研究", "校党委")[0].1,
         Status::Met
     );
 }
@@ -174,16 +174,16 @@ fn events_after_the_as_of_date_do_not_count() {
     let l = log(
         &p,
         &[
-            r#"{"date": "2019-04-10", "unit": "校党委", "action": "专题研究"}"#,
-            r#"{"date": "2019-11-10", "unit": "校党委", "action": "专题研究"}"#,
+            r#"{"date": "2019-04-10", "unit": "校党委", "action": "重点研究"}"#,
+            r#"{"date": "2019-11-10", "unit": "校党委", "action": "重点研究"}"#,
         ],
     );
     assert_eq!(
-        rows(&p, &l, "2019-11-09", "第四条(二)", "专题研究", "校党委")[0],
+        rows(&p, &l, "2019-11-09", "第四条(二)", "重点研究", "校党委")[0],
         ("2019".into(), Status::Pending, 1, 1)
     );
     assert_eq!(
-        rows(&p, &l, "2019-11-10", "第四条(二)", "专题研究", "校党委")[0],
+        rows(&p, &l, "2019-11-10", "第四条(二)", "重点研究", "校党委")[0],
         ("2019".into(), Status::Met, 2, 0)
     );
 }
@@ -314,7 +314,7 @@ fn calendar_lists_what_falls_due_in_order() {
     );
     assert!(c.items.windows(2).all(|w| w[0].due <= w[1].due));
     // Yearly obligations fall due at the year's end, one per subject.
-    let yearly = c.items.iter().filter(|i| i.action == "专题研究").count();
+    let yearly = c.items.iter().filter(|i| i.action == "重点研究").count();
     assert_eq!(yearly, 3);
     // One unit only.
     let one = p
@@ -358,12 +358,12 @@ fn company_committee_and_branches_have_different_duties() {
 fn bad_event_lines_are_reported_with_their_line_numbers() {
     let p = example("002-sues.zr");
     let text = [
-        r#"{"date": "2019-04-10", "unit": "校党委", "action": "专题研究"}"#,
-        r#"{"date": "2019-04-10", "unit": "校党委", "action": "专题研究""#,
-        r#"{"date": "2019-04-31", "unit": "校党委", "action": "专题研究"}"#,
-        r#"{"date": "2019-05-01", "unit": "校党卫", "action": "专题研究"}"#,
+        r#"{"date": "2019-04-10", "unit": "校党委", "action": "重点研究"}"#,
+        r#"{"date": "2019-04-10", "unit": "校党委", "action": "重点研究""#,
+        r#"{"date": "2019-04-31", "unit": "校党委", "action": "重点研究"}"#,
+        r#"{"date": "2019-05-01", "unit": "校党卫", "action": "重点研究"}"#,
         r#"{"date": "2019-05-01", "unit": "校党委", "action": "研究"}"#,
-        r#"{"date": "2019-04-10", "unit": "校党委", "action": "专题研究"}"#,
+        r#"{"date": "2019-04-10", "unit": "校党委", "action": "重点研究"}"#,
         r#"{"id": "x", "date": "2019-05-02", "unit": "校党委", "event": "重大情况"}"#,
         r#"{"id": "x", "date": "2019-05-03", "unit": "校党委", "event": "重大情况"}"#,
         r#"{"date": "2019-05-03", "unit": "校党委", "action": "报告", "ref": "y"}"#,
@@ -405,8 +405,8 @@ fn events_out_of_order_are_accepted_and_sorted() {
     let l = log(
         &p,
         &[
-            r#"{"date": "2019-11-10", "unit": "校党委", "action": "专题研究"}"#,
-            r#"{"date": "2019-04-10", "unit": "校党委", "action": "专题研究"}"#,
+            r#"{"date": "2019-11-10", "unit": "校党委", "action": "重点研究"}"#,
+            r#"{"date": "2019-04-10", "unit": "校党委", "action": "重点研究"}"#,
         ],
     );
     let a = p
@@ -427,7 +427,7 @@ fn events_built_in_rust_are_checked_too() {
     let ok = Event {
         date: "2019-04-10".into(),
         unit: Some("校党委".into()),
-        action: Some("专题研究".into()),
+        action: Some("重点研究".into()),
         ..Event::default()
     };
     let bad = Event {

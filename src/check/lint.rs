@@ -1,9 +1,8 @@
 //! Warnings: what is accepted but probably not what the author meant.
 //!
 //! - a declared duty that no rule gives anyone;
-//! - one position given two different duties in one scope by different
-//!   articles (the sources have this: 001-A §5 gives the main leader
-//!   主要领导责任, §6 calls the secretary 直接责任人);
+//! - one position given two different duties of one `duties` chain in one
+//!   scope by different articles (two ranks for one post: which holds?);
 //! - a trigger clause whose condition can never hold (`后果 > 严重后果` on
 //!   the top level, `失职 = A and 失职 = B`).
 
@@ -66,6 +65,7 @@ impl Checker<'_> {
             let earlier = rules.iter().take(j).find(|a| {
                 matches!(a.bearer, BearerM::Position { position: p, of: o, covering: false } if p == position && o == of)
                     && a.duty != b.duty
+                    && self.model.duty_chain.get(a.duty) == self.model.duty_chain.get(b.duty)
                     && a.citation != b.citation
                     && overlap(&a.scope, &b.scope).is_some()
             });

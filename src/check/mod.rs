@@ -48,6 +48,9 @@ use std::collections::HashMap;
 pub(crate) struct Model {
     pub header: HeaderInfo,
     pub duties: Table<DutyIx, String>,
+    /// Which `duties` declaration (chain) each duty comes from: duties of
+    /// one chain are ranked against each other, of two chains are not.
+    pub duty_chain: Table<DutyIx, u32>,
     pub unit_kinds: Table<UnitKindIx, String>,
     pub matter_kinds: Table<MatterKindIx, String>,
     pub positions: Table<PositionIx, PositionM>,
@@ -439,7 +442,7 @@ pub(crate) fn check(
 impl Checker<'_> {
     fn declarations(&mut self, files: &[ast::File]) {
         let mut header_seen: Option<Span> = None;
-        let mut duties_seen = false;
+        let mut duty_chains = 0u32;
         for item in files.iter().flat_map(|f| f.items.iter()) {
             match item {
                 Item::Header(h) => {
@@ -492,25 +495,17 @@ impl Checker<'_> {
                         basis: h.basis.iter().map(|n| n.text.clone()).collect(),
                     };
                 }
-                Item::Duties { names, span } => {
-                    if duties_seen {
-                        self.error(
-                            DiagKind::Duplicate,
-                            *span,
-                            "a second `duties` declaration".into(),
-                            Some("declare all duties in one chain, strongest first: `duties A > B > C`".into()),
-                        );
-                        continue;
-                    }
-                    duties_seen = true;
+                Item::Duties { names, .. } => {
                     for n in names {
                         match self.duties.declare(n) {
                             Ok(_) => {
                                 self.model.duties.push(n.text.clone());
+                                self.model.duty_chain.push(duty_chains);
                             }
                             Err(first) => self.duplicate("duty", n, first),
                         }
                     }
+                    duty_chains += 1;
                 }
                 Item::UnitKinds { names } => {
                     for n in names {

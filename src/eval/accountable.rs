@@ -105,7 +105,14 @@ impl<'p, 'i> People<'p, 'i> {
                 TargetM::Duty(d) => {
                     let duty = self.c.duties.get(d).as_str();
                     for r in self.responsibilities() {
-                        if r.duty == duty {
+                        // A bearer given the duty by several rules (item by
+                        // item) is held to account once, by the first rule.
+                        let again = || {
+                            found
+                                .get(before..)
+                                .is_some_and(|f| f.iter().any(|a| a.bearer == r.bearer))
+                        };
+                        if r.duty == duty && !again() {
                             found.push(Accountable {
                                 against: target,
                                 bearer: r.bearer.clone(),
