@@ -146,14 +146,16 @@ pub(crate) struct CountedMore<'p, 'e> {
     /// Events dated anywhere that report for this period.
     pub(crate) tagged: Vec<&'e LoggedEvent>,
     pub(crate) want: Want<'p>,
+    /// For an obligation owed by each holder of a post: only this person's.
+    pub(crate) person: Option<crate::ids::PersonIx>,
 }
 
 impl<'p, 'e> Counted<'p, 'e> {
     /// The events, in date order (those reporting for the period first).
     pub fn iter(&self) -> impl Iterator<Item = &'e LoggedEvent> + '_ {
-        let (tagged, want): (&[&'e LoggedEvent], Option<Want<'p>>) = match &self.more {
-            Some(m) => (&m.tagged, Some(m.want)),
-            None => (&[], None),
+        let (tagged, want, person): (&[&'e LoggedEvent], Option<Want<'p>>, _) = match &self.more {
+            Some(m) => (&m.tagged, Some(m.want), m.person),
+            None => (&[], None, None),
         };
         let untagged = self
             .slice
@@ -165,6 +167,7 @@ impl<'p, 'e> Counted<'p, 'e> {
             .filter(|e| e.reference.is_none())
             .chain(untagged)
             .filter(move |e| want.is_none_or(|w| w.is_empty() || w.reached_by(e)))
+            .filter(move |e| person.is_none_or(|p| e.person == Some(p)))
     }
 
     /// How many.
@@ -238,6 +241,26 @@ pub struct RowNotes<'p> {
     /// Recipients that have not yet received what is required.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<&'p str>,
+    /// For an obligation owed by each holder of a post: the person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<Holder<'p>>,
+}
+
+/// The person who owes a row of an obligation owed by each holder of a
+/// post (`each 班子成员 of …`): whoever holds the post in the subject unit
+/// on the period's last day (on the assessment date while it is open).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Holder<'p> {
+    /// The person.
+    pub person: &'p str,
+    /// The post held.
+    pub position: &'p str,
+}
+
+impl fmt::Display for Holder<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.person, self.position)
+    }
 }
 
 impl<'p> PeriodCompliance<'p, '_> {
@@ -257,6 +280,11 @@ impl<'p> PeriodCompliance<'p, '_> {
     /// Recipients still missing.
     pub fn missing(&self) -> &[&'p str] {
         self.notes.as_ref().map_or(&[], |n| n.missing.as_slice())
+    }
+
+    /// The person who owes it, for an obligation owed by each holder of a post.
+    pub fn holder(&self) -> Option<Holder<'p>> {
+        self.notes.as_ref().and_then(|n| n.holder)
     }
 }
 
@@ -336,6 +364,10 @@ pub struct Reaction<'p, 'e> {
     pub subject: Subject<'p>,
     /// The event kind that triggered it.
     pub kind: &'p str,
+    /// For an obligation owed by each holder of a post: the person who
+    /// held it when the event occurred.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<Holder<'p>>,
     /// The triggering event.
     pub trigger: EventRef<'e>,
     /// The deadline; absent when the regulation states no time limit.
@@ -403,6 +435,14 @@ fn subject_name(s: Subject<'_>) -> &str {
     }
 }
 
+/// Who owes a row: the subject, and the person when a post's holder owes it.
+fn owed_by(s: Subject<'_>, holder: Option<Holder<'_>>) -> String {
+    match holder {
+        None => subject_name(s).to_string(),
+        Some(h) => format!("{} {h}", subject_name(s)),
+    }
+}
+
 impl fmt::Display for ComplianceAnswer<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let [met, missed, pending, na] = self.tally();
@@ -446,7 +486,7 @@ impl fmt::Display for ComplianceAnswer<'_, '_> {
                 p.needed,
                 pad(p.citation, 14),
                 pad(p.action, 12),
-                subject_name(p.subject)
+                owed_by(p.subject, p.holder())
             )?;
             if !p.missing().is_empty() {
                 write!(f, " — not yet to {}", p.missing().join(", "))?;
@@ -470,7 +510,7 @@ impl fmt::Display for ComplianceAnswer<'_, '_> {
                 f,
                 "{status:<12} {} {} at {} (line {}) → {}",
                 r.kind,
-                subject_name(r.subject),
+                owed_by(r.subject, r.holder),
                 r.trigger.0.date,
                 r.trigger.0.line,
                 r.action,
@@ -520,6 +560,10 @@ pub struct DueItem<'p> {
     pub action: &'p str,
     /// Who must do it.
     pub subject: Subject<'p>,
+    /// For an obligation owed by each holder of a post: the person who
+    /// holds it on the period's last day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<Holder<'p>>,
     /// The period it is due for.
     pub period: Period,
     /// To whom.
@@ -545,6 +589,9 @@ pub struct Unstated<'p> {
     pub action: &'p str,
     /// Who must do it.
     pub subject: Subject<'p>,
+    /// For an obligation owed by each holder of a post: the person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<Holder<'p>>,
     /// To whom.
     #[serde(skip_serializing_if = "Recipients::is_empty")]
     pub recipients: Recipients<'p>,
@@ -583,7 +630,7 @@ impl fmt::Display for CalendarAnswer<'_> {
                 i.required.to_string(),
                 pad(i.citation, 14),
                 pad(i.action, 12),
-                subject_name(i.subject)
+                owed_by(i.subject, i.holder)
             )?;
             if !i.recipients.is_empty() {
                 write!(f, " → {}", i.recipients)?;
@@ -602,7 +649,7 @@ impl fmt::Display for CalendarAnswer<'_> {
                 "frequency not stated  {} {} {}",
                 pad(u.citation, 14),
                 pad(u.action, 12),
-                subject_name(u.subject)
+                owed_by(u.subject, u.holder)
             )?;
             if !u.recipients.is_empty() {
                 write!(f, " → {}", u.recipients)?;

@@ -17,7 +17,7 @@
 use crate::check::TargetId;
 use crate::compile::Compiled;
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};
-use crate::ids::{ActionIx, EventKindIx, UnitIx};
+use crate::ids::{ActionIx, EventKindIx, PersonIx, UnitIx};
 use crate::limits;
 use crate::period::PeriodKind;
 use crate::resolve::suggest;
@@ -43,6 +43,10 @@ pub struct Event {
     /// The matter the event concerns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matter: Option<String>,
+    /// The person who did it, for an obligation owed by each holder of a
+    /// post (`each 班子成员 of …`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
     /// A declared action done (专题研究, 汇报 …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
@@ -79,6 +83,8 @@ struct RawEvent<'a> {
     unit: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     matter: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    person: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     action: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
@@ -200,6 +206,7 @@ struct Fields<'a> {
     date: &'a str,
     unit: Option<&'a str>,
     matter: Option<&'a str>,
+    person: Option<&'a str>,
     action: Option<&'a str>,
     event: Option<&'a str>,
     to: ToNames<'a>,
@@ -214,6 +221,7 @@ impl<'a> From<&'a RawEvent<'a>> for Fields<'a> {
             date: &r.date,
             unit: r.unit.as_deref(),
             matter: r.matter.as_deref(),
+            person: r.person.as_deref(),
             action: r.action.as_deref(),
             event: r.event.as_deref(),
             to: match &r.to {
@@ -234,6 +242,7 @@ impl<'a> From<&'a Event> for Fields<'a> {
             date: &e.date,
             unit: e.unit.as_deref(),
             matter: e.matter.as_deref(),
+            person: e.person.as_deref(),
             action: e.action.as_deref(),
             event: e.event.as_deref(),
             to: ToNames::Strings(&e.to),
@@ -262,6 +271,8 @@ pub struct LoggedEvent {
     /// Its time of day, when given.
     pub time: Option<NaiveTime>,
     pub(crate) subject: TargetId,
+    /// Who did it, when the line says.
+    pub(crate) person: Option<PersonIx>,
     pub(crate) what: What,
     pub(crate) to: To,
     /// The period it reports for (kind, index), when it says.
@@ -513,6 +524,7 @@ impl<'c> Binder<'c> {
             date,
             unit,
             matter,
+            person,
             action,
             event,
             to,
@@ -546,6 +558,17 @@ impl<'c> Binder<'c> {
             _ => {
                 return self.not_exactly_one(line_no, line, "`unit`", "`matter`", "unit", "matter")
             }
+        };
+        let person = match person {
+            None => None,
+            Some(p) => Some(self.lookup(
+                line_no,
+                line,
+                "person",
+                p,
+                &c.person_index,
+                c.people.iter().map(String::as_str),
+            )?),
         };
         let what = match (action, event) {
             (Some(a), None) => What::Action(self.lookup(
@@ -632,6 +655,7 @@ impl<'c> Binder<'c> {
                 date: d,
                 time: t,
                 subject,
+                person,
                 what,
                 to,
                 for_period,

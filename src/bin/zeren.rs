@@ -345,17 +345,19 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             if !warnings.is_empty() {
                 eprintln!("{warnings}");
             }
+            let count = |n: usize, one: &str, many: &str| {
+                format!("{n} {}", if n == 1 { one } else { many })
+            };
             println!(
-                "ok: {} ({} units, {} duties, {} warning{})",
+                "ok: {} ({}, {}, {})",
                 if h.title.is_empty() {
                     "policy"
                 } else {
                     &h.title
                 },
-                policy.units().count(),
-                policy.duties().count(),
-                warnings.len(),
-                if warnings.len() == 1 { "" } else { "s" }
+                count(policy.units().count(), "unit", "units"),
+                count(policy.duties().count(), "duty", "duties"),
+                count(warnings.len(), "warning", "warnings"),
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -67,6 +67,9 @@ pub(crate) struct InterpretM {
 pub(crate) struct ObligationM {
     pub citation: String,
     pub subject: SubjectM,
+    /// `each POSITION of …`: owed by each holder of the post in the subject
+    /// units, as a person.
+    pub holders: Option<PositionIx>,
     pub action: ActionIx,
     pub recipients: Vec<RecipientM>,
     /// Each recipient must receive it (`All`), or one suffices (`Any`).
@@ -313,6 +316,23 @@ impl Checker<'_> {
 
     fn obligation(&mut self, o: &ObligationLit) {
         let subject = self.subject(&o.subject);
+        let holders = match &o.holders {
+            None => Some(None),
+            Some(post) => {
+                let position = self.resolve::<PositionIx>(post);
+                if matches!(o.subject, SubjectLit::EachMatter(_)) {
+                    self.error(
+                        DiagKind::Invalid,
+                        post.span,
+                        format!("`each {} of` names the holders of a post in units; a matter has no posts", post.text),
+                        Some("name units: `each POSITION of each KIND` or `each POSITION of UNIT`".into()),
+                    );
+                    None
+                } else {
+                    position.map(Some)
+                }
+            }
+        };
         let action = self.resolve::<ActionIx>(&o.action);
         let mut recipients = Some(Vec::new());
         for r in &o.recipients {
@@ -361,12 +381,13 @@ impl Checker<'_> {
                 }),
             c @ CadenceLit::Periodic { .. } => self.periodic(c),
         };
-        if let (Some(subject), Some(action), Some(recipients), Some(cadence)) =
-            (subject, action, recipients, cadence)
+        if let (Some(subject), Some(holders), Some(action), Some(recipients), Some(cadence)) =
+            (subject, holders, action, recipients, cadence)
         {
             self.model.obligations.push(ObligationM {
                 citation: o.citation.text.clone(),
                 subject,
+                holders,
                 action,
                 recipients,
                 mode: o.mode,

@@ -74,6 +74,8 @@ pub(crate) enum TestStepM {
     },
     Compliance {
         subject: TargetId,
+        /// `by PERSON`: only the rows this holder of a post owes.
+        person: Option<crate::ids::PersonIx>,
         /// The obligations the expectation is about.
         obligations: Vec<ObligationIx>,
         period: Period,
@@ -617,12 +619,17 @@ impl TestCheck<'_, '_> {
             } => self.staffing_step(subject, on.date, *status, positions, *span),
             TestStepLit::Compliance {
                 subject,
+                person,
                 action,
                 period,
                 status,
                 as_of,
                 span,
             } => {
+                let person = match person {
+                    None => None,
+                    Some(p) => Some(self.resolve::<crate::ids::PersonIx>(p)?),
+                };
                 let (target, obligations, p) =
                     self.obligations_of(subject, action.as_ref(), period, Some(*status))?;
                 let as_of = match as_of {
@@ -640,6 +647,7 @@ impl TestCheck<'_, '_> {
                 };
                 Some(TestStepM::Compliance {
                     subject: target,
+                    person,
                     obligations,
                     period: p,
                     status: *status,
@@ -1299,7 +1307,15 @@ impl TestCheck<'_, '_> {
                     (None, _) => to = None,
                 }
             }
-            let (Some(subject), Some((action, event)), Some(to)) = (subject, what, to) else {
+            let person = match &e.person {
+                None => Some(None),
+                Some(p) => self
+                    .resolve::<crate::ids::PersonIx>(p)
+                    .map(|_| Some(p.text.clone())),
+            };
+            let (Some(subject), Some((action, event)), Some(to), Some(person)) =
+                (subject, what, to, person)
+            else {
                 ok = false;
                 continue;
             };
@@ -1319,6 +1335,7 @@ impl TestCheck<'_, '_> {
                 date,
                 unit,
                 matter,
+                person,
                 action,
                 event,
                 to,

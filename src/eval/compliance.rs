@@ -5,7 +5,7 @@ use crate::check::{CadenceM, DeadlineM, InterpretM, RecipientM, SubjectM, Target
 use crate::compile::Compiled;
 use crate::compliance::*;
 use crate::events::{EventLog, LoggedEvent, What};
-use crate::ids::{ActionIx, EventKindIx, MatterIx, ObligationIx, UnitIx};
+use crate::ids::{ActionIx, EventKindIx, MatterIx, ObligationIx, PersonIx, PositionIx, UnitIx};
 use crate::period::Period;
 use crate::period::PeriodKind;
 use crate::syntax::ast::RecipientMode;
@@ -151,6 +151,45 @@ pub(crate) fn subject_of(c: &Compiled, t: TargetId) -> Subject<'_> {
     }
 }
 
+/// Who holds `position` in the subject unit on a date (each person once, in
+/// declaration order): the people who owe an obligation owed by each holder
+/// of a post. A matter holds no posts.
+fn holders_on(c: &Compiled, t: TargetId, position: PositionIx, on: NaiveDate) -> Vec<PersonIx> {
+    let TargetId::Unit(u) = t else {
+        return Vec::new();
+    };
+    let mut v: Vec<PersonIx> = c
+        .unit_tenures
+        .get(u)
+        .iter()
+        .filter(|h| h.position == position && h.when.contains(on))
+        .map(|h| h.person)
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The people who owe a row: `[None]` (the subject itself) for an
+/// obligation of units or matters; the post's holders on `on` for one owed
+/// by each holder of a post.
+fn owers(c: &Compiled, o: &ObligationM, t: TargetId, on: NaiveDate) -> Vec<Option<PersonIx>> {
+    match o.holders {
+        None => vec![None],
+        Some(position) => holders_on(c, t, position, on)
+            .into_iter()
+            .map(Some)
+            .collect(),
+    }
+}
+
+fn holder_of<'p>(c: &'p Compiled, o: &ObligationM, person: Option<PersonIx>) -> Option<Holder<'p>> {
+    Some(Holder {
+        person: c.people.get(person?).as_str(),
+        position: c.positions.get(o.holders?).name.as_str(),
+    })
+}
+
 /// The due date of a period: its deadline, else its last day.
 fn due_of(period: &Period, deadline: Option<DeadlineM>) -> NaiveDate {
     match deadline {
@@ -173,10 +212,22 @@ pub(crate) fn rows(c: &Compiled, from: NaiveDate, to: NaiveDate, only: Option<Ta
             };
             let periods =
                 Period::containing(period, to).index - Period::containing(period, from).index + 1;
-            let targets = match only {
-                Some(t) => u64::from(subjects(c, &o.subject).contains(&t)),
-                None => subjects(c, &o.subject).len() as u64,
+            let owing = |t: &TargetId| match (o.holders, t) {
+                (None, _) => 1,
+                // At most every holding of the post in the unit.
+                (Some(pos), TargetId::Unit(u)) => c
+                    .unit_tenures
+                    .get(*u)
+                    .iter()
+                    .filter(|h| h.position == pos)
+                    .count() as u64,
+                (Some(_), TargetId::Matter(_)) => 0,
             };
+            let targets: u64 = subjects(c, &o.subject)
+                .iter()
+                .filter(|t| only.is_none_or(|o| o == **t))
+                .map(owing)
+                .sum();
             targets.saturating_mul(u64::try_from(periods).unwrap_or(0))
         })
         .fold(0u64, u64::saturating_add)
@@ -356,88 +407,100 @@ impl<'p, 'e> Query<'p, 'e> {
             let mut p = first;
             while p.start <= as_of {
                 let due = due_of(&p, deadline);
-                let counted_to = due.min(p.end).min(as_of);
-                let lo = evs.partition_point(|e| e.date < p.start);
-                let hi = evs.partition_point(|e| e.date <= counted_to);
-                let late_to = p.end.min(as_of);
-                let late_hi = evs.partition_point(|e| e.date <= late_to);
-                let key = Some((p.kind, p.index));
-                let (on_time, after): (Vec<&'e LoggedEvent>, Vec<&'e LoggedEvent>) =
-                    if tagged.is_empty() {
-                        (Vec::new(), Vec::new())
-                    } else {
-                        tagged
-                            .iter()
-                            .filter(|e| e.for_period == key && e.date <= as_of)
-                            .partition(|e| e.date <= due)
+                // A post's holders owe the period they hold it at the end of
+                // (or on the assessment date, while it is open).
+                for person in owers(c, o, t, p.end.min(as_of)) {
+                    let counted_to = due.min(p.end).min(as_of);
+                    let lo = evs.partition_point(|e| e.date < p.start);
+                    let hi = evs.partition_point(|e| e.date <= counted_to);
+                    let late_to = p.end.min(as_of);
+                    let late_hi = evs.partition_point(|e| e.date <= late_to);
+                    let key = Some((p.kind, p.index));
+                    let (on_time, after): (Vec<&'e LoggedEvent>, Vec<&'e LoggedEvent>) =
+                        if tagged.is_empty() {
+                            (Vec::new(), Vec::new())
+                        } else {
+                            tagged
+                                .iter()
+                                .filter(|e| e.for_period == key && e.date <= as_of)
+                                .partition(|e| e.date <= due)
+                        };
+                    let more = |tagged| {
+                        (!plain || !want.is_empty() || person.is_some()).then(|| {
+                            Box::new(CountedMore {
+                                tagged,
+                                want,
+                                person,
+                            })
+                        })
                     };
-                let more = |tagged| {
-                    (!plain || !want.is_empty()).then(|| Box::new(CountedMore { tagged, want }))
-                };
-                let counted = Counted {
-                    slice: evs.get(lo..hi.max(lo)).unwrap_or(&[]),
-                    more: more(on_time),
-                };
-                let late_events = Counted {
-                    slice: evs.get(hi.max(lo)..late_hi.max(hi).max(lo)).unwrap_or(&[]),
-                    more: more(after),
-                };
-                let count = u32::try_from(counted.len()).unwrap_or(u32::MAX);
-                let late = u32::try_from(late_events.len()).unwrap_or(u32::MAX);
-                // To each of several recipients: the one furthest short decides.
-                let mut missing = Vec::new();
-                let mut reached = count;
-                if each.len() > 1 {
-                    for u in &each {
-                        let n = u32::try_from(counted.reaching(*u)).unwrap_or(u32::MAX);
-                        reached = reached.min(n);
-                        if n < min {
-                            missing.push(c.units.get(*u).name.as_str());
+                    let counted = Counted {
+                        slice: evs.get(lo..hi.max(lo)).unwrap_or(&[]),
+                        more: more(on_time),
+                    };
+                    let late_events = Counted {
+                        slice: evs.get(hi.max(lo)..late_hi.max(hi).max(lo)).unwrap_or(&[]),
+                        more: more(after),
+                    };
+                    let count = u32::try_from(counted.len()).unwrap_or(u32::MAX);
+                    let late = u32::try_from(late_events.len()).unwrap_or(u32::MAX);
+                    // To each of several recipients: the one furthest short decides.
+                    let mut missing = Vec::new();
+                    let mut reached = count;
+                    if each.len() > 1 {
+                        for u in &each {
+                            let n = u32::try_from(counted.reaching(*u)).unwrap_or(u32::MAX);
+                            reached = reached.min(n);
+                            if n < min {
+                                missing.push(c.units.get(*u).name.as_str());
+                            }
                         }
                     }
-                }
-                let over = max.is_some_and(|m| count > m);
-                let status = if effective.is_some_and(|e| p.start < e) {
-                    Status::NotAssessed
-                } else if !stated {
-                    Status::NotStated
-                } else if due < as_of {
-                    if reached >= min && !over {
+                    let over = max.is_some_and(|m| count > m);
+                    let status = if effective.is_some_and(|e| p.start < e) {
+                        Status::NotAssessed
+                    } else if !stated {
+                        Status::NotStated
+                    } else if due < as_of {
+                        if reached >= min && !over {
+                            Status::Met
+                        } else {
+                            Status::Missed
+                        }
+                    } else if over {
+                        Status::Missed
+                    } else if reached >= min && max.is_none() {
                         Status::Met
                     } else {
-                        Status::Missed
-                    }
-                } else if over {
-                    Status::Missed
-                } else if reached >= min && max.is_none() {
-                    Status::Met
-                } else {
-                    Status::Pending
-                };
-                out.push(PeriodCompliance {
-                    citation: o.citation.as_str(),
-                    action: ob.action,
-                    subject,
-                    period: p,
-                    due,
-                    required,
-                    status,
-                    count,
-                    needed: if stated {
-                        min.saturating_sub(reached)
-                    } else {
-                        0
-                    },
-                    late,
-                    notes: (!recipients.is_empty() || reading.is_some()).then(|| {
-                        Box::new(RowNotes {
-                            recipients,
-                            reading,
-                            missing,
-                        })
-                    }),
-                    events: counted,
-                });
+                        Status::Pending
+                    };
+                    out.push(PeriodCompliance {
+                        citation: o.citation.as_str(),
+                        action: ob.action,
+                        subject,
+                        period: p,
+                        due,
+                        required,
+                        status,
+                        count,
+                        needed: if stated {
+                            min.saturating_sub(reached)
+                        } else {
+                            0
+                        },
+                        late,
+                        notes: (!recipients.is_empty() || reading.is_some() || person.is_some())
+                            .then(|| {
+                                Box::new(RowNotes {
+                                    recipients,
+                                    reading,
+                                    missing,
+                                    holder: holder_of(c, o, person),
+                                })
+                            }),
+                        events: counted,
+                    });
+                }
                 match p.next() {
                     Some(n) => p = n,
                     None => break,
@@ -484,60 +547,77 @@ impl<'p, 'e> Query<'p, 'e> {
             };
             let (trig_at, triggers) = log.slice(What::Kind(event), t);
             let (_, answers) = log.slice(What::Action(o.action), t);
-            let picker = AnswerPicker::new(answers, as_of, reaches);
-            let mut next_free = 0usize;
+            // One picker per person who owes answers (one for the subject
+            // itself when no post's holders owe them), with its next free answer.
+            let mut pickers: Vec<(Option<PersonIx>, AnswerPicker<'e>, usize)> = Vec::new();
             let subject = subject_of(c, t);
             for (ti, trig) in triggers.iter().enumerate() {
                 if trig.date < from || trig.date > as_of {
                     continue;
                 }
-                let at = when(trig);
-                let end_of = |d: NaiveDate| {
-                    NaiveDateTime::new(
-                        d,
-                        NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN),
-                    )
-                };
-                let deadline = limit.map(|(within, hours)| {
-                    if hours && trig.time.is_some() {
-                        at.checked_add_signed(TimeDelta::hours(i64::from(within)))
-                            .unwrap_or(at)
-                    } else if hours {
-                        end_of(trig.date)
-                    } else {
-                        end_of(
-                            trig.date
-                                .checked_add_days(chrono::Days::new(u64::from(within)))
-                                .unwrap_or(trig.date),
+                for person in owers(c, o, t, trig.date) {
+                    let k = match pickers.iter().position(|(p, _, _)| *p == person) {
+                        Some(k) => k,
+                        None => {
+                            let by = move |a: &LoggedEvent| {
+                                reaches(a) && person.is_none_or(|p| a.person == Some(p))
+                            };
+                            pickers.push((person, AnswerPicker::new(answers, as_of, by), 0));
+                            pickers.len() - 1
+                        }
+                    };
+                    let Some((_, picker, next_free)) = pickers.get_mut(k) else {
+                        continue;
+                    };
+                    let at = when(trig);
+                    let end_of = |d: NaiveDate| {
+                        NaiveDateTime::new(
+                            d,
+                            NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN),
                         )
-                    }
-                });
-                let answer = picker.pick(trig_at + ti, at, &mut next_free);
-                let status = if effective.is_some_and(|e| trig.date < e) {
-                    ReactionStatus::NotAssessed
-                } else {
-                    match (answer, deadline) {
-                        (Some(a), Some(d)) if when(a) <= d => ReactionStatus::OnTime,
-                        (Some(_), Some(_)) => ReactionStatus::Late,
-                        (None, Some(d)) if d.date() < as_of => ReactionStatus::Overdue,
-                        (None, Some(_)) => ReactionStatus::Pending,
-                        (Some(_), None) => ReactionStatus::Answered,
-                        (None, None) => ReactionStatus::Unanswered,
-                    }
-                };
-                out.push(Reaction {
-                    citation: o.citation.as_str(),
-                    action,
-                    subject,
-                    kind,
-                    trigger: EventRef(trig),
-                    deadline,
-                    reading: deadline.and(reading),
-                    recipients,
-                    answer: answer.map(EventRef),
-                    elapsed_minutes: answer.map(|a| (when(a) - at).num_minutes()),
-                    status,
-                });
+                    };
+                    let deadline = limit.map(|(within, hours)| {
+                        if hours && trig.time.is_some() {
+                            at.checked_add_signed(TimeDelta::hours(i64::from(within)))
+                                .unwrap_or(at)
+                        } else if hours {
+                            end_of(trig.date)
+                        } else {
+                            end_of(
+                                trig.date
+                                    .checked_add_days(chrono::Days::new(u64::from(within)))
+                                    .unwrap_or(trig.date),
+                            )
+                        }
+                    });
+                    let answer = picker.pick(trig_at + ti, at, next_free);
+                    let status = if effective.is_some_and(|e| trig.date < e) {
+                        ReactionStatus::NotAssessed
+                    } else {
+                        match (answer, deadline) {
+                            (Some(a), Some(d)) if when(a) <= d => ReactionStatus::OnTime,
+                            (Some(_), Some(_)) => ReactionStatus::Late,
+                            (None, Some(d)) if d.date() < as_of => ReactionStatus::Overdue,
+                            (None, Some(_)) => ReactionStatus::Pending,
+                            (Some(_), None) => ReactionStatus::Answered,
+                            (None, None) => ReactionStatus::Unanswered,
+                        }
+                    };
+                    out.push(Reaction {
+                        citation: o.citation.as_str(),
+                        action,
+                        subject,
+                        kind,
+                        holder: holder_of(c, o, person),
+                        trigger: EventRef(trig),
+                        deadline,
+                        reading: deadline.and(reading),
+                        recipients,
+                        answer: answer.map(EventRef),
+                        elapsed_minutes: answer.map(|a| (when(a) - at).num_minutes()),
+                        status,
+                    });
+                }
             }
         }
     }
@@ -623,7 +703,12 @@ pub(crate) fn calendar(
     only: Option<TargetId>,
 ) -> CalendarAnswer<'_> {
     let effective = c.header.effective;
-    let mut items: Vec<(NaiveDate, ObligationIx, TargetId, DueItem<'_>)> = Vec::new();
+    let mut items: Vec<(
+        NaiveDate,
+        ObligationIx,
+        (TargetId, Option<PersonIx>),
+        DueItem<'_>,
+    )> = Vec::new();
     let mut unstated = Vec::new();
     for (oi, o) in c.obligations.iter_enumerated() {
         let Some((cadence, reading)) = periodic_cadence(c, o) else {
@@ -642,12 +727,15 @@ pub(crate) fn calendar(
         let Some((min, max, period, deadline)) = cadence else {
             for &t in targets {
                 if let Some((_, recipients)) = ob.for_subject(c, t) {
-                    unstated.push(Unstated {
-                        citation: o.citation.as_str(),
-                        action,
-                        subject: subject_of(c, t),
-                        recipients,
-                    });
+                    for person in owers(c, o, t, to) {
+                        unstated.push(Unstated {
+                            citation: o.citation.as_str(),
+                            action,
+                            subject: subject_of(c, t),
+                            holder: holder_of(c, o, person),
+                            recipients,
+                        });
+                    }
                 }
             }
             continue;
@@ -675,30 +763,33 @@ pub(crate) fn calendar(
             };
             for p in &periods {
                 let due = due_of(p, deadline);
-                items.push((
-                    due,
-                    oi,
-                    t,
-                    DueItem {
+                for person in owers(c, o, t, p.end) {
+                    items.push((
                         due,
-                        citation: o.citation.as_str(),
-                        action,
-                        subject: subject_of(c, t),
-                        period: *p,
-                        recipients,
-                        required: Required {
-                            at_least: min,
-                            at_most: max,
+                        oi,
+                        (t, person),
+                        DueItem {
+                            due,
+                            citation: o.citation.as_str(),
+                            action,
+                            subject: subject_of(c, t),
+                            holder: holder_of(c, o, person),
+                            period: *p,
+                            recipients,
+                            required: Required {
+                                at_least: min,
+                                at_most: max,
+                            },
+                            reading,
+                            assessed: effective.is_none_or(|e| p.start >= e),
                         },
-                        reading,
-                        assessed: effective.is_none_or(|e| p.start >= e),
-                    },
-                ));
+                    ));
+                }
             }
         }
     }
-    // (due, obligation, subject) is unique per row (one period per due
-    // date), so an unstable sort is deterministic and needs no buffer.
+    // (due, obligation, subject, person) is unique per row (one period per
+    // due date), so an unstable sort is deterministic and needs no buffer.
     // Subjects sort units first, then matters, each in declaration order.
     items.sort_unstable_by_key(|a| (a.0, a.1, a.2));
     CalendarAnswer {

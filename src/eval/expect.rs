@@ -705,12 +705,21 @@ impl<'p> Run<'p> {
             } => self.staffing(*subject, *on, *status, positions, at, rec),
             TestStepM::Compliance {
                 subject,
+                person,
                 obligations,
                 period,
                 status,
                 as_of,
                 at,
-            } => self.compliance(*subject, obligations, *period, *status, *as_of, at, rec),
+            } => self.compliance(
+                (*subject, *person),
+                obligations,
+                *period,
+                *status,
+                *as_of,
+                at,
+                rec,
+            ),
             TestStepM::Calendar {
                 subject,
                 obligations,
@@ -1157,7 +1166,7 @@ impl<'p> Run<'p> {
     #[allow(clippy::too_many_arguments)]
     fn compliance(
         &mut self,
-        subject: TargetId,
+        (subject, person): (TargetId, Option<crate::ids::PersonIx>),
         obligations: &[ObligationIx],
         period: Period,
         status: ComplianceLit,
@@ -1166,7 +1175,14 @@ impl<'p> Run<'p> {
         rec: &mut Recorder<'_>,
     ) {
         let c = self.c;
-        let subject_name = target_name(c, subject);
+        let subject_name = match person {
+            None => target_name(c, subject).to_string(),
+            Some(p) => format!("{} by {}", target_name(c, subject), c.people.get(p)),
+        };
+        let by = person.map(|p| c.people.get(p).as_str());
+        let owed_by = |h: Option<crate::compliance::Holder<'_>>| {
+            by.is_none_or(|name| h.is_some_and(|h| h.person == name))
+        };
         let actions = self.actions_of(obligations);
         let head = format!(
             "expected {actions} of {subject_name} in {period} to be {}",
@@ -1240,7 +1256,7 @@ impl<'p> Run<'p> {
         let mut wrong = false;
         let mut examined = false;
         for p in &answer.periods {
-            if !within(&p.period, &period) {
+            if !within(&p.period, &period) || !owed_by(p.holder()) {
                 continue;
             }
             let Some(obs) = periodic.get(&(p.citation, p.action, p.period.kind)) else {
@@ -1264,7 +1280,7 @@ impl<'p> Run<'p> {
             }
         }
         for r in &answer.reactions {
-            if !period.contains(r.trigger.0.date) {
+            if !period.contains(r.trigger.0.date) || !owed_by(r.holder) {
                 continue;
             }
             let Some(obs) = reactive.get(&(r.citation, r.action, r.kind)) else {

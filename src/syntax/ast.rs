@@ -246,6 +246,8 @@ pub enum TestStepLit {
     Compliance {
         /// The unit or matter.
         subject: Name,
+        /// `by PERSON`: the rows a post's holder owes as a person.
+        person: Option<Name>,
         /// The action, when the subject has several obligations.
         action: Option<Name>,
         /// The period as written (`2019`, `2019-Q2` …).
@@ -337,6 +339,8 @@ pub struct EventLit {
     pub subject: Name,
     /// The action done or the event kind that occurred.
     pub what: Name,
+    /// Who did it (`by PERSON`).
+    pub person: Option<Name>,
     /// The recipients (`to A, B`); empty when not addressed.
     pub to: Vec<Name>,
     /// The period it reports for (`for 2019-Q1`), as written.
@@ -568,7 +572,9 @@ pub struct InterpretLit {
 pub struct ObligationLit {
     /// The article.
     pub citation: Name,
-    /// Who is bound.
+    /// `each POSITION of …`: owed by each holder of the post, as a person.
+    pub holders: Option<Name>,
+    /// Who is bound: the units (whose post's holders, with `holders`).
     pub subject: SubjectLit,
     /// What must be done.
     pub action: Name,

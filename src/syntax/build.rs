@@ -878,7 +878,13 @@ impl<'s> Builder<'s> {
     fn obligation(&mut self, pair: Pair<'_, Rule>) -> Option<ObligationLit> {
         let mut inner = children(pair);
         let citation = self.citation(inner.next()?)?;
-        let subject = self.subject(inner.next()?)?;
+        let mut next = inner.next()?;
+        let mut holders = None;
+        if next.as_rule() == Rule::holders {
+            holders = Some(self.name(children(next).next()?)?);
+            next = inner.next()?;
+        }
+        let subject = self.subject(next)?;
         let action = self.name(inner.next()?)?;
         let mut recipients = Vec::new();
         let mut mode = RecipientMode::All;
@@ -911,6 +917,7 @@ impl<'s> Builder<'s> {
         }
         Some(ObligationLit {
             citation,
+            holders,
             subject,
             action,
             recipients,
@@ -1154,6 +1161,7 @@ impl<'s> Builder<'s> {
             }
             Rule::expect_compliance => {
                 let mut subject = None;
+                let mut person = None;
                 let mut action = None;
                 let mut period = None;
                 let mut status = None;
@@ -1163,6 +1171,7 @@ impl<'s> Builder<'s> {
                         Rule::ident | Rule::string if subject.is_none() => {
                             subject = Some(self.name(part)?)
                         }
+                        Rule::event_by => person = Some(self.name(children(part).next()?)?),
                         Rule::ident | Rule::string => action = Some(self.name(part)?),
                         Rule::period_lit => period = Some(self.period_lit(&part)?),
                         Rule::compliance_status => {
@@ -1187,6 +1196,7 @@ impl<'s> Builder<'s> {
                 }
                 Some(TestStepLit::Compliance {
                     subject: subject?,
+                    person,
                     action,
                     period: period?,
                     status: status?,
@@ -1291,7 +1301,7 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// `DATE [HH:MM] SUBJECT ACTION [to UNIT] [;]`
+    /// `DATE [HH:MM] SUBJECT ACTION [by PERSON] [to UNIT] [for PERIOD] [;]`
     fn test_event(&mut self, pair: Pair<'_, Rule>) -> Option<EventLit> {
         let pair = self.expect(Rule::test_event, Rule::test_events, pair)?;
         let span = self.span(&pair);
@@ -1300,9 +1310,11 @@ impl<'s> Builder<'s> {
         let mut names = Vec::new();
         let mut to = Vec::new();
         let mut for_period = None;
+        let mut person = None;
         for part in children(pair) {
             match part.as_rule() {
                 Rule::date => date = Some(self.date(part)?),
+                Rule::event_by => person = Some(self.name(children(part).next()?)?),
                 Rule::time_of_day => {
                     let d = date?;
                     let text = format!("{}T{}", d.date, part.as_str());
@@ -1340,6 +1352,7 @@ impl<'s> Builder<'s> {
             time,
             subject: names.next()?,
             what: names.next()?,
+            person,
             to,
             for_period,
             span,

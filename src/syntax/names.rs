@@ -185,6 +185,8 @@ pub(super) fn human(rule: Rule) -> &'static str {
         Rule::route_stmt => "`route KIND ...`",
         Rule::seat_stmt => "`seat POSITION of UNIT is POSITION of UNIT`",
         Rule::seat_source => "`POSITION of UNIT`",
+        Rule::holders => "`each POSITION of`",
+        Rule::event_by => "`by PERSON`",
         Rule::person_stmt => "`PERSON holds …` or `PERSON covers …`",
         Rule::holds_tail => "`holds POSITION of UNIT`",
         Rule::covers_tail => "`covers UNIT`",
