@@ -28,14 +28,11 @@ pub struct Citing<'p> {
 
 impl fmt::Display for Citing<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {} [{}] ({})",
-            self.kind.word(),
-            self.what,
-            self.citation,
-            self.at
-        )
+        write!(f, "{}", self.kind.word())?;
+        if !self.what.is_empty() {
+            write!(f, " {}", self.what)?;
+        }
+        write!(f, " [{}] ({})", self.citation, self.at)
     }
 }
 

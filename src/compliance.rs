@@ -390,6 +390,59 @@ pub struct Reaction<'p, 'e> {
     pub status: ReactionStatus,
 }
 
+/// Whether an action that needs approval had it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalStatus {
+    /// Every step was done before it, in order, by whom the chain names.
+    Approved,
+    /// A step is missing (or came after it, or out of order).
+    Unapproved,
+    /// It was done before the policy took effect.
+    NotAssessed,
+}
+
+impl fmt::Display for ApprovalStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ApprovalStatus::Approved => "approved",
+            ApprovalStatus::Unapproved => "unapproved",
+            ApprovalStatus::NotAssessed => "not assessed",
+        })
+    }
+}
+
+/// One step of an approval chain, and the event that did it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApprovalStep<'p, 'e> {
+    /// The approving action.
+    pub action: &'p str,
+    /// Who may do it (any one of them); empty for anyone.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by: Vec<&'p str>,
+    /// The event that did it, before the action and after the step before;
+    /// absent when none did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<EventRef<'e>>,
+}
+
+/// An action that needs approval (`approval per …`), and its approvals.
+#[derive(Debug, Clone, Serialize)]
+pub struct Approval<'p, 'e> {
+    /// The article.
+    pub citation: &'p str,
+    /// The action that needs approval.
+    pub action: &'p str,
+    /// Who did it.
+    pub subject: Subject<'p>,
+    /// The event.
+    pub event: EventRef<'e>,
+    /// The steps, in order.
+    pub steps: Vec<ApprovalStep<'p, 'e>>,
+    /// The verdict.
+    pub status: ApprovalStatus,
+}
+
 /// The answer to "does this log meet the obligations as of this date".
 #[derive(Debug, Clone, Serialize)]
 pub struct ComplianceAnswer<'p, 'e> {
@@ -401,6 +454,9 @@ pub struct ComplianceAnswer<'p, 'e> {
     pub periods: Vec<PeriodCompliance<'p, 'e>>,
     /// Event-driven obligations, by obligation, subject and trigger time.
     pub reactions: Vec<Reaction<'p, 'e>>,
+    /// Actions that need approval, by chain, subject and time.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub approvals: Vec<Approval<'p, 'e>>,
 }
 
 impl ComplianceAnswer<'_, '_> {
@@ -532,6 +588,28 @@ impl fmt::Display for ComplianceAnswer<'_, '_> {
                 }
                 None => writeln!(f, " [{}]", r.citation)?,
             }
+        }
+        for a in &self.approvals {
+            write!(
+                f,
+                "{:<12} {} {} on {} (line {}):",
+                a.status.to_string(),
+                a.action,
+                subject_name(a.subject),
+                a.event.0.date,
+                a.event.0.line,
+            )?;
+            for (i, s) in a.steps.iter().enumerate() {
+                let then = if i == 0 { " " } else { ", then " };
+                match s.event {
+                    Some(e) => write!(f, "{then}{} line {}", s.action, e.0.line)?,
+                    None => write!(f, "{then}no {}", s.action)?,
+                }
+                if !s.by.is_empty() {
+                    write!(f, " (by {})", s.by.join(" or "))?;
+                }
+            }
+            writeln!(f, " [{}]", a.citation)?;
         }
         Ok(())
     }

@@ -10,8 +10,9 @@
 //!
 //! Events need not be in order; the log is sorted when read. Every bad line
 //! is reported with its line number — never skipped. An event identical to
-//! an earlier one (same date and time, subject, action or kind, recipient and
-//! reference, and no `id`) is rejected as a duplicate: give each a distinct
+//! an earlier one (same date and time, subject, person, acting unit, action
+//! or kind, recipient, period and reference, and no `id`) is rejected as a
+//! duplicate: give each a distinct
 //! `id` when both really happened.
 
 use crate::check::TargetId;
@@ -47,6 +48,10 @@ pub struct Event {
     /// post (`each 班子成员 of …`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<String>,
+    /// The unit that did it, when it is not the unit or matter the event
+    /// concerns (an approval by 党委宣传部 of a lecture).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
     /// A declared action done (专题研究, 汇报 …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
@@ -85,6 +90,8 @@ struct RawEvent<'a> {
     matter: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     person: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    by: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     action: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
@@ -207,6 +214,7 @@ struct Fields<'a> {
     unit: Option<&'a str>,
     matter: Option<&'a str>,
     person: Option<&'a str>,
+    by: Option<&'a str>,
     action: Option<&'a str>,
     event: Option<&'a str>,
     to: ToNames<'a>,
@@ -222,6 +230,7 @@ impl<'a> From<&'a RawEvent<'a>> for Fields<'a> {
             unit: r.unit.as_deref(),
             matter: r.matter.as_deref(),
             person: r.person.as_deref(),
+            by: r.by.as_deref(),
             action: r.action.as_deref(),
             event: r.event.as_deref(),
             to: match &r.to {
@@ -243,6 +252,7 @@ impl<'a> From<&'a Event> for Fields<'a> {
             unit: e.unit.as_deref(),
             matter: e.matter.as_deref(),
             person: e.person.as_deref(),
+            by: e.by.as_deref(),
             action: e.action.as_deref(),
             event: e.event.as_deref(),
             to: ToNames::Strings(&e.to),
@@ -273,6 +283,8 @@ pub struct LoggedEvent {
     pub(crate) subject: TargetId,
     /// Who did it, when the line says.
     pub(crate) person: Option<PersonIx>,
+    /// The unit that did it, when the line says.
+    pub(crate) by: Option<UnitIx>,
     pub(crate) what: What,
     pub(crate) to: To,
     /// The period it reports for (kind, index), when it says.
@@ -525,6 +537,7 @@ impl<'c> Binder<'c> {
             unit,
             matter,
             person,
+            by,
             action,
             event,
             to,
@@ -568,6 +581,17 @@ impl<'c> Binder<'c> {
                 p,
                 &c.person_index,
                 c.people.iter().map(String::as_str),
+            )?),
+        };
+        let by = match by {
+            None => None,
+            Some(u) => Some(self.lookup(
+                line_no,
+                line,
+                "unit",
+                u,
+                &c.unit_index,
+                c.units.iter().map(|x| x.name.as_str()),
             )?),
         };
         let what = match (action, event) {
@@ -656,6 +680,7 @@ impl<'c> Binder<'c> {
                 time: t,
                 subject,
                 person,
+                by,
                 what,
                 to,
                 for_period,
@@ -767,6 +792,8 @@ impl<'c> Binder<'c> {
             let first = bound.get(run_start..i).unwrap_or(&[]).iter().find(|x| {
                 x.id.is_none()
                     && x.to == e.to
+                    && x.person == e.person
+                    && x.by == e.by
                     && x.for_period == e.for_period
                     && ref_of.get(&x.line) == r
             });

@@ -35,6 +35,8 @@ pub enum CitingKind {
     Obligation,
     /// A staffing rule.
     Staffing,
+    /// An approval chain.
+    Approval,
     /// A trigger clause.
     Trigger,
     /// A sanctions article.
@@ -56,6 +58,7 @@ impl CitingKind {
             CitingKind::Rule => "rule",
             CitingKind::Obligation => "obligation",
             CitingKind::Staffing => "staffing",
+            CitingKind::Approval => "approval",
             CitingKind::Trigger => "trigger",
             CitingKind::Sanctions => "sanctions",
             CitingKind::Consequence => "consequence",
@@ -113,13 +116,12 @@ impl Checker<'_> {
         };
         for item in items {
             match item {
-                Item::Assign(a) => push(CitingKind::Rule, &a.citation, "assign".into()),
-                Item::Obligation(o) => push(
-                    CitingKind::Obligation,
-                    &o.citation,
-                    format!("obligation {}", o.action.text),
-                ),
-                Item::Staffing(s) => push(CitingKind::Staffing, &s.citation, "staffing".into()),
+                Item::Assign(a) => push(CitingKind::Rule, &a.citation, String::new()),
+                Item::Obligation(o) => {
+                    push(CitingKind::Obligation, &o.citation, o.action.text.clone())
+                }
+                Item::Staffing(s) => push(CitingKind::Staffing, &s.citation, String::new()),
+                Item::Approval(a) => push(CitingKind::Approval, &a.citation, a.action.text.clone()),
                 Item::Triggers(t) => {
                     for c in &t.clauses {
                         let (citation, span) = match &c.number {
@@ -136,14 +138,14 @@ impl Checker<'_> {
                         push(CitingKind::Trigger, &name, format!("“{}”", c.text.text));
                     }
                 }
-                Item::Sanctions(s) => push(CitingKind::Sanctions, &s.citation, "sanctions".into()),
+                Item::Sanctions(s) => push(CitingKind::Sanctions, &s.citation, String::new()),
                 Item::Consequence(c) => push(
                     CitingKind::Consequence,
                     &c.citation,
                     format!("“{}”", c.text.text),
                 ),
-                Item::Liability(l) => push(CitingKind::Liability, &l.citation, "liability".into()),
-                Item::Procedure(p) => push(CitingKind::Procedure, &p.citation, "procedure".into()),
+                Item::Liability(l) => push(CitingKind::Liability, &l.citation, String::new()),
+                Item::Procedure(p) => push(CitingKind::Procedure, &p.citation, String::new()),
                 Item::Note { citation, reason } => {
                     push(CitingKind::Note, citation, format!("“{}”", reason.text))
                 }

@@ -28,7 +28,8 @@ pub(crate) use facts::{
     SanctionsKindM, SanctionsM, ScaleM, TargetM, Test, TriggerListM, Val,
 };
 pub(crate) use obligations::{
-    CadenceM, DeadlineM, InterpretM, ObligationM, RecipientM, StaffingM, SubjectM,
+    ApprovalM, ApproverM, CadenceM, DeadlineM, InterpretM, ObligationM, RecipientM, StaffingM,
+    SubjectM,
 };
 
 use crate::diag::{DiagKind, Diagnostic, Severity, Span};
@@ -78,6 +79,8 @@ pub(crate) struct Model {
     pub tests: Vec<TestM>,
     /// The organisation's readings of what the regulation leaves unstated.
     pub interpretations: Vec<InterpretM>,
+    /// Approval chains (`approval per … needs … then …`).
+    pub approvals: Vec<ApprovalM>,
     /// The regulation's articles and items as listed (empty when not listed).
     pub articles: Vec<ArticleM>,
     /// Every citation the policy writes.
@@ -554,6 +557,7 @@ impl Checker<'_> {
                 | Item::EventKinds { .. }
                 | Item::Obligation(_)
                 | Item::Staffing(_)
+                | Item::Approval(_)
                 | Item::Articles { .. }
                 | Item::Interpret(_)
                 | Item::Note { .. }

@@ -4,8 +4,8 @@ use super::Checker;
 use crate::diag::DiagKind;
 use crate::ids::{ActionIx, EventKindIx, MatterKindIx, PositionIx, UnitIx, UnitKindIx};
 use crate::syntax::ast::{
-    CadenceLit, DeadlineLit, InterpretLit, Item, ObligationLit, PeriodKind, RecipientLit,
-    RecipientMode, StaffingLit, SubjectLit,
+    ApprovalLit, CadenceLit, DeadlineLit, InterpretLit, Item, ObligationLit, PeriodKind,
+    RecipientLit, RecipientMode, StaffingLit, SubjectLit,
 };
 use chrono::NaiveDate;
 
@@ -77,6 +77,33 @@ pub(crate) struct ObligationM {
     pub cadence: CadenceM,
 }
 
+/// Who may do a step of an approval chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ApproverM {
+    /// A unit: a line that says `"by"` it, or a person holding a post in it.
+    Unit(UnitIx),
+    /// A post: a person holding it that day.
+    Post(PositionIx),
+}
+
+/// One step of an approval chain.
+#[derive(Debug, Clone)]
+pub(crate) struct ApprovalStepM {
+    pub action: ActionIx,
+    /// Any one of them; empty for anyone.
+    pub by: Vec<ApproverM>,
+}
+
+/// An approval chain: each time a subject does `action`, `steps` must have
+/// been done before it, in order, for the same unit or matter.
+#[derive(Debug, Clone)]
+pub(crate) struct ApprovalM {
+    pub citation: String,
+    pub subject: SubjectM,
+    pub action: ActionIx,
+    pub steps: Vec<ApprovalStepM>,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct NeedM {
     pub min: u32,
@@ -144,6 +171,7 @@ impl Checker<'_> {
             match item {
                 Item::Obligation(o) => self.obligation(o),
                 Item::Staffing(st) => self.staffing(st),
+                Item::Approval(a) => self.approval(a),
                 _ => {}
             }
         }
@@ -261,6 +289,80 @@ impl Checker<'_> {
                     .collect::<Option<Vec<_>>>()
                     .map(SubjectM::EachMatter)
             }
+        }
+    }
+
+    fn approval(&mut self, a: &ApprovalLit) {
+        let subject = self.subject(&a.subject);
+        let action = self.resolve::<ActionIx>(&a.action);
+        let mut steps = Some(Vec::new());
+        for s in &a.steps {
+            let step_action = self.resolve::<ActionIx>(&s.action);
+            if step_action.is_some() && step_action == action {
+                self.error(
+                    DiagKind::Invalid,
+                    s.action.span,
+                    format!("`{}` cannot need itself", s.action.text),
+                    Some("a step is another action done before it (审核, 审批 …)".into()),
+                );
+                steps = None;
+            }
+            if s.by.len() > 1 && !s.any {
+                self.error(
+                    DiagKind::Invalid,
+                    s.span,
+                    format!("`{}` names several approvers", s.action.text),
+                    Some(format!(
+                        "write `{} by any of …` when one of them suffices, or one step per approver (`… then …`) when each must",
+                        s.action.text
+                    )),
+                );
+                steps = None;
+            }
+            let mut by = Vec::new();
+            for b in &s.by {
+                let unit = self.units.get(&b.text);
+                let post = self.positions.get(&b.text);
+                match (unit, post) {
+                    (Some(u), None) => by.push(ApproverM::Unit(u)),
+                    (None, Some(p)) => by.push(ApproverM::Post(p)),
+                    (Some(_), Some(_)) => {
+                        self.error(
+                            DiagKind::Invalid,
+                            b.span,
+                            format!("`{}` is both a unit and a position", b.text),
+                            Some("rename one of them so the approver is unambiguous".into()),
+                        );
+                        steps = None;
+                    }
+                    (None, None) => {
+                        let help = crate::resolve::suggest(
+                            &b.text,
+                            "unit or position",
+                            self.units.names().chain(self.positions.names()),
+                        );
+                        self.error(
+                            DiagKind::UnknownName,
+                            b.span,
+                            format!("unknown unit or position `{}`", b.text),
+                            Some(help),
+                        );
+                        steps = None;
+                    }
+                }
+            }
+            match (step_action, steps.as_mut()) {
+                (Some(action), Some(v)) => v.push(ApprovalStepM { action, by }),
+                _ => steps = None,
+            }
+        }
+        if let (Some(subject), Some(action), Some(steps)) = (subject, action, steps) {
+            self.model.approvals.push(ApprovalM {
+                citation: a.citation.text.clone(),
+                subject,
+                action,
+                steps,
+            });
         }
     }
 

@@ -83,6 +83,14 @@ pub(crate) enum TestStepM {
         as_of: NaiveDate,
         at: String,
     },
+    Approval {
+        subject: TargetId,
+        action: ActionIx,
+        period: Period,
+        approved: bool,
+        as_of: NaiveDate,
+        at: String,
+    },
     Calendar {
         subject: TargetId,
         obligations: Vec<ObligationIx>,
@@ -651,6 +659,81 @@ impl TestCheck<'_, '_> {
                     obligations,
                     period: p,
                     status: *status,
+                    as_of,
+                    at: self.location(*span),
+                })
+            }
+            TestStepLit::Approval {
+                subject,
+                action,
+                period,
+                approved,
+                as_of,
+                span,
+            } => {
+                let target = self.target(subject);
+                let act = self.resolve::<ActionIx>(action);
+                let p = match crate::period::parse(&period.text) {
+                    Ok(p) => Some(p),
+                    Err(message) => {
+                        self.error(
+                            DiagKind::Invalid,
+                            period.span,
+                            message,
+                            Some(PERIOD_HELP.into()),
+                        );
+                        None
+                    }
+                };
+                let (target, act, p) = (target?, act?, p?);
+                let model = &self.model;
+                let binds = |s: &crate::check::SubjectM| match (s, target) {
+                    (crate::check::SubjectM::Unit(u), TargetId::Unit(t)) => *u == t,
+                    (crate::check::SubjectM::EachUnit(ks), TargetId::Unit(t)) => {
+                        model.units.get(t).kind.is_some_and(|k| ks.contains(&k))
+                    }
+                    (crate::check::SubjectM::EachMatter(ks), TargetId::Matter(m)) => {
+                        model.matters.get(m).kind.is_some_and(|k| ks.contains(&k))
+                    }
+                    _ => false,
+                };
+                let gated = model
+                    .approvals
+                    .iter()
+                    .any(|a| a.action == act && binds(&a.subject));
+                if !gated {
+                    self.error(
+                        DiagKind::Invalid,
+                        action.span,
+                        format!(
+                            "no approval chain covers `{}` by `{}`",
+                            action.text, subject.text
+                        ),
+                        Some(
+                            "an `approval per …` declaration names the subject and the action"
+                                .into(),
+                        ),
+                    );
+                    return None;
+                }
+                let as_of = match as_of {
+                    Some(d) if d.date < p.start => {
+                        self.error(
+                            DiagKind::Invalid,
+                            d.span,
+                            format!("{} is before the period {p} begins", d.date),
+                            Some(format!("assess {p} as of a day from {} on", p.start)),
+                        );
+                        return None;
+                    }
+                    Some(d) => d.date,
+                    None => p.end.succ_opt().unwrap_or(p.end),
+                };
+                Some(TestStepM::Approval {
+                    subject: target,
+                    action: act,
+                    period: p,
+                    approved: *approved,
                     as_of,
                     at: self.location(*span),
                 })
@@ -1336,6 +1419,7 @@ impl TestCheck<'_, '_> {
                 unit,
                 matter,
                 person,
+                by: None,
                 action,
                 event,
                 to,

@@ -1,5 +1,6 @@
 //! The algorithm behind [`crate::compliance`]; the answer types live there.
 
+use crate::check::ApproverM;
 use crate::check::ObligationM;
 use crate::check::{CadenceM, DeadlineM, InterpretM, RecipientM, SubjectM, TargetId};
 use crate::compile::Compiled;
@@ -290,11 +291,40 @@ pub(crate) fn compliance<'p, 'e>(
             }
         }
     }
+    let mut approvals = Vec::new();
+    q.approvals(&mut approvals);
     ComplianceAnswer {
         as_of,
         from,
         periods,
         reactions,
+        approvals,
+    }
+}
+
+/// Whether an event was done by one of a step's approvers: a unit the line
+/// says did it (`"by"`) or one where its person holds a post that day; a
+/// post its person holds that day. Anyone, when the step names nobody.
+fn approved_by(c: &Compiled, by: &[ApproverM], e: &LoggedEvent) -> bool {
+    if by.is_empty() {
+        return true;
+    }
+    let posts = || {
+        e.person
+            .into_iter()
+            .flat_map(|p| c.person_posts.get(p).iter())
+            .filter(|post| post.when.contains(e.date))
+    };
+    by.iter().any(|b| match *b {
+        ApproverM::Unit(u) => e.by == Some(u) || posts().any(|post| post.unit == u),
+        ApproverM::Post(p) => posts().any(|post| post.position == p),
+    })
+}
+
+fn approver_name(c: &Compiled, b: ApproverM) -> &str {
+    match b {
+        ApproverM::Unit(u) => c.units.get(u).name.as_str(),
+        ApproverM::Post(p) => c.positions.get(p).name.as_str(),
     }
 }
 
@@ -340,6 +370,88 @@ impl<'p> Owed<'p> {
 }
 
 impl<'p, 'e> Query<'p, 'e> {
+    /// Actions that need approval: each one done from `from` to `as_of`,
+    /// with the event that did each step before it, in order. An approval
+    /// serves one action: the earliest after it that still needs one.
+    fn approvals(&self, out: &mut Vec<Approval<'p, 'e>>) {
+        let Query {
+            c,
+            log,
+            as_of,
+            from,
+            only,
+            effective,
+        } = *self;
+        for a in &c.approvals {
+            let action = c.actions.get(a.action).as_str();
+            for t in subjects(c, &a.subject) {
+                if only.is_some_and(|o| o != t) {
+                    continue;
+                }
+                let (_, done) = log.slice(What::Action(a.action), t);
+                if !done.iter().any(|g| g.date >= from && g.date <= as_of) {
+                    continue;
+                }
+                // Per step: the events by its approvers, and the first unused.
+                let mut steps: Vec<(Vec<&'e LoggedEvent>, usize)> = a
+                    .steps
+                    .iter()
+                    .map(|s| {
+                        let (_, evs) = log.slice(What::Action(s.action), t);
+                        let ok: Vec<&'e LoggedEvent> = evs
+                            .iter()
+                            .filter(|e| e.date <= as_of && approved_by(c, &s.by, e))
+                            .collect();
+                        (ok, 0)
+                    })
+                    .collect();
+                let subject = subject_of(c, t);
+                for g in done.iter().filter(|g| g.date <= as_of) {
+                    let at = when(g);
+                    let mut after: Option<NaiveDateTime> = None;
+                    let mut shown = Vec::with_capacity(a.steps.len());
+                    let mut all = true;
+                    for (s, (evs, next)) in a.steps.iter().zip(steps.iter_mut()) {
+                        let lo = after
+                            .map_or(0, |p| evs.partition_point(|e| when(e) < p))
+                            .max(*next);
+                        let found = evs.get(lo).copied().filter(|e| when(e) <= at);
+                        match found {
+                            Some(e) => {
+                                after = Some(when(e));
+                                *next = lo + 1;
+                            }
+                            None => all = false,
+                        }
+                        shown.push(ApprovalStep {
+                            action: c.actions.get(s.action).as_str(),
+                            by: s.by.iter().map(|b| approver_name(c, *b)).collect(),
+                            event: found.map(EventRef),
+                        });
+                    }
+                    if g.date < from {
+                        continue; // approvals before the window are used up, not shown
+                    }
+                    let status = if effective.is_some_and(|e| g.date < e) {
+                        ApprovalStatus::NotAssessed
+                    } else if all {
+                        ApprovalStatus::Approved
+                    } else {
+                        ApprovalStatus::Unapproved
+                    };
+                    out.push(Approval {
+                        citation: a.citation.as_str(),
+                        action,
+                        subject,
+                        event: EventRef(g),
+                        steps: shown,
+                        status,
+                    });
+                }
+            }
+        }
+    }
+
     /// Periodic obligations: one row per subject and period, from the
     /// period containing `from` to the one containing `as_of`. An obligation
     /// with no stated frequency (and no reading giving one) is listed per
@@ -703,12 +815,9 @@ pub(crate) fn calendar(
     only: Option<TargetId>,
 ) -> CalendarAnswer<'_> {
     let effective = c.header.effective;
-    let mut items: Vec<(
-        NaiveDate,
-        ObligationIx,
-        (TargetId, Option<PersonIx>),
-        DueItem<'_>,
-    )> = Vec::new();
+    // (due, obligation, (subject, person), row): the sort key and the row.
+    type Keyed<'p> = (NaiveDate, ObligationIx, (TargetId, Option<PersonIx>), DueItem<'p>);
+    let mut items: Vec<Keyed<'_>> = Vec::new();
     let mut unstated = Vec::new();
     for (oi, o) in c.obligations.iter_enumerated() {
         let Some((cadence, reading)) = periodic_cadence(c, o) else {

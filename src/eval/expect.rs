@@ -727,6 +727,14 @@ impl<'p> Run<'p> {
                 due,
                 at,
             } => self.calendar(*subject, obligations, *period, due, at, rec),
+            TestStepM::Approval {
+                subject,
+                action,
+                period,
+                approved,
+                as_of,
+                at,
+            } => self.approval(*subject, *action, *period, *approved, *as_of, at),
             TestStepM::Warning {
                 kind,
                 clause,
@@ -1337,6 +1345,55 @@ impl<'p> Run<'p> {
             .collect();
         names.dedup();
         names.join(", ")
+    }
+
+    /// `expect approval`: every time the subject did the action in the
+    /// period, it had (or lacked) the approvals its chain asks for.
+    fn approval(
+        &mut self,
+        subject: TargetId,
+        action: crate::ids::ActionIx,
+        period: Period,
+        approved: bool,
+        as_of: NaiveDate,
+        at: &str,
+    ) {
+        let c = self.c;
+        let action = c.actions.get(action).as_str();
+        let word = if approved { "approved" } else { "unapproved" };
+        let head = format!(
+            "expected each {action} of {} in {period} to be {word}",
+            target_name(c, subject)
+        );
+        let log = match &self.log {
+            Ok(l) => l,
+            Err(e) => {
+                let e = e.clone();
+                self.fail(at, format!("{head}, but the events could not be read: {e}"));
+                return;
+            }
+        };
+        let answer = compliance(c, log, as_of, period.start, Some(subject));
+        let want = if approved {
+            crate::compliance::ApprovalStatus::Approved
+        } else {
+            crate::compliance::ApprovalStatus::Unapproved
+        };
+        let seen: Vec<_> = answer
+            .approvals
+            .iter()
+            .filter(|a| a.action == action && period.contains(a.event.0.date))
+            .collect();
+        if seen.is_empty() {
+            self.fail(at, format!("{head}, but it did not {action} in {period}"));
+        } else if seen.iter().any(|a| a.status != want) {
+            let found: Vec<String> = seen
+                .iter()
+                .take(SHOWN)
+                .map(|a| format!("{} on {} {}", a.action, a.event.0.date, a.status))
+                .collect();
+            self.fail(at, format!("{head}, found {}", list(&found)));
+        }
     }
 
     fn calendar(

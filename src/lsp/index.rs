@@ -144,6 +144,7 @@ pub(crate) struct Index {
 enum Want {
     In(Ns, String),
     UnitOrMatter,
+    UnitOrPosition,
     ValueOf(String),
     Clause(String),
     UnitIfAny,
@@ -713,6 +714,37 @@ impl Builder {
                     );
                 }
             }
+            Item::Approval(a) => {
+                let steps: Vec<String> = a
+                    .steps
+                    .iter()
+                    .map(|s| match s.by.as_slice() {
+                        [] => s.action.text.clone(),
+                        by => format!("{} by {}", s.action.text, names(by)),
+                    })
+                    .collect();
+                let what = format!(
+                    "approval: {} {} needs {}",
+                    subject_text(&a.subject),
+                    a.action.text,
+                    steps.join(" then ")
+                );
+                self.cite(f, &a.citation, what.clone(), false);
+                self.subject(f, &a.subject);
+                for act in std::iter::once(&a.action).chain(a.steps.iter().map(|s| &s.action)) {
+                    self.want(f, act, Want::In(Ns::Action, String::new()));
+                }
+                self.note_on(
+                    Ns::Action,
+                    &a.action.text,
+                    format!("{what} [{}]", a.citation.text),
+                );
+                for s in &a.steps {
+                    for b in &s.by {
+                        self.want(f, b, Want::UnitOrPosition);
+                    }
+                }
+            }
             Item::Staffing(s) => {
                 let needs = s
                     .needs
@@ -856,6 +888,12 @@ impl Builder {
                 if let Some(a) = action {
                     self.want(f, a, Want::In(Ns::Action, String::new()));
                 }
+            }
+            TestStepLit::Approval {
+                subject, action, ..
+            } => {
+                self.want(f, subject, Want::UnitOrMatter);
+                self.want(f, action, Want::In(Ns::Action, String::new()));
             }
             TestStepLit::Warning { clause, .. } => {
                 if let Some(c) = clause {
@@ -1216,6 +1254,16 @@ impl Builder {
                         && self.declared(Ns::Matter, "", &text)
                     {
                         Ns::Matter
+                    } else {
+                        Ns::Unit
+                    };
+                    Some((ns, String::new(), text))
+                }
+                Want::UnitOrPosition => {
+                    let ns = if !self.declared(Ns::Unit, "", &text)
+                        && self.declared(Ns::Position, "", &text)
+                    {
+                        Ns::Position
                     } else {
                         Ns::Unit
                     };

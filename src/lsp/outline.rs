@@ -69,6 +69,7 @@ fn keyword(item: &Item) -> (&'static [&'static str], Option<&'static str>) {
         Item::EventKinds { .. } => (&["event"], Some("kinds")),
         Item::Obligation(_) => (&["obligation"], None),
         Item::Staffing(_) => (&["staffing"], None),
+        Item::Approval(_) => (&["approval"], None),
         Item::Test(_) => (&["test"], None),
         Item::Articles { .. } => (&["articles"], None),
         Item::Note { .. } => (&["note"], None),
@@ -469,6 +470,23 @@ fn item_symbol(item: &Item, range: (usize, usize), kw: (usize, usize)) -> Sym {
             SymbolKind::METHOD,
             range,
             span(&o.citation),
+            Vec::new(),
+        ),
+        Item::Approval(a) => block(
+            format!("approval {}", non_empty(&a.citation.text)),
+            Some(format!(
+                "{} {} needs {}",
+                subject_text(&a.subject),
+                a.action.text,
+                a.steps
+                    .iter()
+                    .map(|s| s.action.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" then ")
+            )),
+            SymbolKind::METHOD,
+            range,
+            span(&a.citation),
             Vec::new(),
         ),
         Item::Staffing(s) => block(

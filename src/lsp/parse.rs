@@ -43,6 +43,7 @@ pub(crate) const STARTERS: &[&str] = &[
     "note",
     "interpret",
     "seat",
+    "approval",
 ];
 
 const MAX_ROUNDS: usize = 4;

@@ -106,6 +106,8 @@ pub enum Item {
     Obligation(ObligationLit),
     /// `staffing per "..." SUBJECT needs COUNT POSITION [covering], …`
     Staffing(StaffingLit),
+    /// `approval per "..." SUBJECT ACTION needs STEP then STEP …`
+    Approval(ApprovalLit),
     /// `test "name" { steps }`
     Test(TestLit),
     /// `articles { 第一条  第四条 { (一), (二) } … }`
@@ -254,6 +256,22 @@ pub enum TestStepLit {
         period: Name,
         /// The verdict expected.
         status: ComplianceLit,
+        /// The date of assessment; the day after the period when absent.
+        as_of: Option<DateLit>,
+        /// The whole expectation.
+        #[serde(skip)]
+        span: Span,
+    },
+    /// `expect approval SUBJECT ACTION PERIOD approved|unapproved [as of DATE]`
+    Approval {
+        /// The unit or matter.
+        subject: Name,
+        /// The action that needs approval.
+        action: Name,
+        /// The period as written.
+        period: Name,
+        /// `approved` (true) or `unapproved`.
+        approved: bool,
         /// The date of assessment; the day after the period when absent.
         as_of: Option<DateLit>,
         /// The whole expectation.
@@ -563,6 +581,33 @@ pub struct InterpretLit {
     /// What `promptly` is taken to mean: `(within, hours)`.
     pub promptly: Option<(u32, bool)>,
     /// The whole declaration.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// An approval chain: the steps the subject's action needs before it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApprovalLit {
+    /// The article.
+    pub citation: Name,
+    /// Whose action.
+    pub subject: SubjectLit,
+    /// The action that needs approval (发布, 举办 …).
+    pub action: Name,
+    /// The steps, in order.
+    pub steps: Vec<ApprovalStepLit>,
+}
+
+/// One step of an approval chain: `审批 by 主要领导`, `审批 by any of A, B`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApprovalStepLit {
+    /// The action that approves.
+    pub action: Name,
+    /// Who may do it (units or posts); empty for anyone.
+    pub by: Vec<Name>,
+    /// `by any of`: written so when there are several.
+    pub any: bool,
+    /// The whole step.
     #[serde(skip)]
     pub span: Span,
 }

@@ -51,6 +51,10 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::K_matter
             | Rule::K_positions
             | Rule::K_seat
+            | Rule::K_approval
+            | Rule::K_then
+            | Rule::K_approved
+            | Rule::K_unapproved
             | Rule::K_is
             | Rule::K_single
             | Rule::K_org
@@ -468,6 +472,41 @@ impl<'s> Builder<'s> {
                 }))
             }
             Rule::procedure_block => self.procedure(pair).map(Item::Procedure),
+            Rule::approval_decl => {
+                let mut inner = children(pair);
+                let citation = self.citation(inner.next()?)?;
+                let subject = self.subject(inner.next()?)?;
+                let action = self.name(inner.next()?)?;
+                let mut steps = Vec::new();
+                for step in inner {
+                    let step = self.expect(Rule::approval_step, Rule::approval_decl, step)?;
+                    let span = self.span(&step);
+                    let mut parts = children(step);
+                    let action = self.name(parts.next()?)?;
+                    let (mut by, mut any) = (Vec::new(), false);
+                    if let Some(approvers) = parts.next() {
+                        for p in children(approvers) {
+                            match p.as_rule() {
+                                Rule::approver_any => any = true,
+                                Rule::name_list => by = self.list(p),
+                                _ => return self.unexpected(Rule::approvers, &p),
+                            }
+                        }
+                    }
+                    steps.push(ApprovalStepLit {
+                        action,
+                        by,
+                        any,
+                        span,
+                    });
+                }
+                Some(Item::Approval(ApprovalLit {
+                    citation,
+                    subject,
+                    action,
+                    steps,
+                }))
+            }
             Rule::articles_decl => {
                 let mut articles = Vec::new();
                 for a in children(pair) {
@@ -1156,6 +1195,30 @@ impl<'s> Builder<'s> {
                     on,
                     status,
                     positions,
+                    span,
+                })
+            }
+            Rule::expect_approval => {
+                let mut inner = children(step);
+                let subject = self.name(inner.next()?)?;
+                let action = self.name(inner.next()?)?;
+                let period = self.period_lit(&inner.next()?)?;
+                let status = inner.next()?.into_inner().next()?;
+                let approved = match status.as_rule() {
+                    Rule::K_approved => true,
+                    Rule::K_unapproved => false,
+                    _ => return self.unexpected(Rule::approval_status, &status),
+                };
+                let as_of = match inner.next() {
+                    Some(p) => Some(self.date(children(p).next()?)?),
+                    None => None,
+                };
+                Some(TestStepLit::Approval {
+                    subject,
+                    action,
+                    period,
+                    approved,
+                    as_of,
                     span,
                 })
             }
