@@ -146,15 +146,19 @@ pub(crate) struct CountedMore<'p, 'e> {
     /// Events dated anywhere that report for this period.
     pub(crate) tagged: Vec<&'e LoggedEvent>,
     pub(crate) want: Want<'p>,
-    /// For an obligation owed by each holder of a post: only this person's.
+    /// For an obligation owed by each holder of a post, only this person's
+    /// events count; for one owed by a unit or matter (`None`), only events
+    /// that name no person.
     pub(crate) person: Option<crate::ids::PersonIx>,
 }
 
 impl<'p, 'e> Counted<'p, 'e> {
     /// The events, in date order (those reporting for the period first).
     pub fn iter(&self) -> impl Iterator<Item = &'e LoggedEvent> + '_ {
+        // Without `more`, every event of the slice counts (none reports for
+        // a period, answers another, or names a person).
         let (tagged, want, person): (&[&'e LoggedEvent], Option<Want<'p>>, _) = match &self.more {
-            Some(m) => (&m.tagged, Some(m.want), m.person),
+            Some(m) => (&m.tagged, Some(m.want), Some(m.person)),
             None => (&[], None, None),
         };
         let untagged = self
@@ -167,7 +171,7 @@ impl<'p, 'e> Counted<'p, 'e> {
             .filter(|e| e.reference.is_none())
             .chain(untagged)
             .filter(move |e| want.is_none_or(|w| w.is_empty() || w.reached_by(e)))
-            .filter(move |e| person.is_none_or(|p| e.person == Some(p)))
+            .filter(move |e| person.is_none_or(|p| e.person == p))
     }
 
     /// How many.
@@ -255,11 +259,21 @@ pub struct Holder<'p> {
     pub person: &'p str,
     /// The post held.
     pub position: &'p str,
+    /// For a seat held by virtue of another post: that post.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<crate::who::Via<'p>>,
 }
 
 impl fmt::Display for Holder<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.person, self.position)
+        match self.via {
+            None => write!(f, "{} ({})", self.person, self.position),
+            Some(v) => write!(
+                f,
+                "{} ({}, as {} of {})",
+                self.person, self.position, v.position, v.unit
+            ),
+        }
     }
 }
 

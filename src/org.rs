@@ -450,6 +450,7 @@ pub(crate) fn lower(
             })
             .collect();
         stmts.push(OrgStmt::Seat {
+            citation: None,
             position: l.name(DataPath::new("seats", i, "position"), &s.position),
             unit: l.name(DataPath::new("seats", i, "unit"), &s.unit),
             sources,

@@ -37,6 +37,8 @@ pub enum CitingKind {
     Staffing,
     /// An approval chain.
     Approval,
+    /// A seat held by virtue of other posts.
+    Seat,
     /// A trigger clause.
     Trigger,
     /// A sanctions article.
@@ -59,6 +61,7 @@ impl CitingKind {
             CitingKind::Obligation => "obligation",
             CitingKind::Staffing => "staffing",
             CitingKind::Approval => "approval",
+            CitingKind::Seat => "seat",
             CitingKind::Trigger => "trigger",
             CitingKind::Sanctions => "sanctions",
             CitingKind::Consequence => "consequence",
@@ -122,6 +125,23 @@ impl Checker<'_> {
                 }
                 Item::Staffing(s) => push(CitingKind::Staffing, &s.citation, String::new()),
                 Item::Approval(a) => push(CitingKind::Approval, &a.citation, a.action.text.clone()),
+                Item::Org { stmts } => {
+                    for st in stmts {
+                        if let crate::syntax::ast::OrgStmt::Seat {
+                            citation: Some(cite),
+                            position,
+                            unit,
+                            ..
+                        } = st
+                        {
+                            push(
+                                CitingKind::Seat,
+                                cite,
+                                format!("{} of {}", position.text, unit.text),
+                            );
+                        }
+                    }
+                }
                 Item::Triggers(t) => {
                     for c in &t.clauses {
                         let (citation, span) = match &c.number {

@@ -67,9 +67,9 @@ pub(crate) struct InterpretM {
 pub(crate) struct ObligationM {
     pub citation: String,
     pub subject: SubjectM,
-    /// `each POSITION of …`: owed by each holder of the post in the subject
-    /// units, as a person.
-    pub holders: Option<PositionIx>,
+    /// `each POSITION, … of …`: owed by each holder of the posts in the
+    /// subject units, as a person (empty: owed by the units themselves).
+    pub holders: Vec<PositionIx>,
     pub action: ActionIx,
     pub recipients: Vec<RecipientM>,
     /// Each recipient must receive it (`All`), or one suffices (`Any`).
@@ -418,23 +418,31 @@ impl Checker<'_> {
 
     fn obligation(&mut self, o: &ObligationLit) {
         let subject = self.subject(&o.subject);
-        let holders = match &o.holders {
-            None => Some(None),
-            Some(post) => {
-                let position = self.resolve::<PositionIx>(post);
-                if matches!(o.subject, SubjectLit::EachMatter(_)) {
-                    self.error(
-                        DiagKind::Invalid,
-                        post.span,
-                        format!("`each {} of` names the holders of a post in units; a matter has no posts", post.text),
-                        Some("name units: `each POSITION of each KIND` or `each POSITION of UNIT`".into()),
-                    );
-                    None
-                } else {
-                    position.map(Some)
-                }
+        let mut holders = Some(Vec::new());
+        for post in &o.holders {
+            let position = self.resolve::<PositionIx>(post);
+            if matches!(o.subject, SubjectLit::EachMatter(_)) {
+                self.error(
+                    DiagKind::Invalid,
+                    post.span,
+                    format!(
+                        "`each {} of` names the holders of a post in units; a matter has no posts",
+                        post.text
+                    ),
+                    Some(
+                        "name units: `each POSITION of each KIND` or `each POSITION of UNIT`"
+                            .into(),
+                    ),
+                );
+                holders = None;
+                break;
             }
-        };
+            match (position, holders.as_mut()) {
+                (Some(p), Some(v)) if !v.contains(&p) => v.push(p),
+                (Some(_), _) => {}
+                (None, _) => holders = None,
+            }
+        }
         let action = self.resolve::<ActionIx>(&o.action);
         let mut recipients = Some(Vec::new());
         for r in &o.recipients {

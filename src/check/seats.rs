@@ -34,6 +34,7 @@ impl Checker<'_> {
                 sources,
                 from,
                 to,
+                ..
             } = s
             else {
                 continue;

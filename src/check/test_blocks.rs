@@ -83,6 +83,13 @@ pub(crate) enum TestStepM {
         as_of: NaiveDate,
         at: String,
     },
+    Holders {
+        unit: crate::ids::UnitIx,
+        position: crate::ids::PositionIx,
+        on: NaiveDate,
+        people: Vec<crate::ids::PersonIx>,
+        at: String,
+    },
     Approval {
         subject: TargetId,
         action: ActionIx,
@@ -660,6 +667,34 @@ impl TestCheck<'_, '_> {
                     period: p,
                     status: *status,
                     as_of,
+                    at: self.location(*span),
+                })
+            }
+            TestStepLit::Holders {
+                unit,
+                position,
+                on,
+                people,
+                span,
+            } => {
+                let u = self.resolve::<crate::ids::UnitIx>(unit);
+                let p = self.resolve::<crate::ids::PositionIx>(position);
+                let mut who = Some(Vec::new());
+                for n in people {
+                    match (self.resolve::<crate::ids::PersonIx>(n), who.as_mut()) {
+                        (Some(x), Some(v)) => v.push(x),
+                        (Some(_), None) => {}
+                        (None, _) => who = None,
+                    }
+                }
+                let (u, p, mut who) = (u?, p?, who?);
+                who.sort_unstable();
+                who.dedup();
+                Some(TestStepM::Holders {
+                    unit: u,
+                    position: p,
+                    on: on.date,
+                    people: who,
                     at: self.location(*span),
                 })
             }

@@ -152,42 +152,51 @@ pub(crate) fn subject_of(c: &Compiled, t: TargetId) -> Subject<'_> {
     }
 }
 
-/// Who holds `position` in the subject unit on a date (each person once, in
-/// declaration order): the people who owe an obligation owed by each holder
-/// of a post. A matter holds no posts.
-fn holders_on(c: &Compiled, t: TargetId, position: PositionIx, on: NaiveDate) -> Vec<PersonIx> {
-    let TargetId::Unit(u) = t else {
-        return Vec::new();
-    };
-    let mut v: Vec<PersonIx> = c
-        .unit_tenures
-        .get(u)
-        .iter()
-        .filter(|h| h.position == position && h.when.contains(on))
-        .map(|h| h.person)
-        .collect();
-    v.sort_unstable();
-    v.dedup();
-    v
+/// A person who owes a row of an obligation owed by each holder of a
+/// post: the post held, and the post it is held through for a seat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Ower {
+    person: PersonIx,
+    position: PositionIx,
+    via: Option<(PositionIx, UnitIx)>,
 }
 
 /// The people who owe a row: `[None]` (the subject itself) for an
-/// obligation of units or matters; the post's holders on `on` for one owed
-/// by each holder of a post.
-fn owers(c: &Compiled, o: &ObligationM, t: TargetId, on: NaiveDate) -> Vec<Option<PersonIx>> {
-    match o.holders {
-        None => vec![None],
-        Some(position) => holders_on(c, t, position, on)
-            .into_iter()
-            .map(Some)
-            .collect(),
+/// obligation of units or matters; for one owed by each holder of a post,
+/// whoever holds one of its posts in the subject unit on `on` (each person
+/// once, in declaration order). A matter holds no posts.
+fn owers(c: &Compiled, o: &ObligationM, t: TargetId, on: NaiveDate) -> Vec<Option<Ower>> {
+    if o.holders.is_empty() {
+        return vec![None];
     }
+    let TargetId::Unit(u) = t else {
+        return Vec::new();
+    };
+    let mut v: Vec<Ower> = c
+        .unit_tenures
+        .get(u)
+        .iter()
+        .filter(|h| o.holders.contains(&h.position) && h.when.contains(on))
+        .map(|h| Ower {
+            person: h.person,
+            position: h.position,
+            via: h.via,
+        })
+        .collect();
+    v.sort_unstable_by_key(|w| (w.person, w.position));
+    v.dedup_by_key(|w| w.person);
+    v.into_iter().map(Some).collect()
 }
 
-fn holder_of<'p>(c: &'p Compiled, o: &ObligationM, person: Option<PersonIx>) -> Option<Holder<'p>> {
+fn holder_of(c: &Compiled, ower: Option<Ower>) -> Option<Holder<'_>> {
+    let w = ower?;
     Some(Holder {
-        person: c.people.get(person?).as_str(),
-        position: c.positions.get(o.holders?).name.as_str(),
+        person: c.people.get(w.person).as_str(),
+        position: c.positions.get(w.position).name.as_str(),
+        via: w.via.map(|(p, u)| crate::who::Via {
+            position: c.positions.get(p).name.as_str(),
+            unit: c.units.get(u).name.as_str(),
+        }),
     })
 }
 
@@ -213,16 +222,16 @@ pub(crate) fn rows(c: &Compiled, from: NaiveDate, to: NaiveDate, only: Option<Ta
             };
             let periods =
                 Period::containing(period, to).index - Period::containing(period, from).index + 1;
-            let owing = |t: &TargetId| match (o.holders, t) {
-                (None, _) => 1,
-                // At most every holding of the post in the unit.
-                (Some(pos), TargetId::Unit(u)) => c
+            let owing = |t: &TargetId| match t {
+                _ if o.holders.is_empty() => 1,
+                // At most every holding of the posts in the unit.
+                TargetId::Unit(u) => c
                     .unit_tenures
                     .get(*u)
                     .iter()
-                    .filter(|h| h.position == pos)
+                    .filter(|h| o.holders.contains(&h.position))
                     .count() as u64,
-                (Some(_), TargetId::Matter(_)) => 0,
+                TargetId::Matter(_) => 0,
             };
             let targets: u64 = subjects(c, &o.subject)
                 .iter()
@@ -507,7 +516,7 @@ impl<'p, 'e> Query<'p, 'e> {
             };
             let plain = !evs
                 .iter()
-                .any(|e| e.for_period.is_some() || e.reference.is_some());
+                .any(|e| e.for_period.is_some() || e.reference.is_some() || e.person.is_some());
             let tagged: Vec<&'e LoggedEvent> =
                 evs.iter().filter(|e| e.for_period.is_some()).collect();
             let each: Vec<UnitIx> = if o.mode == RecipientMode::All {
@@ -521,7 +530,8 @@ impl<'p, 'e> Query<'p, 'e> {
                 let due = due_of(&p, deadline);
                 // A post's holders owe the period they hold it at the end of
                 // (or on the assessment date, while it is open).
-                for person in owers(c, o, t, p.end.min(as_of)) {
+                for ower in owers(c, o, t, p.end.min(as_of)) {
+                    let person = ower.map(|w| w.person);
                     let counted_to = due.min(p.end).min(as_of);
                     let lo = evs.partition_point(|e| e.date < p.start);
                     let hi = evs.partition_point(|e| e.date <= counted_to);
@@ -607,7 +617,7 @@ impl<'p, 'e> Query<'p, 'e> {
                                     recipients,
                                     reading,
                                     missing,
-                                    holder: holder_of(c, o, person),
+                                    holder: holder_of(c, ower),
                                 })
                             }),
                         events: counted,
@@ -667,13 +677,12 @@ impl<'p, 'e> Query<'p, 'e> {
                 if trig.date < from || trig.date > as_of {
                     continue;
                 }
-                for person in owers(c, o, t, trig.date) {
+                for ower in owers(c, o, t, trig.date) {
+                    let person = ower.map(|w| w.person);
                     let k = match pickers.iter().position(|(p, _, _)| *p == person) {
                         Some(k) => k,
                         None => {
-                            let by = move |a: &LoggedEvent| {
-                                reaches(a) && person.is_none_or(|p| a.person == Some(p))
-                            };
+                            let by = move |a: &LoggedEvent| reaches(a) && a.person == person;
                             pickers.push((person, AnswerPicker::new(answers, as_of, by), 0));
                             pickers.len() - 1
                         }
@@ -720,7 +729,7 @@ impl<'p, 'e> Query<'p, 'e> {
                         action,
                         subject,
                         kind,
-                        holder: holder_of(c, o, person),
+                        holder: holder_of(c, ower),
                         trigger: EventRef(trig),
                         deadline,
                         reading: deadline.and(reading),
@@ -816,7 +825,12 @@ pub(crate) fn calendar(
 ) -> CalendarAnswer<'_> {
     let effective = c.header.effective;
     // (due, obligation, (subject, person), row): the sort key and the row.
-    type Keyed<'p> = (NaiveDate, ObligationIx, (TargetId, Option<PersonIx>), DueItem<'p>);
+    type Keyed<'p> = (
+        NaiveDate,
+        ObligationIx,
+        (TargetId, Option<PersonIx>),
+        DueItem<'p>,
+    );
     let mut items: Vec<Keyed<'_>> = Vec::new();
     let mut unstated = Vec::new();
     for (oi, o) in c.obligations.iter_enumerated() {
@@ -836,12 +850,12 @@ pub(crate) fn calendar(
         let Some((min, max, period, deadline)) = cadence else {
             for &t in targets {
                 if let Some((_, recipients)) = ob.for_subject(c, t) {
-                    for person in owers(c, o, t, to) {
+                    for ower in owers(c, o, t, to) {
                         unstated.push(Unstated {
                             citation: o.citation.as_str(),
                             action,
                             subject: subject_of(c, t),
-                            holder: holder_of(c, o, person),
+                            holder: holder_of(c, ower),
                             recipients,
                         });
                     }
@@ -872,7 +886,8 @@ pub(crate) fn calendar(
             };
             for p in &periods {
                 let due = due_of(p, deadline);
-                for person in owers(c, o, t, p.end) {
+                for ower in owers(c, o, t, p.end) {
+                    let person = ower.map(|w| w.person);
                     items.push((
                         due,
                         oi,
@@ -882,7 +897,7 @@ pub(crate) fn calendar(
                             citation: o.citation.as_str(),
                             action,
                             subject: subject_of(c, t),
-                            holder: holder_of(c, o, person),
+                            holder: holder_of(c, ower),
                             period: *p,
                             recipients,
                             required: Required {

@@ -727,6 +727,13 @@ impl<'p> Run<'p> {
                 due,
                 at,
             } => self.calendar(*subject, obligations, *period, due, at, rec),
+            TestStepM::Holders {
+                unit,
+                position,
+                on,
+                people,
+                at,
+            } => self.holders(*unit, *position, *on, people, at),
             TestStepM::Approval {
                 subject,
                 action,
@@ -1271,7 +1278,17 @@ impl<'p> Run<'p> {
                 continue;
             };
             examined = true;
-            for o in obs {
+            // A row a post's holder owes exercises the obligations of that post.
+            let owed = |o: &&ObligationIx| {
+                p.holder().is_none_or(|h| {
+                    c.obligations
+                        .get(**o)
+                        .holders
+                        .iter()
+                        .any(|pos| c.positions.get(*pos).name == h.position)
+                })
+            };
+            for o in obs.iter().filter(owed) {
                 hit(&mut rec.obligations, *o, self.t);
             }
             wrong |= want_period != Some(p.status);
@@ -1345,6 +1362,55 @@ impl<'p> Run<'p> {
             .collect();
         names.dedup();
         names.join(", ")
+    }
+
+    /// `expect holders`: exactly these people hold the post that day.
+    fn holders(
+        &mut self,
+        unit: crate::ids::UnitIx,
+        position: crate::ids::PositionIx,
+        on: NaiveDate,
+        people: &[crate::ids::PersonIx],
+        at: &str,
+    ) {
+        let c = self.c;
+        let mut found: Vec<(crate::ids::PersonIx, String)> = c
+            .unit_tenures
+            .get(unit)
+            .iter()
+            .filter(|t| t.position == position && t.when.contains(on))
+            .map(|t| {
+                (
+                    t.person,
+                    c.holder(unit, position, t.person, t.via).to_string(),
+                )
+            })
+            .collect();
+        found.sort_unstable_by_key(|f| f.0);
+        found.dedup_by_key(|f| f.0);
+        let got: Vec<crate::ids::PersonIx> = found.iter().map(|f| f.0).collect();
+        if got != people {
+            let want: Vec<String> = people.iter().map(|p| c.people.get(*p).clone()).collect();
+            let shown: Vec<String> = found.into_iter().map(|f| f.1).collect();
+            self.fail(
+                at,
+                format!(
+                    "expected {} of {} on {on} to be held by {}, found {}",
+                    c.positions.get(position).name,
+                    c.units.get(unit).name,
+                    if want.is_empty() {
+                        "nobody".into()
+                    } else {
+                        list(&want)
+                    },
+                    if shown.is_empty() {
+                        "nobody".into()
+                    } else {
+                        list(&shown)
+                    },
+                ),
+            );
+        }
     }
 
     /// `expect approval`: every time the subject did the action in the
@@ -1648,7 +1714,17 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
             CoverageKind::Obligation,
             o.citation.as_str(),
             format!(
-                "{} must {}{to} {cadence}",
+                "{}{} must {}{to} {cadence}",
+                if o.holders.is_empty() {
+                    String::new()
+                } else {
+                    let posts: Vec<&str> = o
+                        .holders
+                        .iter()
+                        .map(|p| c.positions.get(*p).name.as_str())
+                        .collect();
+                    format!("each {} of ", posts.join(", "))
+                },
                 subject_words(c, &o.subject),
                 c.actions.get(o.action).as_str()
             ),

@@ -680,8 +680,16 @@ impl Builder {
                     };
                     format!(" to {mode}{}", list.join(", "))
                 };
+                let posts = if o.holders.is_empty() {
+                    String::new()
+                } else {
+                    format!("each {} of ", names(&o.holders))
+                };
+                for h in &o.holders {
+                    self.want(f, h, Want::In(Ns::Position, String::new()));
+                }
                 let what = format!(
-                    "obligation: {} must {}{to} {}",
+                    "obligation: {posts}{} must {}{to} {}",
                     subject_text(&o.subject),
                     o.action.text,
                     cadence_text(&o.cadence)
@@ -889,6 +897,18 @@ impl Builder {
                     self.want(f, a, Want::In(Ns::Action, String::new()));
                 }
             }
+            TestStepLit::Holders {
+                unit,
+                position,
+                people,
+                ..
+            } => {
+                self.want(f, unit, Want::In(Ns::Unit, String::new()));
+                self.want(f, position, Want::In(Ns::Position, String::new()));
+                for p in people {
+                    self.want(f, p, Want::In(Ns::Person, String::new()));
+                }
+            }
             TestStepLit::Approval {
                 subject, action, ..
             } => {
@@ -1038,12 +1058,21 @@ impl Builder {
                 }
             }
             OrgStmt::Seat {
+                citation,
                 position,
                 unit,
                 sources,
                 from,
                 to,
             } => {
+                if let Some(cite) = citation {
+                    self.cite(
+                        f,
+                        cite,
+                        format!("seat: {} of {}", position.text, unit.text),
+                        false,
+                    );
+                }
                 self.want(f, position, Want::In(Ns::Position, String::new()));
                 self.want(f, unit, Want::In(Ns::Unit, String::new()));
                 let when = dates(from.as_ref(), to.as_ref());

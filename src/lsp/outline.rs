@@ -462,7 +462,12 @@ fn item_symbol(item: &Item, range: (usize, usize), kw: (usize, usize)) -> Sym {
         Item::Obligation(o) => block(
             format!("obligation {}", non_empty(&o.citation.text)),
             Some(format!(
-                "{} must {} {}",
+                "{}{} must {} {}",
+                if o.holders.is_empty() {
+                    String::new()
+                } else {
+                    format!("each {} of ", join(&o.holders))
+                },
                 subject_text(&o.subject),
                 o.action.text,
                 cadence_text(&o.cadence)

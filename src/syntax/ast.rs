@@ -262,6 +262,20 @@ pub enum TestStepLit {
         #[serde(skip)]
         span: Span,
     },
+    /// `expect holders UNIT POSITION on DATE PERSON, …` / `… none`
+    Holders {
+        /// The unit.
+        unit: Name,
+        /// The position.
+        position: Name,
+        /// The day.
+        on: DateLit,
+        /// Exactly these people; empty for `none`.
+        people: Vec<Name>,
+        /// The whole expectation.
+        #[serde(skip)]
+        span: Span,
+    },
     /// `expect approval SUBJECT ACTION PERIOD approved|unapproved [as of DATE]`
     Approval {
         /// The unit or matter.
@@ -617,8 +631,9 @@ pub struct ApprovalStepLit {
 pub struct ObligationLit {
     /// The article.
     pub citation: Name,
-    /// `each POSITION of …`: owed by each holder of the post, as a person.
-    pub holders: Option<Name>,
+    /// `each POSITION, … of …`: owed by each holder of the posts, as a
+    /// person; empty when owed by the subject itself.
+    pub holders: Vec<Name>,
     /// Who is bound: the units (whose post's holders, with `holders`).
     pub subject: SubjectLit,
     /// What must be done.
@@ -989,6 +1004,8 @@ pub enum OrgStmt {
     /// `seat POS of U is POS2 of U2, … from D to D`: whoever holds a source
     /// post on a date holds the seat that day (兼任).
     Seat {
+        /// The article that seats it (`seat per "第三条" …`).
+        citation: Option<Name>,
         /// The seat's position.
         position: Name,
         /// The seat's unit.

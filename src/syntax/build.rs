@@ -54,6 +54,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::K_approval
             | Rule::K_then
             | Rule::K_approved
+            | Rule::K_holders
             | Rule::K_unapproved
             | Rule::K_is
             | Rule::K_single
@@ -824,7 +825,13 @@ impl<'s> Builder<'s> {
                 Some(OrgStmt::Route { kind, relations })
             }
             Rule::seat_stmt => {
-                let position = self.name(inner.next()?)?;
+                let mut first = inner.next()?;
+                let mut citation = None;
+                if first.as_rule() == Rule::citation {
+                    citation = Some(self.citation(first)?);
+                    first = inner.next()?;
+                }
+                let position = self.name(first)?;
                 let unit = self.name(inner.next()?)?;
                 let mut sources = Vec::new();
                 let mut interval = None;
@@ -843,6 +850,7 @@ impl<'s> Builder<'s> {
                 }
                 let (from, to) = self.interval(interval?);
                 Some(OrgStmt::Seat {
+                    citation,
                     position,
                     unit,
                     sources,
@@ -918,9 +926,9 @@ impl<'s> Builder<'s> {
         let mut inner = children(pair);
         let citation = self.citation(inner.next()?)?;
         let mut next = inner.next()?;
-        let mut holders = None;
+        let mut holders = Vec::new();
         if next.as_rule() == Rule::holders {
-            holders = Some(self.name(children(next).next()?)?);
+            holders = self.first_list(next);
             next = inner.next()?;
         }
         let subject = self.subject(next)?;
@@ -1195,6 +1203,23 @@ impl<'s> Builder<'s> {
                     on,
                     status,
                     positions,
+                    span,
+                })
+            }
+            Rule::expect_holders => {
+                let mut inner = children(step);
+                let unit = self.name(inner.next()?)?;
+                let position = self.name(inner.next()?)?;
+                let on = self.date(inner.next()?)?;
+                let people = match inner.next() {
+                    Some(p) if p.as_rule() == Rule::name_list => self.list(p),
+                    _ => Vec::new(), // `none`
+                };
+                Some(TestStepLit::Holders {
+                    unit,
+                    position,
+                    on,
+                    people,
                     span,
                 })
             }
