@@ -193,3 +193,41 @@ fn bad_input_about_people_is_reported_where_it_is() {
     assert_eq!(d.0[0].kind, DiagKind::UnknownName);
     assert!(d.0[0].message.contains("`无名`"), "{d}");
 }
+
+#[test]
+fn lines_of_two_people_are_two_events_and_count_for_people_only() {
+    // A unit's own duty of the same action beside the members' duty.
+    let text = POLICY.replace(
+        "obligation per \"第八条\"",
+        "obligation per \"第九条\" each 党委 must 述职 at least 1 per year\nobligation per \"第八条\"",
+    );
+    let p = Policy::parse("p.zr", &text).unwrap_or_else(|e| panic!("{e}"));
+    let log = r#"{"date": "2020-12-10", "unit": "校党委", "person": "李 二", "action": "述职"}
+{"date": "2020-12-10", "unit": "校党委", "person": "赵 三", "action": "述职"}"#;
+    let got = rows(&p, log, "2021-01-15");
+    let year: Vec<_> = got.iter().filter(|r| r.0 == "2020").cloned().collect();
+    assert_eq!(
+        year,
+        vec![
+            row("2020", "李 二", Status::Met, 1),
+            row("2020", "赵 三", Status::Met, 1),
+            // The units' own 述职: the members' lines are theirs, not the unit's.
+            row("2020", "", Status::Missed, 0),
+            row("2020", "", Status::Missed, 0),
+        ]
+    );
+}
+
+#[test]
+fn one_duty_may_name_several_posts_and_a_person_owes_it_once() {
+    let text = POLICY.replace(
+        "each 班子成员 of each 党委 must 述职",
+        "each 书记, 班子成员 of each 党委 must 述职",
+    );
+    let p = Policy::parse("p.zr", &text).unwrap_or_else(|e| panic!("{e}"));
+    let got: Vec<String> = rows(&p, "", "2020-12-31")
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
+    assert_eq!(got, vec!["李 二", "赵 三", "孙 五"]);
+}

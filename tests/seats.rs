@@ -234,3 +234,35 @@ fn seats_that_would_give_too_many_holdings_are_refused() {
     assert_eq!(d.0[0].kind, DiagKind::Limit, "{d}");
     assert!(d.0[0].message.contains("1000000"), "{d}");
 }
+
+#[test]
+fn a_seat_cites_its_article_and_tests_ask_who_holds_it() {
+    let text = format!(
+        "{HEAD}articles {{ 第三条 第五条 第六条 }}\norg {{\n{UNITS}\n  seat per \"第六条\" 组长 of 领导小组 is 书记 of 校党委\n}}\n\
+         test \"seat\" {{\n  expect holders 领导小组 组长 on 2020-05-01 \"王 一\"\n  expect holders 领导小组 成员 on 2020-05-01 none\n  expect holders 领导小组 组长 on 2020-08-01 \"王 一\"\n}}\n"
+    );
+    let p = Policy::parse("p.zr", &text).unwrap_or_else(|e| panic!("{e}"));
+    // 第六条 is cited by the seat alone.
+    assert!(
+        p.warnings().iter().all(|w| !w.message.contains("第六条")),
+        "{}",
+        p.warnings()
+    );
+    let art = p.articles();
+    let six = art
+        .articles
+        .iter()
+        .find(|a| a.citation == "第六条")
+        .unwrap();
+    assert_eq!(
+        six.cited_by[0].to_string().split(" [").next(),
+        Some("seat 组长 of 领导小组")
+    );
+    let report = p.run_tests();
+    let failures: Vec<&String> = report.tests.iter().flat_map(|t| &t.failures).collect();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(
+        failures[0].contains("found [李 二 (组长 of 领导小组, as 书记 of 校党委)]"),
+        "{failures:?}"
+    );
+}
