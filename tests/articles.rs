@@ -54,7 +54,7 @@ fn a_policy_that_cites_every_listed_article_has_no_coverage_warnings() {
     assert_eq!(a.uncited().count(), 0);
     let text = a.to_string();
     assert!(
-        text.contains("第三条      obligation obligation 专题研究 [第三条]"),
+        text.contains("第三条      obligation 专题研究 [第三条]"),
         "{text}"
     );
     assert!(text.ends_with("6 of 6 listed articles cited\n"), "{text}");

@@ -289,7 +289,7 @@ fn staffing_from_the_command_line() {
 fn test_blocks_from_the_command_line() {
     let (code, out, err) = zeren(&["test", "examples/policies/002-sues.zr"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.ends_with("31 passed, 0 failed\n"), "{out}");
+    assert!(out.ends_with("32 passed, 0 failed\n"), "{out}");
     let (code, out, _) = zeren(&["test", "tests/fixtures/lang/failing.zr"]);
     assert_eq!(code, 1);
     assert!(out.contains("FAILED  wrong person"), "{out}");
@@ -319,10 +319,7 @@ fn check_can_report_as_json() {
 fn coverage_lists_what_cites_each_article() {
     let (code, out, err) = zeren(&["coverage", "tests/fixtures/articles/policy.zr"]);
     assert_eq!(code, 0, "{err}");
-    assert!(
-        out.contains("第二条(一)  rule assign [第二条（一）]"),
-        "{out}"
-    );
+    assert!(out.contains("第二条(一)  rule [第二条（一）]"), "{out}");
     assert!(out.ends_with("6 of 6 listed articles cited\n"), "{out}");
     let (code, out, _) = zeren(&["coverage", "tests/fixtures/articles/policy.zr", "--json"]);
     assert_eq!(code, 0);
