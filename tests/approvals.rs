@@ -197,3 +197,37 @@ fn bad_approval_chains_are_errors_where_they_are_written() {
     .expect_err("no chain");
     assert!(d.0[0].message.contains("no approval chain covers"), "{d}");
 }
+
+#[test]
+fn two_chains_on_one_action_approve_it_together_and_tests_name_a_unit() {
+    let text = format!(
+        "{POLICY}approval per \"第二十条(五)\" each matter 讲座 举办 needs 初审
+test \"两条审批链\" {{
+  events {{
+    2020-05-01 读书会 审批 by 宣传部
+    2020-05-02 读书会 初审
+    2020-05-03 读书会 举办
+    2020-05-04 读书会 审批 by 宣传部
+    2020-05-05 读书会 举办
+  }}
+  expect approval 读书会 举办 2020-05-03 approved
+  expect approval 读书会 举办 2020-05-05 unapproved
+  expect approval 读书会 举办 2020-05 approved
+}}
+"
+    );
+    let p = Policy::parse("p.zr", &text).unwrap_or_else(|e| panic!("{e}"));
+    let failures: Vec<String> = p
+        .run_tests()
+        .tests
+        .iter()
+        .flat_map(|t| t.failures.iter().cloned())
+        .collect();
+    // The 05-05 举办 had its 审批 but no 初审 of its own: unapproved, so
+    // the whole month is not approved.
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(
+        failures[0].contains("举办 on 2020-05-05 unapproved"),
+        "{failures:?}"
+    );
+}

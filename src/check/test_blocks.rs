@@ -1425,8 +1425,16 @@ impl TestCheck<'_, '_> {
                     (None, _) => to = None,
                 }
             }
+            // `by NAME`: a person, else the unit that did it.
+            let mut by = None;
             let person = match &e.person {
                 None => Some(None),
+                Some(p)
+                    if self.people.get(&p.text).is_none() && self.units.get(&p.text).is_some() =>
+                {
+                    by = Some(p.text.clone());
+                    Some(None)
+                }
                 Some(p) => self
                     .resolve::<crate::ids::PersonIx>(p)
                     .map(|_| Some(p.text.clone())),
@@ -1454,7 +1462,7 @@ impl TestCheck<'_, '_> {
                 unit,
                 matter,
                 person,
-                by: None,
+                by,
                 action,
                 event,
                 to,

@@ -1445,18 +1445,30 @@ impl<'p> Run<'p> {
         } else {
             crate::compliance::ApprovalStatus::Unapproved
         };
-        let seen: Vec<_> = answer
+        // One verdict per time the action was done: approved when every
+        // chain on it approved it, unapproved when one did not.
+        let mut seen: Vec<(u32, NaiveDate, crate::compliance::ApprovalStatus)> = Vec::new();
+        for a in answer
             .approvals
             .iter()
             .filter(|a| a.action == action && period.contains(a.event.0.date))
-            .collect();
+        {
+            let line = a.event.0.line;
+            match seen.iter_mut().find(|s| s.0 == line) {
+                Some(s) if a.status == crate::compliance::ApprovalStatus::Unapproved => {
+                    s.2 = a.status;
+                }
+                Some(_) => {}
+                None => seen.push((line, a.event.0.date, a.status)),
+            }
+        }
         if seen.is_empty() {
             self.fail(at, format!("{head}, but it did not {action} in {period}"));
-        } else if seen.iter().any(|a| a.status != want) {
+        } else if seen.iter().any(|s| s.2 != want) {
             let found: Vec<String> = seen
                 .iter()
                 .take(SHOWN)
-                .map(|a| format!("{} on {} {}", a.action, a.event.0.date, a.status))
+                .map(|s| format!("{action} on {} {}", s.1, s.2))
                 .collect();
             self.fail(at, format!("{head}, found {}", list(&found)));
         }
