@@ -428,6 +428,18 @@ impl Policy {
         Ok(eval::triggers::triggers(&self.c, incident, why_not))
     }
 
+    /// Which clauses apply to the incident — matched, undetermined, open to
+    /// judgement — without the explanation: the lean form of
+    /// [`Policy::triggers`] (same verdicts, same order), for callers that
+    /// only need the clauses.
+    pub fn matching<'p>(
+        &'p self,
+        incident: &BoundIncident,
+    ) -> Result<triggers::Matching<'p>, QueryError> {
+        self.owns(incident.policy, "incident")?;
+        Ok(eval::triggers::matching(&self.c, incident))
+    }
+
     /// Refuses data checked against another policy.
     fn owns(&self, key: Option<compile::PolicyKey>, what: &'static str) -> Result<(), QueryError> {
         match key {

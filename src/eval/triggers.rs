@@ -277,6 +277,66 @@ impl<'p> Eval<'p, '_> {
     }
 }
 
+/// Which clauses to evaluate: all of them for why-not; otherwise skip
+/// clauses whose guarding enumeration test the incident already fails.
+fn candidates(c: &Compiled, inc: &BoundIncident, why_not: bool) -> Vec<ClauseIx> {
+    let idx = &c.clauses;
+    if why_not {
+        return idx.all.ids().collect();
+    }
+    let mut v = idx.unguarded.clone();
+    for (fact, by_value) in &idx.guards {
+        match *inc.facts.get(*fact) {
+            Some(Val::Sym(s)) => v.extend_from_slice(guarded(by_value, s)),
+            _ => by_value.iter().for_each(|c| v.extend_from_slice(c)),
+        }
+    }
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn clause_of<'p>(list: &'p crate::check::TriggerListM, clause: &'p crate::check::ClauseM) -> Clause<'p> {
+    Clause {
+        citation: clause.citation.as_str(),
+        list: list.citation.as_str(),
+        number: clause.number.as_deref(),
+        text: clause.text.as_str(),
+        parties: &list.parties,
+    }
+}
+
+/// The lean query: which clauses match, are undetermined or open to
+/// judgement — the conditions evaluated, nothing explained.
+pub(crate) fn matching<'p>(c: &'p Compiled, inc: &BoundIncident) -> Matching<'p> {
+    let applicability = c.applicability(inc.date);
+    let mut out = Matching {
+        applicability,
+        matched: Vec::new(),
+        undetermined: Vec::new(),
+        discretionary: Vec::new(),
+    };
+    if let Applicability::NotApplicable { .. } = applicability {
+        return out;
+    }
+    let ev = Eval {
+        c,
+        facts: &inc.facts,
+    };
+    for id in candidates(c, inc, false) {
+        let (_, list, clause) = c.clause(id);
+        let tri = clause.cond.map_or(Tri::True, |root| ev.eval(root));
+        let into = match tri {
+            Tri::True if clause.catch_all => &mut out.discretionary,
+            Tri::True => &mut out.matched,
+            Tri::Unknown => &mut out.undetermined,
+            Tri::False => continue,
+        };
+        into.push(clause_of(list, clause));
+    }
+    out
+}
+
 pub(crate) fn triggers<'p>(
     c: &'p Compiled,
     inc: &'p BoundIncident,
@@ -306,24 +366,8 @@ pub(crate) fn triggers<'p>(
         facts: &inc.facts,
     };
     let mut people = People::new(c, inc);
-    // Which clauses to evaluate: all of them for why-not; otherwise skip
-    // clauses whose guarding enumeration test the incident already fails.
-    let idx = &c.clauses;
-    let candidates: Vec<ClauseIx> = if why_not {
-        idx.all.ids().collect()
-    } else {
-        let mut v = idx.unguarded.clone();
-        for (fact, by_value) in &idx.guards {
-            match *inc.facts.get(*fact) {
-                Some(Val::Sym(s)) => v.extend_from_slice(guarded(by_value, s)),
-                _ => by_value.iter().for_each(|c| v.extend_from_slice(c)),
-            }
-        }
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let mut clauses = Vec::new();
+    let candidates = candidates(c, inc, why_not);
+    let mut clauses = Vec::with_capacity(candidates.len());
     // Lists with a matched clause, and lists with only a discretionary one.
     let mut lists_matched: Vec<ListIx> = Vec::new();
     let mut lists_open: Vec<ListIx> = Vec::new();
@@ -351,13 +395,7 @@ pub(crate) fn triggers<'p>(
             _ => (Vec::new(), Vec::new()),
         };
         clauses.push(ClauseResult {
-            clause: Clause {
-                citation: clause.citation.as_str(),
-                list: list.citation.as_str(),
-                number: clause.number.as_deref(),
-                text: clause.text.as_str(),
-                parties: &list.parties,
-            },
+            clause: clause_of(list, clause),
             outcome,
             accountable,
             unreached,
