@@ -255,7 +255,7 @@ impl<'p> Eval<'p, '_> {
         match self.eval(root) {
             Tri::True if catch_all => Some(Outcome::Discretionary),
             Tri::True => {
-                let mut held = Vec::new();
+                let mut held = Vec::with_capacity(4);
                 self.held(root, &mut held);
                 Some(Outcome::Matched { held })
             }
@@ -369,7 +369,7 @@ pub(crate) fn triggers<'p>(
     let candidates = candidates(c, inc, why_not);
     let mut clauses = Vec::with_capacity(candidates.len());
     // Lists with a matched clause, and lists with only a discretionary one.
-    let mut lists_matched: Vec<ListIx> = Vec::new();
+    let mut lists_matched: Vec<ListIx> = Vec::with_capacity(2);
     let mut lists_open: Vec<ListIx> = Vec::new();
     for id in candidates {
         let (li, list, clause) = c.clause(id);
