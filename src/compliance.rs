@@ -140,6 +140,29 @@ pub struct Counted<'p, 'e> {
     pub(crate) more: Option<Box<CountedMore<'p, 'e>>>,
 }
 
+/// The events of `slice` and `tagged` that count: with `more`, only those
+/// reaching the recipients, of the person (or of nobody), and of the slice
+/// only those neither reporting for a period nor answering another event.
+pub(crate) fn counting<'a, 'e: 'a>(
+    slice: &'e [LoggedEvent],
+    tagged: &'a [&'e LoggedEvent],
+    more: Option<(Want<'a>, Option<crate::ids::PersonIx>)>,
+) -> impl Iterator<Item = &'e LoggedEvent> + 'a {
+    let untagged = slice
+        .iter()
+        .filter(move |e| more.is_none() || (e.for_period.is_none() && e.reference.is_none()));
+    tagged
+        .iter()
+        .copied()
+        .filter(|e| e.reference.is_none())
+        .chain(untagged)
+        .filter(move |e| {
+            more.is_none_or(|(w, person)| {
+                (w.is_empty() || w.reached_by(e)) && e.person == person
+            })
+        })
+}
+
 /// What only some rows need to tell which events count.
 #[derive(Debug, Clone)]
 pub(crate) struct CountedMore<'p, 'e> {
@@ -155,23 +178,10 @@ pub(crate) struct CountedMore<'p, 'e> {
 impl<'p, 'e> Counted<'p, 'e> {
     /// The events, in date order (those reporting for the period first).
     pub fn iter(&self) -> impl Iterator<Item = &'e LoggedEvent> + '_ {
-        // Without `more`, every event of the slice counts (none reports for
-        // a period, answers another, or names a person).
-        let (tagged, want, person): (&[&'e LoggedEvent], Option<Want<'p>>, _) = match &self.more {
-            Some(m) => (&m.tagged, Some(m.want), Some(m.person)),
-            None => (&[], None, None),
-        };
-        let untagged = self
-            .slice
-            .iter()
-            .filter(move |e| want.is_none() || (e.for_period.is_none() && e.reference.is_none()));
-        tagged
-            .iter()
-            .copied()
-            .filter(|e| e.reference.is_none())
-            .chain(untagged)
-            .filter(move |e| want.is_none_or(|w| w.is_empty() || w.reached_by(e)))
-            .filter(move |e| person.is_none_or(|p| e.person == p))
+        match &self.more {
+            Some(m) => counting(self.slice, &m.tagged, Some((m.want, m.person))),
+            None => counting(self.slice, &[], None),
+        }
     }
 
     /// How many.
@@ -180,11 +190,6 @@ impl<'p, 'e> Counted<'p, 'e> {
             None => self.slice.len(),
             Some(_) => self.iter().count(),
         }
-    }
-
-    /// How many reached recipient `u`.
-    pub(crate) fn reaching(&self, u: crate::ids::UnitIx) -> usize {
-        self.iter().filter(|e| e.to.contains(u)).count()
     }
 
     /// True when none counted.

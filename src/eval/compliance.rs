@@ -165,12 +165,12 @@ struct Ower {
 /// obligation of units or matters; for one owed by each holder of a post,
 /// whoever holds one of its posts in the subject unit on `on` (each person
 /// once, in declaration order). A matter holds no posts.
-fn owers(c: &Compiled, o: &ObligationM, t: TargetId, on: NaiveDate) -> Vec<Option<Ower>> {
+fn owers(c: &Compiled, o: &ObligationM, t: TargetId, on: NaiveDate) -> Owers {
     if o.holders.is_empty() {
-        return vec![None];
+        return Owers::Subject(Some(None));
     }
     let TargetId::Unit(u) = t else {
-        return Vec::new();
+        return Owers::People(Vec::new().into_iter());
     };
     let mut v: Vec<Ower> = c
         .unit_tenures
@@ -185,7 +185,23 @@ fn owers(c: &Compiled, o: &ObligationM, t: TargetId, on: NaiveDate) -> Vec<Optio
         .collect();
     v.sort_unstable_by_key(|w| (w.person, w.position));
     v.dedup_by_key(|w| w.person);
-    v.into_iter().map(Some).collect()
+    Owers::People(v.into_iter())
+}
+
+/// Who owes a row, without an allocation for the common case (the subject).
+enum Owers {
+    Subject(Option<Option<Ower>>),
+    People(std::vec::IntoIter<Ower>),
+}
+
+impl Iterator for Owers {
+    type Item = Option<Ower>;
+    fn next(&mut self) -> Option<Option<Ower>> {
+        match self {
+            Owers::Subject(once) => once.take(),
+            Owers::People(v) => v.next().map(Some),
+        }
+    }
 }
 
 fn holder_of(c: &Compiled, ower: Option<Ower>) -> Option<Holder<'_>> {
@@ -525,6 +541,7 @@ impl<'p, 'e> Query<'p, 'e> {
                 Vec::new()
             };
             let subject = subject_of(c, t);
+            let mut tally: Vec<u32> = Vec::new();
             let mut p = first;
             while p.start <= as_of {
                 let due = due_of(&p, deadline);
@@ -547,33 +564,51 @@ impl<'p, 'e> Query<'p, 'e> {
                                 .filter(|e| e.for_period == key && e.date <= as_of)
                                 .partition(|e| e.date <= due)
                         };
-                    let more = |tagged| {
-                        (!plain || !want.is_empty() || person.is_some()).then(|| {
+                    let counted = Counted {
+                        slice: evs.get(lo..hi.max(lo)).unwrap_or(&[]),
+                        more: (!plain || !want.is_empty() || person.is_some()).then(|| {
                             Box::new(CountedMore {
-                                tagged,
+                                tagged: on_time,
                                 want,
                                 person,
                             })
-                        })
+                        }),
                     };
-                    let counted = Counted {
-                        slice: evs.get(lo..hi.max(lo)).unwrap_or(&[]),
-                        more: more(on_time),
-                    };
-                    let late_events = Counted {
-                        slice: evs.get(hi.max(lo)..late_hi.max(hi).max(lo)).unwrap_or(&[]),
-                        more: more(after),
-                    };
-                    let count = u32::try_from(counted.len()).unwrap_or(u32::MAX);
-                    let late = u32::try_from(late_events.len()).unwrap_or(u32::MAX);
-                    // To each of several recipients: the one furthest short decides.
+                    let late_slice = evs.get(hi.max(lo)..late_hi.max(hi).max(lo)).unwrap_or(&[]);
+                    let filtered = !plain || !want.is_empty() || person.is_some();
+                    let late = crate::compliance::counting(
+                        late_slice,
+                        &after,
+                        filtered.then_some((want, person)),
+                    )
+                    .count();
+                    let late = u32::try_from(late).unwrap_or(u32::MAX);
+                    // One pass: how many counted, and how many reached each of
+                    // several recipients (the one furthest short decides).
+                    tally.clear();
+                    tally.resize(each.len(), 0);
+                    let mut n_counted = 0usize;
+                    if each.len() > 1 {
+                        for e in counted.iter() {
+                            n_counted += 1;
+                            for (k, u) in each.iter().enumerate() {
+                                if e.to.contains(*u) {
+                                    if let Some(x) = tally.get_mut(k) {
+                                        *x += 1;
+                                    }
+                                }
+                            }
+                        }
+                    } else {
+                        n_counted = counted.len();
+                    }
+                    let count = u32::try_from(n_counted).unwrap_or(u32::MAX);
                     let mut missing = Vec::new();
                     let mut reached = count;
                     if each.len() > 1 {
-                        for u in &each {
-                            let n = u32::try_from(counted.reaching(*u)).unwrap_or(u32::MAX);
-                            reached = reached.min(n);
-                            if n < min {
+                        for (u, n) in each.iter().zip(&tally) {
+                            reached = reached.min(*n);
+                            if *n < min {
                                 missing.push(c.units.get(*u).name.as_str());
                             }
                         }
