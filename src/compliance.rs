@@ -134,10 +134,11 @@ impl Want<'_> {
 #[derive(Debug, Clone)]
 pub struct Counted<'p, 'e> {
     pub(crate) slice: &'e [LoggedEvent],
-    /// Recipients, and events that report for a period or answer another;
-    /// `None` when every event of the slice counts (kept out of line: most
-    /// rows of a large answer have neither).
-    pub(crate) more: Option<Box<CountedMore<'p, 'e>>>,
+    /// Recipients, the person, and events that report for a period; `None`
+    /// when every event of the slice counts. Kept out of line and shared by
+    /// the rows of one subject and person (most rows of a large answer have
+    /// none of these, and the rest the same ones).
+    pub(crate) more: Option<std::sync::Arc<CountedMore<'p, 'e>>>,
 }
 
 /// The events of `slice` and `tagged` that count: with `more`, only those
@@ -157,9 +158,7 @@ pub(crate) fn counting<'a, 'e: 'a>(
         .filter(|e| e.reference.is_none())
         .chain(untagged)
         .filter(move |e| {
-            more.is_none_or(|(w, person)| {
-                (w.is_empty() || w.reached_by(e)) && e.person == person
-            })
+            more.is_none_or(|(w, person)| (w.is_empty() || w.reached_by(e)) && e.person == person)
         })
 }
 

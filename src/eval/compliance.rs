@@ -12,6 +12,7 @@ use crate::period::PeriodKind;
 use crate::syntax::ast::RecipientMode;
 use crate::who::Subject;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
+use std::sync::Arc;
 pub(crate) fn subjects(c: &Compiled, s: &SubjectM) -> Vec<TargetId> {
     match s {
         SubjectM::Unit(u) => vec![TargetId::Unit(*u)],
@@ -542,6 +543,7 @@ impl<'p, 'e> Query<'p, 'e> {
             };
             let subject = subject_of(c, t);
             let mut tally: Vec<u32> = Vec::new();
+            let mut shared: Option<Arc<CountedMore<'p, 'e>>> = None;
             let mut p = first;
             while p.start <= as_of {
                 let due = due_of(&p, deadline);
@@ -564,18 +566,37 @@ impl<'p, 'e> Query<'p, 'e> {
                                 .filter(|e| e.for_period == key && e.date <= as_of)
                                 .partition(|e| e.date <= due)
                         };
+                    // Rows of one subject and person share one filter unless
+                    // events report for their period: one allocation per
+                    // subject, not per row.
+                    let filtered = !plain || !want.is_empty() || person.is_some();
+                    let more = if !filtered {
+                        None
+                    } else if on_time.is_empty() {
+                        match &shared {
+                            Some(m) if m.person == person => Some(Arc::clone(m)),
+                            _ => {
+                                let m = Arc::new(CountedMore {
+                                    tagged: Vec::new(),
+                                    want,
+                                    person,
+                                });
+                                shared = Some(Arc::clone(&m));
+                                Some(m)
+                            }
+                        }
+                    } else {
+                        Some(Arc::new(CountedMore {
+                            tagged: on_time,
+                            want,
+                            person,
+                        }))
+                    };
                     let counted = Counted {
                         slice: evs.get(lo..hi.max(lo)).unwrap_or(&[]),
-                        more: (!plain || !want.is_empty() || person.is_some()).then(|| {
-                            Box::new(CountedMore {
-                                tagged: on_time,
-                                want,
-                                person,
-                            })
-                        }),
+                        more,
                     };
                     let late_slice = evs.get(hi.max(lo)..late_hi.max(hi).max(lo)).unwrap_or(&[]);
-                    let filtered = !plain || !want.is_empty() || person.is_some();
                     let late = crate::compliance::counting(
                         late_slice,
                         &after,

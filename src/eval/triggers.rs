@@ -296,7 +296,10 @@ fn candidates(c: &Compiled, inc: &BoundIncident, why_not: bool) -> Vec<ClauseIx>
     v
 }
 
-fn clause_of<'p>(list: &'p crate::check::TriggerListM, clause: &'p crate::check::ClauseM) -> Clause<'p> {
+fn clause_of<'p>(
+    list: &'p crate::check::TriggerListM,
+    clause: &'p crate::check::ClauseM,
+) -> Clause<'p> {
     Clause {
         citation: clause.citation.as_str(),
         list: list.citation.as_str(),
