@@ -231,7 +231,7 @@ pub struct PeriodCompliance<'p, 'e> {
     /// Recipients, those still missing, and the reading the verdict rests
     /// on, for rows that have any (see the accessors).
     #[serde(flatten)]
-    pub notes: Option<Box<RowNotes<'p>>>,
+    pub notes: Option<std::sync::Arc<RowNotes<'p>>>,
     /// The events that counted.
     pub events: Counted<'p, 'e>,
 }

@@ -544,6 +544,7 @@ impl<'p, 'e> Query<'p, 'e> {
             let subject = subject_of(c, t);
             let mut tally: Vec<u32> = Vec::new();
             let mut shared: Option<Arc<CountedMore<'p, 'e>>> = None;
+            let mut shared_notes: Option<(Option<PersonIx>, Arc<RowNotes<'p>>)> = None;
             let mut p = first;
             while p.start <= as_of {
                 let due = due_of(&p, deadline);
@@ -634,6 +635,31 @@ impl<'p, 'e> Query<'p, 'e> {
                             }
                         }
                     }
+                    // Rows of one subject and person with nobody missing share
+                    // their notes, as they share their filter.
+                    let noted = !recipients.is_empty() || reading.is_some() || person.is_some();
+                    let new_notes = |missing| {
+                        Arc::new(RowNotes {
+                            recipients,
+                            reading,
+                            missing,
+                            holder: holder_of(c, ower),
+                        })
+                    };
+                    let notes = if !noted {
+                        None
+                    } else if missing.is_empty() {
+                        match &shared_notes {
+                            Some((who, n)) if *who == person => Some(Arc::clone(n)),
+                            _ => {
+                                let n = new_notes(missing);
+                                shared_notes = Some((person, Arc::clone(&n)));
+                                Some(n)
+                            }
+                        }
+                    } else {
+                        Some(new_notes(missing))
+                    };
                     let over = max.is_some_and(|m| count > m);
                     let status = if effective.is_some_and(|e| p.start < e) {
                         Status::NotAssessed
@@ -667,15 +693,7 @@ impl<'p, 'e> Query<'p, 'e> {
                             0
                         },
                         late,
-                        notes: (!recipients.is_empty() || reading.is_some() || person.is_some())
-                            .then(|| {
-                                Box::new(RowNotes {
-                                    recipients,
-                                    reading,
-                                    missing,
-                                    holder: holder_of(c, ower),
-                                })
-                            }),
+                        notes,
                         events: counted,
                     });
                 }
