@@ -172,3 +172,32 @@ fn without_a_list_nothing_is_warned_and_every_citation_is_unlisted() {
     assert_eq!(a.unlisted.len(), 2);
     assert!(a.to_string().starts_with("the policy lists no articles"));
 }
+
+#[test]
+fn removing_an_articles_rule_from_a_real_example_warns_about_that_article() {
+    // 003-4 六: one `assign` block carries the article; without it, `check`
+    // names 六 and nothing else, and the rest of the document stays covered.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/policies/003-4-bureau.zr"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(parse(&text)
+        .warnings()
+        .iter()
+        .all(|w| w.kind != DiagKind::UncitedArticle));
+    let block =
+        "assign per \"六\" in 文旅局 {\n  team bears 配合巡察组对意识形态工作进行监督检查\n}\n";
+    assert!(text.contains(block));
+    let p = parse(&text.replace(block, ""));
+    let uncited = warnings_of(&p, DiagKind::UncitedArticle);
+    assert_eq!(uncited.len(), 1, "{}", p.warnings());
+    assert!(uncited[0].contains("cites 六"), "{uncited:?}");
+    let w = p
+        .warnings()
+        .iter()
+        .find(|w| w.kind == DiagKind::UncitedArticle)
+        .unwrap();
+    // The warning points at the listed article.
+    assert_eq!(&text.lines().nth(w.line() - 1).unwrap().trim(), &"六");
+}

@@ -165,3 +165,16 @@ fn event_log_diagnostics() {
         insta::assert_snapshot!(err.to_string());
     });
 }
+
+/// `zeren coverage` of two documents: every article, and what cites it.
+#[test]
+fn example_article_coverage() {
+    for name in ["003-3-school.zr", "003-6-township.zr"] {
+        let path = format!("{}/examples/policies/{name}", env!("CARGO_MANIFEST_DIR"));
+        let p = Policy::from_files(&[&path]).unwrap_or_else(|e| panic!("{e}"));
+        let text = p.articles().to_string();
+        // Locations name the file as given; keep them relative.
+        let text = text.replace(concat!(env!("CARGO_MANIFEST_DIR"), "/"), "");
+        insta::assert_snapshot!(format!("article_coverage@{name}"), text);
+    }
+}
