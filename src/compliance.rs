@@ -247,11 +247,47 @@ pub struct RowNotes<'p> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reading: Option<&'p str>,
     /// Recipients that have not yet received what is required.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<&'p str>,
+    #[serde(skip_serializing_if = "Missing::is_empty")]
+    pub missing: Missing<'p>,
     /// For an obligation owed by each holder of a post: the person.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holder: Option<Holder<'p>>,
+}
+
+/// Some of a row's recipients: those that have not yet received what is
+/// required (a set over the recipients, so rows share it without copying
+/// names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Missing<'p> {
+    pub(crate) of: Recipients<'p>,
+    /// Bit `k`: the `k`-th recipient (an obligation names at most 128).
+    pub(crate) mask: u128,
+}
+
+impl<'p> Missing<'p> {
+    /// None missing.
+    pub fn is_empty(&self) -> bool {
+        self.mask == 0
+    }
+
+    /// The recipients missing, in the obligation's order.
+    pub fn names(&self) -> impl Iterator<Item = &'p str> + '_ {
+        let of = self.of;
+        let mask = self.mask;
+        of.named
+            .iter()
+            .map(String::as_str)
+            .chain(of.superior)
+            .enumerate()
+            .filter(move |(k, _)| *k < 128 && mask & (1u128 << k) != 0)
+            .map(|(_, n)| n)
+    }
+}
+
+impl Serialize for Missing<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.names())
+    }
 }
 
 /// The person who owes a row of an obligation owed by each holder of a
@@ -296,8 +332,10 @@ impl<'p> PeriodCompliance<'p, '_> {
     }
 
     /// Recipients still missing.
-    pub fn missing(&self) -> &[&'p str] {
-        self.notes.as_ref().map_or(&[], |n| n.missing.as_slice())
+    pub fn missing(&self) -> Vec<&'p str> {
+        self.notes
+            .as_ref()
+            .map_or_else(Vec::new, |n| n.missing.names().collect())
     }
 
     /// The person who owes it, for an obligation owed by each holder of a post.

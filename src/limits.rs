@@ -54,3 +54,7 @@ pub const MAX_SET_MEMBERS: usize = 128;
 /// Most holdings that seats (`seat … is …`) may give, all seats together:
 /// a chain of seats repeats every holding of its first post at each link.
 pub const MAX_SEAT_HOLDINGS: usize = 1_000_000;
+
+/// Most recipients one obligation may name (`to A, B, …`): which of them
+/// are still missing is kept as one 128-bit set per row.
+pub const MAX_RECIPIENTS: usize = 128;

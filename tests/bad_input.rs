@@ -545,3 +545,29 @@ fn ids_logs_and_incidents_of_another_policy_are_refused() {
     let c = a.clone();
     assert!(c.who(id, on).is_ok());
 }
+
+#[test]
+fn an_obligation_names_at_most_the_recipient_limit() {
+    let n = limits::MAX_RECIPIENTS;
+    let policy = |k: usize| {
+        let units: Vec<String> = (0..k).map(|i| format!("r{i}")).collect();
+        let org: String = units
+            .iter()
+            .map(|u| format!(" unit {u} kind 部门\n"))
+            .collect();
+        format!(
+            "unit kinds 部门\nactions 报告\norg {{\n unit 甲 kind 部门\n{org}}}\n\
+             obligation per \"x\" 甲 must 报告 to {} at least 1 per year\n",
+            units.join(", ")
+        )
+    };
+    assert!(Policy::parse("r.zr", &policy(n)).is_ok());
+    let d = errors("r.zr", &policy(n + 1));
+    assert_eq!(d.0[0].kind, DiagKind::Limit);
+    assert!(
+        d.0[0]
+            .message
+            .contains(&format!("names {} recipients", n + 1)),
+        "{d}"
+    );
+}

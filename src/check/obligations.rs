@@ -473,6 +473,19 @@ impl Checker<'_> {
                 (None, _) => recipients = None,
             }
         }
+        if o.recipients.len() > crate::limits::MAX_RECIPIENTS {
+            self.error(
+                DiagKind::Limit,
+                o.action.span,
+                format!(
+                    "the obligation names {} recipients; at most {} are accepted",
+                    o.recipients.len(),
+                    crate::limits::MAX_RECIPIENTS
+                ),
+                Some("name a superior (`to superior KIND`) or split the obligation".into()),
+            );
+            recipients = None;
+        }
         let cadence = match &o.cadence {
             CadenceLit::Regularly { .. } => Some(CadenceM::Regularly),
             CadenceLit::Promptly { event } => self

@@ -544,7 +544,8 @@ impl<'p, 'e> Query<'p, 'e> {
             let subject = subject_of(c, t);
             let mut tally: Vec<u32> = Vec::new();
             let mut shared: Option<Arc<CountedMore<'p, 'e>>> = None;
-            let mut shared_notes: Option<(Option<PersonIx>, Arc<RowNotes<'p>>)> = None;
+            // The last few notes made for this subject, by (person, missing).
+            let mut shared_notes: Vec<(Option<PersonIx>, u128, Arc<RowNotes<'p>>)> = Vec::new();
             let mut p = first;
             while p.start <= as_of {
                 let due = due_of(&p, deadline);
@@ -625,40 +626,44 @@ impl<'p, 'e> Query<'p, 'e> {
                         n_counted = counted.len();
                     }
                     let count = u32::try_from(n_counted).unwrap_or(u32::MAX);
-                    let mut missing = Vec::new();
+                    let mut mask = 0u128;
                     let mut reached = count;
                     if each.len() > 1 {
-                        for (u, n) in each.iter().zip(&tally) {
+                        for (k, n) in tally.iter().enumerate() {
                             reached = reached.min(*n);
-                            if *n < min {
-                                missing.push(c.units.get(*u).name.as_str());
+                            if *n < min && k < 128 {
+                                mask |= 1u128 << k;
                             }
                         }
                     }
-                    // Rows of one subject and person with nobody missing share
+                    // Rows of one subject, person and recipients missing share
                     // their notes, as they share their filter.
                     let noted = !recipients.is_empty() || reading.is_some() || person.is_some();
-                    let new_notes = |missing| {
-                        Arc::new(RowNotes {
-                            recipients,
-                            reading,
-                            missing,
-                            holder: holder_of(c, ower),
-                        })
-                    };
                     let notes = if !noted {
                         None
-                    } else if missing.is_empty() {
-                        match &shared_notes {
-                            Some((who, n)) if *who == person => Some(Arc::clone(n)),
-                            _ => {
-                                let n = new_notes(missing);
-                                shared_notes = Some((person, Arc::clone(&n)));
+                    } else {
+                        match shared_notes
+                            .iter()
+                            .find(|(who, m, _)| *who == person && *m == mask)
+                        {
+                            Some((_, _, n)) => Some(Arc::clone(n)),
+                            None => {
+                                let n = Arc::new(RowNotes {
+                                    recipients,
+                                    reading,
+                                    missing: Missing {
+                                        of: recipients,
+                                        mask,
+                                    },
+                                    holder: holder_of(c, ower),
+                                });
+                                if shared_notes.len() >= 8 {
+                                    shared_notes.remove(0);
+                                }
+                                shared_notes.push((person, mask, Arc::clone(&n)));
                                 Some(n)
                             }
                         }
-                    } else {
-                        Some(new_notes(missing))
                     };
                     let over = max.is_some_and(|m| count > m);
                     let status = if effective.is_some_and(|e| p.start < e) {
