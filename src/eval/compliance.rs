@@ -286,7 +286,10 @@ pub(crate) fn compliance<'p, 'e>(
         only,
         effective: c.header.effective,
     };
-    let mut periods = Vec::new();
+    // Every periodic row, reserved at once: growing obligation by obligation
+    // would copy the rows made so far each time.
+    let expected = rows(c, from, as_of, only).min(crate::limits::MAX_ROWS as u64);
+    let mut periods = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     let mut reactions = Vec::new();
     for (oi, o) in c.obligations.iter_enumerated() {
         let (action, recipients) = names_of(c, oi, o.action);
@@ -519,6 +522,20 @@ impl<'p, 'e> Query<'p, 'e> {
         // walk them together instead of searching per subject.
         let all = log.of_what(What::Action(o.action));
         let mut cursor = 0usize;
+        // Buffers and shared parts kept across subjects: most subjects have
+        // one or two rows, so per-subject allocations would dominate.
+        let mut each: Vec<UnitIx> = Vec::new();
+        let mut tally: Vec<u32> = Vec::new();
+        // The filter last made, by (person, superior); the last few notes,
+        // by (person, superior, recipients missing).
+        let mut shared: Option<(Option<PersonIx>, Option<UnitIx>, Arc<CountedMore<'p, 'e>>)> = None;
+        // (A person's notes name their post, which is the subject's: those
+        // are not shared across subjects.)
+        type Noted<'p> = (
+            (Option<PersonIx>, Option<UnitIx>, u128, Option<TargetId>),
+            Arc<RowNotes<'p>>,
+        );
+        let mut shared_notes: Vec<Noted<'p>> = Vec::new();
         for &t in ob.targets.iter().filter(|t| only.is_none_or(|o| o == **t)) {
             while all.get(cursor).is_some_and(|e| e.subject < t) {
                 cursor += 1;
@@ -534,18 +551,16 @@ impl<'p, 'e> Query<'p, 'e> {
             let plain = !evs
                 .iter()
                 .any(|e| e.for_period.is_some() || e.reference.is_some() || e.person.is_some());
-            let tagged: Vec<&'e LoggedEvent> =
-                evs.iter().filter(|e| e.for_period.is_some()).collect();
-            let each: Vec<UnitIx> = if o.mode == RecipientMode::All {
-                want.all().collect()
-            } else {
+            let tagged: Vec<&'e LoggedEvent> = if plain {
                 Vec::new()
+            } else {
+                evs.iter().filter(|e| e.for_period.is_some()).collect()
             };
+            each.clear();
+            if o.mode == RecipientMode::All {
+                each.extend(want.all());
+            }
             let subject = subject_of(c, t);
-            let mut tally: Vec<u32> = Vec::new();
-            let mut shared: Option<Arc<CountedMore<'p, 'e>>> = None;
-            // The last few notes made for this subject, by (person, missing).
-            let mut shared_notes: Vec<(Option<PersonIx>, u128, Arc<RowNotes<'p>>)> = Vec::new();
             let mut p = first;
             while p.start <= as_of {
                 let due = due_of(&p, deadline);
@@ -576,14 +591,16 @@ impl<'p, 'e> Query<'p, 'e> {
                         None
                     } else if on_time.is_empty() {
                         match &shared {
-                            Some(m) if m.person == person => Some(Arc::clone(m)),
+                            Some((who, sup, m)) if *who == person && *sup == want.superior => {
+                                Some(Arc::clone(m))
+                            }
                             _ => {
                                 let m = Arc::new(CountedMore {
                                     tagged: Vec::new(),
                                     want,
                                     person,
                                 });
-                                shared = Some(Arc::clone(&m));
+                                shared = Some((person, want.superior, Arc::clone(&m)));
                                 Some(m)
                             }
                         }
@@ -642,11 +659,9 @@ impl<'p, 'e> Query<'p, 'e> {
                     let notes = if !noted {
                         None
                     } else {
-                        match shared_notes
-                            .iter()
-                            .find(|(who, m, _)| *who == person && *m == mask)
-                        {
-                            Some((_, _, n)) => Some(Arc::clone(n)),
+                        let key = (person, want.superior, mask, person.map(|_| t));
+                        match shared_notes.iter().find(|(k, _)| *k == key) {
+                            Some((_, n)) => Some(Arc::clone(n)),
                             None => {
                                 let n = Arc::new(RowNotes {
                                     recipients,
@@ -660,7 +675,7 @@ impl<'p, 'e> Query<'p, 'e> {
                                 if shared_notes.len() >= 8 {
                                     shared_notes.remove(0);
                                 }
-                                shared_notes.push((person, mask, Arc::clone(&n)));
+                                shared_notes.push((key, Arc::clone(&n)));
                                 Some(n)
                             }
                         }
