@@ -4,7 +4,7 @@ use crate::check::{SanctionsKindM, Val};
 use crate::compile::cond::{guarded, range, Op};
 use crate::compile::Compiled;
 use crate::eval::accountable::People;
-use crate::ids::{ClauseIx, CondIx, FactIx, ListIx, Table};
+use crate::ids::{ClauseIx, CondIx, FactIx, Idx, ListIx, Table};
 use crate::incident::BoundIncident;
 use crate::syntax::ast::CmpOp;
 use crate::triggers::*;
@@ -43,6 +43,41 @@ fn value_name(values: &[String], i: u32) -> &str {
                 values.len()
             ))
         })
+}
+
+/// The facts an undetermined condition needs: a bit set while fact
+/// numbers are below 128 (no allocation), else a list.
+enum Missing {
+    Few(u128),
+    Many(Vec<FactIx>),
+}
+
+impl Default for Missing {
+    fn default() -> Self {
+        Missing::Few(0)
+    }
+}
+
+impl Missing {
+    fn add(&mut self, f: FactIx) {
+        let i = f.index();
+        match self {
+            Missing::Few(m) if i < 128 => *m |= 1u128 << i,
+            Missing::Few(m) => {
+                let mut v: Vec<FactIx> = (0..128u32)
+                    .filter(|k| *m & (1u128 << k) != 0)
+                    .map(FactIx::from_raw)
+                    .collect();
+                v.push(f);
+                *self = Missing::Many(v);
+            }
+            Missing::Many(v) => {
+                if !v.contains(&f) {
+                    v.push(f);
+                }
+            }
+        }
+    }
 }
 
 /// Conditions evaluated over one incident's facts; what it answers borrows
@@ -205,7 +240,7 @@ impl<'p> Eval<'p, '_> {
     }
 
     /// The facts whose absence leaves a node unknown.
-    fn missing(&self, n: CondIx, out: &mut Vec<FactIx>) {
+    fn missing(&self, n: CondIx, out: &mut Missing) {
         match self.c.program.ops.get(n) {
             Op::And { start, len } | Op::Or { start, len } => {
                 for k in self.kids(*start, *len) {
@@ -216,9 +251,8 @@ impl<'p> Eval<'p, '_> {
             }
             Op::Not { kid } => self.missing(*kid, out),
             _ => {
-                let fact = *self.c.program.fact_of.get(n);
-                if let Some(f) = fact.filter(|f| !out.contains(f)) {
-                    out.push(f);
+                if let Some(f) = *self.c.program.fact_of.get(n) {
+                    out.add(f);
                 }
             }
         }
@@ -260,13 +294,27 @@ impl<'p> Eval<'p, '_> {
                 Some(Outcome::Matched { held })
             }
             Tri::Unknown => {
-                let mut ids = Vec::new();
+                // Facts in declaration order, each once.
+                let mut ids = Missing::default();
                 self.missing(root, &mut ids);
-                ids.sort_unstable();
-                let missing = ids
-                    .iter()
-                    .map(|f| self.c.facts.get(*f).name.as_str())
-                    .collect();
+                let missing = match ids {
+                    Missing::Few(mask) => {
+                        let mut out = Vec::with_capacity(mask.count_ones() as usize);
+                        let mut m = mask;
+                        while m != 0 {
+                            let i = m.trailing_zeros();
+                            out.push(self.c.facts.get(FactIx::from_raw(i)).name.as_str());
+                            m &= m - 1;
+                        }
+                        out
+                    }
+                    Missing::Many(mut v) => {
+                        v.sort_unstable();
+                        v.iter()
+                            .map(|f| self.c.facts.get(*f).name.as_str())
+                            .collect()
+                    }
+                };
                 Some(Outcome::Undetermined { missing })
             }
             Tri::False if why_not => self
@@ -277,14 +325,15 @@ impl<'p> Eval<'p, '_> {
     }
 }
 
-/// Which clauses to evaluate: all of them for why-not; otherwise skip
-/// clauses whose guarding enumeration test the incident already fails.
+/// Which clauses to evaluate, in order: all of them for why-not; otherwise
+/// skip clauses whose guarding enumeration test the incident already fails.
 fn candidates(c: &Compiled, inc: &BoundIncident, why_not: bool) -> Vec<ClauseIx> {
     let idx = &c.clauses;
     if why_not {
         return idx.all.ids().collect();
     }
-    let mut v = idx.unguarded.clone();
+    let mut v = Vec::with_capacity(idx.unguarded.len() + 8);
+    v.extend_from_slice(&idx.unguarded);
     for (fact, by_value) in &idx.guards {
         match *inc.facts.get(*fact) {
             Some(Val::Sym(s)) => v.extend_from_slice(guarded(by_value, s)),
@@ -345,12 +394,13 @@ pub(crate) fn triggers<'p>(
     inc: &'p BoundIncident,
     why_not: bool,
 ) -> TriggerAnswer<'p> {
-    let facts_used = c
-        .facts
-        .iter_enumerated()
-        .filter(|(i, _)| *c.fact_read.get(*i) && inc.facts.get(*i).is_some())
-        .map(|(_, f)| f.name.as_str())
-        .collect();
+    let mut facts_used = Vec::with_capacity(c.facts.len().min(16));
+    facts_used.extend(
+        c.facts
+            .iter_enumerated()
+            .filter(|(i, _)| *c.fact_read.get(*i) && inc.facts.get(*i).is_some())
+            .map(|(_, f)| f.name.as_str()),
+    );
     let applicability = c.applicability(inc.date);
     if let Applicability::NotApplicable { .. } = applicability {
         return TriggerAnswer {
