@@ -231,3 +231,37 @@ fn one_duty_may_name_several_posts_and_a_person_owes_it_once() {
         .collect();
     assert_eq!(got, vec!["李 二", "赵 三", "孙 五"]);
 }
+
+#[test]
+fn asking_a_person_about_a_duty_they_do_not_owe_says_why() {
+    let text = POLICY
+        .replace("actions 述职, 报告", "actions 述职, 报告, 总结")
+        .replace(
+            "obligation per \"第八条\"",
+            "obligation per \"第九条\" 院党委 must 总结 at least 1 per year\nobligation per \"第八条\"",
+        );
+    let text = format!(
+        "{text}test \"x\" {{
+  expect compliance 院党委 by \"钱 四\" 总结 2020 met
+  expect compliance 校党委 by \"王 一\" 述职 2020 met
+}}
+"
+    );
+    let p = Policy::parse("p.zr", &text).unwrap_or_else(|e| panic!("{e}"));
+    let failures: Vec<String> = p
+        .run_tests()
+        .tests
+        .iter()
+        .flat_map(|t| t.failures.iter().cloned())
+        .collect();
+    assert_eq!(failures.len(), 2, "{failures:?}");
+    assert!(
+        failures[0].contains("owed by the unit or matter, not by a person"),
+        "{failures:?}"
+    );
+    // 王 一 left on 2020-06-30: the successor owes 2020.
+    assert!(
+        failures[1].contains("王 一 owes no period of it in 2020"),
+        "{failures:?}"
+    );
+}

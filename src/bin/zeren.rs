@@ -121,7 +121,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Whether an event log meets the obligations as of a date.
+    /// Whether an event log meets the obligations as of a date, and whether each action that needs approval had it
     Compliance {
         /// Policy files (`.zr`) and org files (`.json`) that make one policy.
         #[arg(required = true)]

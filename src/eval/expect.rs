@@ -1343,7 +1343,14 @@ impl<'p> Run<'p> {
                     CadenceM::Periodic { .. } | CadenceM::Regularly => None,
                 })
                 .collect();
-            let why = if kinds.is_empty() {
+            let of_people = obligations
+                .iter()
+                .any(|o| !c.obligations.get(*o).holders.is_empty());
+            let why = if let (Some(name), false) = (by, of_people) {
+                format!("it is owed by the unit or matter, not by a person (`by {name}`)")
+            } else if let Some(name) = by {
+                format!("{name} owes no period of it in {period} (the holder on a period's last day owes it)")
+            } else if kinds.is_empty() {
                 format!("no period of it lies in {period}")
             } else {
                 format!("the events have no {} in {period}", kinds.join(" or "))
