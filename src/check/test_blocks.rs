@@ -356,6 +356,13 @@ impl TestCheck<'_, '_> {
             }
         };
         Sites {
+            approvals: written(
+                &|i| match i {
+                    Item::Approval(a) => Some(a.citation.span),
+                    _ => None,
+                },
+                self.model.approvals.len(),
+            ),
             clauses,
             rules,
             obligations: written(

@@ -119,6 +119,7 @@ pub(crate) struct Sites {
     pub obligations: Vec<String>,
     pub staffing: Vec<String>,
     pub liability: Vec<String>,
+    pub approvals: Vec<String>,
 }
 
 /// The outcome of one test.
@@ -221,15 +222,18 @@ pub enum CoverageKind {
     Staffing,
     /// A liability article.
     Liability,
+    /// An approval chain.
+    Approval,
 }
 
 impl CoverageKind {
-    const ALL: [CoverageKind; 5] = [
+    const ALL: [CoverageKind; 6] = [
         CoverageKind::Clause,
         CoverageKind::Rule,
         CoverageKind::Obligation,
         CoverageKind::Staffing,
         CoverageKind::Liability,
+        CoverageKind::Approval,
     ];
 
     fn plural(self) -> &'static str {
@@ -239,6 +243,7 @@ impl CoverageKind {
             CoverageKind::Obligation => "obligations",
             CoverageKind::Staffing => "staffing rules",
             CoverageKind::Liability => "liability articles",
+            CoverageKind::Approval => "approval chains",
         }
     }
 }
@@ -474,6 +479,7 @@ struct Recorder<'p> {
     obligations: Table<ObligationIx, Hits>,
     staffing: Table<StaffingIx, Hits>,
     liability: Vec<Hits>,
+    approvals: Vec<Hits>,
     /// (clause citation, clause text) → flattened clause indices.
     clause_at: HashMap<(&'p str, &'p str), Vec<ClauseIx>>,
     /// (citation, duty) → rules.
@@ -509,6 +515,7 @@ impl<'p> Recorder<'p> {
             obligations: c.obligations.iter().map(|_| Hits::default()).collect(),
             staffing: c.staffing.iter().map(|_| Hits::default()).collect(),
             liability: hits(c.liability.len()),
+            approvals: hits(c.approvals.len()),
             clause_at,
             rules_at,
             staffing_at,
@@ -741,7 +748,19 @@ impl<'p> Run<'p> {
                 approved,
                 as_of,
                 at,
-            } => self.approval(*subject, *action, *period, *approved, *as_of, at),
+            } => {
+                // The chains on the action of the subject: what it exercises.
+                for (k, a) in c.approvals.iter().enumerate() {
+                    if a.action == *action
+                        && crate::eval::compliance::subjects(c, &a.subject).contains(subject)
+                    {
+                        if let Some(h) = rec.approvals.get_mut(k) {
+                            add(&mut h.tests, self.t);
+                        }
+                    }
+                }
+                self.approval(*subject, *action, *period, *approved, *as_of, at)
+            }
             TestStepM::Warning {
                 kind,
                 clause,
@@ -1788,6 +1807,38 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
             ),
             site(|s| &s.liability, i),
             rec.liability.get(i),
+        ));
+    }
+    for (i, a) in c.approvals.iter().enumerate() {
+        let steps: Vec<String> = a
+            .steps
+            .iter()
+            .map(|s| {
+                let by: Vec<&str> =
+                    s.by.iter()
+                        .map(|b| match *b {
+                            crate::check::ApproverM::Unit(u) => c.units.get(u).name.as_str(),
+                            crate::check::ApproverM::Post(p) => c.positions.get(p).name.as_str(),
+                        })
+                        .collect();
+                match by.as_slice() {
+                    [] => c.actions.get(s.action).clone(),
+                    [one] => format!("{} by {one}", c.actions.get(s.action)),
+                    many => format!("{} by any of {}", c.actions.get(s.action), many.join(", ")),
+                }
+            })
+            .collect();
+        items.push(simple(
+            CoverageKind::Approval,
+            a.citation.as_str(),
+            format!(
+                "{} {} needs {}",
+                subject_words(c, &a.subject),
+                c.actions.get(a.action).as_str(),
+                steps.join(" then ")
+            ),
+            site(|s| &s.approvals, i),
+            rec.approvals.get(i),
         ));
     }
     let mut cov = Coverage {
