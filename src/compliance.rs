@@ -10,7 +10,9 @@
 //! - an open period is *missed* once it exceeds `at most`, *met* once it
 //!   reaches `at least` (when there is no maximum), else *pending*;
 //! - a period that began before the policy's effective date is *not
-//!   assessed*: the rules did not exist for the whole period;
+//!   assessed*: the rules did not exist for the whole period; a policy that
+//!   states no effective date is assessed as if it applied, and the answer
+//!   says applicability is unknown;
 //! - an obligation the regulation gives no frequency (`regularly`) is
 //!   listed per year with the events seen and *not stated*, never met or
 //!   missed — unless the policy's own reading (`interpret`) gives one, and
@@ -513,6 +515,10 @@ pub struct ComplianceAnswer<'p, 'e> {
     /// Actions that need approval, by chain, subject and time.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub approvals: Vec<Approval<'p, 'e>>,
+    /// The policy states no effective date: the periods are assessed as if
+    /// it applied, but whether it did is not known.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub applicability_unknown: bool,
 }
 
 impl ComplianceAnswer<'_, '_> {
@@ -574,6 +580,9 @@ impl fmt::Display for ComplianceAnswer<'_, '_> {
             write!(f, ", {unstated} with no frequency stated")?;
         }
         writeln!(f)?;
+        if self.applicability_unknown {
+            writeln!(f, "  applicability unknown: the policy states no effective date; the verdicts assume it applied")?;
+        }
         writeln!(
             f,
             "{:<12} {:<10} {:<10} {:>5} {:<12} {:>4}  {} {} subject",
@@ -744,6 +753,10 @@ pub struct CalendarAnswer<'p> {
     /// obligation and subject.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unstated: Vec<Unstated<'p>>,
+    /// The policy states no effective date: what falls due is listed as if
+    /// it applied, but whether it did is not known.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub applicability_unknown: bool,
 }
 
 impl fmt::Display for CalendarAnswer<'_> {
@@ -755,6 +768,9 @@ impl fmt::Display for CalendarAnswer<'_> {
             self.to,
             self.items.len()
         )?;
+        if self.applicability_unknown {
+            writeln!(f, "  applicability unknown: the policy states no effective date; listed as if it applied")?;
+        }
         for i in &self.items {
             write!(
                 f,

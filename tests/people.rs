@@ -265,3 +265,39 @@ fn asking_a_person_about_a_duty_they_do_not_owe_says_why() {
         "{failures:?}"
     );
 }
+
+#[test]
+fn compliance_and_calendar_say_when_the_effective_date_is_not_stated() {
+    let dated = policy();
+    let log = dated.events_from_jsonl("log.jsonl", "").unwrap();
+    let a = dated
+        .compliance(&log, date("2020-12-31"), None, None)
+        .unwrap();
+    assert!(!a.applicability_unknown);
+    assert!(serde_json::to_value(&a)
+        .unwrap()
+        .get("applicability_unknown")
+        .is_none());
+    let undated = Policy::parse(
+        "p.zr",
+        &POLICY.replace(
+            "policy \"people\" { effective 2020-01-01 }",
+            "policy \"people\" { }",
+        ),
+    )
+    .unwrap();
+    let log = undated.events_from_jsonl("log.jsonl", "").unwrap();
+    let a = undated
+        .compliance(&log, date("2020-12-31"), Some(date("2020-01-01")), None)
+        .unwrap();
+    assert!(a.applicability_unknown);
+    assert!(a.to_string().contains("applicability unknown"), "{a}");
+    let cal = undated
+        .calendar(date("2020-01-01"), date("2020-12-31"), None)
+        .unwrap();
+    assert!(cal.applicability_unknown);
+    assert_eq!(
+        serde_json::to_value(&cal).unwrap()["applicability_unknown"],
+        serde_json::json!(true)
+    );
+}

@@ -328,6 +328,7 @@ pub(crate) fn compliance<'p, 'e>(
         periods,
         reactions,
         approvals,
+        applicability_unknown: c.header.effective.is_none(),
     }
 }
 
@@ -1015,5 +1016,6 @@ pub(crate) fn calendar(
         to,
         items: items.into_iter().map(|(_, _, _, i)| i).collect(),
         unstated,
+        applicability_unknown: c.header.effective.is_none(),
     }
 }
