@@ -214,8 +214,10 @@ fn coverage_counts_what_the_tests_exercised() {
     assert_eq!((all.covered, all.total), (15, 16));
     assert!((all.percent() - 93.75).abs() < 1e-9);
     let json = serde_json::to_value(&cov).unwrap();
-    assert_eq!(json["tally"][5]["kind"], "all");
-    assert_eq!(json["tally"][5]["percent"], 93.8);
+    // One tally per kind (clauses, rules, obligations, staffing, liability,
+    // approval chains, seats), then all.
+    assert_eq!(json["tally"][7]["kind"], "all");
+    assert_eq!(json["tally"][7]["percent"], 93.8);
     assert_eq!(json["items"][0]["at"], "policy.zr:37:3");
 }
 

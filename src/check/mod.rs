@@ -81,6 +81,8 @@ pub(crate) struct Model {
     pub interpretations: Vec<InterpretM>,
     /// Approval chains (`approval per … needs … then …`).
     pub approvals: Vec<ApprovalM>,
+    /// Seats held by virtue of other posts, as written (for coverage).
+    pub seats: Vec<SeatM>,
     /// The regulation's articles and items as listed (empty when not listed).
     pub articles: Vec<ArticleM>,
     /// Every citation the policy writes.
@@ -134,6 +136,16 @@ pub(crate) struct HoldingM {
     pub to: Option<NaiveDate>,
     /// For a seat (`seat … is …`): the post it is held through.
     pub via: Option<(PositionIx, UnitIx)>,
+}
+
+/// A seat as written: its article, the post it fills and the posts that
+/// carry it (the holdings it gives are in `holdings`).
+#[derive(Debug, Clone)]
+pub(crate) struct SeatM {
+    pub citation: String,
+    pub position: PositionIx,
+    pub unit: UnitIx,
+    pub sources: Vec<(PositionIx, UnitIx)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -29,12 +29,12 @@ impl Checker<'_> {
         let mut seats = Vec::new();
         for s in stmts {
             let OrgStmt::Seat {
+                citation,
                 position,
                 unit,
                 sources,
                 from,
                 to,
-                ..
             } = s
             else {
                 continue;
@@ -48,6 +48,15 @@ impl Checker<'_> {
                 }
             }
             if let (Some(target), true) = (target, resolved.len() == sources.len()) {
+                self.model.seats.push(super::SeatM {
+                    citation: citation
+                        .as_ref()
+                        .map(|c| c.text.clone())
+                        .unwrap_or_default(),
+                    position: target.0,
+                    unit: target.1,
+                    sources: resolved.clone(),
+                });
                 seats.push(Seat {
                     target,
                     sources: resolved,

@@ -355,7 +355,26 @@ impl TestCheck<'_, '_> {
                 vec![String::new(); n]
             }
         };
+        let seat_sites: Vec<String> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Org { stmts } => Some(stmts),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|s| match s {
+                crate::syntax::ast::OrgStmt::Seat { position, .. } => {
+                    Some(self.location(position.span))
+                }
+                _ => None,
+            })
+            .collect();
         Sites {
+            seats: if seat_sites.len() == self.model.seats.len() {
+                seat_sites
+            } else {
+                vec![String::new(); self.model.seats.len()]
+            },
             approvals: written(
                 &|i| match i {
                     Item::Approval(a) => Some(a.citation.span),

@@ -120,6 +120,7 @@ pub(crate) struct Sites {
     pub staffing: Vec<String>,
     pub liability: Vec<String>,
     pub approvals: Vec<String>,
+    pub seats: Vec<String>,
 }
 
 /// The outcome of one test.
@@ -224,16 +225,19 @@ pub enum CoverageKind {
     Liability,
     /// An approval chain.
     Approval,
+    /// A seat held by virtue of other posts.
+    Seat,
 }
 
 impl CoverageKind {
-    const ALL: [CoverageKind; 6] = [
+    const ALL: [CoverageKind; 7] = [
         CoverageKind::Clause,
         CoverageKind::Rule,
         CoverageKind::Obligation,
         CoverageKind::Staffing,
         CoverageKind::Liability,
         CoverageKind::Approval,
+        CoverageKind::Seat,
     ];
 
     fn plural(self) -> &'static str {
@@ -244,6 +248,7 @@ impl CoverageKind {
             CoverageKind::Staffing => "staffing rules",
             CoverageKind::Liability => "liability articles",
             CoverageKind::Approval => "approval chains",
+            CoverageKind::Seat => "seats",
         }
     }
 }
@@ -418,6 +423,7 @@ impl fmt::Display for Coverage<'_> {
                         format!("{} {} (otherwise)", i.citation, cut(&i.what, 24))
                     }
                     CoverageKind::Clause => format!("{} {}", i.citation, cut(&i.what, 24)),
+                    _ if i.citation.is_empty() => i.what.clone(),
                     _ => format!("{} {}", i.citation, i.what),
                 };
                 write!(f, "  {mark} {what}")?;
@@ -480,6 +486,7 @@ struct Recorder<'p> {
     staffing: Table<StaffingIx, Hits>,
     liability: Vec<Hits>,
     approvals: Vec<Hits>,
+    seats: Vec<Hits>,
     /// (clause citation, clause text) → flattened clause indices.
     clause_at: HashMap<(&'p str, &'p str), Vec<ClauseIx>>,
     /// (citation, duty) → rules.
@@ -516,6 +523,7 @@ impl<'p> Recorder<'p> {
             staffing: c.staffing.iter().map(|_| Hits::default()).collect(),
             liability: hits(c.liability.len()),
             approvals: hits(c.approvals.len()),
+            seats: hits(c.seats.len()),
             clause_at,
             rules_at,
             staffing_at,
@@ -740,7 +748,17 @@ impl<'p> Run<'p> {
                 on,
                 people,
                 at,
-            } => self.holders(*unit, *position, *on, people, at),
+            } => {
+                // The seats that fill the post: what it exercises.
+                for (k, s) in c.seats.iter().enumerate() {
+                    if s.unit == *unit && s.position == *position {
+                        if let Some(h) = rec.seats.get_mut(k) {
+                            add(&mut h.tests, self.t);
+                        }
+                    }
+                }
+                self.holders(*unit, *position, *on, people, at)
+            }
             TestStepM::Approval {
                 subject,
                 action,
@@ -1839,6 +1857,19 @@ fn coverage<'p>(c: &'p Compiled, rec: Recorder<'p>) -> Coverage<'p> {
             ),
             site(|s| &s.approvals, i),
             rec.approvals.get(i),
+        ));
+    }
+    for (i, s) in c.seats.iter().enumerate() {
+        let post = |(p, u): (crate::ids::PositionIx, UnitIx)| {
+            format!("{} of {}", c.positions.get(p).name, c.units.get(u).name)
+        };
+        let sources: Vec<String> = s.sources.iter().map(|x| post(*x)).collect();
+        items.push(simple(
+            CoverageKind::Seat,
+            s.citation.as_str(),
+            format!("{} is {}", post((s.position, s.unit)), sources.join(", ")),
+            site(|s| &s.seats, i),
+            rec.seats.get(i),
         ));
     }
     let mut cov = Coverage {
