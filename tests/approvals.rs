@@ -140,12 +140,7 @@ fn tests_ask_about_approvals() {
 "
     );
     let p = Policy::parse("p.zr", &text).unwrap_or_else(|e| panic!("{e}"));
-    let failures: Vec<String> = p
-        .run_tests()
-        .tests
-        .iter()
-        .flat_map(|t| t.failures.iter().cloned())
-        .collect();
+    let failures = common::test_failures(&p);
     assert_eq!(failures.len(), 2, "{failures:?}");
     assert!(
         failures[0].contains("发布 on 2020-05-05 unapproved"),
@@ -217,12 +212,7 @@ test \"两条审批链\" {{
 "
     );
     let p = Policy::parse("p.zr", &text).unwrap_or_else(|e| panic!("{e}"));
-    let failures: Vec<String> = p
-        .run_tests()
-        .tests
-        .iter()
-        .flat_map(|t| t.failures.iter().cloned())
-        .collect();
+    let failures = common::test_failures(&p);
     // The 05-05 举办 had its 审批 but no 初审 of its own: unapproved, so
     // the whole month is not approved.
     assert_eq!(failures.len(), 1, "{failures:?}");

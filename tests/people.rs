@@ -146,12 +146,7 @@ test \"述职\" {{
 "
     );
     let p = Policy::parse("p.zr", &text).unwrap_or_else(|e| panic!("{e}"));
-    let report = p.run_tests();
-    let failures: Vec<String> = report
-        .tests
-        .iter()
-        .flat_map(|t| t.failures.iter().cloned())
-        .collect();
+    let failures = common::test_failures(&p);
     assert_eq!(failures.len(), 1, "{failures:?}");
     assert!(
         failures[0].contains("校党委 by 赵 三") && failures[0].contains("missed"),
@@ -248,12 +243,7 @@ fn asking_a_person_about_a_duty_they_do_not_owe_says_why() {
 "
     );
     let p = Policy::parse("p.zr", &text).unwrap_or_else(|e| panic!("{e}"));
-    let failures: Vec<String> = p
-        .run_tests()
-        .tests
-        .iter()
-        .flat_map(|t| t.failures.iter().cloned())
-        .collect();
+    let failures = common::test_failures(&p);
     assert_eq!(failures.len(), 2, "{failures:?}");
     assert!(
         failures[0].contains("owed by the unit or matter, not by a person"),

@@ -673,19 +673,7 @@ impl TestCheck<'_, '_> {
                 };
                 let (target, obligations, p) =
                     self.obligations_of(subject, action.as_ref(), period, Some(*status))?;
-                let as_of = match as_of {
-                    Some(d) if d.date < p.start => {
-                        self.error(
-                            DiagKind::Invalid,
-                            d.span,
-                            format!("{} is before the period {p} begins", d.date),
-                            Some(format!("assess {p} as of a day from {} on", p.start)),
-                        );
-                        return None;
-                    }
-                    Some(d) => d.date,
-                    None => p.end.succ_opt().unwrap_or(p.end),
-                };
+                let as_of = self.as_of(as_of.as_ref(), &p)?;
                 Some(TestStepM::Compliance {
                     subject: target,
                     person,
@@ -734,18 +722,7 @@ impl TestCheck<'_, '_> {
             } => {
                 let target = self.target(subject);
                 let act = self.resolve::<ActionIx>(action);
-                let p = match crate::period::parse(&period.text) {
-                    Ok(p) => Some(p),
-                    Err(message) => {
-                        self.error(
-                            DiagKind::Invalid,
-                            period.span,
-                            message,
-                            Some(PERIOD_HELP.into()),
-                        );
-                        None
-                    }
-                };
+                let p = self.period(period);
                 let (target, act, p) = (target?, act?, p?);
                 let model = &self.model;
                 let binds = |s: &crate::check::SubjectM| match (s, target) {
@@ -777,19 +754,7 @@ impl TestCheck<'_, '_> {
                     );
                     return None;
                 }
-                let as_of = match as_of {
-                    Some(d) if d.date < p.start => {
-                        self.error(
-                            DiagKind::Invalid,
-                            d.span,
-                            format!("{} is before the period {p} begins", d.date),
-                            Some(format!("assess {p} as of a day from {} on", p.start)),
-                        );
-                        return None;
-                    }
-                    Some(d) => d.date,
-                    None => p.end.succ_opt().unwrap_or(p.end),
-                };
+                let as_of = self.as_of(as_of.as_ref(), &p)?;
                 Some(TestStepM::Approval {
                     subject: target,
                     action: act,
@@ -1224,6 +1189,44 @@ impl TestCheck<'_, '_> {
     /// is about: those binding the subject, of the action when named, that
     /// can have the status, assessed over periods that fit in the period
     /// written.
+    /// A period as written (`2019`, `2019-Q2` …), or an error at it.
+    fn period(&mut self, period: &Name) -> Option<Period> {
+        match crate::period::parse(&period.text) {
+            Ok(p) => Some(p),
+            Err(message) => {
+                self.error(
+                    DiagKind::Invalid,
+                    period.span,
+                    message,
+                    Some(PERIOD_HELP.into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// The date a period is assessed as of: the one written (not before the
+    /// period begins), else the day after the period.
+    fn as_of(
+        &mut self,
+        as_of: Option<&crate::syntax::ast::DateLit>,
+        p: &Period,
+    ) -> Option<NaiveDate> {
+        match as_of {
+            Some(d) if d.date < p.start => {
+                self.error(
+                    DiagKind::Invalid,
+                    d.span,
+                    format!("{} is before the period {p} begins", d.date),
+                    Some(format!("assess {p} as of a day from {} on", p.start)),
+                );
+                None
+            }
+            Some(d) => Some(d.date),
+            None => Some(p.end.succ_opt().unwrap_or(p.end)),
+        }
+    }
+
     fn obligations_of(
         &mut self,
         subject: &Name,
@@ -1236,18 +1239,7 @@ impl TestCheck<'_, '_> {
             Some(a) => Some(self.resolve::<ActionIx>(a)?),
             None => None,
         };
-        let p = match crate::period::parse(&period.text) {
-            Ok(p) => Some(p),
-            Err(message) => {
-                self.error(
-                    DiagKind::Invalid,
-                    period.span,
-                    message,
-                    Some(PERIOD_HELP.into()),
-                );
-                None
-            }
-        };
+        let p = self.period(period);
         let (target, p) = (target?, p?);
         let action_name = |c: &Self, a: ActionIx| c.model.actions.get(a).clone();
         let binding: Vec<ObligationIx> = self

@@ -50,3 +50,12 @@ pub fn who_matter(p: &Policy, matter: &str, on: &str) -> Vec<(String, String, St
 pub fn t(a: &str, b: &str, c: &str) -> (String, String, String) {
     (a.to_string(), b.to_string(), c.to_string())
 }
+
+/// Every failure of the policy's `test` blocks, in order.
+pub fn test_failures(p: &Policy) -> Vec<String> {
+    p.run_tests()
+        .tests
+        .iter()
+        .flat_map(|t| t.failures.iter().cloned())
+        .collect()
+}
