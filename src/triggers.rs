@@ -103,8 +103,9 @@ pub enum Outcome<'p> {
     Discretionary,
     /// The condition fails.
     NotMatched {
-        /// The first condition that failed, with the value seen.
-        failed: Condition<'p>,
+        /// The first condition that failed, with the value seen (boxed:
+        /// asked for only with why-not, it should not widen every outcome).
+        failed: Box<Condition<'p>>,
     },
 }
 
@@ -294,7 +295,7 @@ pub struct Sanctions<'p> {
     pub grade: Option<&'p str>,
     /// The measures open: the whole menu, the selected grade's, or every
     /// grade's when the level is not given.
-    pub measures: Vec<&'p str>,
+    pub measures: &'p [String],
     /// Open only if the list's catch-all clause is judged to apply: no
     /// clause of the list matched.
     #[serde(skip_serializing_if = "std::ops::Not::not")]

@@ -308,7 +308,7 @@ fn the_procedure_follows_the_grade_and_marks_what_is_unknown() {
     assert!(a
         .sanctions
         .iter()
-        .all(|s| !s.measures.contains(&"司法机关")));
+        .all(|s| !s.measures.iter().any(|m| m == "司法机关")));
     // The procedure is bound to 第八条: 第九条 alone brings none.
     let inc = bind(
         &p,

@@ -107,9 +107,12 @@ pub(crate) struct TriggerListM {
 #[derive(Debug, Clone)]
 pub(crate) enum SanctionsKindM {
     Menu(Vec<String>),
+    /// Every grade's measures in declaration order, one run per grade, so
+    /// that one grade or all of them is a slice.
     Graded {
         fact: FactIx,
-        grades: Vec<(u32, Vec<String>)>,
+        measures: Vec<String>,
+        grades: Vec<(u32, std::ops::Range<usize>)>,
     },
 }
 
@@ -572,13 +575,36 @@ impl Checker<'_> {
                     );
                     return;
                 };
-                let mut out = Vec::new();
+                let mut all = Vec::new();
+                let mut out: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
+                let mut first_at: HashMap<u32, Span> = HashMap::new();
                 for (level, measures) in grades {
-                    if let Some(l) = self.level(scale, level) {
-                        out.push((l, measures.iter().map(|m| m.text.clone()).collect()));
+                    let Some(l) = self.level(scale, level) else {
+                        continue;
+                    };
+                    if let Some(first) = first_at.get(&l) {
+                        let d = self
+                            .sources
+                            .diag_span(
+                                DiagKind::Duplicate,
+                                level.span,
+                                format!("the level `{}` is graded twice", level.text),
+                                Some("list each level's measures once".into()),
+                            )
+                            .with_label(self.sources.label(*first, "first here"));
+                        self.push_error(d);
+                        continue;
                     }
+                    first_at.insert(l, level.span);
+                    let start = all.len();
+                    all.extend(measures.iter().map(|m| m.text.clone()));
+                    out.push((l, start..all.len()));
                 }
-                SanctionsKindM::Graded { fact, grades: out }
+                SanctionsKindM::Graded {
+                    fact,
+                    measures: all,
+                    grades: out,
+                }
             }
         };
         if let Some(lists) = lists {

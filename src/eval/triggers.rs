@@ -317,9 +317,9 @@ impl<'p> Eval<'p, '_> {
                 };
                 Some(Outcome::Undetermined { missing })
             }
-            Tri::False if why_not => self
-                .failed(root)
-                .map(|failed| Outcome::NotMatched { failed }),
+            Tri::False if why_not => self.failed(root).map(|failed| Outcome::NotMatched {
+                failed: Box::new(failed),
+            }),
             Tri::False => None,
         }
     }
@@ -327,10 +327,17 @@ impl<'p> Eval<'p, '_> {
 
 /// Which clauses to evaluate, in order: all of them for why-not; otherwise
 /// skip clauses whose guarding enumeration test the incident already fails.
-fn candidates(c: &Compiled, inc: &BoundIncident, why_not: bool) -> Vec<ClauseIx> {
+/// With one guarding fact whose value is known (the common case) the two
+/// ordered lists are merged as they are read; otherwise the union is sorted.
+fn candidates<'c>(c: &'c Compiled, inc: &BoundIncident, why_not: bool) -> Candidates<'c> {
     let idx = &c.clauses;
     if why_not {
-        return idx.all.ids().collect();
+        return Candidates::Listed(idx.all.ids().collect::<Vec<_>>().into_iter());
+    }
+    if let [(fact, by_value)] = idx.guards.as_slice() {
+        if let Some(Val::Sym(s)) = *inc.facts.get(*fact) {
+            return Candidates::Merged(&idx.unguarded, guarded(by_value, s));
+        }
     }
     let mut v = Vec::with_capacity(idx.unguarded.len() + 8);
     v.extend_from_slice(&idx.unguarded);
@@ -342,7 +349,106 @@ fn candidates(c: &Compiled, inc: &BoundIncident, why_not: bool) -> Vec<ClauseIx>
     }
     v.sort_unstable();
     v.dedup();
-    v
+    Candidates::Listed(v.into_iter())
+}
+
+/// The clauses to evaluate, ascending: two ascending lists of distinct
+/// clauses merged as they are read, or a list made up front.
+enum Candidates<'c> {
+    Merged(&'c [ClauseIx], &'c [ClauseIx]),
+    Listed(std::vec::IntoIter<ClauseIx>),
+}
+
+impl Candidates<'_> {
+    /// At most this many clauses are left.
+    fn bound(&self) -> usize {
+        match self {
+            Candidates::Merged(a, b) => a.len() + b.len(),
+            Candidates::Listed(v) => v.len(),
+        }
+    }
+}
+
+impl Iterator for Candidates<'_> {
+    type Item = ClauseIx;
+
+    fn next(&mut self) -> Option<ClauseIx> {
+        match self {
+            Candidates::Listed(v) => v.next(),
+            Candidates::Merged(a, b) => {
+                let take_a = match (a.first(), b.first()) {
+                    (Some(x), Some(y)) => {
+                        if x == y {
+                            *b = b.get(1..).unwrap_or_default();
+                        }
+                        x <= y
+                    }
+                    (Some(_), None) => true,
+                    (None, _) => false,
+                };
+                let side = if take_a { a } else { b };
+                let (first, rest) = side.split_first()?;
+                *side = rest;
+                Some(*first)
+            }
+        }
+    }
+}
+
+/// Trigger lists seen while answering, in the order first seen: a handful
+/// at most in real policies, kept inline.
+struct ListSet {
+    few: [ListIx; 4],
+    len: usize,
+    more: Vec<ListIx>,
+}
+
+impl Default for ListSet {
+    fn default() -> Self {
+        ListSet {
+            few: [ListIx::from_raw(0); 4],
+            len: 0,
+            more: Vec::new(),
+        }
+    }
+}
+
+impl ListSet {
+    fn as_slice(&self) -> &[ListIx] {
+        if self.more.is_empty() {
+            self.few.get(..self.len).unwrap_or_default()
+        } else {
+            &self.more
+        }
+    }
+
+    fn contains(&self, l: ListIx) -> bool {
+        self.as_slice().contains(&l)
+    }
+
+    /// Adds `l` unless it is the last one added.
+    fn push_new(&mut self, l: ListIx) {
+        if self.as_slice().last() == Some(&l) {
+            return;
+        }
+        if !self.more.is_empty() {
+            self.more.push(l);
+        } else if let Some(slot) = self.few.get_mut(self.len) {
+            *slot = l;
+            self.len += 1;
+        } else {
+            self.more.extend_from_slice(&self.few);
+            self.more.push(l);
+        }
+    }
+
+    fn retain(&mut self, keep: impl Fn(ListIx) -> bool) {
+        let mut kept = ListSet::default();
+        for l in self.as_slice().iter().copied().filter(|l| keep(*l)) {
+            kept.push_new(l);
+        }
+        *self = kept;
+    }
 }
 
 fn clause_of<'p>(
@@ -420,10 +526,10 @@ pub(crate) fn triggers<'p>(
     };
     let mut people = People::new(c, inc);
     let candidates = candidates(c, inc, why_not);
-    let mut clauses = Vec::with_capacity(candidates.len());
+    let mut clauses = Vec::with_capacity(candidates.bound());
     // Lists with a matched clause, and lists with only a discretionary one.
-    let mut lists_matched: Vec<ListIx> = Vec::with_capacity(2);
-    let mut lists_open: Vec<ListIx> = Vec::new();
+    let mut lists_matched = ListSet::default();
+    let mut lists_open = ListSet::default();
     for id in candidates {
         let (li, list, clause) = c.clause(id);
         let Some(outcome) = ev.outcome(clause.cond, clause.catch_all, why_not) else {
@@ -431,18 +537,14 @@ pub(crate) fn triggers<'p>(
         };
         let (accountable, unreached) = match outcome {
             Outcome::Matched { .. } => {
-                if lists_matched.last() != Some(&li) {
-                    lists_matched.push(li);
-                }
+                lists_matched.push_new(li);
                 people.resolve(clause.citation.as_str(), &clause.against)
             }
             // A clause of its list matched: the catch-all (last in its list)
             // adds nobody to those already held to account.
-            Outcome::Discretionary if lists_matched.contains(&li) => (Vec::new(), Vec::new()),
+            Outcome::Discretionary if lists_matched.contains(li) => (Vec::new(), Vec::new()),
             Outcome::Discretionary => {
-                if lists_open.last() != Some(&li) {
-                    lists_open.push(li);
-                }
+                lists_open.push_new(li);
                 people.resolve(clause.citation.as_str(), &clause.against)
             }
             _ => (Vec::new(), Vec::new()),
@@ -458,9 +560,10 @@ pub(crate) fn triggers<'p>(
     // Sanctions of the lists that matched, then of those only open to judgement.
     let mut sanctions = Vec::new();
     for (li, discretionary) in lists_matched
+        .as_slice()
         .iter()
         .map(|l| (*l, false))
-        .chain(lists_open.iter().map(|l| (*l, true)))
+        .chain(lists_open.as_slice().iter().map(|l| (*l, true)))
     {
         let list = c.trigger_lists.get(li).citation.as_str();
         for s in c
@@ -474,31 +577,32 @@ pub(crate) fn triggers<'p>(
                     for_list: list,
                     graded_by: None,
                     grade: None,
-                    measures: m.iter().map(String::as_str).collect(),
+                    measures: m,
                     discretionary,
                 },
-                SanctionsKindM::Graded { fact, grades } => {
-                    let level = match *inc.facts.get(*fact) {
-                        Some(Val::Sym(l)) => Some(l),
-                        _ => None,
-                    };
-                    let chosen: Vec<&(u32, Vec<String>)> = grades
-                        .iter()
-                        .filter(|(g, _)| level.is_none_or(|l| l == *g))
-                        .collect();
-                    let grade = match (level, ev.seen(*fact)) {
-                        (Some(_), Some(Seen::Name(n))) => Some(n),
-                        _ => None,
+                SanctionsKindM::Graded {
+                    fact,
+                    measures,
+                    grades,
+                } => {
+                    // The grade of the level given, or every grade.
+                    let (grade, chosen) = match (*inc.facts.get(*fact), ev.seen(*fact)) {
+                        (Some(Val::Sym(l)), Some(Seen::Name(n))) => (
+                            Some(n),
+                            grades
+                                .iter()
+                                .find(|(g, _)| *g == l)
+                                .and_then(|(_, r)| measures.get(r.clone()))
+                                .unwrap_or_default(),
+                        ),
+                        _ => (None, measures.as_slice()),
                     };
                     Sanctions {
                         citation: s.citation.as_str(),
                         for_list: list,
                         graded_by: Some(c.facts.get(*fact).name.as_str()),
                         grade,
-                        measures: chosen
-                            .iter()
-                            .flat_map(|(_, m)| m.iter().map(String::as_str))
-                            .collect(),
+                        measures: chosen,
                         discretionary,
                     }
                 }
@@ -531,7 +635,11 @@ pub(crate) fn triggers<'p>(
         sanctions,
         consequences,
         facts_used,
-        procedure: crate::eval::liability::procedures(c, &ev, Some((&lists_matched, &lists_open))),
+        procedure: crate::eval::liability::procedures(
+            c,
+            &ev,
+            Some((lists_matched.as_slice(), lists_open.as_slice())),
+        ),
         liability: inc
             .decision
             .as_ref()
