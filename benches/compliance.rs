@@ -2,7 +2,11 @@
 //! up to 1,000,000 generated events: reading the log (JSON Lines), and
 //! assessing it, at 100k and 1M events; and the same with the obligations
 //! naming their recipients (two named bodies, `superior`) and a tenth of
-//! the lines saying the period they report for.
+//! the lines saying the period they report for. Each assessment is
+//! measured twice: collecting the whole answer (`compliance`), and handing
+//! each row over as it is made (`compliance_stream`, what `zeren compliance
+//! --jsonl` does). The end-to-end case reads the log, assesses it and
+//! writes every row as JSON Lines.
 #![allow(
     missing_docs,
     clippy::unwrap_used,
@@ -167,6 +171,44 @@ fn bench(c: &mut Criterion) {
                     )
                 })
             });
+            g.bench_function(
+                BenchmarkId::new(format!("assess streamed{label}"), n),
+                |b| {
+                    b.iter(|| {
+                        let mut rows = 0usize;
+                        let s = p
+                            .compliance_stream(black_box(&log), as_of, from, None)
+                            .unwrap()
+                            .for_each(|r| {
+                                black_box(&r);
+                                rows += 1;
+                                Ok::<(), ()>(())
+                            })
+                            .unwrap();
+                        black_box((rows, s.met))
+                    })
+                },
+            );
+            if to {
+                // Read, assess, and write every row as one JSON line.
+                g.bench_function(
+                    BenchmarkId::new(format!("end to end, JSON Lines out{label}"), n),
+                    |b| {
+                        b.iter(|| {
+                            let log = p.events_from_jsonl("gen.jsonl", black_box(&text)).unwrap();
+                            let mut out = std::io::BufWriter::new(std::io::sink());
+                            p.compliance_stream(&log, as_of, from, None)
+                                .unwrap()
+                                .for_each(|r| {
+                                    serde_json::to_writer(&mut out, &r)?;
+                                    std::io::Write::write_all(&mut out, b"\n")
+                                        .map_err(serde_json::Error::io)
+                                })
+                                .unwrap()
+                        })
+                    },
+                );
+            }
             g.bench_function(
                 BenchmarkId::new(format!("read JSON Lines{label}"), n),
                 |b| {

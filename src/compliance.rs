@@ -521,6 +521,160 @@ pub struct ComplianceAnswer<'p, 'e> {
     pub applicability_unknown: bool,
 }
 
+/// One row of a compliance answer, as [`ComplianceStream::for_each`] hands
+/// it over. As JSON, an object with one key naming the kind of row:
+/// `{"period": {…}}`, `{"reaction": {…}}` or `{"approval": {…}}`, each
+/// row as it appears in [`ComplianceAnswer`].
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplianceRow<'p, 'e> {
+    /// A periodic obligation's period.
+    Period(PeriodCompliance<'p, 'e>),
+    /// An event-driven obligation's triggering event.
+    Reaction(Reaction<'p, 'e>),
+    /// An action that needs approval.
+    Approval(Approval<'p, 'e>),
+}
+
+/// What a streamed compliance query found, in total: the dates, and how
+/// many rows of each verdict it handed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct ComplianceSummary {
+    /// The date of assessment.
+    pub as_of: NaiveDate,
+    /// Periods are assessed from the one containing this date.
+    pub from: NaiveDate,
+    /// Periods met.
+    pub met: usize,
+    /// Periods missed.
+    pub missed: usize,
+    /// Periods still open and not yet met.
+    pub pending: usize,
+    /// Periods not assessed (before the effective date).
+    pub not_assessed: usize,
+    /// Periods of obligations whose frequency is not stated.
+    pub not_stated: usize,
+    /// Rows of event-driven obligations.
+    pub reactions: usize,
+    /// Actions that need approval.
+    pub approvals: usize,
+    /// As in [`ComplianceAnswer::applicability_unknown`].
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub applicability_unknown: bool,
+}
+
+impl ComplianceSummary {
+    fn count(&mut self, row: &ComplianceRow<'_, '_>) {
+        match row {
+            ComplianceRow::Period(p) => match p.status {
+                Status::Met => self.met += 1,
+                Status::Missed => self.missed += 1,
+                Status::Pending => self.pending += 1,
+                Status::NotAssessed => self.not_assessed += 1,
+                Status::NotStated => self.not_stated += 1,
+            },
+            ComplianceRow::Reaction(_) => self.reactions += 1,
+            ComplianceRow::Approval(_) => self.approvals += 1,
+        }
+    }
+}
+
+/// A compliance query checked and ready to run, handing each row over as
+/// it is made instead of collecting the answer
+/// ([`crate::Policy::compliance_stream`]). The rows come in the order of
+/// [`ComplianceAnswer`]: every obligation's rows in declaration order
+/// (periodic and event-driven alike), then the approvals.
+#[derive(Debug, Clone, Copy)]
+pub struct ComplianceStream<'p, 'e> {
+    pub(crate) c: &'p crate::compile::Compiled,
+    pub(crate) log: &'e crate::events::EventLog,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) from: NaiveDate,
+    pub(crate) only: Option<crate::check::TargetId>,
+}
+
+/// Hands rows to a callback until it fails.
+struct Each<F, E> {
+    f: F,
+    summary: ComplianceSummary,
+    failed: Option<E>,
+}
+
+impl<F, E> Each<F, E> {
+    fn give<'p, 'e>(&mut self, row: ComplianceRow<'p, 'e>)
+    where
+        F: FnMut(ComplianceRow<'p, 'e>) -> Result<(), E>,
+    {
+        if self.failed.is_some() {
+            return;
+        }
+        self.summary.count(&row);
+        if let Err(e) = (self.f)(row) {
+            self.failed = Some(e);
+        }
+    }
+}
+
+impl<'p, 'e, F, E> crate::eval::compliance::Sink<'p, 'e> for Each<F, E>
+where
+    F: FnMut(ComplianceRow<'p, 'e>) -> Result<(), E>,
+{
+    fn period(&mut self, row: PeriodCompliance<'p, 'e>) {
+        self.give(ComplianceRow::Period(row));
+    }
+    fn reaction(&mut self, row: Reaction<'p, 'e>) {
+        self.give(ComplianceRow::Reaction(row));
+    }
+    fn approval(&mut self, row: Approval<'p, 'e>) {
+        self.give(ComplianceRow::Approval(row));
+    }
+    fn stopped(&self) -> bool {
+        self.failed.is_some()
+    }
+}
+
+impl<'p, 'e> ComplianceStream<'p, 'e> {
+    /// Runs the query, calling `f` with each row as it is made; the first
+    /// error `f` returns ends the query and is returned. Memory stays
+    /// that of one subject's rows, whatever the size of the answer.
+    pub fn for_each<E>(
+        self,
+        f: impl FnMut(ComplianceRow<'p, 'e>) -> Result<(), E>,
+    ) -> Result<ComplianceSummary, E> {
+        let mut each = Each {
+            f,
+            summary: ComplianceSummary {
+                as_of: self.as_of,
+                from: self.from,
+                applicability_unknown: self.c.header.effective.is_none(),
+                ..ComplianceSummary::default()
+            },
+            failed: None,
+        };
+        crate::eval::compliance::assess(
+            self.c, self.log, self.as_of, self.from, self.only, &mut each,
+        );
+        match each.failed {
+            Some(e) => Err(e),
+            None => Ok(each.summary),
+        }
+    }
+}
+
+impl fmt::Display for ComplianceSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "compliance as of {} (from {}): {} met, {} missed, {} pending, {} not assessed",
+            self.as_of, self.from, self.met, self.missed, self.pending, self.not_assessed
+        )?;
+        if self.not_stated > 0 {
+            write!(f, ", {} with no frequency stated", self.not_stated)?;
+        }
+        Ok(())
+    }
+}
+
 impl ComplianceAnswer<'_, '_> {
     /// How many periods have each status: met, missed, pending, not
     /// assessed (including those whose frequency is not stated).

@@ -589,6 +589,23 @@ impl Policy {
         from: Option<NaiveDate>,
         unit: Option<&str>,
     ) -> Result<ComplianceAnswer<'p, 'e>, QueryError> {
+        let q = self.compliance_stream(log, as_of, from, unit)?;
+        Ok(eval::compliance::compliance(
+            &self.c, log, as_of, q.from, q.only,
+        ))
+    }
+
+    /// The compliance query of [`Policy::compliance`], checked, to run row by
+    /// row: [`compliance::ComplianceStream::for_each`] hands each row over
+    /// as it is made, in the answer's order, so a large answer is never held
+    /// in memory (`zeren compliance --jsonl` writes it that way).
+    pub fn compliance_stream<'p, 'e>(
+        &'p self,
+        log: &'e EventLog,
+        as_of: NaiveDate,
+        from: Option<NaiveDate>,
+        unit: Option<&str>,
+    ) -> Result<compliance::ComplianceStream<'p, 'e>, QueryError> {
         self.owns(log.policy, "event log")?;
         if let Some(effective) = self.c.not_in_force(as_of) {
             return Err(QueryError::NotInForce {
@@ -605,9 +622,13 @@ impl Policy {
         }
         let only = self.target(unit)?;
         self.bounded(from, as_of, only)?;
-        Ok(eval::compliance::compliance(
-            &self.c, log, as_of, from, only,
-        ))
+        Ok(compliance::ComplianceStream {
+            c: &self.c,
+            log,
+            as_of,
+            from,
+            only,
+        })
     }
 }
 

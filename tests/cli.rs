@@ -236,6 +236,53 @@ fn calendar_and_compliance_from_the_command_line() {
     assert_eq!(v["periods"][0]["status"], "missed");
     assert_eq!(v["periods"][0]["needed"], 1);
     assert_eq!(v["reactions"][1]["status"], "unanswered");
+    // JSON Lines: the same rows, one per line as assessed, then the totals.
+    let (code, lines, err) = zeren(&[
+        "compliance",
+        "examples/policies/002-sues.zr",
+        "--events",
+        "examples/events/002-2019.jsonl",
+        "--as-of",
+        "2020-01-15",
+        "--from",
+        "2019-01-01",
+        "--jsonl",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let of = |kind: &str| -> Vec<serde_json::Value> {
+        rows.iter().filter_map(|r| r.get(kind).cloned()).collect()
+    };
+    assert_eq!(of("period"), *v["periods"].as_array().unwrap());
+    assert_eq!(of("reaction"), *v["reactions"].as_array().unwrap());
+    let summary = &rows.last().unwrap()["summary"];
+    assert_eq!(summary["as_of"], "2020-01-15");
+    assert_eq!(
+        summary["reactions"],
+        v["reactions"].as_array().unwrap().len()
+    );
+    let missed = v["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] == "missed")
+        .count();
+    assert_eq!(summary["missed"], missed);
+    let (code, _, err) = zeren(&[
+        "compliance",
+        "examples/policies/002-sues.zr",
+        "--events",
+        "examples/events/002-2019.jsonl",
+        "--as-of",
+        "2020-01-15",
+        "--json",
+        "--jsonl",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--jsonl"), "{err}");
     let (code, _, err) = zeren(&[
         "compliance",
         "examples/policies/002-sues.zr",

@@ -139,8 +139,13 @@ enum Command {
         #[arg(long)]
         unit: Option<String>,
         /// Print the answer as JSON.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "jsonl")]
         json: bool,
+        /// Print the answer as JSON Lines, each row as it is assessed:
+        /// `{"period": …}`, `{"reaction": …}` or `{"approval": …}`, then
+        /// `{"summary": …}` (for large answers: nothing is held in memory).
+        #[arg(long)]
+        jsonl: bool,
     },
     /// Rewrite policy files in the canonical layout; with --check, only list those that would change.
     Fmt {
@@ -212,6 +217,32 @@ fn print<T: serde::Serialize + std::fmt::Display>(answer: &T, json: bool) -> Res
     };
     // A closed pipe (`zeren … | head`) ends the output quietly.
     match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("error: cannot write the answer: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes a compliance answer as JSON Lines, each row as it is made, then
+/// the summary. A closed pipe ends the output quietly.
+fn write_jsonl(stream: zeren::compliance::ComplianceStream<'_, '_>) -> Result<(), String> {
+    use std::io::Write;
+    fn line<T: serde::Serialize>(out: &mut impl Write, value: &T) -> std::io::Result<()> {
+        serde_json::to_writer(&mut *out, value).map_err(std::io::Error::from)?;
+        out.write_all(b"\n")
+    }
+    /// The last line: `{"summary": …}`.
+    #[derive(serde::Serialize)]
+    struct Last {
+        summary: zeren::compliance::ComplianceSummary,
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let done = stream
+        .for_each(|row| line(&mut out, &row))
+        .and_then(|summary| line(&mut out, &Last { summary }))
+        .and_then(|()| out.flush());
+    match done {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(format!("error: cannot write the answer: {e}"))
         }
@@ -419,6 +450,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             from,
             unit,
             json,
+            jsonl,
         } => {
             let as_of = given_date("as-of", &as_of)?;
             let from = from.map(|f| given_date("from", &f)).transpose()?;
@@ -426,6 +458,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let log = policy
                 .events_from_file(&events)
                 .map_err(|d| d.to_string())?;
+            if jsonl {
+                let stream = policy
+                    .compliance_stream(&log, as_of, from, unit.as_deref())
+                    .map_err(|e| format!("error: {e}"))?;
+                write_jsonl(stream)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let answer = policy
                 .compliance(&log, as_of, from, unit.as_deref())
                 .map_err(|e| format!("error: {e}"))?;

@@ -271,6 +271,33 @@ struct Query<'p, 'e> {
     effective: Option<NaiveDate>,
 }
 
+/// Where a compliance query puts what it finds, in answer order: periodic
+/// rows and event-driven rows obligation by obligation, then approvals.
+/// `stopped` is asked between subjects: once true, the query ends early.
+pub(crate) trait Sink<'p, 'e> {
+    fn period(&mut self, row: PeriodCompliance<'p, 'e>);
+    fn reaction(&mut self, row: Reaction<'p, 'e>);
+    fn approval(&mut self, row: Approval<'p, 'e>);
+    fn stopped(&self) -> bool {
+        false
+    }
+}
+
+/// The whole answer, collected.
+struct Collect<'p, 'e>(ComplianceAnswer<'p, 'e>);
+
+impl<'p, 'e> Sink<'p, 'e> for Collect<'p, 'e> {
+    fn period(&mut self, row: PeriodCompliance<'p, 'e>) {
+        self.0.periods.push(row);
+    }
+    fn reaction(&mut self, row: Reaction<'p, 'e>) {
+        self.0.reactions.push(row);
+    }
+    fn approval(&mut self, row: Approval<'p, 'e>) {
+        self.0.approvals.push(row);
+    }
+}
+
 pub(crate) fn compliance<'p, 'e>(
     c: &'p Compiled,
     log: &'e EventLog,
@@ -278,6 +305,31 @@ pub(crate) fn compliance<'p, 'e>(
     from: NaiveDate,
     only: Option<TargetId>,
 ) -> ComplianceAnswer<'p, 'e> {
+    // Every periodic row, reserved at once: growing obligation by obligation
+    // would copy the rows made so far each time.
+    let expected = rows(c, from, as_of, only).min(crate::limits::MAX_ROWS as u64);
+    let mut out = Collect(ComplianceAnswer {
+        as_of,
+        from,
+        periods: Vec::with_capacity(usize::try_from(expected).unwrap_or(0)),
+        reactions: Vec::new(),
+        approvals: Vec::new(),
+        applicability_unknown: c.header.effective.is_none(),
+    });
+    assess(c, log, as_of, from, only, &mut out);
+    out.0
+}
+
+/// Assesses every obligation and approval chain, handing each row to `out`
+/// as it is made.
+pub(crate) fn assess<'p, 'e, S: Sink<'p, 'e>>(
+    c: &'p Compiled,
+    log: &'e EventLog,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    only: Option<TargetId>,
+    out: &mut S,
+) {
     let q = Query {
         c,
         log,
@@ -286,12 +338,10 @@ pub(crate) fn compliance<'p, 'e>(
         only,
         effective: c.header.effective,
     };
-    // Every periodic row, reserved at once: growing obligation by obligation
-    // would copy the rows made so far each time.
-    let expected = rows(c, from, as_of, only).min(crate::limits::MAX_ROWS as u64);
-    let mut periods = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
-    let mut reactions = Vec::new();
     for (oi, o) in c.obligations.iter_enumerated() {
+        if out.stopped() {
+            return;
+        }
         let (action, recipients) = names_of(c, oi, o.action);
         let ob = Owed {
             o,
@@ -304,31 +354,24 @@ pub(crate) fn compliance<'p, 'e>(
         match o.cadence {
             CadenceM::Periodic { .. } | CadenceM::Regularly => {
                 if let Some(cadence) = periodic_cadence(c, o) {
-                    q.periodic(ob, cadence, &mut periods);
+                    q.periodic(ob, cadence, out);
                 }
             }
             CadenceM::Reactive {
                 within,
                 hours,
                 event,
-            } => q.reactive(ob, Some((within, hours)), None, event, &mut reactions),
+            } => q.reactive(ob, Some((within, hours)), None, event, out),
             CadenceM::Promptly { event } => {
                 let reading = reading_of(c, o);
                 let limit = reading.and_then(|i| i.promptly);
                 let name = reading.map(|i| i.name.as_str());
-                q.reactive(ob, limit, name, event, &mut reactions)
+                q.reactive(ob, limit, name, event, out)
             }
         }
     }
-    let mut approvals = Vec::new();
-    q.approvals(&mut approvals);
-    ComplianceAnswer {
-        as_of,
-        from,
-        periods,
-        reactions,
-        approvals,
-        applicability_unknown: c.header.effective.is_none(),
+    if !out.stopped() {
+        q.approvals(out);
     }
 }
 
@@ -403,7 +446,7 @@ impl<'p, 'e> Query<'p, 'e> {
     /// Actions that need approval: each one done from `from` to `as_of`,
     /// with the event that did each step before it, in order. An approval
     /// serves one action: the earliest after it that still needs one.
-    fn approvals(&self, out: &mut Vec<Approval<'p, 'e>>) {
+    fn approvals<S: Sink<'p, 'e>>(&self, out: &mut S) {
         let Query {
             c,
             log,
@@ -469,7 +512,7 @@ impl<'p, 'e> Query<'p, 'e> {
                     } else {
                         ApprovalStatus::Unapproved
                     };
-                    out.push(Approval {
+                    out.approval(Approval {
                         citation: a.citation.as_str(),
                         action,
                         subject,
@@ -486,12 +529,7 @@ impl<'p, 'e> Query<'p, 'e> {
     /// period containing `from` to the one containing `as_of`. An obligation
     /// with no stated frequency (and no reading giving one) is listed per
     /// year with the events seen, and no verdict.
-    fn periodic(
-        &self,
-        ob: Owed<'p>,
-        (cadence, reading): Cadence,
-        out: &mut Vec<PeriodCompliance<'p, 'e>>,
-    ) {
+    fn periodic<S: Sink<'p, 'e>>(&self, ob: Owed<'p>, (cadence, reading): Cadence, out: &mut S) {
         let Query {
             c,
             log,
@@ -511,14 +549,6 @@ impl<'p, 'e> Query<'p, 'e> {
             at_most: max,
         });
         let first = Period::containing(period, from);
-        let span =
-            usize::try_from(Period::containing(period, as_of).index - first.index + 1).unwrap_or(1);
-        out.reserve(
-            ob.targets
-                .len()
-                .saturating_mul(span)
-                .min(crate::limits::MAX_ROWS),
-        );
         // Targets and the action's events are both in subject order:
         // walk them together instead of searching per subject.
         let all = log.of_what(What::Action(o.action));
@@ -538,6 +568,9 @@ impl<'p, 'e> Query<'p, 'e> {
         );
         let mut shared_notes: Vec<Noted<'p>> = Vec::new();
         for &t in ob.targets.iter().filter(|t| only.is_none_or(|o| o == **t)) {
+            if out.stopped() {
+                return;
+            }
             while all.get(cursor).is_some_and(|e| e.subject < t) {
                 cursor += 1;
             }
@@ -699,7 +732,7 @@ impl<'p, 'e> Query<'p, 'e> {
                     } else {
                         Status::Pending
                     };
-                    out.push(PeriodCompliance {
+                    out.period(PeriodCompliance {
                         citation: o.citation.as_str(),
                         action: ob.action,
                         subject,
@@ -734,7 +767,7 @@ impl<'p, 'e> Query<'p, 'e> {
         limit: Option<(u32, bool)>,
         reading: Option<&'p str>,
         event: EventKindIx,
-        out: &mut Vec<Reaction<'p, 'e>>,
+        out: &mut impl Sink<'p, 'e>,
     ) {
         let o = ob.o;
         let action = ob.action;
@@ -819,7 +852,7 @@ impl<'p, 'e> Query<'p, 'e> {
                             (None, None) => ReactionStatus::Unanswered,
                         }
                     };
-                    out.push(Reaction {
+                    out.reaction(Reaction {
                         citation: o.citation.as_str(),
                         action,
                         subject,

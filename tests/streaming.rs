@@ -1,0 +1,147 @@
+//! Compliance handed over row by row (`Policy::compliance_stream`) gives the
+//! collected answer's rows, in its order, with the same totals; a failing
+//! callback ends the query.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+use common::{date, example};
+use serde_json::Value;
+use zeren::compliance::{ComplianceRow, Status};
+
+/// Every example policy with a bundled event log, and the log's path.
+fn logged_examples() -> Vec<(String, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(format!("{dir}/events")).unwrap() {
+        let log = entry.unwrap().path();
+        let stem = log.file_stem().unwrap().to_str().unwrap().to_string();
+        // `002-2019.jsonl` is the log of `002-….zr`: the id is all but the year.
+        let id = stem.rsplit_once('-').unwrap().0.to_string();
+        let policy = std::fs::read_dir(format!("{dir}/policies"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .find(|n| n.starts_with(&format!("{id}-")))
+            .unwrap_or_else(|| panic!("no policy for {stem}"));
+        out.push((policy, log.display().to_string()));
+    }
+    out.sort();
+    assert!(out.len() >= 8, "the examples have event logs");
+    out
+}
+
+#[test]
+fn streamed_rows_are_the_collected_answer_in_order() {
+    for (name, log_path) in logged_examples() {
+        let p = example(&name);
+        let log = p.events_from_file(&log_path).unwrap();
+        let year: i32 = log_path
+            .rsplit_once('-')
+            .unwrap()
+            .1
+            .trim_end_matches(".jsonl")
+            .parse()
+            .unwrap();
+        let as_of = date(&format!("{}-01-10", year + 1));
+        let whole = p.compliance(&log, as_of, None, None).unwrap();
+        let mut kinds = Vec::new();
+        let mut streamed = (Vec::new(), Vec::new(), Vec::new());
+        let summary = p
+            .compliance_stream(&log, as_of, None, None)
+            .unwrap()
+            .for_each(|row| {
+                let v = serde_json::to_value(&row).unwrap();
+                // One key naming the kind of row.
+                let obj = v.as_object().unwrap();
+                assert_eq!(obj.len(), 1, "{name}: {v}");
+                let (kind, inner) = obj.iter().next().unwrap();
+                kinds.push(kind.clone());
+                match row {
+                    ComplianceRow::Period(_) => streamed.0.push(inner.clone()),
+                    ComplianceRow::Reaction(_) => streamed.1.push(inner.clone()),
+                    ComplianceRow::Approval(_) => streamed.2.push(inner.clone()),
+                }
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+        let all: Value = serde_json::to_value(&whole).unwrap();
+        let list = |k: &str| {
+            all.get(k)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert_eq!(streamed.0, list("periods"), "{name}");
+        assert_eq!(streamed.1, list("reactions"), "{name}");
+        assert_eq!(streamed.2, list("approvals"), "{name}");
+        // Approvals come last.
+        if let Some(first) = kinds.iter().position(|k| k == "approval") {
+            assert!(kinds[first..].iter().all(|k| k == "approval"), "{name}");
+        }
+        // The totals are the answer's.
+        let [met, missed, pending, na] = whole.tally();
+        let unstated = whole
+            .periods
+            .iter()
+            .filter(|r| r.status == Status::NotStated)
+            .count();
+        assert_eq!(
+            (summary.met, summary.missed, summary.pending),
+            (met, missed, pending),
+            "{name}"
+        );
+        assert_eq!(summary.not_assessed + summary.not_stated, na, "{name}");
+        assert_eq!(summary.not_stated, unstated, "{name}");
+        assert_eq!(summary.reactions, whole.reactions.len(), "{name}");
+        assert_eq!(summary.approvals, whole.approvals.len(), "{name}");
+        assert_eq!((summary.as_of, summary.from), (whole.as_of, whole.from));
+        assert_eq!(summary.applicability_unknown, whole.applicability_unknown);
+    }
+}
+
+#[test]
+fn a_failing_callback_ends_the_query_with_its_error() {
+    let p = example("002-sues.zr");
+    let log = p
+        .events_from_file(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/events/002-2019.jsonl"
+        ))
+        .unwrap();
+    let as_of = date("2020-01-10");
+    let total = p.compliance(&log, as_of, None, None).unwrap().periods.len();
+    assert!(total > 5);
+    let mut seen = 0;
+    let err = p
+        .compliance_stream(&log, as_of, None, None)
+        .unwrap()
+        .for_each(|_| {
+            seen += 1;
+            if seen == 3 {
+                Err("disk full")
+            } else {
+                Ok(())
+            }
+        })
+        .unwrap_err();
+    assert_eq!(err, "disk full");
+    assert_eq!(seen, 3, "no row is handed over after the error");
+}
+
+#[test]
+fn a_stream_is_checked_like_the_collected_query() {
+    let p = example("002-sues.zr");
+    let log = p.events_from_jsonl("e.jsonl", "").unwrap();
+    let e = p
+        .compliance_stream(&log, date("2020-01-10"), Some(date("2020-02-01")), None)
+        .unwrap_err();
+    assert!(e.to_string().contains("2020-02-01"), "{e}");
+    let e = p
+        .compliance_stream(&log, date("2020-01-10"), None, Some("没有这个单位"))
+        .unwrap_err();
+    assert!(e.to_string().contains("没有这个单位"), "{e}");
+    let other = example("004-province.zr");
+    let e = other
+        .compliance_stream(&log, date("2021-01-10"), None, None)
+        .unwrap_err();
+    assert!(e.to_string().contains("event log"), "{e}");
+}
