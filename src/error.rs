@@ -68,6 +68,34 @@ pub enum QueryError {
         /// What was given: `unit id`, `event log` or `incident`.
         what: &'static str,
     },
+    /// The policy declares no fact of that name.
+    #[error("unknown fact `{}`{}", text::shown(.name), help_suffix(.help))]
+    UnknownFact {
+        /// The name asked for.
+        name: String,
+        /// The closest declared name, if any.
+        help: Option<String>,
+    },
+    /// The fact has no value (member, level) of that name.
+    #[error("`{}` is not a value of `{fact}`{}", text::shown(.name), help_suffix(.help))]
+    UnknownValue {
+        /// The fact.
+        fact: String,
+        /// The name asked for.
+        name: String,
+        /// The closest value, if any.
+        help: Option<String>,
+    },
+    /// A value of the wrong kind for a fact, or a value of another fact.
+    #[error("`{fact}` takes {takes}; {given} was given")]
+    WrongValue {
+        /// The fact.
+        fact: String,
+        /// What it takes: `one of its values`, `a number` …
+        takes: &'static str,
+        /// What was given.
+        given: &'static str,
+    },
     /// The date is before the policy took effect.
     #[error("not applicable: {on} is before the policy took effect on {effective}")]
     NotInForce {

@@ -188,6 +188,23 @@ impl<I: Idx, T> Table<I, T> {
         self.items.len()
     }
 
+    /// A table of `n` copies of `item`.
+    pub(crate) fn filled(n: usize, item: T) -> Self
+    where
+        T: Clone,
+    {
+        Table {
+            items: vec![item; n],
+            _id: PhantomData,
+        }
+    }
+
+    /// The items, mutably, in id order.
+    #[inline]
+    pub(crate) fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
+        self.items.iter_mut()
+    }
+
     /// Adds an item; returns its id.
     pub(crate) fn push(&mut self, item: T) -> I {
         let id = I::from_usize(self.items.len());

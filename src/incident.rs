@@ -503,3 +503,254 @@ pub(crate) fn bind(
         Err(Diagnostics(errors))
     }
 }
+
+/// A fact of one policy, looked up once by name ([`crate::Policy::fact`]),
+/// to state incidents in Rust without names: the `set_*` methods of
+/// [`BoundIncident`]. Another policy refuses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fact<'p> {
+    policy: crate::compile::PolicyKey,
+    ix: FactIx,
+    kind: FactKind,
+    name: &'p str,
+}
+
+/// What kind of values a fact takes, as declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FactKind {
+    /// `one of { … }`: one value.
+    OneOf,
+    /// `some of { … }`: a set of members.
+    SomeOf,
+    /// `scale S`: one level.
+    Level,
+    /// `bool`.
+    Bool,
+    /// `number`.
+    Number,
+    /// `date`.
+    Date,
+}
+
+impl FactKind {
+    fn of(ty: &FactTy) -> FactKind {
+        match ty {
+            FactTy::Enum(_) => FactKind::OneOf,
+            FactTy::Set(_) => FactKind::SomeOf,
+            FactTy::Scale(_) => FactKind::Level,
+            FactTy::Bool => FactKind::Bool,
+            FactTy::Number => FactKind::Number,
+            FactTy::Date => FactKind::Date,
+        }
+    }
+
+    fn takes(self) -> &'static str {
+        match self {
+            FactKind::OneOf => "one of its values",
+            FactKind::SomeOf => "a set of its members",
+            FactKind::Level => "one of its scale's levels",
+            FactKind::Bool => "true or false",
+            FactKind::Number => "a finite number",
+            FactKind::Date => "a date",
+        }
+    }
+}
+
+/// A value of a `one of` fact, a member of a `some of` fact or a level of a
+/// scale fact, looked up once ([`crate::Policy::choice`]); it belongs to
+/// that fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Choice<'p> {
+    fact: Fact<'p>,
+    index: u32,
+}
+
+impl<'p> Fact<'p> {
+    /// The fact's name.
+    pub fn name(self) -> &'p str {
+        self.name
+    }
+
+    /// What kind of values the fact takes.
+    pub fn kind(self) -> FactKind {
+        self.kind
+    }
+
+    pub(crate) fn lookup(c: &'p Compiled, name: &str) -> Result<Fact<'p>, crate::QueryError> {
+        match c.fact_index.get(name) {
+            Some(ix) => {
+                let f = c.facts.get(*ix);
+                Ok(Fact {
+                    policy: c.key,
+                    ix: *ix,
+                    kind: FactKind::of(&f.ty),
+                    name: f.name.as_str(),
+                })
+            }
+            None => Err(crate::QueryError::UnknownFact {
+                name: name.into(),
+                help: crate::resolve::closest(name, c.facts.iter().map(|f| f.name.as_str()))
+                    .map(|n| format!("did you mean `{n}`?")),
+            }),
+        }
+    }
+
+    pub(crate) fn choice(
+        self,
+        c: &'p Compiled,
+        name: &str,
+    ) -> Result<Choice<'p>, crate::QueryError> {
+        if self.policy != c.key {
+            return Err(crate::QueryError::OtherPolicy { what: "fact" });
+        }
+        let values: &[String] = match &c.facts.get(self.ix).ty {
+            FactTy::Enum(m) | FactTy::Set(m) => m,
+            FactTy::Scale(s) => &c.scales.get(*s).levels,
+            _ => return Err(self.wrong("a named value")),
+        };
+        match values.iter().position(|v| v == name) {
+            Some(i) => Ok(Choice {
+                fact: self,
+                index: u32::try_from(i).unwrap_or(u32::MAX),
+            }),
+            None => Err(crate::QueryError::UnknownValue {
+                fact: self.name.into(),
+                name: name.into(),
+                help: crate::resolve::closest(name, values.iter().map(String::as_str))
+                    .map(|n| format!("did you mean `{n}`?")),
+            }),
+        }
+    }
+
+    fn wrong(self, given: &'static str) -> crate::QueryError {
+        crate::QueryError::WrongValue {
+            fact: self.name.into(),
+            takes: self.kind.takes(),
+            given,
+        }
+    }
+}
+
+impl BoundIncident {
+    /// An incident on `date` with every fact unknown, no unit, matter or
+    /// decision, for the `set_*` methods ([`crate::Policy::incident_on`]).
+    pub(crate) fn empty(c: &Compiled, date: NaiveDate) -> Result<BoundIncident, crate::QueryError> {
+        dated(date)?;
+        Ok(BoundIncident {
+            policy: Some(c.key),
+            date,
+            unit: None,
+            matter: None,
+            facts: Table::filled(c.facts.len(), None),
+            decision: None,
+        })
+    }
+
+    /// Makes the incident one on `date` with every fact unknown and no
+    /// unit, matter or decision, keeping its memory: the next incident is
+    /// stated in the same value without allocating.
+    pub fn reset(&mut self, date: NaiveDate) -> Result<(), crate::QueryError> {
+        dated(date)?;
+        self.date = date;
+        self.unit = None;
+        self.matter = None;
+        self.decision = None;
+        self.facts.iter_mut().for_each(|v| *v = None);
+        Ok(())
+    }
+
+    /// The unit where it happened (a unit id of the same policy), or none.
+    pub fn set_unit(&mut self, unit: Option<crate::UnitId>) -> Result<(), crate::QueryError> {
+        self.unit = match unit {
+            None => None,
+            Some(u) if self.policy.is_some_and(|k| k != u.policy) => {
+                return Err(crate::QueryError::OtherPolicy { what: "unit id" })
+            }
+            Some(u) => Some(u.ix()),
+        };
+        Ok(())
+    }
+
+    /// The fact's slot, once the fact is known to be this policy's and of
+    /// the kind of the value given.
+    fn slot(
+        &mut self,
+        fact: Fact<'_>,
+        ok: bool,
+        given: &'static str,
+    ) -> Result<&mut Option<Val>, crate::QueryError> {
+        if self.policy.is_some_and(|k| k != fact.policy) {
+            return Err(crate::QueryError::OtherPolicy { what: "fact" });
+        }
+        if !ok {
+            return Err(fact.wrong(given));
+        }
+        // A fact of this policy: in range.
+        Ok(self.facts.get_mut(fact.ix))
+    }
+
+    /// Gives a `one of` fact its value, or a scale fact its level.
+    pub fn set_choice(&mut self, value: Choice<'_>) -> Result<(), crate::QueryError> {
+        let fact = value.fact;
+        let ok = matches!(fact.kind, FactKind::OneOf | FactKind::Level);
+        *self.slot(fact, ok, "a single value")? = Some(Val::Sym(value.index));
+        Ok(())
+    }
+
+    /// Gives a `some of` fact its members (each a member of that fact).
+    pub fn set_members(
+        &mut self,
+        fact: Fact<'_>,
+        members: &[Choice<'_>],
+    ) -> Result<(), crate::QueryError> {
+        let mut mask = 0u128;
+        for m in members {
+            if m.fact != fact || m.index >= 128 {
+                return Err(fact.wrong("a value of another fact"));
+            }
+            mask |= 1u128 << m.index;
+        }
+        *self.slot(fact, fact.kind == FactKind::SomeOf, "a set")? = Some(Val::Set(mask));
+        Ok(())
+    }
+
+    /// Gives a `bool` fact its value.
+    pub fn set_bool(&mut self, fact: Fact<'_>, value: bool) -> Result<(), crate::QueryError> {
+        *self.slot(fact, fact.kind == FactKind::Bool, "true or false")? = Some(Val::Bool(value));
+        Ok(())
+    }
+
+    /// Gives a `number` fact its value, which must be finite.
+    pub fn set_number(&mut self, fact: Fact<'_>, value: f64) -> Result<(), crate::QueryError> {
+        let (ok, given) = match (fact.kind == FactKind::Number, value.is_finite()) {
+            (true, true) => (true, "a number"),
+            (_, false) => (false, "a number that is not finite"),
+            (false, true) => (false, "a number"),
+        };
+        *self.slot(fact, ok, given)? = Some(Val::Num(value));
+        Ok(())
+    }
+
+    /// Gives a `date` fact its value.
+    pub fn set_date(&mut self, fact: Fact<'_>, value: NaiveDate) -> Result<(), crate::QueryError> {
+        dated(value)?;
+        *self.slot(fact, fact.kind == FactKind::Date, "a date")? = Some(Val::Date(value));
+        Ok(())
+    }
+
+    /// Makes a fact unknown again.
+    pub fn unset(&mut self, fact: Fact<'_>) -> Result<(), crate::QueryError> {
+        *self.slot(fact, true, "")? = None;
+        Ok(())
+    }
+}
+
+/// A date zeren accepts: within the years of [`crate::limits`].
+fn dated(date: NaiveDate) -> Result<(), crate::QueryError> {
+    let y = chrono::Datelike::year(&date);
+    if (crate::limits::MIN_YEAR..=crate::limits::MAX_YEAR).contains(&y) {
+        Ok(())
+    } else {
+        Err(crate::QueryError::DateOutOfRange { date })
+    }
+}

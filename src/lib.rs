@@ -397,6 +397,48 @@ impl Policy {
         incident::bind(&self.c, incident, "incident", None)
     }
 
+    /// Looks up a fact by name, to state incidents in Rust: with
+    /// [`Policy::incident_on`] and the `set_*` methods of [`BoundIncident`],
+    /// an incident is bound without names, JSON or allocation.
+    pub fn fact(&self, name: &str) -> Result<incident::Fact<'_>, QueryError> {
+        incident::Fact::lookup(&self.c, name)
+    }
+
+    /// Looks up a value of a `one of` fact, a member of a `some of` fact,
+    /// or a level of a scale fact.
+    pub fn choice<'p>(
+        &'p self,
+        fact: incident::Fact<'p>,
+        name: &str,
+    ) -> Result<incident::Choice<'p>, QueryError> {
+        fact.choice(&self.c, name)
+    }
+
+    /// An incident on `date` with every fact unknown, to be stated with
+    /// the `set_*` methods of [`BoundIncident`] (and made again with
+    /// [`BoundIncident::reset`], keeping its memory).
+    ///
+    /// ```
+    /// let p = zeren::Policy::parse("p.zr", r#"
+    /// fact 失职 one of { 瞒报, 不作为 }
+    /// fact 人数 number
+    /// triggers per "第八条" { 1 "瞒报" when 失职 = 瞒报 and 人数 > 10 }
+    /// "#)?;
+    /// let (kind, people) = (p.fact("失职")?, p.fact("人数")?);
+    /// let concealed = p.choice(kind, "瞒报")?;
+    /// let mut inc = p.incident_on("2021-03-01".parse()?)?;
+    /// inc.set_choice(concealed)?;
+    /// inc.set_number(people, 30.0)?;
+    /// assert_eq!(p.matching(&inc)?.matched[0].citation, "第八条 1");
+    /// // A value of the wrong kind is refused, naming the fact.
+    /// let e = inc.set_bool(people, true).unwrap_err();
+    /// assert_eq!(e.to_string(), "`人数` takes a finite number; true or false was given");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn incident_on(&self, date: NaiveDate) -> Result<BoundIncident, QueryError> {
+        BoundIncident::empty(&self.c, date)
+    }
+
     /// Reads an incident from JSON and checks it; problems carry the line
     /// and column in `text`.
     pub fn incident_from_json(
