@@ -82,8 +82,8 @@ pub struct ProcedureStep<'p> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<&'p str>,
     /// The facts still needed to know whether the step applies; empty when it does.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<&'p str>,
+    #[serde(skip_serializing_if = "crate::triggers::FactNames::is_empty")]
+    pub missing: crate::triggers::FactNames<'p>,
 }
 
 impl fmt::Display for ProcedureStep<'_> {

@@ -96,7 +96,7 @@ pub enum Outcome<'p> {
     /// The condition depends on facts the incident does not give.
     Undetermined {
         /// The facts to find out.
-        missing: Vec<&'p str>,
+        missing: FactNames<'p>,
     },
     /// The catch-all clause (其他…情形): a matter of judgement, never a match
     /// (and, for `otherwise when …`, its condition holds).
@@ -338,6 +338,120 @@ pub enum Applicability {
     Unknown,
 }
 
+/// Facts of the policy named in an answer, in declaration order: a set over
+/// the policy's facts, so an answer lists them without copying names (as
+/// JSON, a list of names).
+#[derive(Clone)]
+pub struct FactNames<'p> {
+    pub(crate) facts: &'p crate::ids::Table<crate::ids::FactIx, crate::check::FactM>,
+    pub(crate) set: FactSet,
+}
+
+/// Which facts: bits by fact number while numbers are below 64, else a
+/// sorted list (kept small: answers carry one per undetermined clause).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FactSet {
+    Few(u64),
+    Many(Box<[crate::ids::FactIx]>),
+}
+
+impl FactSet {
+    /// The set of the facts with bits in `mask`, and of `more`.
+    pub(crate) fn of(mask: u128, mut more: Vec<crate::ids::FactIx>) -> FactSet {
+        use crate::ids::Idx as _;
+        match u64::try_from(mask) {
+            Ok(few) if more.is_empty() => FactSet::Few(few),
+            _ => {
+                more.extend(
+                    (0..128u32)
+                        .filter(|k| mask & (1u128 << k) != 0)
+                        .map(crate::ids::FactIx::from_raw),
+                );
+                more.sort_unstable();
+                more.dedup();
+                FactSet::Many(more.into_boxed_slice())
+            }
+        }
+    }
+}
+
+impl<'p> FactNames<'p> {
+    /// The names, in declaration order.
+    pub fn iter(&self) -> impl Iterator<Item = &'p str> + '_ {
+        use crate::ids::Idx as _;
+        let facts = self.facts;
+        let name = move |f: crate::ids::FactIx| facts.get(f).name.as_str();
+        let (few, many) = match &self.set {
+            FactSet::Few(m) => (Some(*m), &[][..]),
+            FactSet::Many(v) => (None, &v[..]),
+        };
+        let bits = std::iter::successors(few.filter(|m| *m != 0), |m| {
+            Some(m & (m - 1)).filter(|m| *m != 0)
+        })
+        .map(move |m| name(crate::ids::FactIx::from_raw(m.trailing_zeros())));
+        bits.chain(many.iter().map(move |f| name(*f)))
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        match &self.set {
+            FactSet::Few(m) => m.count_ones() as usize,
+            FactSet::Many(v) => v.len(),
+        }
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The names, collected.
+    pub fn to_vec(&self) -> Vec<&'p str> {
+        self.iter().collect()
+    }
+
+    /// No facts.
+    pub(crate) fn none(
+        facts: &'p crate::ids::Table<crate::ids::FactIx, crate::check::FactM>,
+    ) -> Self {
+        FactNames {
+            facts,
+            set: FactSet::Few(0),
+        }
+    }
+
+    /// The names joined by `sep`.
+    pub fn join(&self, sep: &str) -> String {
+        self.to_vec().join(sep)
+    }
+}
+
+impl fmt::Debug for FactNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for FactNames<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for FactNames<'_> {}
+
+impl<'a> PartialEq<Vec<&'a str>> for FactNames<'_> {
+    fn eq(&self, other: &Vec<&'a str>) -> bool {
+        self.iter().eq(other.iter().copied())
+    }
+}
+
+impl Serialize for FactNames<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 /// The answer to "which triggers apply to this incident".
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TriggerAnswer<'p> {
@@ -353,7 +467,7 @@ pub struct TriggerAnswer<'p> {
     /// Extra consequences and aggravating circumstances that hold or may hold.
     pub consequences: Vec<Consequence<'p>>,
     /// The incident's facts that the policy reads.
-    pub facts_used: Vec<&'p str>,
+    pub facts_used: FactNames<'p>,
     /// Who may propose accountability, who decides, where it is filed and
     /// where it is referred, for the lists with a matched (or only a
     /// discretionary) clause.

@@ -188,12 +188,10 @@ fn a_missing_fact_is_unknown_not_false() {
     );
     let a = p.triggers(&inc, false).unwrap();
     assert!(a.matched().is_empty());
-    assert_eq!(
-        status(&a, "第八条(五)"),
-        Some(&Outcome::Undetermined {
-            missing: vec!["后果"]
-        })
-    );
+    match status(&a, "第八条(五)") {
+        Some(Outcome::Undetermined { missing }) => assert_eq!(*missing, vec!["后果"]),
+        other => panic!("{other:?}"),
+    }
     // Clauses that fail on a known fact are not undetermined.
     assert_eq!(status(&a, "第八条(四)"), None);
     // With nothing known, every clause but the catch-all is undetermined.
@@ -550,4 +548,40 @@ fn a_match_says_who_proposes_decides_and_files() {
         .any(|c| matches!(c.outcome, zeren::triggers::Outcome::Discretionary));
     assert_eq!(a.procedure.is_empty(), !open);
     assert!(a.procedure.iter().all(|p| p.discretionary));
+}
+
+#[test]
+fn facts_past_the_sixty_fourth_are_listed_in_declaration_order() {
+    let mut t = String::new();
+    for i in 0..150 {
+        t.push_str(&format!("fact f{i} bool\n"));
+    }
+    t.push_str("triggers per \"第八条\" { 1 \"x\" when f140 and f0 and f70 }\n");
+    let p = zeren::Policy::parse("many.zr", &t).unwrap();
+    let inc = incident(
+        &p,
+        json!({"date": "2021-01-01", "facts": {"f0": true, "f5": true}}),
+    );
+    let a = p.triggers(&inc, false).unwrap();
+    // f5 is given but no rule reads it.
+    assert_eq!(a.facts_used, vec!["f0"]);
+    match &a.clauses[0].outcome {
+        Outcome::Undetermined { missing } => {
+            assert_eq!(*missing, vec!["f70", "f140"]);
+            assert_eq!(missing.len(), 2);
+            assert_eq!(missing.join(", "), "f70, f140");
+        }
+        other => panic!("{other:?}"),
+    }
+    let inc = incident(
+        &p,
+        json!({"date": "2021-01-01", "facts": {"f140": true, "f70": true, "f0": true}}),
+    );
+    let a = p.triggers(&inc, false).unwrap();
+    assert_eq!(a.facts_used, vec!["f0", "f70", "f140"]);
+    assert_eq!(
+        serde_json::to_value(&a.facts_used).unwrap(),
+        json!(["f0", "f70", "f140"])
+    );
+    assert_eq!(a.matched().len(), 1);
 }

@@ -6,6 +6,7 @@ use crate::eval::triggers::Eval;
 use crate::ids::DutyIx;
 use crate::incident::{BoundDecision, BoundIncident};
 use crate::liability::*;
+use crate::triggers::FactNames;
 use crate::triggers::Outcome;
 use crate::QueryError;
 /// The steps of the policy's procedure articles that apply to an incident.
@@ -39,9 +40,11 @@ pub(crate) fn procedures<'p>(
         let mut steps = Vec::new();
         for s in &p.steps {
             let (condition, missing) = match s.cond {
-                None => (None, Vec::new()),
+                None => (None, FactNames::none(&c.facts)),
                 Some(root) => match ev.outcome(Some(root), false, false) {
-                    Some(Outcome::Matched { .. }) => (Some(s.cond_text.as_str()), Vec::new()),
+                    Some(Outcome::Matched { .. }) => {
+                        (Some(s.cond_text.as_str()), FactNames::none(&c.facts))
+                    }
                     Some(Outcome::Undetermined { missing }) => {
                         (Some(s.cond_text.as_str()), missing)
                     }

@@ -277,6 +277,7 @@ impl<'p> Eval<'p, '_> {
     /// How a clause comes out; `None` for a clause that fails when the
     /// reasons are not asked for. A catch-all is discretionary when its
     /// condition (if any) holds.
+    #[inline]
     pub(crate) fn outcome(
         &self,
         root: Option<CondIx>,
@@ -297,23 +298,13 @@ impl<'p> Eval<'p, '_> {
                 // Facts in declaration order, each once.
                 let mut ids = Missing::default();
                 self.missing(root, &mut ids);
-                let missing = match ids {
-                    Missing::Few(mask) => {
-                        let mut out = Vec::with_capacity(mask.count_ones() as usize);
-                        let mut m = mask;
-                        while m != 0 {
-                            let i = m.trailing_zeros();
-                            out.push(self.c.facts.get(FactIx::from_raw(i)).name.as_str());
-                            m &= m - 1;
-                        }
-                        out
-                    }
-                    Missing::Many(mut v) => {
-                        v.sort_unstable();
-                        v.iter()
-                            .map(|f| self.c.facts.get(*f).name.as_str())
-                            .collect()
-                    }
+                let set = match ids {
+                    Missing::Few(mask) => FactSet::of(mask, Vec::new()),
+                    Missing::Many(v) => FactSet::of(0, v),
+                };
+                let missing = FactNames {
+                    facts: &self.c.facts,
+                    set,
                 };
                 Some(Outcome::Undetermined { missing })
             }
@@ -443,11 +434,23 @@ impl ListSet {
     }
 
     fn retain(&mut self, keep: impl Fn(ListIx) -> bool) {
-        let mut kept = ListSet::default();
-        for l in self.as_slice().iter().copied().filter(|l| keep(*l)) {
-            kept.push_new(l);
+        if self.more.is_empty() {
+            let mut n = 0;
+            for i in 0..self.len {
+                let Some(l) = self.few.get(i).copied() else {
+                    break;
+                };
+                if keep(l) {
+                    if let Some(slot) = self.few.get_mut(n) {
+                        *slot = l;
+                    }
+                    n += 1;
+                }
+            }
+            self.len = n;
+        } else {
+            self.more.retain(|l| keep(*l));
         }
-        *self = kept;
     }
 }
 
@@ -500,13 +503,22 @@ pub(crate) fn triggers<'p>(
     inc: &'p BoundIncident,
     why_not: bool,
 ) -> TriggerAnswer<'p> {
-    let mut facts_used = Vec::with_capacity(c.facts.len().min(16));
-    facts_used.extend(
-        c.facts
-            .iter_enumerated()
-            .filter(|(i, _)| *c.fact_read.get(*i) && inc.facts.get(*i).is_some())
-            .map(|(_, f)| f.name.as_str()),
-    );
+    // The facts given that the policy reads, as a set over the facts.
+    let mut used = Missing::default();
+    for (i, _) in c
+        .facts
+        .iter_enumerated()
+        .filter(|(i, _)| *c.fact_read.get(*i) && inc.facts.get(*i).is_some())
+    {
+        used.add(i);
+    }
+    let facts_used = FactNames {
+        facts: &c.facts,
+        set: match used {
+            Missing::Few(m) => FactSet::of(m, Vec::new()),
+            Missing::Many(v) => FactSet::of(0, v),
+        },
+    };
     let applicability = c.applicability(inc.date);
     if let Applicability::NotApplicable { .. } = applicability {
         return TriggerAnswer {
