@@ -564,15 +564,19 @@ pub struct ComplianceSummary {
 }
 
 impl ComplianceSummary {
+    fn count_period(&mut self, status: Status) {
+        match status {
+            Status::Met => self.met += 1,
+            Status::Missed => self.missed += 1,
+            Status::Pending => self.pending += 1,
+            Status::NotAssessed => self.not_assessed += 1,
+            Status::NotStated => self.not_stated += 1,
+        }
+    }
+
     fn count(&mut self, row: &ComplianceRow<'_, '_>) {
         match row {
-            ComplianceRow::Period(p) => match p.status {
-                Status::Met => self.met += 1,
-                Status::Missed => self.missed += 1,
-                Status::Pending => self.pending += 1,
-                Status::NotAssessed => self.not_assessed += 1,
-                Status::NotStated => self.not_stated += 1,
-            },
+            ComplianceRow::Period(p) => self.count_period(p.status),
             ComplianceRow::Reaction(_) => self.reactions += 1,
             ComplianceRow::Approval(_) => self.approvals += 1,
         }
@@ -634,6 +638,11 @@ where
 }
 
 impl<'p, 'e> ComplianceStream<'p, 'e> {
+    /// The date of assessment, and the date periods are assessed from.
+    pub fn dates(&self) -> (NaiveDate, NaiveDate) {
+        (self.as_of, self.from)
+    }
+
     /// Runs the query, calling `f` with each row as it is made; the first
     /// error `f` returns ends the query and is returned. Memory stays
     /// that of one subject's rows, whatever the size of the answer.
@@ -715,26 +724,59 @@ fn owed_by(s: Subject<'_>, holder: Option<Holder<'_>>) -> String {
     }
 }
 
-impl fmt::Display for ComplianceAnswer<'_, '_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let [met, missed, pending, na] = self.tally();
-        let unstated = self
-            .periods
-            .iter()
-            .filter(|p| p.status == Status::NotStated)
-            .count();
-        write!(
-            f,
-            "compliance as of {} (from {}): {met} met, {missed} missed, {pending} pending, {} not assessed",
-            self.as_of,
-            self.from,
-            na - unstated
-        )?;
-        if unstated > 0 {
-            write!(f, ", {unstated} with no frequency stated")?;
+impl ComplianceAnswer<'_, '_> {
+    /// The totals, as [`ComplianceStream::for_each`] gives them.
+    pub fn summary(&self) -> ComplianceSummary {
+        let mut sum = ComplianceSummary {
+            as_of: self.as_of,
+            from: self.from,
+            applicability_unknown: self.applicability_unknown,
+            ..ComplianceSummary::default()
+        };
+        for p in &self.periods {
+            sum.count_period(p.status);
         }
-        writeln!(f)?;
-        if self.applicability_unknown {
+        sum.reactions = self.reactions.len();
+        sum.approvals = self.approvals.len();
+        sum
+    }
+}
+
+impl fmt::Display for ComplianceAnswer<'_, '_> {
+    /// The table: the heading, then a line per row.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.summary().heading())?;
+        for p in &self.periods {
+            writeln!(f, "{p}")?;
+        }
+        for r in &self.reactions {
+            writeln!(f, "{r}")?;
+        }
+        for a in &self.approvals {
+            writeln!(f, "{a}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The heading of a compliance table: the totals, a line when
+/// applicability is unknown, and the column names.
+#[derive(Debug, Clone, Copy)]
+pub struct Heading(ComplianceSummary);
+
+impl ComplianceSummary {
+    /// The heading of the table that [`ComplianceAnswer`]'s `Display`
+    /// writes (each line ending in a newline); the rows' own `Display`
+    /// writes each of its lines.
+    pub fn heading(&self) -> Heading {
+        Heading(*self)
+    }
+}
+
+impl fmt::Display for Heading {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.0)?;
+        if self.0.applicability_unknown {
             writeln!(f, "  applicability unknown: the policy states no effective date; the verdicts assume it applied")?;
         }
         writeln!(
@@ -748,89 +790,111 @@ impl fmt::Display for ComplianceAnswer<'_, '_> {
             "need",
             pad("citation", 14),
             pad("action", 12)
+        )
+    }
+}
+
+impl fmt::Display for PeriodCompliance<'_, '_> {
+    /// The row's line of the table.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = self;
+        write!(
+            f,
+            "{:<12} {:<10} {:<10} {:>5} {:<12} {:>4}  {} {} {}",
+            p.status.to_string(),
+            p.period.to_string(),
+            p.due.to_string(),
+            p.count,
+            p.required.map_or("not stated".into(), |r| r.to_string()),
+            p.needed,
+            pad(p.citation, 14),
+            pad(p.action, 12),
+            owed_by(p.subject, p.holder())
         )?;
-        for p in &self.periods {
-            write!(
-                f,
-                "{:<12} {:<10} {:<10} {:>5} {:<12} {:>4}  {} {} {}",
-                p.status.to_string(),
-                p.period.to_string(),
-                p.due.to_string(),
-                p.count,
-                p.required.map_or("not stated".into(), |r| r.to_string()),
-                p.needed,
-                pad(p.citation, 14),
-                pad(p.action, 12),
-                owed_by(p.subject, p.holder())
-            )?;
-            if !p.missing().is_empty() {
-                write!(f, " — not yet to {}", p.missing().join(", "))?;
-            }
-            if let Some(r) = p.reading() {
-                write!(f, " (as read by “{r}”)")?;
-            }
-            writeln!(f)?;
+        if !p.missing().is_empty() {
+            write!(f, " — not yet to {}", p.missing().join(", "))?;
         }
-        for r in &self.reactions {
-            let status = match r.status {
-                ReactionStatus::OnTime => "on time",
-                ReactionStatus::Late => "late",
-                ReactionStatus::Overdue => "overdue",
-                ReactionStatus::Pending => "pending",
-                ReactionStatus::NotAssessed => "not assessed",
-                ReactionStatus::Answered => "answered",
-                ReactionStatus::Unanswered => "unanswered",
-            };
-            write!(
-                f,
-                "{status:<12} {} {} at {} (line {}) → {}",
-                r.kind,
-                owed_by(r.subject, r.holder),
-                r.trigger.0.date,
-                r.trigger.0.line,
-                r.action,
-            )?;
-            match r.deadline {
-                Some(d) => write!(f, " by {d}")?,
-                None => write!(f, ", time limit not stated")?,
-            }
-            if let Some(rd) = r.reading {
-                write!(f, " (as read by “{rd}”)")?;
-            }
-            match r.answer {
-                Some(a) => {
-                    write!(f, ": line {} on {}", a.0.line, a.0.date)?;
-                    if let Some(m) = r.elapsed_minutes {
-                        write!(f, " after {}", elapsed(m))?;
-                    }
-                    writeln!(f, " [{}]", r.citation)?;
-                }
-                None => writeln!(f, " [{}]", r.citation)?,
-            }
-        }
-        for a in &self.approvals {
-            write!(
-                f,
-                "{:<12} {} {} on {} (line {}):",
-                a.status.to_string(),
-                a.action,
-                subject_name(a.subject),
-                a.event.0.date,
-                a.event.0.line,
-            )?;
-            for (i, s) in a.steps.iter().enumerate() {
-                let then = if i == 0 { " " } else { ", then " };
-                match s.event {
-                    Some(e) => write!(f, "{then}{} line {}", s.action, e.0.line)?,
-                    None => write!(f, "{then}no {}", s.action)?,
-                }
-                if !s.by.is_empty() {
-                    write!(f, " (by {})", s.by.join(" or "))?;
-                }
-            }
-            writeln!(f, " [{}]", a.citation)?;
+        if let Some(r) = p.reading() {
+            write!(f, " (as read by “{r}”)")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Reaction<'_, '_> {
+    /// The row's line of the table.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = self;
+        let status = match r.status {
+            ReactionStatus::OnTime => "on time",
+            ReactionStatus::Late => "late",
+            ReactionStatus::Overdue => "overdue",
+            ReactionStatus::Pending => "pending",
+            ReactionStatus::NotAssessed => "not assessed",
+            ReactionStatus::Answered => "answered",
+            ReactionStatus::Unanswered => "unanswered",
+        };
+        write!(
+            f,
+            "{status:<12} {} {} at {} (line {}) → {}",
+            r.kind,
+            owed_by(r.subject, r.holder),
+            r.trigger.0.date,
+            r.trigger.0.line,
+            r.action,
+        )?;
+        match r.deadline {
+            Some(d) => write!(f, " by {d}")?,
+            None => write!(f, ", time limit not stated")?,
+        }
+        if let Some(rd) = r.reading {
+            write!(f, " (as read by “{rd}”)")?;
+        }
+        if let Some(a) = r.answer {
+            write!(f, ": line {} on {}", a.0.line, a.0.date)?;
+            if let Some(m) = r.elapsed_minutes {
+                write!(f, " after {}", elapsed(m))?;
+            }
+        }
+        write!(f, " [{}]", r.citation)
+    }
+}
+
+impl fmt::Display for Approval<'_, '_> {
+    /// The row's line of the table.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = self;
+        write!(
+            f,
+            "{:<12} {} {} on {} (line {}):",
+            a.status.to_string(),
+            a.action,
+            subject_name(a.subject),
+            a.event.0.date,
+            a.event.0.line,
+        )?;
+        for (i, s) in a.steps.iter().enumerate() {
+            let then = if i == 0 { " " } else { ", then " };
+            match s.event {
+                Some(e) => write!(f, "{then}{} line {}", s.action, e.0.line)?,
+                None => write!(f, "{then}no {}", s.action)?,
+            }
+            if !s.by.is_empty() {
+                write!(f, " (by {})", s.by.join(" or "))?;
+            }
+        }
+        write!(f, " [{}]", a.citation)
+    }
+}
+
+impl fmt::Display for ComplianceRow<'_, '_> {
+    /// The row's line of the table.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ComplianceRow::Period(p) => p.fmt(f),
+            ComplianceRow::Reaction(r) => r.fmt(f),
+            ComplianceRow::Approval(a) => a.fmt(f),
+        }
     }
 }
 

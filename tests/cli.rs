@@ -374,3 +374,59 @@ fn coverage_lists_what_cites_each_article() {
     assert_eq!(v["articles"][0]["citation"], "第一条");
     assert_eq!(v["articles"][0]["cited_by"][0]["kind"], "note");
 }
+
+/// `zeren compliance` writes rows as they are assessed; its table and JSON
+/// are byte for byte those of the collected answer.
+#[test]
+fn streamed_compliance_output_is_the_collected_answer() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let mut compared = 0;
+    for entry in std::fs::read_dir(format!("{dir}/examples/events")).unwrap() {
+        let log_path = entry.unwrap().path();
+        let stem = log_path.file_stem().unwrap().to_str().unwrap().to_string();
+        let (id, year) = stem.rsplit_once('-').unwrap();
+        let policy = std::fs::read_dir(format!("{dir}/examples/policies"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .starts_with(&format!("{id}-"))
+            })
+            .unwrap();
+        let as_of = format!("{}-01-10", year.parse::<i32>().unwrap() + 1);
+        let p = zeren::Policy::from_files(&[&policy]).unwrap();
+        let log = p.events_from_file(&log_path).unwrap();
+        let whole = p
+            .compliance(&log, as_of.parse().unwrap(), None, None)
+            .unwrap();
+        let args = |extra: Option<&str>| {
+            let mut a = vec![
+                "compliance".to_string(),
+                policy.display().to_string(),
+                "--events".into(),
+                log_path.display().to_string(),
+                "--as-of".into(),
+                as_of.clone(),
+            ];
+            a.extend(extra.map(String::from));
+            a
+        };
+        let run = |a: Vec<String>| {
+            let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+            let (code, out, err) = zeren(&refs);
+            assert_eq!(code, 0, "{err}");
+            out
+        };
+        assert_eq!(run(args(None)), whole.to_string(), "{stem}");
+        assert_eq!(
+            run(args(Some("--json"))),
+            format!("{}\n", serde_json::to_string_pretty(&whole).unwrap()),
+            "{stem}"
+        );
+        compared += 1;
+    }
+    assert!(compared >= 8);
+}

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use zeren::compliance::{ComplianceRow, ComplianceStream};
 use zeren::Policy;
 
 #[derive(Parser)]
@@ -224,11 +225,17 @@ fn print<T: serde::Serialize + std::fmt::Display>(answer: &T, json: bool) -> Res
     }
 }
 
-/// Writes a compliance answer as JSON Lines, each row as it is made, then
-/// the summary. A closed pipe ends the output quietly.
-fn write_jsonl(stream: zeren::compliance::ComplianceStream<'_, '_>) -> Result<(), String> {
-    use std::io::Write;
-    fn line<T: serde::Serialize>(out: &mut impl Write, value: &T) -> std::io::Result<()> {
+// A compliance answer is written as it is assessed, never held whole:
+// the periods as they come, the (usually few) event-driven rows and
+// approvals kept until the periods are written. The output is the same,
+// byte for byte, as the collected answer's.
+
+/// As JSON Lines, each row as it is made, then the summary.
+fn write_jsonl(
+    stream: ComplianceStream<'_, '_>,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
+    fn line<T: serde::Serialize>(out: &mut impl std::io::Write, value: &T) -> std::io::Result<()> {
         serde_json::to_writer(&mut *out, value).map_err(std::io::Error::from)?;
         out.write_all(b"\n")
     }
@@ -237,17 +244,106 @@ fn write_jsonl(stream: zeren::compliance::ComplianceStream<'_, '_>) -> Result<()
     struct Last {
         summary: zeren::compliance::ComplianceSummary,
     }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let done = stream
-        .for_each(|row| line(&mut out, &row))
-        .and_then(|summary| line(&mut out, &Last { summary }))
-        .and_then(|()| out.flush());
-    match done {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(format!("error: cannot write the answer: {e}"))
+    let summary = stream.for_each(|row| line(&mut out, &row))?;
+    line(&mut out, &Last { summary })?;
+    out.flush()
+}
+
+/// As the table: the totals first (a first pass counts them), then the rows.
+fn write_table(
+    stream: ComplianceStream<'_, '_>,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
+    let summary = stream.for_each(|_| Ok::<(), std::convert::Infallible>(()));
+    let Ok(summary) = summary;
+    write!(out, "{}", summary.heading())?;
+    let mut later = Vec::new();
+    stream.for_each(|row| match row {
+        ComplianceRow::Period(p) => writeln!(out, "{p}"),
+        other => {
+            later.push(other);
+            Ok(())
         }
-        _ => Ok(()),
+    })?;
+    for row in later {
+        writeln!(out, "{row}")?;
     }
+    out.flush()
+}
+
+/// As the pretty-printed JSON of the collected answer.
+fn write_json(
+    stream: ComplianceStream<'_, '_>,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
+    /// Writes the elements of one array of the answer, opening and closing it.
+    struct List {
+        open: bool,
+    }
+    impl List {
+        fn item<T: serde::Serialize>(
+            &mut self,
+            out: &mut impl std::io::Write,
+            value: &T,
+        ) -> std::io::Result<()> {
+            out.write_all(if self.open { b",\n" } else { b"[\n" })?;
+            self.open = true;
+            let text = serde_json::to_string_pretty(value).map_err(std::io::Error::from)?;
+            // Two levels deep: strings hold no raw line breaks, so each line
+            // is indented as a whole.
+            for (i, l) in text.lines().enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n")?;
+                }
+                write!(out, "    {l}")?;
+            }
+            Ok(())
+        }
+        fn close(self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+            out.write_all(if self.open { b"\n  ]" } else { b"[]" })
+        }
+    }
+    let date = |d: zeren::NaiveDate| serde_json::to_string(&d).map_err(std::io::Error::from);
+    let (as_of, from) = stream.dates();
+    write!(
+        out,
+        "{{\n  \"as_of\": {},\n  \"from\": {},\n  \"periods\": ",
+        date(as_of)?,
+        date(from)?
+    )?;
+    let mut periods = List { open: false };
+    let (mut reactions, mut approvals) = (Vec::new(), Vec::new());
+    let summary = stream.for_each(|row| match row {
+        ComplianceRow::Period(p) => periods.item(&mut out, &p),
+        ComplianceRow::Reaction(r) => {
+            reactions.push(r);
+            Ok(())
+        }
+        ComplianceRow::Approval(a) => {
+            approvals.push(a);
+            Ok(())
+        }
+    })?;
+    periods.close(&mut out)?;
+    out.write_all(b",\n  \"reactions\": ")?;
+    let mut list = List { open: false };
+    for r in &reactions {
+        list.item(&mut out, r)?;
+    }
+    list.close(&mut out)?;
+    if !approvals.is_empty() {
+        out.write_all(b",\n  \"approvals\": ")?;
+        let mut list = List { open: false };
+        for a in &approvals {
+            list.item(&mut out, a)?;
+        }
+        list.close(&mut out)?;
+    }
+    if summary.applicability_unknown {
+        out.write_all(b",\n  \"applicability_unknown\": true")?;
+    }
+    out.write_all(b"\n}\n")?;
+    out.flush()
 }
 
 /// Formats each file; with `check`, lists those that would change instead
@@ -458,18 +554,24 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let log = policy
                 .events_from_file(&events)
                 .map_err(|d| d.to_string())?;
-            if jsonl {
-                let stream = policy
-                    .compliance_stream(&log, as_of, from, unit.as_deref())
-                    .map_err(|e| format!("error: {e}"))?;
-                write_jsonl(stream)?;
-                return Ok(ExitCode::SUCCESS);
-            }
-            let answer = policy
-                .compliance(&log, as_of, from, unit.as_deref())
+            let stream = policy
+                .compliance_stream(&log, as_of, from, unit.as_deref())
                 .map_err(|e| format!("error: {e}"))?;
-            print(&answer, json)?;
-            Ok(ExitCode::SUCCESS)
+            let out = std::io::BufWriter::new(std::io::stdout().lock());
+            let done = if jsonl {
+                write_jsonl(stream, out)
+            } else if json {
+                write_json(stream, out)
+            } else {
+                write_table(stream, out)
+            };
+            match done {
+                // A closed pipe (`zeren … | head`) ends the output quietly.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(format!("error: cannot write the answer: {e}"))
+                }
+                _ => Ok(ExitCode::SUCCESS),
+            }
         }
         Command::Coverage { files, json } => {
             let policy = load(&files)?;
