@@ -79,16 +79,27 @@ impl<'p, 'i> People<'p, 'i> {
     }
 
     /// Resolves the targets of one clause or consequence.
+    #[inline]
     pub(crate) fn resolve(
         &mut self,
         citation: &'p str,
         targets: &[TargetM],
     ) -> (Vec<Accountable<'p>>, Vec<Unreached<'p>>) {
-        let mut found = Vec::new();
-        let mut unreached = Vec::new();
+        // Most clauses hold nobody to account by name: answered in place.
         if targets.is_empty() {
-            return (found, unreached);
+            return (Vec::new(), Vec::new());
         }
+        self.resolve_targets(citation, targets)
+    }
+
+    #[inline(never)]
+    fn resolve_targets(
+        &mut self,
+        citation: &'p str,
+        targets: &[TargetM],
+    ) -> (Vec<Accountable<'p>>, Vec<Unreached<'p>>) {
+        let mut found: Vec<Accountable<'p>> = Vec::new();
+        let mut unreached = Vec::new();
         let nowhere = self.inc.unit.is_none() && self.inc.matter.is_none();
         for t in targets {
             let target = self.target(*t);

@@ -277,7 +277,7 @@ impl<'p> Eval<'p, '_> {
     /// How a clause comes out; `None` for a clause that fails when the
     /// reasons are not asked for. A catch-all is discretionary when its
     /// condition (if any) holds.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn outcome(
         &self,
         root: Option<CondIx>,
