@@ -585,9 +585,10 @@ impl ComplianceSummary {
 
 /// A compliance query checked and ready to run, handing each row over as
 /// it is made instead of collecting the answer
-/// ([`crate::Policy::compliance_stream`]). The rows come in the order of
-/// [`ComplianceAnswer`]: every obligation's rows in declaration order
-/// (periodic and event-driven alike), then the approvals.
+/// ([`crate::Policy::compliance_stream`]). The rows come obligation by
+/// obligation in declaration order (periodic and event-driven alike), then
+/// the approvals; [`ComplianceAnswer`] holds the same rows grouped by kind,
+/// each kind in this order.
 #[derive(Debug, Clone, Copy)]
 pub struct ComplianceStream<'p, 'e> {
     pub(crate) c: &'p crate::compile::Compiled,

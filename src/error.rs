@@ -65,7 +65,7 @@ pub enum QueryError {
     /// An id, event log or incident checked against another policy.
     #[error("the {what} was checked against another policy; check it against this one")]
     OtherPolicy {
-        /// What was given: `unit id`, `event log` or `incident`.
+        /// What was given: `unit id`, `event log`, `incident` or `fact`.
         what: &'static str,
     },
     /// The policy declares no fact of that name.

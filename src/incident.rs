@@ -703,14 +703,16 @@ impl BoundIncident {
         fact: Fact<'_>,
         members: &[Choice<'_>],
     ) -> Result<(), crate::QueryError> {
+        let slot = self.slot(fact, fact.kind == FactKind::SomeOf, "a set")?;
         let mut mask = 0u128;
         for m in members {
+            // A set has at most 128 members (checked with the policy).
             if m.fact != fact || m.index >= 128 {
                 return Err(fact.wrong("a value of another fact"));
             }
             mask |= 1u128 << m.index;
         }
-        *self.slot(fact, fact.kind == FactKind::SomeOf, "a set")? = Some(Val::Set(mask));
+        *slot = Some(Val::Set(mask));
         Ok(())
     }
 

@@ -639,8 +639,10 @@ impl Policy {
 
     /// The compliance query of [`Policy::compliance`], checked, to run row by
     /// row: [`compliance::ComplianceStream::for_each`] hands each row over
-    /// as it is made, in the answer's order, so a large answer is never held
-    /// in memory (`zeren compliance --jsonl` writes it that way).
+    /// as it is made — obligation by obligation in declaration order, then
+    /// the approvals (the collected answer groups the same rows by kind) —
+    /// so a large answer is never held in memory (`zeren compliance
+    /// --jsonl` writes it that way).
     pub fn compliance_stream<'p, 'e>(
         &'p self,
         log: &'e EventLog,

@@ -145,3 +145,76 @@ fn a_stream_is_checked_like_the_collected_query() {
         .unwrap_err();
     assert!(e.to_string().contains("event log"), "{e}");
 }
+
+/// An event-driven obligation declared before a periodic one: the stream
+/// hands rows over obligation by obligation, the collected answer groups
+/// them by kind; a failing callback stops the event-driven rows too.
+#[test]
+fn rows_come_obligation_by_obligation() {
+    let p = zeren::Policy::parse(
+        "p.zr",
+        r#"
+policy "细则" { effective 2019-01-01 }
+unit kinds 党委
+org { unit 甲 kind 党委
+      unit 乙 kind 党委 }
+actions 报告, 研究
+event kinds 舆情
+obligation per "第一条" each 党委 must 报告 within 1 day of 舆情
+obligation per "第二条" each 党委 must 研究 at least 1 per year
+"#,
+    )
+    .unwrap();
+    let log = p
+        .events_from_jsonl(
+            "e.jsonl",
+            concat!(
+                r#"{"date": "2019-03-01", "unit": "甲", "event": "舆情"}"#,
+                "\n",
+                r#"{"date": "2019-04-01", "unit": "乙", "event": "舆情"}"#,
+                "\n",
+                r#"{"date": "2019-05-01", "unit": "甲", "event": "舆情"}"#,
+                "\n",
+                r#"{"date": "2019-05-01", "unit": "甲", "action": "研究"}"#,
+            ),
+        )
+        .unwrap();
+    let as_of = date("2020-01-10");
+    let mut kinds = Vec::new();
+    p.compliance_stream(&log, as_of, None, None)
+        .unwrap()
+        .for_each(|row| {
+            kinds.push(match row {
+                ComplianceRow::Period(p) => format!("period {}", p.citation),
+                ComplianceRow::Reaction(r) => format!("reaction {}", r.citation),
+                ComplianceRow::Approval(a) => format!("approval {}", a.citation),
+            });
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+    assert_eq!(
+        kinds,
+        [
+            "reaction 第一条",
+            "reaction 第一条",
+            "reaction 第一条",
+            "period 第二条",
+            "period 第二条",
+            "period 第二条",
+            "period 第二条",
+        ]
+    );
+    let whole = p.compliance(&log, as_of, None, None).unwrap();
+    // Two units, 2019 and 2020.
+    assert_eq!((whole.reactions.len(), whole.periods.len()), (3, 4));
+    // Stopped after the first row: no other row is made or handed over.
+    let mut calls = 0;
+    let stopped = p
+        .compliance_stream(&log, as_of, None, None)
+        .unwrap()
+        .for_each(|_| {
+            calls += 1;
+            Err(())
+        });
+    assert_eq!((stopped, calls), (Err(()), 1));
+}

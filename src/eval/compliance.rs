@@ -458,6 +458,9 @@ impl<'p, 'e> Query<'p, 'e> {
         for a in &c.approvals {
             let action = c.actions.get(a.action).as_str();
             for t in subjects(c, &a.subject) {
+                if out.stopped() {
+                    return;
+                }
                 if only.is_some_and(|o| o != t) {
                     continue;
                 }
@@ -781,6 +784,9 @@ impl<'p, 'e> Query<'p, 'e> {
         } = *self;
         let kind = c.event_kinds.get(event).as_str();
         for &t in ob.targets.iter().filter(|t| only.is_none_or(|o| o == **t)) {
+            if out.stopped() {
+                return;
+            }
             let Some((want, recipients)) = ob.for_subject(c, t) else {
                 continue;
             };

@@ -428,8 +428,10 @@ impl ListSet {
             *slot = l;
             self.len += 1;
         } else {
+            // Spilled: from now on `more` holds them all.
             self.more.extend_from_slice(&self.few);
             self.more.push(l);
+            self.len = 0;
         }
     }
 
@@ -503,21 +505,23 @@ pub(crate) fn triggers<'p>(
     inc: &'p BoundIncident,
     why_not: bool,
 ) -> TriggerAnswer<'p> {
-    // The facts given that the policy reads, as a set over the facts.
-    let mut used = Missing::default();
-    for (i, _) in c
+    // The facts given that the policy reads, as a set over the facts (in
+    // declaration order, each once).
+    let used = c
         .facts
-        .iter_enumerated()
-        .filter(|(i, _)| *c.fact_read.get(*i) && inc.facts.get(*i).is_some())
-    {
-        used.add(i);
+        .ids()
+        .filter(|i| *c.fact_read.get(*i) && inc.facts.get(*i).is_some());
+    let mut mask = 0u128;
+    let mut more = Vec::new();
+    for i in used {
+        match i.index() {
+            k if k < 64 => mask |= 1u128 << k,
+            _ => more.push(i),
+        }
     }
     let facts_used = FactNames {
         facts: &c.facts,
-        set: match used {
-            Missing::Few(m) => FactSet::of(m, Vec::new()),
-            Missing::Many(v) => FactSet::of(0, v),
-        },
+        set: FactSet::of(mask, more),
     };
     let applicability = c.applicability(inc.date);
     if let Applicability::NotApplicable { .. } = applicability {
@@ -657,5 +661,40 @@ pub(crate) fn triggers<'p>(
             .as_ref()
             .and_then(|_| crate::eval::liability::liability(c, inc).ok())
             .map(Box::new),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ListSet;
+    use crate::ids::{Idx as _, ListIx};
+
+    fn l(i: u32) -> ListIx {
+        ListIx::from_raw(i)
+    }
+
+    #[test]
+    fn a_list_set_keeps_order_and_empties_after_spilling() {
+        let mut s = ListSet::default();
+        for i in [3, 3, 1, 4, 1, 5, 9] {
+            s.push_new(l(i));
+        }
+        // Only a repeat of the last one added is dropped.
+        assert_eq!(s.as_slice(), [l(3), l(1), l(4), l(1), l(5), l(9)]);
+        assert!(s.contains(l(9)) && !s.contains(l(2)));
+        s.retain(|x| x != l(1));
+        assert_eq!(s.as_slice(), [l(3), l(4), l(5), l(9)]);
+        s.retain(|_| false);
+        assert!(
+            s.as_slice().is_empty(),
+            "nothing left over from before the spill"
+        );
+        s.push_new(l(7));
+        assert_eq!(s.as_slice(), [l(7)]);
+        let mut few = ListSet::default();
+        few.push_new(l(2));
+        few.push_new(l(6));
+        few.retain(|x| x == l(6));
+        assert_eq!(few.as_slice(), [l(6)]);
     }
 }
