@@ -255,7 +255,8 @@ pub(crate) fn bind(
         };
         let fact = c.facts.get(id);
         let at = |kind: DiagKind, message: String, help: String| (kind, message, help);
-        let accepted = crate::check::accepted(&fact.ty, &c.scales);
+        // What the fact accepts, spelled out only for a problem.
+        let accepted = || crate::check::accepted(&fact.ty, &c.scales);
         let bound = match (&fact.ty, value) {
             (_, serde_json::Value::Null) => Ok(None),
             (FactTy::Enum(members), serde_json::Value::String(s)) => {
@@ -294,7 +295,7 @@ pub(crate) fn bind(
                             ),
                             None => (
                                 format!("the members of `{name}` are names, but item {i} is not"),
-                                format!("give {accepted}"),
+                                format!("give {}", accepted()),
                             ),
                         };
                         errors.add(
@@ -333,7 +334,7 @@ pub(crate) fn bind(
                 _ => Err(at(
                     DiagKind::Type,
                     format!("`{name}` is out of range"),
-                    accepted.clone(),
+                    accepted(),
                 )),
             },
             (FactTy::Date, serde_json::Value::String(s)) => match crate::syntax::parse_date(s) {
@@ -354,7 +355,7 @@ pub(crate) fn bind(
                         "`{name}` is {}, but {given} is given",
                         crate::check::type_phrase(ty, &c.scales)
                     ),
-                    format!("give {accepted}"),
+                    format!("give {}", accepted()),
                 ))
             }
         };
