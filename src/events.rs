@@ -366,6 +366,8 @@ struct Binder<'c> {
     /// Problems past the limit, counted but not built.
     omitted: usize,
     ids: HashMap<String, u32>,
+    /// Per action, the period kinds a `for` may name; found once.
+    period_kinds: HashMap<ActionIx, Vec<PeriodKind>>,
 }
 
 impl<'c> Binder<'c> {
@@ -376,6 +378,7 @@ impl<'c> Binder<'c> {
             errors: Vec::new(),
             omitted: 0,
             ids: HashMap::new(),
+            period_kinds: HashMap::new(),
         }
     }
 
@@ -724,8 +727,13 @@ impl<'c> Binder<'c> {
                 return None;
             }
         };
-        let kinds = crate::eval::compliance::period_kinds(self.c, action);
+        let c = self.c;
+        let kinds = self
+            .period_kinds
+            .entry(action)
+            .or_insert_with(|| crate::eval::compliance::period_kinds(c, action));
         if !kinds.contains(&p.kind) {
+            let kinds = kinds.clone();
             let name = self.c.actions.get(action);
             let help = if kinds.is_empty() {
                 format!("no periodic obligation asks for `{name}`; remove `for`")
