@@ -68,6 +68,14 @@ pub enum QueryError {
         /// What was given: `unit id`, `event log`, `incident` or `fact`.
         what: &'static str,
     },
+    /// The policy has no trigger clause with that citation.
+    #[error("no trigger clause is cited `{}`{}", text::shown(.citation), help_suffix(.help))]
+    UnknownClause {
+        /// The citation asked for.
+        citation: String,
+        /// The closest clause citation, if any.
+        help: Option<String>,
+    },
     /// The policy declares no fact of that name.
     #[error("unknown fact `{}`{}", text::shown(.name), help_suffix(.help))]
     UnknownFact {

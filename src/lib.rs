@@ -482,6 +482,49 @@ impl Policy {
         Ok(eval::triggers::matching(&self.c, incident))
     }
 
+    /// The trigger clauses cited `citation`, explained for an incident —
+    /// the conditions that held, the facts missing or the condition that
+    /// failed, and whom each holds to account — exactly as
+    /// [`Policy::triggers`] with why-not gives them, without explaining the
+    /// others: the explanation on demand after [`Policy::matching`].
+    /// `citation` is as answers give it (`第八条(五)`); full- and half-width
+    /// brackets and spaces compare equal. Several clauses share a citation
+    /// when the regulation does not number them (the sentences of one
+    /// article): all of them are explained, in order.
+    pub fn explain<'p>(
+        &'p self,
+        incident: &'p BoundIncident,
+        citation: &str,
+    ) -> Result<Vec<triggers::ClauseResult<'p>>, QueryError> {
+        self.owns(incident.policy, "incident")?;
+        if let triggers::Applicability::NotApplicable { effective } =
+            self.c.applicability(incident.date())
+        {
+            return Err(QueryError::NotInForce {
+                on: incident.date(),
+                effective,
+            });
+        }
+        let key = check::clause_key(citation);
+        let citation_of = |id| self.c.clause(id).2.citation.as_str();
+        let found: Vec<triggers::ClauseResult<'p>> = self
+            .c
+            .clauses
+            .all
+            .ids()
+            .filter(|id| check::clause_key(citation_of(*id)) == key)
+            .map(|id| eval::triggers::explain(&self.c, incident, id))
+            .collect();
+        if found.is_empty() {
+            return Err(QueryError::UnknownClause {
+                citation: citation.into(),
+                help: resolve::closest(citation, self.c.clauses.all.ids().map(citation_of))
+                    .map(|n| format!("did you mean `{n}`?")),
+            });
+        }
+        Ok(found)
+    }
+
     /// Refuses data checked against another policy.
     fn owns(&self, key: Option<compile::PolicyKey>, what: &'static str) -> Result<(), QueryError> {
         match key {

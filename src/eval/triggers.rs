@@ -500,6 +500,46 @@ pub(crate) fn matching<'p>(c: &'p Compiled, inc: &BoundIncident) -> Matching<'p>
     out
 }
 
+/// One clause explained, as [`triggers`] with why-not gives it: its
+/// outcome with the reasons, and whom it holds to account (a catch-all
+/// adds nobody when a clause of its list matched).
+pub(crate) fn explain<'p>(
+    c: &'p Compiled,
+    inc: &'p BoundIncident,
+    id: ClauseIx,
+) -> ClauseResult<'p> {
+    let ev = Eval {
+        c,
+        facts: &inc.facts,
+    };
+    let (_, list, clause) = c.clause(id);
+    let Some(outcome) = ev.outcome(clause.cond, clause.catch_all, true) else {
+        crate::compile::internal(format!(
+            "clause `{}` has no outcome with its reasons",
+            clause.citation
+        ))
+    };
+    let list_matched = || {
+        list.clauses
+            .iter()
+            .any(|k| !k.catch_all && k.cond.is_some_and(|root| ev.eval(root) == Tri::True))
+    };
+    let mut people = People::new(c, inc);
+    let (accountable, unreached) = match outcome {
+        Outcome::Matched { .. } => people.resolve(clause.citation.as_str(), &clause.against),
+        Outcome::Discretionary if !list_matched() => {
+            people.resolve(clause.citation.as_str(), &clause.against)
+        }
+        _ => (Vec::new(), Vec::new()),
+    };
+    ClauseResult {
+        clause: clause_of(list, clause),
+        outcome,
+        accountable,
+        unreached,
+    }
+}
+
 pub(crate) fn triggers<'p>(
     c: &'p Compiled,
     inc: &'p BoundIncident,
