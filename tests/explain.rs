@@ -3,35 +3,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-use common::example;
+use common::{example, example_policy_for};
 use zeren::QueryError;
 
 #[test]
 fn every_clause_explained_alone_is_its_row_of_the_full_answer() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
-    let policies: Vec<String> = std::fs::read_dir(format!("{dir}/policies"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
     let mut explained = 0;
     for entry in std::fs::read_dir(format!("{dir}/incidents")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
-        // The longest policy id the incident's name starts with.
-        let policy = policies
-            .iter()
-            .filter(|p| {
-                let id: Vec<&str> = p.splitn(3, '-').collect();
-                let prefix = if id[1].len() <= 1 {
-                    format!("{}-{}-", id[0], id[1])
-                } else {
-                    format!("{}-", id[0])
-                };
-                name.starts_with(&prefix)
-            })
-            .max_by_key(|p| p.len())
-            .unwrap();
-        let p = example(policy);
+        let policy = example_policy_for(&name);
+        let p = example(&policy);
         let inc = p
             .incident_from_json(&name, &std::fs::read_to_string(&path).unwrap())
             .unwrap();

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-use common::{date, example};
+use common::{date, example, example_policy_for};
 use serde_json::Value;
 use zeren::compliance::{ComplianceRow, Status};
 
@@ -15,13 +15,7 @@ fn logged_examples() -> Vec<(String, String)> {
     for entry in std::fs::read_dir(format!("{dir}/events")).unwrap() {
         let log = entry.unwrap().path();
         let stem = log.file_stem().unwrap().to_str().unwrap().to_string();
-        // `002-2019.jsonl` is the log of `002-….zr`: the id is all but the year.
-        let id = stem.rsplit_once('-').unwrap().0.to_string();
-        let policy = std::fs::read_dir(format!("{dir}/policies"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .find(|n| n.starts_with(&format!("{id}-")))
-            .unwrap_or_else(|| panic!("no policy for {stem}"));
+        let policy = example_policy_for(&format!("{stem}.jsonl"));
         out.push((policy, log.display().to_string()));
     }
     out.sort();

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-use common::{date, example};
+use common::{date, example, example_policy_for};
 use serde_json::Value;
 use zeren::incident::{BoundIncident, FactKind};
 use zeren::{Policy, QueryError};
@@ -46,29 +46,12 @@ fn typed(p: &Policy, json: &Value) -> BoundIncident {
 #[test]
 fn typed_incidents_answer_as_their_json_does() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
-    let policies: Vec<String> = std::fs::read_dir(format!("{dir}/policies"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
     let mut compared = 0;
     for entry in std::fs::read_dir(format!("{dir}/incidents")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
-        let policy = policies
-            .iter()
-            .filter(|p| name.starts_with(p.split('-').next().unwrap()))
-            .find(|p| {
-                // `003-2-religion.json` belongs to `003-2-….zr`.
-                let id: Vec<&str> = p.splitn(3, '-').collect();
-                let prefix = if id[1].len() <= 1 {
-                    format!("{}-{}-", id[0], id[1])
-                } else {
-                    format!("{}-", id[0])
-                };
-                name.starts_with(&prefix)
-            })
-            .unwrap_or_else(|| panic!("no policy for {name}"));
-        let p = example(policy);
+        let policy = example_policy_for(&name);
+        let p = example(&policy);
         let mut json: Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         // The typed calls state the incident's date, unit and facts; a

@@ -59,3 +59,26 @@ pub fn test_failures(p: &Policy) -> Vec<String> {
         .flat_map(|t| t.failures.iter().cloned())
         .collect()
 }
+
+/// The example policy (file name) that a bundled incident or event log
+/// belongs to, by the document id both names start with:
+/// `003-2-religion.json` → `003-2-bureau.zr`, `002-2019.jsonl` →
+/// `002-sues.zr`.
+pub fn example_policy_for(file_name: &str) -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/policies");
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|p| {
+            // A document id: `002`, or `003-2` / `001-A` with one more part.
+            let parts: Vec<&str> = p.splitn(3, '-').collect();
+            let id = match parts.as_slice() {
+                [a, b, _] if b.chars().count() == 1 => format!("{a}-{b}"),
+                [a, ..] => (*a).to_string(),
+                [] => String::new(),
+            };
+            file_name.starts_with(&format!("{id}-"))
+        })
+        .max_by_key(String::len)
+        .unwrap_or_else(|| panic!("no example policy for {file_name}"))
+}
