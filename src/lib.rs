@@ -479,7 +479,7 @@ impl Policy {
         incident: &BoundIncident,
     ) -> Result<triggers::Matching<'p>, QueryError> {
         self.owns(incident.policy, "incident")?;
-        Ok(eval::triggers::matching(&self.c, incident))
+        Ok(eval::sliced::matching(&self.c, incident))
     }
 
     /// The trigger clauses cited `citation`, explained for an incident —

@@ -78,6 +78,24 @@ pub(crate) struct Program {
     pub fact_of: Table<CondIx, Option<FactIx>>,
 }
 
+impl Op {
+    /// The fact a leaf test reads; `None` for `and`, `or`, `not`.
+    #[inline]
+    pub(crate) fn fact(&self) -> Option<FactIx> {
+        match self {
+            Op::Sym { fact, .. }
+            | Op::SymIn { fact, .. }
+            | Op::SymInList { fact, .. }
+            | Op::Bool { fact, .. }
+            | Op::Num { fact, .. }
+            | Op::NumIn { fact, .. }
+            | Op::Date { fact, .. }
+            | Op::DateIn { fact, .. } => Some(*fact),
+            Op::And { .. } | Op::Or { .. } | Op::Not { .. } => None,
+        }
+    }
+}
+
 impl Program {
     /// The children of an `and` or `or` node.
     #[inline]

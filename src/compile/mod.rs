@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 
 pub(crate) mod cond;
+pub(crate) mod slice;
 
 /// Rows of items grouped by a dense key (compressed sparse rows).
 #[derive(Debug, Clone, Default)]
@@ -183,6 +184,8 @@ pub(crate) struct Compiled {
     pub fact_read: Table<FactIx, bool>,
     pub program: cond::Program,
     pub clauses: cond::Clauses,
+    /// The trigger clauses bit-sliced by shape, for the lean query.
+    pub sliced: slice::Sliced,
     pub action_index: HashMap<String, ActionIx>,
     pub event_kind_index: HashMap<String, EventKindIx>,
     /// Names of the units each obligation names as recipients.
@@ -455,6 +458,13 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
             .collect(),
     );
     let clauses = cond::index(&program, &model.facts, &model.trigger_lists);
+    let sliced = slice::slice(
+        &program,
+        &model.facts,
+        &model.scales,
+        &model.trigger_lists,
+        &clauses,
+    );
     let obligation_units = model
         .obligations
         .iter()
@@ -493,6 +503,7 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
         fact_index,
         fact_read,
         clauses,
+        sliced,
         program,
         action_index,
         event_kind_index,

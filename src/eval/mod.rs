@@ -13,6 +13,7 @@ pub(crate) mod articles;
 pub(crate) mod compliance;
 pub(crate) mod expect;
 pub(crate) mod liability;
+pub(crate) mod sliced;
 pub(crate) mod staffing;
 pub(crate) mod triggers;
 pub(crate) mod who;

@@ -1,7 +1,7 @@
 //! The algorithm behind [`crate::triggers`]; the answer types live there.
 
 use crate::check::{SanctionsKindM, Val};
-use crate::compile::cond::{guarded, range, Op};
+use crate::compile::cond::{guarded, range, Clauses, Op};
 use crate::compile::Compiled;
 use crate::eval::accountable::People;
 use crate::ids::{ClauseIx, CondIx, FactIx, Idx, ListIx, Table};
@@ -80,6 +80,61 @@ impl Missing {
     }
 }
 
+/// The truth of a leaf test on a fact's value (`None`: not given). The one
+/// definition of a test: the interpreter and the bit-sliced tables
+/// ([`crate::compile::slice`]) both read it.
+#[inline(always)]
+pub(crate) fn test(p: &crate::compile::cond::Program, op: &Op, val: Option<Val>) -> Tri {
+    match op {
+        Op::Sym { op, want, .. } => match val {
+            Some(Val::Sym(v)) => tri(ord(*op, v, *want)),
+            // On a set: `=` is membership, `!=` its negation (the checker
+            // allows no other comparison on a set).
+            Some(Val::Set(m)) => {
+                let has = *want < 128 && m & (1u128 << *want) != 0;
+                tri(if *op == CmpOp::Ne { !has } else { has })
+            }
+            _ => Tri::Unknown,
+        },
+        Op::SymIn { mask, .. } => match val {
+            Some(Val::Sym(v)) => tri(v < 128 && mask & (1u128 << v) != 0),
+            // On a set: some member given is in the list.
+            Some(Val::Set(m)) => tri(m & mask != 0),
+            _ => Tri::Unknown,
+        },
+        Op::SymInList { start, len, .. } => match val {
+            Some(Val::Sym(v)) => tri(range(&p.syms, *start, *len).contains(&v)),
+            Some(Val::Set(m)) => tri(range(&p.syms, *start, *len)
+                .iter()
+                .any(|s| *s < 128 && m & (1u128 << s) != 0)),
+            _ => Tri::Unknown,
+        },
+        Op::Bool { want, .. } => match val {
+            Some(Val::Bool(v)) => tri(v == *want),
+            _ => Tri::Unknown,
+        },
+        Op::Num { op, want, .. } => match val {
+            Some(Val::Num(v)) => tri(ord(*op, v, *want)),
+            _ => Tri::Unknown,
+        },
+        Op::NumIn { start, len, .. } => match val {
+            Some(Val::Num(v)) => tri(range(&p.nums, *start, *len).contains(&v)),
+            _ => Tri::Unknown,
+        },
+        Op::Date { op, want, .. } => match val {
+            Some(Val::Date(v)) => tri(ord(*op, v, *want)),
+            _ => Tri::Unknown,
+        },
+        Op::DateIn { start, len, .. } => match val {
+            Some(Val::Date(v)) => tri(range(&p.dates, *start, *len).contains(&v)),
+            _ => Tri::Unknown,
+        },
+        Op::And { .. } | Op::Or { .. } | Op::Not { .. } => {
+            crate::compile::internal("a test was asked of an `and`, `or` or `not` node".into())
+        }
+    }
+}
+
 /// Conditions evaluated over one incident's facts; what it answers borrows
 /// from the policy only.
 pub(crate) struct Eval<'p, 'f> {
@@ -89,7 +144,7 @@ pub(crate) struct Eval<'p, 'f> {
 
 impl<'p> Eval<'p, '_> {
     #[inline]
-    fn val(&self, fact: FactIx) -> Option<Val> {
+    pub(crate) fn val(&self, fact: FactIx) -> Option<Val> {
         *self.facts.get(fact)
     }
 
@@ -103,49 +158,6 @@ impl<'p> Eval<'p, '_> {
     pub(crate) fn eval(&self, n: CondIx) -> Tri {
         let p = &self.c.program;
         match p.ops.get(n) {
-            Op::Sym { fact, op, want } => match self.val(*fact) {
-                Some(Val::Sym(v)) => tri(ord(*op, v, *want)),
-                // On a set: `=` is membership, `!=` its negation (the checker
-                // allows no other comparison on a set).
-                Some(Val::Set(m)) => {
-                    let has = *want < 128 && m & (1u128 << *want) != 0;
-                    tri(if *op == CmpOp::Ne { !has } else { has })
-                }
-                _ => Tri::Unknown,
-            },
-            Op::SymIn { fact, mask } => match self.val(*fact) {
-                Some(Val::Sym(v)) => tri(v < 128 && mask & (1u128 << v) != 0),
-                // On a set: some member given is in the list.
-                Some(Val::Set(m)) => tri(m & mask != 0),
-                _ => Tri::Unknown,
-            },
-            Op::SymInList { fact, start, len } => match self.val(*fact) {
-                Some(Val::Sym(v)) => tri(range(&p.syms, *start, *len).contains(&v)),
-                Some(Val::Set(m)) => tri(range(&p.syms, *start, *len)
-                    .iter()
-                    .any(|s| *s < 128 && m & (1u128 << s) != 0)),
-                _ => Tri::Unknown,
-            },
-            Op::Bool { fact, want } => match self.val(*fact) {
-                Some(Val::Bool(v)) => tri(v == *want),
-                _ => Tri::Unknown,
-            },
-            Op::Num { fact, op, want } => match self.val(*fact) {
-                Some(Val::Num(v)) => tri(ord(*op, v, *want)),
-                _ => Tri::Unknown,
-            },
-            Op::NumIn { fact, start, len } => match self.val(*fact) {
-                Some(Val::Num(v)) => tri(range(&p.nums, *start, *len).contains(&v)),
-                _ => Tri::Unknown,
-            },
-            Op::Date { fact, op, want } => match self.val(*fact) {
-                Some(Val::Date(v)) => tri(ord(*op, v, *want)),
-                _ => Tri::Unknown,
-            },
-            Op::DateIn { fact, start, len } => match self.val(*fact) {
-                Some(Val::Date(v)) => tri(range(&p.dates, *start, *len).contains(&v)),
-                _ => Tri::Unknown,
-            },
             Op::And { start, len } => {
                 let mut out = Tri::True;
                 for k in self.kids(*start, *len) {
@@ -173,6 +185,7 @@ impl<'p> Eval<'p, '_> {
                 Tri::False => Tri::True,
                 Tri::Unknown => Tri::Unknown,
             },
+            leaf => test(p, leaf, leaf.fact().and_then(|f| self.val(f))),
         }
     }
 
@@ -325,6 +338,11 @@ fn candidates<'c>(c: &'c Compiled, inc: &BoundIncident, why_not: bool) -> Candid
     if why_not {
         return Candidates::Listed(idx.all.ids().collect::<Vec<_>>().into_iter());
     }
+    candidates_in(idx, inc)
+}
+
+/// The clauses of `idx` an incident's guard values leave to evaluate.
+pub(crate) fn candidates_in<'c>(idx: &'c Clauses, inc: &BoundIncident) -> Candidates<'c> {
     if let [(fact, by_value)] = idx.guards.as_slice() {
         if let Some(Val::Sym(s)) = *inc.facts.get(*fact) {
             return Candidates::Merged(&idx.unguarded, guarded(by_value, s));
@@ -345,7 +363,7 @@ fn candidates<'c>(c: &'c Compiled, inc: &BoundIncident, why_not: bool) -> Candid
 
 /// The clauses to evaluate, ascending: two ascending lists of distinct
 /// clauses merged as they are read, or a list made up front.
-enum Candidates<'c> {
+pub(crate) enum Candidates<'c> {
     Merged(&'c [ClauseIx], &'c [ClauseIx]),
     Listed(std::vec::IntoIter<ClauseIx>),
 }
@@ -456,7 +474,7 @@ impl ListSet {
     }
 }
 
-fn clause_of<'p>(
+pub(crate) fn clause_of<'p>(
     list: &'p crate::check::TriggerListM,
     clause: &'p crate::check::ClauseM,
 ) -> Clause<'p> {
@@ -467,37 +485,6 @@ fn clause_of<'p>(
         text: clause.text.as_str(),
         parties: &list.parties,
     }
-}
-
-/// The lean query: which clauses match, are undetermined or open to
-/// judgement — the conditions evaluated, nothing explained.
-pub(crate) fn matching<'p>(c: &'p Compiled, inc: &BoundIncident) -> Matching<'p> {
-    let applicability = c.applicability(inc.date);
-    let mut out = Matching {
-        applicability,
-        matched: Vec::new(),
-        undetermined: Vec::new(),
-        discretionary: Vec::new(),
-    };
-    if let Applicability::NotApplicable { .. } = applicability {
-        return out;
-    }
-    let ev = Eval {
-        c,
-        facts: &inc.facts,
-    };
-    for id in candidates(c, inc, false) {
-        let (_, list, clause) = c.clause(id);
-        let tri = clause.cond.map_or(Tri::True, |root| ev.eval(root));
-        let into = match tri {
-            Tri::True if clause.catch_all => &mut out.discretionary,
-            Tri::True => &mut out.matched,
-            Tri::Unknown => &mut out.undetermined,
-            Tri::False => continue,
-        };
-        into.push(clause_of(list, clause));
-    }
-    out
 }
 
 /// One clause explained, as [`triggers`] with why-not gives it: its
