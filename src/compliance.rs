@@ -705,10 +705,96 @@ impl ComplianceAnswer<'_, '_> {
     }
 }
 
-/// `s` padded with spaces to `width` terminal columns (CJK characters are two).
-fn pad(s: &str, width: usize) -> String {
-    let w = crate::source::display_width(s);
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+/// `s` padded with spaces to `width` terminal columns (CJK characters are
+/// two), as a cell of the table. Written in place.
+fn pad(s: &str, width: usize) -> Padded<&str> {
+    Padded {
+        value: s,
+        width,
+        wide: true,
+    }
+}
+
+/// A value padded with spaces on the right to `width` columns, counted by
+/// display width when `wide`, else by characters (as `{:<width}` counts).
+/// The value is written into a buffer on the stack first, so a row of the
+/// table allocates nothing.
+struct Padded<T> {
+    value: T,
+    width: usize,
+    wide: bool,
+}
+
+/// A cell counted by characters.
+fn cell<T: fmt::Display>(value: T, width: usize) -> Padded<T> {
+    Padded {
+        value,
+        width,
+        wide: false,
+    }
+}
+
+/// Text written on the stack while it fits, else on the heap.
+struct CellText {
+    buf: [u8; 64],
+    len: usize,
+    spill: String,
+}
+
+impl fmt::Write for CellText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.spill.is_empty() {
+            let end = self.len + s.len();
+            if let Some(to) = self.buf.get_mut(self.len..end) {
+                to.copy_from_slice(s.as_bytes());
+                self.len = end;
+                return Ok(());
+            }
+            let head = self.as_str().to_string();
+            self.spill = head;
+        }
+        self.spill.push_str(s);
+        Ok(())
+    }
+}
+
+impl CellText {
+    fn as_str(&self) -> &str {
+        if !self.spill.is_empty() {
+            return &self.spill;
+        }
+        // Only whole `&str`s are copied in, so the bytes are UTF-8.
+        self.buf
+            .get(..self.len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Padded<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = CellText {
+            buf: [0; 64],
+            len: 0,
+            spill: String::new(),
+        };
+        fmt::write(&mut text, format_args!("{}", self.value))?;
+        let s = text.as_str();
+        f.write_str(s)?;
+        let used = if self.wide {
+            crate::source::display_width(s)
+        } else {
+            s.chars().count()
+        };
+        let mut left = self.width.saturating_sub(used);
+        const SPACES: &str = "                                ";
+        while left > 0 {
+            let n = left.min(SPACES.len());
+            f.write_str(SPACES.get(..n).unwrap_or_default())?;
+            left -= n;
+        }
+        Ok(())
+    }
 }
 
 fn subject_name(s: Subject<'_>) -> &str {
@@ -718,10 +804,31 @@ fn subject_name(s: Subject<'_>) -> &str {
 }
 
 /// Who owes a row: the subject, and the person when a post's holder owes it.
-fn owed_by(s: Subject<'_>, holder: Option<Holder<'_>>) -> String {
-    match holder {
-        None => subject_name(s).to_string(),
-        Some(h) => format!("{} {h}", subject_name(s)),
+fn owed_by<'a>(s: Subject<'a>, holder: Option<Holder<'a>>) -> OwedBy<'a> {
+    OwedBy(s, holder)
+}
+
+struct OwedBy<'a>(Subject<'a>, Option<Holder<'a>>);
+
+impl fmt::Display for OwedBy<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(subject_name(self.0))?;
+        if let Some(h) = &self.1 {
+            write!(f, " {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The required count of a row, or that the policy does not state one.
+struct RequiredText(Option<Required>);
+
+impl fmt::Display for RequiredText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(r) => write!(f, "{r}"),
+            None => f.write_str("not stated"),
+        }
     }
 }
 
@@ -801,12 +908,12 @@ impl fmt::Display for PeriodCompliance<'_, '_> {
         let p = self;
         write!(
             f,
-            "{:<12} {:<10} {:<10} {:>5} {:<12} {:>4}  {} {} {}",
-            p.status.to_string(),
-            p.period.to_string(),
-            p.due.to_string(),
+            "{} {} {} {:>5} {} {:>4}  {} {} {}",
+            cell(p.status, 12),
+            cell(p.period, 10),
+            cell(p.due, 10),
             p.count,
-            p.required.map_or("not stated".into(), |r| r.to_string()),
+            cell(RequiredText(p.required), 12),
             p.needed,
             pad(p.citation, 14),
             pad(p.action, 12),
@@ -993,10 +1100,10 @@ impl fmt::Display for CalendarAnswer<'_> {
         for i in &self.items {
             write!(
                 f,
-                "{}  {:<10} {:<12} {} {} {}",
+                "{}  {} {} {} {} {}",
                 i.due,
-                i.period.to_string(),
-                i.required.to_string(),
+                cell(i.period, 10),
+                cell(i.required, 12),
                 pad(i.citation, 14),
                 pad(i.action, 12),
                 owed_by(i.subject, i.holder)
