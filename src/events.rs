@@ -493,20 +493,20 @@ impl<'c> Binder<'c> {
     }
 
     /// The id of a declared name, or an error naming the closest one.
-    fn lookup<'n, Id: Copy, I>(
+    fn lookup<'n, Id: crate::ids::Idx, I>(
         &mut self,
         line_no: u32,
         line: &str,
         what: &str,
         name: &str,
-        index: &HashMap<String, Id>,
+        index: &crate::compile::names::NameIndex<Id>,
         names: I,
     ) -> Option<Id>
     where
         I: IntoIterator<Item = &'n str> + Clone,
     {
         if let Some(id) = index.get(name) {
-            return Some(*id);
+            return Some(id);
         }
         if self.errors.len() >= limits::MAX_DIAGNOSTICS {
             self.omitted += 1;

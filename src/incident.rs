@@ -196,7 +196,7 @@ pub(crate) fn bind(
     };
     let unit = match &inc.unit {
         Some(u) => match c.unit_index.get(u) {
-            Some(id) => Some(*id),
+            Some(id) => Some(id),
             None => {
                 errors.add(
                     &[Seg::Key("unit")],
@@ -217,7 +217,7 @@ pub(crate) fn bind(
     };
     let matter = match &inc.matter {
         Some(m) => match c.matter_index.get(m) {
-            Some(id) => Some(*id),
+            Some(id) => Some(id),
             None => {
                 errors.add(
                     &[Seg::Key("matter")],
@@ -376,7 +376,7 @@ pub(crate) fn bind(
         .person_index
         .get(p)
     {
-        Some(id) => Some(*id),
+        Some(id) => Some(id),
         None => {
             let at = [
                 Seg::Key("decision"),
@@ -414,7 +414,7 @@ pub(crate) fn bind(
         }) => {
             let du = match dunit {
                 Some(u) => match c.unit_index.get(u) {
-                    Some(id) => Some(*id),
+                    Some(id) => Some(id),
                     None => {
                         errors.add(
                             &[Seg::Key("decision"), Seg::Key("unit")],

@@ -345,12 +345,12 @@ impl Policy {
     pub fn who_matter(&self, matter: &str, on: NaiveDate) -> Result<WhoAnswer<'_>, QueryError> {
         self.in_force(on)?;
         if let Some(m) = self.c.matter_index.get(matter) {
-            let mc = self.c.matters.get(*m);
+            let mc = self.c.matters.get(m);
             let (kind, name) = (mc.kind, mc.name.as_str());
             return Ok(WhoAnswer {
                 subject: Subject::Matter(name),
                 on,
-                responsibilities: eval::who::who_matter(&self.c, Some(*m), kind, on),
+                responsibilities: eval::who::who_matter(&self.c, Some(m), kind, on),
             });
         }
         if let Some(k) = self.c.matter_kind_index.get(matter) {
@@ -382,11 +382,11 @@ impl Policy {
                 help: query_help(person, self.c.people.iter().map(String::as_str)),
             });
         };
-        let name = self.c.people.get(*p).as_str();
+        let name = self.c.people.get(p).as_str();
         Ok(DutiesAnswer {
             person: name,
             on,
-            duties: eval::who::duties_of(&self.c, *p, on),
+            duties: eval::who::duties_of(&self.c, p, on),
         })
     }
 }

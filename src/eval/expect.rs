@@ -570,7 +570,7 @@ fn rules_of(
     at: &HashMap<(&str, DutyIx), Vec<RuleIx>>,
     r: &Responsibility<'_>,
 ) -> Vec<RuleIx> {
-    let kind_of_unit = |name: &str| c.unit_index.get(name).map(|u| c.units.get(*u).kind);
+    let kind_of_unit = |name: &str| c.unit_index.get(name).map(|u| c.units.get(u).kind);
     let position_is = |p: PositionIx, name: &str| c.positions.get(p).name == name;
     let anchored = |of: AnchorM, unit: &str| match of {
         AnchorM::Unit(x) => unit_name(c, x) == unit,
