@@ -26,7 +26,8 @@ use crate::text::shown;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, Seek, SeekFrom};
 
 /// One event, as a host program builds it (the serde form of a log line).
@@ -365,7 +366,6 @@ struct Binder<'c> {
     errors: Vec<Diagnostic>,
     /// Problems past the limit, counted but not built.
     omitted: usize,
-    ids: HashMap<String, u32>,
     /// Per action, the period kinds a `for` may name; found once.
     period_kinds: HashMap<ActionIx, Vec<PeriodKind>>,
 }
@@ -377,7 +377,6 @@ impl<'c> Binder<'c> {
             source: source.to_string(),
             errors: Vec::new(),
             omitted: 0,
-            ids: HashMap::new(),
             period_kinds: HashMap::new(),
         }
     }
@@ -393,13 +392,7 @@ impl<'c> Binder<'c> {
     }
 
     /// Reads one log line and binds it.
-    fn line(
-        &mut self,
-        line_no: u32,
-        line: &str,
-        bound: &mut Vec<LoggedEvent>,
-        refs: &mut Vec<(u32, String)>,
-    ) {
+    fn line(&mut self, line_no: u32, line: &str, part: &mut Part) {
         if line.trim().is_empty() {
             return;
         }
@@ -422,25 +415,68 @@ impl<'c> Binder<'c> {
                     ));
                 }
             }
-            Ok(r) => self.bind_into(line_no, line, &Fields::from(&r), bound, refs),
+            Ok(r) => self.bind_into(line_no, line, &Fields::from(&r), part),
         }
     }
 
     /// Binds one event and keeps it, with the id it references apart.
-    fn bind_into(
-        &mut self,
-        line_no: u32,
-        line: &str,
-        f: &Fields<'_>,
-        bound: &mut Vec<LoggedEvent>,
-        refs: &mut Vec<(u32, String)>,
-    ) {
+    fn bind_into(&mut self, line_no: u32, line: &str, f: &Fields<'_>, part: &mut Part) {
         if let Some((e, r)) = self.bind(line_no, line, f) {
             if let Some(r) = r {
-                refs.push((u32::try_from(bound.len()).unwrap_or(u32::MAX), r));
+                part.refs.push((e.line, r));
             }
-            bound.push(e);
+            part.bound.push(e);
         }
+    }
+
+    /// Reads the lines of a chunk of the log, the first numbered
+    /// `first_line`, and binds them into `part`.
+    fn chunk(&mut self, first_line: u32, text: &[u8], part: &mut Part) {
+        let mut line_no = first_line;
+        for raw in text.split_inclusive(|b| *b == b'\n') {
+            // A leading byte-order mark on the first line is skipped.
+            let bytes = match (line_no, raw.strip_prefix("\u{FEFF}".as_bytes())) {
+                (1, Some(rest)) => rest,
+                _ => raw,
+            };
+            let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+            let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+            self.raw_line(line_no, bytes, part);
+            line_no = line_no.saturating_add(1);
+        }
+    }
+
+    /// One line as read: checked to be text, then bound.
+    fn raw_line(&mut self, line_no: u32, bytes: &[u8], part: &mut Part) {
+        let line = match std::str::from_utf8(bytes) {
+            Ok(line) => line,
+            Err(e) => {
+                if self.room() {
+                    self.errors.push(crate::text::utf8_problem(
+                        &self.source,
+                        bytes,
+                        line_no as usize,
+                        &e,
+                    ));
+                }
+                return;
+            }
+        };
+        if let Some(at) = crate::text::lone_cr(line) {
+            if self.room() {
+                self.errors.push(Diagnostic::at_line(
+                    DiagKind::ForbiddenChar,
+                    &self.source,
+                    line,
+                    line_no as usize,
+                    line.get(..at).map_or(0, |s| s.chars().count()) + 1,
+                    "a lone carriage return (U+000D) inside a line".into(),
+                    Some("end lines with LF or CRLF; one event per line".into()),
+                ));
+            }
+            return;
+        }
+        self.line(line_no, line, part);
     }
 
     fn err(
@@ -455,12 +491,26 @@ impl<'c> Binder<'c> {
         if !self.room() {
             return;
         }
+        let d = self.problem(line_no, line, key, kind, message, help);
+        self.errors.push(d);
+    }
+
+    /// A problem on a line, pointing at `key`'s value when it is given.
+    fn problem(
+        &self,
+        line_no: u32,
+        line: &str,
+        key: Option<&str>,
+        kind: DiagKind,
+        message: String,
+        help: String,
+    ) -> Diagnostic {
         let column = key
             .and_then(|k| serde_json::to_string(k).ok())
             .and_then(|needle| line.find(&needle))
             .map(|i| line.get(..i).map(|s| s.chars().count()).unwrap_or(0) + 1)
             .unwrap_or(1);
-        self.errors.push(Diagnostic::at_line(
+        Diagnostic::at_line(
             kind,
             &self.source,
             line,
@@ -468,7 +518,7 @@ impl<'c> Binder<'c> {
             column,
             message,
             Some(help),
-        ));
+        )
     }
 
     /// Reports a line that names both or neither of two exclusive fields.
@@ -662,19 +712,7 @@ impl<'c> Binder<'c> {
                 return None;
             }
         }
-        if let Some(id) = id {
-            if let Some(first) = self.ids.insert(id.to_string(), line_no) {
-                self.err(
-                    line_no,
-                    line,
-                    Some(id),
-                    DiagKind::Duplicate,
-                    format!("the id `{id}` is already used on line {first}"),
-                    "give each event its own id".into(),
-                );
-                return None;
-            }
-        }
+        // An id used twice is found when the log is whole (`finish`).
         Some((
             LoggedEvent {
                 line: line_no,
@@ -763,28 +801,53 @@ impl<'c> Binder<'c> {
     fn finish(
         mut self,
         mut bound: Vec<LoggedEvent>,
-        refs: Vec<(u32, String)>,
+        mut refs: Vec<(u32, String)>,
         lines: impl FnOnce(&[u32]) -> HashMap<u32, String>,
     ) -> Result<EventLog, Diagnostics> {
-        // The referenced id of each event, by its line, before sorting.
-        let mut ref_of: HashMap<u32, String> = HashMap::with_capacity(refs.len());
-        for (pos, r) in refs {
-            if let Some(e) = bound.get(pos as usize) {
-                ref_of.insert(e.line, r);
-            }
-        }
-        // Lines are unique, so the order is total: an unstable sort is
-        // deterministic and needs no buffer the size of the log.
-        bound.sort_unstable_by_key(|a| (a.key(), a.date, a.time, a.line));
-        // Two events without ids that agree in everything repeat each other;
-        // after sorting they sit in one run of equal (what, subject, when).
         // Problems found here are kept as line numbers (a log may have
         // millions); only the first few are spelled out.
         enum Found {
             Repeats(u32),
             Dangling,
+            IdUsed(u32, String),
         }
         let mut problems: Vec<(u32, Found)> = Vec::new();
+        // An id names one event: the first line to use it, in line order;
+        // a later event using it again is refused.
+        let mut with_id: Vec<(u32, usize)> = bound
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.id.is_some())
+            .map(|(i, e)| (e.line, i))
+            .collect();
+        if !with_id.is_empty() {
+            with_id.sort_unstable();
+            let mut first_use: HashMap<&str, u32> = HashMap::with_capacity(with_id.len());
+            let mut again: HashSet<u32> = HashSet::new();
+            for (line, i) in &with_id {
+                let Some(id) = bound.get(*i).and_then(|e| e.id.as_deref()) else {
+                    continue;
+                };
+                match first_use.entry(id) {
+                    Entry::Occupied(first) => {
+                        problems.push((*line, Found::IdUsed(*first.get(), id.to_string())));
+                        again.insert(*line);
+                    }
+                    Entry::Vacant(v) => {
+                        v.insert(*line);
+                    }
+                }
+            }
+            drop(first_use);
+            if !again.is_empty() {
+                bound.retain(|e| !again.contains(&e.line));
+                refs.retain(|(line, _)| !again.contains(line));
+            }
+        }
+        // The referenced id of each event, by its line.
+        let ref_of: HashMap<u32, String> = refs.into_iter().collect();
+        // Two events without ids that agree in everything repeat each other;
+        // in the sorted log they sit in one run of equal (what, subject, when).
         let mut run_start = 0usize;
         for i in 0..bound.len() {
             let Some(e) = bound.get(i) else { continue };
@@ -827,22 +890,31 @@ impl<'c> Binder<'c> {
             }
         }
         problems.sort_unstable_by_key(|p| p.0);
+        // The problems reported are the first by line, wherever found: those
+        // past the limit could never be among them.
+        let total = self.errors.len() + self.omitted + problems.len();
+        problems.truncate(limits::MAX_DIAGNOSTICS);
         if !problems.is_empty() {
-            let room = limits::MAX_DIAGNOSTICS.saturating_sub(self.errors.len());
-            self.omitted += problems.len().saturating_sub(room);
-            problems.truncate(room);
             let wanted: Vec<u32> = problems.iter().map(|p| p.0).collect();
             let texts = lines(&wanted);
             for (line_no, found) in problems {
                 let line = texts.get(&line_no).map_or("", String::as_str);
-                match found {
-                    Found::Repeats(first) => self.err(
+                let d = match found {
+                    Found::Repeats(first) => self.problem(
                         line_no,
                         line,
                         None,
                         DiagKind::Duplicate,
                         format!("this event repeats line {first}"),
                         "remove the copy, or give both an `id` if both really happened".into(),
+                    ),
+                    Found::IdUsed(first, id) => self.problem(
+                        line_no,
+                        line,
+                        Some(&id),
+                        DiagKind::Duplicate,
+                        format!("the id `{id}` is already used on line {first}"),
+                        "give each event its own id".into(),
                     ),
                     Found::Dangling => {
                         let r = ref_of.get(&line_no).map_or("", String::as_str);
@@ -852,20 +924,23 @@ impl<'c> Binder<'c> {
                         } else {
                             suggest(r, "id", index.keys().copied())
                         };
-                        self.err(
+                        self.problem(
                             line_no,
                             line,
                             Some(r),
                             DiagKind::UnknownName,
                             format!("`ref` names `{}`, which no event has as its id", shown(r)),
                             help,
-                        );
+                        )
                     }
-                }
+                };
+                self.errors.push(d);
             }
         }
         if !self.errors.is_empty() {
             self.errors.sort_by_key(|d| (d.line(), d.column()));
+            self.errors.truncate(limits::MAX_DIAGNOSTICS);
+            self.omitted = total - self.errors.len();
             let mut errors = self.errors;
             crate::diag::note_omitted(&mut errors, self.omitted, crate::diag::Severity::Error);
             return Err(Diagnostics(errors));
@@ -881,23 +956,68 @@ impl<'c> Binder<'c> {
     }
 }
 
-/// Reads a JSON Lines log without holding its text: each line is read,
-/// checked and bound, then dropped. Problems found after reading (repeated
-/// events, dangling references) show their lines from a second pass over
-/// the few lines concerned.
-pub(crate) fn read_log<R: BufRead + Seek>(
-    c: &Compiled,
-    source: &str,
-    mut reader: R,
-) -> Result<EventLog, Diagnostics> {
-    let mut b = Binder::new(c, source);
-    let mut bound = Vec::new();
-    let mut refs = Vec::new();
-    let mut buf = Vec::new();
-    let mut line_no = 0u32;
+/// Events bound from some lines, and the ids they answer, by line.
+#[derive(Default)]
+struct Part {
+    bound: Vec<LoggedEvent>,
+    refs: Vec<(u32, String)>,
+}
+
+/// The order of the log: by what happened, to whom, when, then line. Lines
+/// are unique, so the order is total and an unstable sort gives it.
+fn sort_events(events: &mut [LoggedEvent]) {
+    events.sort_unstable_by_key(|a| (a.key(), a.date, a.time, a.line));
+}
+
+/// Sorted runs merged into one sorted log, each event moved once. The
+/// runs are taken from their ends (the latest events first) and given back
+/// their memory as they empty, so the log is not held twice.
+fn merge_sorted(mut runs: Vec<Vec<LoggedEvent>>) -> Vec<LoggedEvent> {
+    runs.retain(|r| !r.is_empty());
+    if runs.len() <= 1 {
+        return runs.pop().unwrap_or_default();
+    }
+    /// Events taken from a run before its memory is given back.
+    const STEP: usize = 1 << 15;
+    let total = runs.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(total);
+    let order = |e: &LoggedEvent| (e.key(), e.date, e.time, e.line);
     loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
+        let mut last: Option<(usize, _)> = None;
+        for (i, r) in runs.iter().enumerate() {
+            if let Some(e) = r.last() {
+                let k = order(e);
+                if last.as_ref().is_none_or(|(_, b)| k > *b) {
+                    last = Some((i, k));
+                }
+            }
+        }
+        let Some((i, _)) = last else { break };
+        if let Some(r) = runs.get_mut(i) {
+            out.extend(r.pop());
+            if r.capacity() - r.len() >= STEP {
+                r.shrink_to_fit();
+            }
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// Bytes of log read at a time: a chunk of whole lines, bound by one worker.
+const CHUNK_BYTES: usize = 256 * 1024;
+
+/// Reads the next chunk of whole lines, counting them on from `line_no`:
+/// `None` at the end of the log.
+fn next_chunk<R: BufRead>(
+    reader: &mut R,
+    source: &str,
+    line_no: &mut u32,
+) -> Result<Option<(u32, Vec<u8>)>, Diagnostics> {
+    let first = line_no.saturating_add(1);
+    let mut text = Vec::with_capacity(CHUNK_BYTES + 1024);
+    while text.len() < CHUNK_BYTES {
+        match reader.read_until(b'\n', &mut text) {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
@@ -909,8 +1029,8 @@ pub(crate) fn read_log<R: BufRead + Seek>(
                 )]))
             }
         }
-        line_no = line_no.saturating_add(1);
-        if line_no as usize > limits::MAX_EVENTS {
+        *line_no = line_no.saturating_add(1);
+        if *line_no as usize > limits::MAX_EVENTS {
             return Err(Diagnostics(vec![Diagnostic::detached(
                 DiagKind::Limit,
                 source,
@@ -918,43 +1038,62 @@ pub(crate) fn read_log<R: BufRead + Seek>(
                 Some("split the log by year".into()),
             )]));
         }
-        // A leading byte-order mark on the first line is skipped.
-        let bytes = match (line_no, buf.strip_prefix("\u{FEFF}".as_bytes())) {
-            (1, Some(rest)) => rest,
-            _ => buf.as_slice(),
-        };
-        let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-        let line = match std::str::from_utf8(bytes) {
-            Ok(line) => line,
-            Err(e) => {
-                if b.room() {
-                    b.errors.push(crate::text::utf8_problem(
-                        source,
-                        bytes,
-                        line_no as usize,
-                        &e,
-                    ));
-                }
-                continue;
-            }
-        };
-        if let Some(at) = crate::text::lone_cr(line) {
-            if b.room() {
-                b.errors.push(Diagnostic::at_line(
-                    DiagKind::ForbiddenChar,
-                    source,
-                    line,
-                    line_no as usize,
-                    line.get(..at).map_or(0, |s| s.chars().count()) + 1,
-                    "a lone carriage return (U+000D) inside a line".into(),
-                    Some("end lines with LF or CRLF; one event per line".into()),
-                ));
-            }
-            continue;
-        }
-        b.line(line_no, line, &mut bound, &mut refs);
     }
+    Ok((!text.is_empty()).then_some((first, text)))
+}
+
+/// Reads a JSON Lines log without holding its text: chunks of lines are
+/// read, checked and bound, then dropped. A log of more than one chunk is
+/// bound by a worker thread per core, each sorting what it bound; the
+/// sorted parts are merged. The answer does not depend on the number of
+/// workers: problems are reported by line, the first ones first. Problems
+/// found after reading (an id used twice, repeated events, dangling
+/// references) show their lines from a second pass over the few lines
+/// concerned.
+pub(crate) fn read_log<R: BufRead + Seek>(
+    c: &Compiled,
+    source: &str,
+    mut reader: R,
+) -> Result<EventLog, Diagnostics> {
+    let mut line_no = 0u32;
+    let first = next_chunk(&mut reader, source, &mut line_no)?;
+    let second = match first {
+        Some(_) => next_chunk(&mut reader, source, &mut line_no)?,
+        None => None,
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let (binders, mut parts) = if second.is_none() || workers < 2 {
+        // One chunk (or one core): bound here, in order.
+        let mut b = Binder::new(c, source);
+        let mut part = Part::default();
+        let mut chunk = first;
+        let mut after = second;
+        while let Some((at, text)) = chunk {
+            b.chunk(at, &text, &mut part);
+            chunk = match after.take() {
+                Some(next) => Some(next),
+                None => next_chunk(&mut reader, source, &mut line_no)?,
+            };
+        }
+        sort_events(&mut part.bound);
+        (vec![b], vec![part])
+    } else {
+        read_parallel(
+            c,
+            source,
+            &mut reader,
+            &mut line_no,
+            [first, second],
+            workers,
+        )?
+    };
+    let mut b = Binder::new(c, source);
+    for w in binders {
+        b.errors.extend(w.errors);
+        b.omitted += w.omitted;
+    }
+    let refs: Vec<(u32, String)> = parts.iter_mut().flat_map(|p| p.refs.drain(..)).collect();
+    let bound = merge_sorted(parts.into_iter().map(|p| p.bound).collect());
     b.finish(bound, refs, |wanted| {
         let mut texts = HashMap::new();
         if reader.seek(SeekFrom::Start(0)).is_err() {
@@ -981,6 +1120,84 @@ pub(crate) fn read_log<R: BufRead + Seek>(
     })
 }
 
+/// The binders and sorted parts of `workers` threads binding the chunks
+/// read here, the first two given.
+fn read_parallel<'c, R: BufRead>(
+    c: &'c Compiled,
+    source: &str,
+    reader: &mut R,
+    line_no: &mut u32,
+    given: [Option<(u32, Vec<u8>)>; 2],
+    workers: usize,
+) -> Result<(Vec<Binder<'c>>, Vec<Part>), Diagnostics> {
+    // Each worker's events start with room for 2^18 (32 MB, reserved, not
+    // yet written): a list that size is mapped on its own and grows in
+    // place, where smaller ones would be copied as they grow, and the
+    // copies' memory kept by the allocator.
+    let each = 1 << 18;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(u32, Vec<u8>)>(workers * 2);
+    let rx = std::sync::Mutex::new(rx);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut b = Binder::new(c, source);
+                    let mut part = Part {
+                        bound: Vec::with_capacity(each),
+                        refs: Vec::new(),
+                    };
+                    loop {
+                        // A poisoned lock means another worker failed; its
+                        // failure is reported when it is joined.
+                        let next = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((at, text)) = next else { break };
+                        b.chunk(at, &text, &mut part);
+                    }
+                    sort_events(&mut part.bound);
+                    (b, part)
+                })
+            })
+            .collect();
+        let mut read = Ok(());
+        for chunk in given.into_iter().flatten() {
+            if tx.send(chunk).is_err() {
+                break;
+            }
+        }
+        loop {
+            match next_chunk(reader, source, line_no) {
+                Ok(Some(chunk)) => {
+                    if tx.send(chunk).is_err() {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(d) => {
+                    read = Err(d);
+                    break;
+                }
+            }
+        }
+        drop(tx);
+        let mut binders = Vec::with_capacity(workers);
+        let mut parts = Vec::with_capacity(workers);
+        for h in handles {
+            match h.join() {
+                Ok((b, p)) => {
+                    binders.push(b);
+                    parts.push(p);
+                }
+                // A worker panics only on a bug in zeren: fail as loudly.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        read.map(|()| (binders, parts))
+    })
+}
+
 pub(crate) fn from_jsonl(c: &Compiled, source: &str, text: &str) -> Result<EventLog, Diagnostics> {
     read_log(c, source, std::io::Cursor::new(text.as_bytes()))
 }
@@ -993,11 +1210,14 @@ pub(crate) fn from_events(
     let mut b = Binder::new(c, source);
     // Events built in code have no text: a problem names the event's
     // position (1-based) as its line.
-    let mut bound = Vec::with_capacity(events.len());
-    let mut refs = Vec::new();
+    let mut part = Part {
+        bound: Vec::with_capacity(events.len()),
+        refs: Vec::new(),
+    };
     for (i, e) in events.iter().enumerate() {
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        b.bind_into(line_no, "", &Fields::from(e), &mut bound, &mut refs);
+        b.bind_into(line_no, "", &Fields::from(e), &mut part);
     }
-    b.finish(bound, refs, |_| HashMap::new())
+    sort_events(&mut part.bound);
+    b.finish(part.bound, part.refs, |_| HashMap::new())
 }
