@@ -1136,11 +1136,14 @@ fn read_parallel<'c, R: BufRead>(
     // copies' memory kept by the allocator.
     let each = 1 << 18;
     let (tx, rx) = std::sync::mpsc::sync_channel::<(u32, Vec<u8>)>(workers * 2);
-    let rx = std::sync::Mutex::new(rx);
+    // The workers alone hold the receiver: should they all stop, sending
+    // fails and reading stops, rather than wait on a full channel.
+    let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
-                s.spawn(|| {
+                let rx = std::sync::Arc::clone(&rx);
+                s.spawn(move || {
                     let mut b = Binder::new(c, source);
                     let mut part = Part {
                         bound: Vec::with_capacity(each),
@@ -1161,6 +1164,7 @@ fn read_parallel<'c, R: BufRead>(
                 })
             })
             .collect();
+        drop(rx);
         let mut read = Ok(());
         for chunk in given.into_iter().flatten() {
             if tx.send(chunk).is_err() {
