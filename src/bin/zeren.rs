@@ -235,17 +235,25 @@ fn write_jsonl(
     stream: ComplianceStream<'_, '_>,
     mut out: impl std::io::Write,
 ) -> std::io::Result<()> {
-    fn line<T: serde::Serialize>(out: &mut impl std::io::Write, value: &T) -> std::io::Result<()> {
-        serde_json::to_writer(&mut *out, value).map_err(std::io::Error::from)?;
-        out.write_all(b"\n")
+    /// One line, made in a reused buffer and written whole.
+    fn line<T: serde::Serialize>(
+        out: &mut impl std::io::Write,
+        buf: &mut Vec<u8>,
+        value: &T,
+    ) -> std::io::Result<()> {
+        buf.clear();
+        serde_json::to_writer(&mut *buf, value).map_err(std::io::Error::from)?;
+        buf.push(b'\n');
+        out.write_all(buf)
     }
     /// The last line: `{"summary": …}`.
     #[derive(serde::Serialize)]
     struct Last {
         summary: zeren::compliance::ComplianceSummary,
     }
-    let summary = stream.for_each(|row| line(&mut out, &row))?;
-    line(&mut out, &Last { summary })?;
+    let mut buf = Vec::new();
+    let summary = stream.for_each(|row| line(&mut out, &mut buf, &row))?;
+    line(&mut out, &mut buf, &Last { summary })?;
     out.flush()
 }
 
@@ -276,11 +284,19 @@ fn write_json(
     stream: ComplianceStream<'_, '_>,
     mut out: impl std::io::Write,
 ) -> std::io::Result<()> {
-    /// Writes the elements of one array of the answer, opening and closing it.
+    /// Writes the elements of one array of the answer, opening and closing
+    /// it; each element is made in one reused buffer.
     struct List {
         open: bool,
+        buf: Vec<u8>,
     }
     impl List {
+        fn new() -> List {
+            List {
+                open: false,
+                buf: Vec::new(),
+            }
+        }
         fn item<T: serde::Serialize>(
             &mut self,
             out: &mut impl std::io::Write,
@@ -288,14 +304,13 @@ fn write_json(
         ) -> std::io::Result<()> {
             out.write_all(if self.open { b",\n" } else { b"[\n" })?;
             self.open = true;
-            let text = serde_json::to_string_pretty(value).map_err(std::io::Error::from)?;
+            self.buf.clear();
+            serde_json::to_writer_pretty(&mut self.buf, value).map_err(std::io::Error::from)?;
             // Two levels deep: strings hold no raw line breaks, so each line
             // is indented as a whole.
-            for (i, l) in text.lines().enumerate() {
-                if i > 0 {
-                    out.write_all(b"\n")?;
-                }
-                write!(out, "    {l}")?;
+            for (i, l) in self.buf.split(|b| *b == b'\n').enumerate() {
+                out.write_all(if i > 0 { b"\n    " } else { b"    " })?;
+                out.write_all(l)?;
             }
             Ok(())
         }
@@ -311,7 +326,7 @@ fn write_json(
         date(as_of)?,
         date(from)?
     )?;
-    let mut periods = List { open: false };
+    let mut periods = List::new();
     let (mut reactions, mut approvals) = (Vec::new(), Vec::new());
     let summary = stream.for_each(|row| match row {
         ComplianceRow::Period(p) => periods.item(&mut out, &p),
@@ -326,14 +341,14 @@ fn write_json(
     })?;
     periods.close(&mut out)?;
     out.write_all(b",\n  \"reactions\": ")?;
-    let mut list = List { open: false };
+    let mut list = List::new();
     for r in &reactions {
         list.item(&mut out, r)?;
     }
     list.close(&mut out)?;
     if !approvals.is_empty() {
         out.write_all(b",\n  \"approvals\": ")?;
-        let mut list = List { open: false };
+        let mut list = List::new();
         for a in &approvals {
             list.item(&mut out, a)?;
         }
