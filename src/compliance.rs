@@ -98,7 +98,7 @@ impl Serialize for EventRef<'_> {
         if let Some(id) = &e.id {
             st.serialize_field("id", id)?;
         }
-        st.serialize_field("date", &e.date)?;
+        st.serialize_field("date", &crate::dates::Iso(e.date))?;
         if let Some(t) = e.time {
             st.serialize_field("time", &t)?;
         }
@@ -217,6 +217,7 @@ pub struct PeriodCompliance<'p, 'e> {
     /// The period.
     pub period: Period,
     /// The due date: the deadline, else the period's last day.
+    #[serde(serialize_with = "crate::dates::serialize")]
     pub due: NaiveDate,
     /// How many times; absent when the regulation states no frequency.
     #[serde(skip_serializing_if = "Option::is_none")]

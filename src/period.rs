@@ -142,13 +142,22 @@ impl fmt::Display for Period {
     }
 }
 
+/// A period's label as a JSON string, written without a `String`.
+struct Label(Period);
+
+impl Serialize for Label {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
 impl Serialize for Period {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Period", 3)?;
-        st.serialize_field("label", &self.to_string())?;
-        st.serialize_field("start", &self.start)?;
-        st.serialize_field("end", &self.end)?;
+        st.serialize_field("label", &Label(*self))?;
+        st.serialize_field("start", &crate::dates::Iso(self.start))?;
+        st.serialize_field("end", &crate::dates::Iso(self.end))?;
         st.end()
     }
 }
