@@ -782,7 +782,9 @@ impl<T: fmt::Display> fmt::Display for Padded<T> {
         fmt::write(&mut text, format_args!("{}", self.value))?;
         let s = text.as_str();
         f.write_str(s)?;
-        let used = if self.wide {
+        let used = if s.is_ascii() {
+            s.len()
+        } else if self.wide {
             crate::source::display_width(s)
         } else {
             s.chars().count()
@@ -912,7 +914,7 @@ impl fmt::Display for PeriodCompliance<'_, '_> {
             "{} {} {} {:>5} {} {:>4}  {} {} {}",
             cell(p.status, 12),
             cell(p.period, 10),
-            cell(p.due, 10),
+            cell(crate::dates::Iso(p.due), 10),
             p.count,
             cell(RequiredText(p.required), 12),
             p.needed,

@@ -157,15 +157,21 @@ mod tests {
 /// machinery: answers of a million rows write several dates a row. Years
 /// outside 0–9999 are written as chrono writes them.
 pub(crate) fn serialize<S: serde::Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-    let (y, m, day) = (d.year(), d.month(), d.day());
-    let Ok(y) = u32::try_from(y) else {
-        return serde::Serialize::serialize(d, s);
-    };
+    let text = iso_digits(*d);
+    match text.as_ref().and_then(|t| std::str::from_utf8(t).ok()) {
+        Some(t) => s.serialize_str(t),
+        None => serde::Serialize::serialize(d, s),
+    }
+}
+
+/// `YYYY-MM-DD` for a year in 0–9999.
+fn iso_digits(d: NaiveDate) -> Option<[u8; 10]> {
+    let (y, m, day) = (u32::try_from(d.year()).ok()?, d.month(), d.day());
     if y > 9999 {
-        return serde::Serialize::serialize(d, s);
+        return None;
     }
     let digit = |n: u32| b'0' + u8::try_from(n % 10).unwrap_or(0);
-    let text = [
+    Some([
         digit(y / 1000),
         digit(y / 100),
         digit(y / 10),
@@ -176,15 +182,24 @@ pub(crate) fn serialize<S: serde::Serializer>(d: &NaiveDate, s: S) -> Result<S::
         b'-',
         digit(day / 10),
         digit(day),
-    ];
-    match std::str::from_utf8(&text) {
-        Ok(t) => s.serialize_str(t),
-        Err(_) => serde::Serialize::serialize(d, s),
-    }
+    ])
 }
 
 /// A date serialised by [`serialize`].
 pub(crate) struct Iso(pub NaiveDate);
+
+impl std::fmt::Display for Iso {
+    /// As chrono displays a date, without its formatting machinery.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match iso_digits(self.0)
+            .as_ref()
+            .and_then(|t| std::str::from_utf8(t).ok())
+        {
+            Some(t) => f.pad(t),
+            None => std::fmt::Display::fmt(&self.0, f),
+        }
+    }
+}
 
 impl serde::Serialize for Iso {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -211,6 +226,7 @@ mod iso_tests {
             let ours = serde_json::to_string(&Iso(date)).unwrap_or_default();
             let theirs = serde_json::to_string(&date).unwrap_or_default();
             assert_eq!(ours, theirs, "{date:?}");
+            assert_eq!(Iso(date).to_string(), date.to_string(), "{date:?}");
         }
     }
 }
