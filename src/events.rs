@@ -1141,40 +1141,55 @@ fn read_parallel<'c, R: BufRead>(
     let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
-            .map(|_| {
+            .filter_map(|_| {
                 let rx = std::sync::Arc::clone(&rx);
-                s.spawn(move || {
-                    let mut b = Binder::new(c, source);
-                    let mut part = Part {
-                        bound: Vec::with_capacity(each),
-                        refs: Vec::new(),
-                    };
-                    loop {
-                        // A poisoned lock means another worker failed; its
-                        // failure is reported when it is joined.
-                        let next = match rx.lock() {
-                            Ok(r) => r.recv(),
-                            Err(_) => break,
+                let worker = std::thread::Builder::new().name("zeren-log".into());
+                // A thread the system will not give is done without.
+                worker
+                    .spawn_scoped(s, move || {
+                        let mut b = Binder::new(c, source);
+                        let mut part = Part {
+                            bound: Vec::with_capacity(each),
+                            refs: Vec::new(),
                         };
-                        let Ok((at, text)) = next else { break };
-                        b.chunk(at, &text, &mut part);
-                    }
-                    sort_events(&mut part.bound);
-                    (b, part)
-                })
+                        loop {
+                            // A poisoned lock means another worker failed; its
+                            // failure is reported when it is joined.
+                            let next = match rx.lock() {
+                                Ok(r) => r.recv(),
+                                Err(_) => break,
+                            };
+                            let Ok((at, text)) = next else { break };
+                            b.chunk(at, &text, &mut part);
+                        }
+                        sort_events(&mut part.bound);
+                        (b, part)
+                    })
+                    .ok()
             })
             .collect();
         drop(rx);
+        // Without a single worker, the chunks are bound here.
+        let mut here = handles
+            .is_empty()
+            .then(|| (Binder::new(c, source), Part::default()));
+        let mut give = |(at, text): (u32, Vec<u8>)| match &mut here {
+            Some((b, part)) => {
+                b.chunk(at, &text, part);
+                true
+            }
+            None => tx.send((at, text)).is_ok(),
+        };
         let mut read = Ok(());
         for chunk in given.into_iter().flatten() {
-            if tx.send(chunk).is_err() {
+            if !give(chunk) {
                 break;
             }
         }
         loop {
             match next_chunk(reader, source, line_no) {
                 Ok(Some(chunk)) => {
-                    if tx.send(chunk).is_err() {
+                    if !give(chunk) {
                         break;
                     }
                 }
@@ -1188,6 +1203,11 @@ fn read_parallel<'c, R: BufRead>(
         drop(tx);
         let mut binders = Vec::with_capacity(workers);
         let mut parts = Vec::with_capacity(workers);
+        if let Some((b, mut part)) = here {
+            sort_events(&mut part.bound);
+            binders.push(b);
+            parts.push(part);
+        }
         for h in handles {
             match h.join() {
                 Ok((b, p)) => {
