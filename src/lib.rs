@@ -551,11 +551,18 @@ impl Policy {
         events::from_jsonl(&self.c, source, text)
     }
 
-    /// Reads an event log from a JSON Lines reader, line by line, without
-    /// holding the text: memory grows with the number of events, not the
-    /// size of the log. Bad lines (invalid UTF-8 included) are reported with
-    /// their line and column. The reader is read a second time, only to show
-    /// the lines of problems found after reading (repeats, dangling `ref`s).
+    /// Reads an event log from a JSON Lines reader, in chunks of whole
+    /// lines, without holding the text: memory grows with the number of
+    /// events, not the size of the log. Bad lines (invalid UTF-8 included)
+    /// are reported with their line and column; past the limit of
+    /// [`limits::MAX_DIAGNOSTICS`], the first by line are listed. The reader
+    /// is read a second time, only to show the lines of problems found after
+    /// reading (an id used twice, repeats, dangling `ref`s).
+    ///
+    /// A log longer than one chunk (256 KB) is bound by scoped worker
+    /// threads, one per core (at most eight), while this thread reads; they
+    /// end before this returns, and the answer is the same whatever their
+    /// number. Where the system gives no thread, the chunks are bound here.
     pub fn events_from_reader<R: std::io::BufRead + std::io::Seek>(
         &self,
         source: &str,
