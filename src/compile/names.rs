@@ -79,42 +79,42 @@ impl<I: Idx> NameIndex<I> {
     }
 
     fn insert(&mut self, id: I, name: &str) {
-        if self.get(name).is_some() {
-            return;
-        }
         let (h, tag) = self.hash(name);
         let Ok(len) = u32::try_from(name.len()) else {
             return;
         };
+        let mask = self.slots.len() - 1;
+        let mut at = h & mask;
+        // The free slot the name goes in; a name already in keeps its id.
+        loop {
+            match self.slots.get(at) {
+                Some(s) if s.tag == 0 => break,
+                Some(s) if s.tag == tag && s.len == len && self.name_of(s) == name.as_bytes() => {
+                    return
+                }
+                Some(_) => at = (at + 1) & mask,
+                None => return,
+            }
+        }
         let mut bytes = [0u8; INLINE];
         if name.len() <= INLINE {
             if let Some(to) = bytes.get_mut(..name.len()) {
                 to.copy_from_slice(name.as_bytes());
             }
         } else {
-            let at = u32::try_from(self.long.len()).unwrap_or(u32::MAX);
+            let offset = u32::try_from(self.long.len()).unwrap_or(u32::MAX);
             self.long.push_str(name);
             if let Some(to) = bytes.get_mut(..4) {
-                to.copy_from_slice(&at.to_le_bytes());
+                to.copy_from_slice(&offset.to_le_bytes());
             }
         }
-        let raw = id.raw();
-        let mask = self.slots.len() - 1;
-        let mut at = h & mask;
-        loop {
-            match self.slots.get_mut(at) {
-                Some(s) if s.tag == 0 => {
-                    *s = Slot {
-                        tag,
-                        id: raw,
-                        len,
-                        bytes,
-                    };
-                    return;
-                }
-                Some(_) => at = (at + 1) & mask,
-                None => return,
-            }
+        if let Some(s) = self.slots.get_mut(at) {
+            *s = Slot {
+                tag,
+                id: id.raw(),
+                len,
+                bytes,
+            };
         }
     }
 
@@ -183,6 +183,11 @@ mod tests {
         for missing in ["", "u1000", "u", "党委宣传部第0个很长的单位名", "U1"] {
             assert_eq!(t.get(missing), None, "{missing}");
         }
+        // A name given twice keeps its first id.
+        let twice = NameIndex::build(
+            [(UnitIx::from_raw(7), "甲"), (UnitIx::from_raw(8), "甲")].into_iter(),
+        );
+        assert_eq!(twice.get("甲"), Some(UnitIx::from_raw(7)));
         let empty: NameIndex<UnitIx> = NameIndex::build(std::iter::empty());
         assert_eq!(empty.get("u1"), None);
         assert_eq!(NameIndex::<UnitIx>::default().get("u1"), None);
