@@ -889,7 +889,14 @@ impl<'c> Binder<'c> {
                 None => problems.push((*line_no, Found::Dangling)),
             }
         }
-        problems.sort_unstable_by_key(|p| p.0);
+        // By line, then kind: the order (and so which are listed at the
+        // limit) does not depend on the order maps are read in.
+        let rank = |f: &Found| match f {
+            Found::IdUsed(..) => 0,
+            Found::Repeats(_) => 1,
+            Found::Dangling => 2,
+        };
+        problems.sort_unstable_by_key(|(line, f)| (*line, rank(f)));
         // The problems reported are the first by line, wherever found: those
         // past the limit could never be among them.
         let total = self.errors.len() + self.omitted + problems.len();
@@ -1061,7 +1068,8 @@ pub(crate) fn read_log<R: BufRead + Seek>(
         Some(_) => next_chunk(&mut reader, source, &mut line_no)?,
         None => None,
     };
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    // At most four, each reserving room for 2^18 events (see `read_parallel`).
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let (binders, mut parts) = if second.is_none() || workers < 2 {
         // One chunk (or one core): bound here, in order.
         let mut b = Binder::new(c, source);

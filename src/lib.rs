@@ -560,7 +560,7 @@ impl Policy {
     /// reading (an id used twice, repeats, dangling `ref`s).
     ///
     /// A log longer than one chunk (256 KB) is bound by scoped worker
-    /// threads, one per core (at most eight), while this thread reads; they
+    /// threads, one per core (at most four), while this thread reads; they
     /// end before this returns, and the answer is the same whatever their
     /// number. Where the system gives no thread, the chunks are bound here.
     pub fn events_from_reader<R: std::io::BufRead + std::io::Seek>(
