@@ -10,9 +10,16 @@
 //!    here against it.
 //! 3. [`build`] lowers the tree into [`ast`] nodes with compact spans; no
 //!    pest type leaves this module.
+//!
+//! A file that is one plain `org` block (a large org, exported) is read by
+//! [`fast`] instead of steps 2–3: the same tree, or, at anything it does
+//! not take, the grammar's reading.
 
 pub mod ast;
 mod build;
+mod fast;
+#[cfg(test)]
+mod fast_tests;
 #[cfg(test)]
 mod grammar_tests;
 mod names;
@@ -42,6 +49,25 @@ pub fn parse(sources: &Sources, file: u32) -> Result<ast::File, Vec<Diagnostic>>
     if !problems.is_empty() {
         return Err(problems);
     }
+    // A file that is one plain org block is read without the grammar's
+    // tree (the same reading; see `fast`); so is a file's last org block
+    // when the declarations before it parse alone.
+    if let Some(read) = fast::org_file(file, text, 0) {
+        return Ok(read);
+    }
+    if let Some(at) = fast::last_org_start(text) {
+        if let Some(org) = fast::org_file(file, text, at) {
+            if let Ok(mut read) = by_grammar(sources, file, text.get(..at).unwrap_or("")) {
+                read.items.extend(org.items);
+                return Ok(read);
+            }
+        }
+    }
+    by_grammar(sources, file, text)
+}
+
+/// The grammar's reading of a file that passed the prescan.
+fn by_grammar(sources: &Sources, file: u32, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
     let mut builder = build::Builder::new(sources, file);
     let mut items = Vec::new();
     // A byte-order mark that some editors write at the start is skipped.
