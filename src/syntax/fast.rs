@@ -1,12 +1,12 @@
 //! A fast reading of the files large orgs are written in: a file that is
 //! (or ends with) one `org { … }` block of `unit`, `holds`, `covers` and
-//! `liaises` statements with bare names and well-formed dates — what a
+//! `liaises` statements with bare or quoted names and well-formed dates — what a
 //! program exporting an org writes, a hundred thousand statements long.
 //!
 //! It gives exactly the tree the grammar and the tree builder give, or
-//! nothing: at anything else (a quoted name, another statement, a keyword
-//! used as a name, a date that is not one, a name over the limit, anything
-//! the grammar would refuse) it stops, and the file is read by the grammar,
+//! nothing: at anything else (another statement, a keyword used as a bare
+//! name, a date that is not one, a blank name or one over the limit,
+//! anything the grammar would refuse) it stops, and the file is read by the grammar,
 //! which stays the one judge of syntax and says what is wrong. A test
 //! compares the two readings on generated files, well- and ill-formed.
 
@@ -137,16 +137,58 @@ impl<'t> Reader<'t> {
         found
     }
 
-    /// A bare name: not a keyword, within the length limit.
+    /// A name: bare (not a keyword) or quoted (`"…"` with `\"` and `\\`,
+    /// or `“…”`), within the length limit and not blank.
     fn name(&mut self) -> Option<Name> {
-        let (w, span) = self.word()?;
-        if KEYWORDS.contains(&w) || w.chars().count() > limits::MAX_NAME_CHARS {
+        let (text, span) = match self.peek()? {
+            '"' | '“' => self.quoted()?,
+            _ => {
+                let (w, span) = self.word()?;
+                if KEYWORDS.contains(&w) {
+                    return None;
+                }
+                (w.to_string(), span)
+            }
+        };
+        if text.chars().count() > limits::MAX_NAME_CHARS || text.trim().is_empty() {
             return None;
         }
-        Some(Name {
-            text: w.to_string(),
-            span,
-        })
+        Some(Name { text, span })
+    }
+
+    /// A quoted name, its text as the tree builder takes it (a backslash
+    /// keeps the next character as is), and its span, quotes included.
+    fn quoted(&mut self) -> Option<(String, Span)> {
+        let rest = self.rest();
+        let open = rest.chars().next()?;
+        let close = if open == '"' { '"' } else { '”' };
+        let mut text = String::new();
+        let mut chars = rest.char_indices().skip(1);
+        let end = loop {
+            let (i, c) = chars.next()?;
+            match c {
+                '\n' | '\r' => return None,
+                c if c == close => break i + c.len_utf8(),
+                // In `"…"` a backslash escapes `"` or `\` only.
+                '\\' if open == '"' => match chars.next()? {
+                    (_, e @ ('"' | '\\')) => text.push(e),
+                    _ => return None,
+                },
+                // In `“…”` it is kept by the grammar and dropped by the tree
+                // builder, which keeps the next character as is.
+                '\\' => match chars.next()? {
+                    (_, '\n' | '\r') => return None,
+                    // `\”` ends the text in the grammar: the builder's
+                    // reading of a trailing backslash is left to it.
+                    (_, e) if e == close => return None,
+                    (_, e) => text.push(e),
+                },
+                c => text.push(c),
+            }
+        };
+        let start = self.at;
+        self.at += end;
+        Some((text, Span::new(self.file, start, start + end)))
     }
 
     /// `YYYY-MM-DD` (the grammar's `date`, read by the tree builder).

@@ -39,13 +39,19 @@ fn plain_org_files_are_read_fast_as_the_grammar_reads_them() {
                 王五 liaises 机械学院党委 to 2021-06-30\tunit a_b-c（一）·d kind 党委}\n# 完\n";
     assert!(agree(text), "read fast");
     assert!(agree("org{}"), "an empty block");
+    assert!(
+        agree("org { unit \"校 党委\" kind “党 委” under \"a\\\"b\" }"),
+        "quoted names"
+    );
     assert!(agree("org {\n}\n\n"), "an empty block");
 }
 
 #[test]
 fn anything_else_is_left_to_the_grammar() {
     for text in [
-        "org { unit \"校党委\" kind 党委 }",
+        "org { unit \"  \" kind 党委 }",
+        "org { unit \"校\\n党委\" kind 党委 }",
+        "org { unit “校党委\\” kind 党委 }",
         "org { unit 校党委 kind 党委 }\nunit kinds 党委",
         "org { unit kind kind 党委 }",
         "org { 张三 holds 书记 of 校党委 from 2019-02-30 }",
@@ -75,7 +81,9 @@ proptest! {
         Just("liaises"), Just("from"), Just("to"), Just("党委"), Just("u_1"), Just("张三"),
         Just("2019-01-01"), Just("2019-13-01"), Just("1-2-3"), Just(","), Just("、"), Just("\n"),
         Just("# 注\n"), Just("\u{3000}"), Just("\"名\""), Just("unit1"), Just("kindx"),
-        Just("2019-01-01x"), Just("·"), Just("-"), Just("matter"),
+        Just("2019-01-01x"), Just("·"), Just("-"), Just("matter"), Just("\"李 江\""),
+        Just("“王 五”"), Just("\"a\\\"b\""), Just("\"unit\""), Just("\"\""), Just("\"  \""),
+        Just("“a\\b”"), Just("“a\\”"), Just("\"a\\x\""), Just("\"a"), Just("“"),
     ], 0..40), glue in proptest::collection::vec(prop_oneof![Just(" "), Just(""), Just("\r\n")], 40)) {
         let mut text = String::from("org {");
         for (t, g) in tokens.iter().zip(glue.iter().cycle()) {
@@ -87,8 +95,8 @@ proptest! {
     }
 
     #[test]
-    fn generated_statements_are_read_fast(stmts in proptest::collection::vec((0usize..3, 0usize..4, 0usize..4, any::<bool>(), any::<bool>()), 0..30)) {
-        let names = ["校党委", "u_1", "机械-学院", "张三（兼）"];
+    fn generated_statements_are_read_fast(stmts in proptest::collection::vec((0usize..3, 0usize..6, 0usize..6, any::<bool>(), any::<bool>()), 0..30)) {
+        let names = ["校党委", "u_1", "\"李 江\"", "“张三（兼）”", "\"of\"", "\"a\\\\b\\\"c\""];
         let mut text = String::from("org {\n");
         for (kind, a, b, from, to) in &stmts {
             let line = match kind {
