@@ -319,7 +319,16 @@ impl LoggedEvent {
     pub(crate) fn key(&self) -> (What, TargetId) {
         (self.what, self.subject)
     }
+
+    /// Its place in a log: what happened, to whom, when, then line (lines
+    /// are unique, so the order is total).
+    fn order(&self) -> Place {
+        (self.key(), self.date, self.time, self.line)
+    }
 }
+
+/// An event's place in a log ([`LoggedEvent::order`]).
+type Place = ((What, TargetId), NaiveDate, Option<NaiveTime>, u32);
 
 /// A checked event log, sorted by what happened, to whom, and when.
 ///
@@ -973,7 +982,7 @@ struct Part {
 /// The order of the log: by what happened, to whom, when, then line. Lines
 /// are unique, so the order is total and an unstable sort gives it.
 fn sort_events(events: &mut [LoggedEvent]) {
-    events.sort_unstable_by_key(|a| (a.key(), a.date, a.time, a.line));
+    events.sort_unstable_by_key(LoggedEvent::order);
 }
 
 /// Sorted runs merged into one sorted log, each event moved once. The
@@ -988,12 +997,11 @@ fn merge_sorted(mut runs: Vec<Vec<LoggedEvent>>) -> Vec<LoggedEvent> {
     const STEP: usize = 1 << 15;
     let total = runs.iter().map(Vec::len).sum();
     let mut out = Vec::with_capacity(total);
-    let order = |e: &LoggedEvent| (e.key(), e.date, e.time, e.line);
     loop {
         let mut last: Option<(usize, _)> = None;
         for (i, r) in runs.iter().enumerate() {
             if let Some(e) = r.last() {
-                let k = order(e);
+                let k = e.order();
                 if last.as_ref().is_none_or(|(_, b)| k > *b) {
                     last = Some((i, k));
                 }
@@ -1068,33 +1076,21 @@ pub(crate) fn read_log<R: BufRead + Seek>(
         Some(_) => next_chunk(&mut reader, source, &mut line_no)?,
         None => None,
     };
-    // At most four, each reserving room for 2^18 events (see `read_parallel`).
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let (binders, mut parts) = if second.is_none() || workers < 2 {
-        // One chunk (or one core): bound here, in order.
-        let mut b = Binder::new(c, source);
-        let mut part = Part::default();
-        let mut chunk = first;
-        let mut after = second;
-        while let Some((at, text)) = chunk {
-            b.chunk(at, &text, &mut part);
-            chunk = match after.take() {
-                Some(next) => Some(next),
-                None => next_chunk(&mut reader, source, &mut line_no)?,
-            };
-        }
-        sort_events(&mut part.bound);
-        (vec![b], vec![part])
-    } else {
-        read_parallel(
-            c,
-            source,
-            &mut reader,
-            &mut line_no,
-            [first, second],
-            workers,
-        )?
+    // At most four, each reserving room for 2^18 events (see `read_parallel`);
+    // none for a log of one chunk, or on one core: it is bound here.
+    let workers = match second {
+        None => 0,
+        Some(_) => std::thread::available_parallelism().map_or(0, |n| n.get().min(4)),
     };
+    let workers = if workers < 2 { 0 } else { workers };
+    let (binders, mut parts) = read_parallel(
+        c,
+        source,
+        &mut reader,
+        &mut line_no,
+        [first, second],
+        workers,
+    )?;
     let mut b = Binder::new(c, source);
     for w in binders {
         b.errors.extend(w.errors);
@@ -1129,7 +1125,7 @@ pub(crate) fn read_log<R: BufRead + Seek>(
 }
 
 /// The binders and sorted parts of `workers` threads binding the chunks
-/// read here, the first two given.
+/// read here, the first two given; with no worker, they are bound here.
 fn read_parallel<'c, R: BufRead>(
     c: &'c Compiled,
     source: &str,
@@ -1177,7 +1173,8 @@ fn read_parallel<'c, R: BufRead>(
             })
             .collect();
         drop(rx);
-        // Without a single worker, the chunks are bound here.
+        // Without a worker (none asked for, or none to be had), the chunks
+        // are bound here.
         let mut here = handles
             .is_empty()
             .then(|| (Binder::new(c, source), Part::default()));

@@ -355,17 +355,33 @@ pub(crate) enum FactSet {
     Many(Box<[crate::ids::FactIx]>),
 }
 
-impl FactSet {
-    /// The set of the facts with bits in `mask`, and of `more`.
-    pub(crate) fn of(mask: u128, mut more: Vec<crate::ids::FactIx>) -> FactSet {
+/// Facts gathered one by one into a [`FactSet`]: bits while fact numbers
+/// are below 128 (no allocation), a list past them.
+#[derive(Debug, Default)]
+pub(crate) struct FactsFound {
+    mask: u128,
+    more: Vec<crate::ids::FactIx>,
+}
+
+impl FactsFound {
+    pub(crate) fn add(&mut self, f: crate::ids::FactIx) {
         use crate::ids::Idx as _;
+        match f.index() {
+            k if k < 128 => self.mask |= 1u128 << k,
+            _ => self.more.push(f),
+        }
+    }
+
+    /// The set of the facts added, each once.
+    pub(crate) fn set(self) -> FactSet {
+        let FactsFound { mask, mut more } = self;
         match u64::try_from(mask) {
             Ok(few) if more.is_empty() => FactSet::Few(few),
             _ => {
                 more.extend(
                     (0..128u32)
                         .filter(|k| mask & (1u128 << k) != 0)
-                        .map(crate::ids::FactIx::from_raw),
+                        .map(<crate::ids::FactIx as crate::ids::Idx>::from_raw),
                 );
                 more.sort_unstable();
                 more.dedup();

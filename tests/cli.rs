@@ -220,34 +220,24 @@ fn calendar_and_compliance_from_the_command_line() {
         out.starts_with("due from 2019-06-01 to 2019-06-30: 3 items"),
         "{out}"
     );
-    let (code, out, err) = zeren(&[
+    // 002's policy over its 2019 log, as of 2020-01-15.
+    let sues_2019 = [
         "compliance",
         "examples/policies/002-sues.zr",
         "--events",
         "examples/events/002-2019.jsonl",
         "--as-of",
         "2020-01-15",
-        "--from",
-        "2019-01-01",
-        "--json",
-    ]);
+    ];
+    let (code, out, err) = zeren(&[&sues_2019[..], &["--from", "2019-01-01", "--json"]].concat());
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["periods"][0]["status"], "missed");
     assert_eq!(v["periods"][0]["needed"], 1);
     assert_eq!(v["reactions"][1]["status"], "unanswered");
     // JSON Lines: the same rows, one per line as assessed, then the totals.
-    let (code, lines, err) = zeren(&[
-        "compliance",
-        "examples/policies/002-sues.zr",
-        "--events",
-        "examples/events/002-2019.jsonl",
-        "--as-of",
-        "2020-01-15",
-        "--from",
-        "2019-01-01",
-        "--jsonl",
-    ]);
+    let (code, lines, err) =
+        zeren(&[&sues_2019[..], &["--from", "2019-01-01", "--jsonl"]].concat());
     assert_eq!(code, 0, "{err}");
     let rows: Vec<serde_json::Value> = lines
         .lines()
@@ -271,16 +261,7 @@ fn calendar_and_compliance_from_the_command_line() {
         .filter(|p| p["status"] == "missed")
         .count();
     assert_eq!(summary["missed"], missed);
-    let (code, _, err) = zeren(&[
-        "compliance",
-        "examples/policies/002-sues.zr",
-        "--events",
-        "examples/events/002-2019.jsonl",
-        "--as-of",
-        "2020-01-15",
-        "--json",
-        "--jsonl",
-    ]);
+    let (code, _, err) = zeren(&[&sues_2019[..], &["--json", "--jsonl"]].concat());
     assert_eq!(code, 2);
     assert!(err.contains("--jsonl"), "{err}");
     let (code, _, err) = zeren(&[

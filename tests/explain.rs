@@ -3,21 +3,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-use common::{example, example_policy_for};
+use common::{example, example_incidents};
 use zeren::QueryError;
 
 #[test]
 fn every_clause_explained_alone_is_its_row_of_the_full_answer() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
     let mut explained = 0;
-    for entry in std::fs::read_dir(format!("{dir}/incidents")).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_str().unwrap().to_string();
-        let policy = example_policy_for(&name);
-        let p = example(&policy);
-        let inc = p
-            .incident_from_json(&name, &std::fs::read_to_string(&path).unwrap())
-            .unwrap();
+    for (name, p, text) in example_incidents() {
+        let inc = p.incident_from_json(&name, &text).unwrap();
         let whole = p.triggers(&inc, true).unwrap();
         assert!(!whole.clauses.is_empty(), "{name}");
         // Rows sharing a citation (unnumbered sentences) come together.

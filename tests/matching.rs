@@ -11,7 +11,7 @@
 )]
 
 mod common;
-use common::{example, example_policy_for};
+use common::example_incidents;
 use proptest::prelude::*;
 use std::fmt::Write as _;
 use zeren::incident::BoundIncident;
@@ -205,15 +205,9 @@ fn sliced_verdicts_hold_past_one_word_of_clauses() {
 
 #[test]
 fn the_lean_query_agrees_on_every_example_incident() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/incidents");
     let mut compared = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_str().unwrap().to_string();
-        let p = example(&example_policy_for(&name));
-        let inc = p
-            .incident_from_json(&name, &std::fs::read_to_string(&path).unwrap())
-            .unwrap();
+    for (name, p, text) in example_incidents() {
+        let inc = p.incident_from_json(&name, &text).unwrap();
         let (got, want) = both(&p, &inc);
         assert_eq!(got, want, "{name}");
         compared += 1;

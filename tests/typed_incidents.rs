@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-use common::{date, example, example_policy_for};
+use common::{date, example_incidents};
 use serde_json::Value;
 use zeren::incident::{BoundIncident, FactKind};
 use zeren::{Policy, QueryError};
@@ -45,15 +45,9 @@ fn typed(p: &Policy, json: &Value) -> BoundIncident {
 
 #[test]
 fn typed_incidents_answer_as_their_json_does() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
     let mut compared = 0;
-    for entry in std::fs::read_dir(format!("{dir}/incidents")).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_str().unwrap().to_string();
-        let policy = example_policy_for(&name);
-        let p = example(&policy);
-        let mut json: Value =
-            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for (name, p, text) in example_incidents() {
+        let mut json: Value = serde_json::from_str(&text).unwrap();
         // The typed calls state the incident's date, unit and facts; a
         // matter or a decision is stated through `Incident`: both sides
         // leave them out.

@@ -185,7 +185,9 @@ fn nth(ty: &FactTy, i: usize) -> Val {
     }
 }
 
-fn set(bits: &mut [u64], j: usize) {
+/// Sets bit `j` of a bit array (bit `j % 64` of word `j / 64`).
+#[inline]
+pub(crate) fn set(bits: &mut [u64], j: usize) {
     if let Some(w) = bits.get_mut(j / 64) {
         *w |= 1u64 << (j % 64);
     }

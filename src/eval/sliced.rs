@@ -5,7 +5,7 @@
 
 use super::triggers::{candidates_in, clause_of, Eval};
 use crate::check::Val;
-use crate::compile::slice::{Column, Node, Shape};
+use crate::compile::slice::{set, Column, Node, Shape};
 use crate::compile::Compiled;
 use crate::ids::{ClauseIx, Idx};
 use crate::incident::BoundIncident;
@@ -24,11 +24,24 @@ fn take(buf: &mut [u64], n: usize) -> (&mut [u64], &mut [u64]) {
     }
 }
 
+/// A child's verdict (`ky`, `km`) folded into its parent's, word by word.
 #[inline]
-fn set(bits: &mut [u64], j: usize) {
-    if let Some(w) = bits.get_mut(j / 64) {
-        *w |= 1u64 << (j % 64);
+fn fold(
+    yes: &mut [u64],
+    maybe: &mut [u64],
+    ky: &[u64],
+    km: &[u64],
+    f: impl Fn(&mut u64, &mut u64, u64, u64),
+) {
+    for ((y, m), (a, b)) in yes.iter_mut().zip(maybe.iter_mut()).zip(ky.iter().zip(km)) {
+        f(y, m, *a, *b);
     }
+}
+
+/// Clears from `maybe` what is in `yes`: a clause is one or the other.
+#[inline]
+fn not_both(maybe: &mut [u64], yes: &[u64]) {
+    maybe.iter_mut().zip(yes).for_each(|(m, y)| *m &= !*y);
 }
 
 /// The bits set in `words`, ascending.
@@ -76,19 +89,12 @@ impl Run<'_, '_, '_> {
                 let mut k = i + 1;
                 while k < end && maybe.iter().any(|m| *m != 0) {
                     k = self.node(k, maybe, ky, km, r);
-                    for ((y, m), (a, b)) in yes
-                        .iter_mut()
-                        .zip(maybe.iter_mut())
-                        .zip(ky.iter().zip(km.iter()))
-                    {
-                        *y &= *a;
-                        *m &= *a | *b;
-                    }
+                    fold(yes, maybe, ky, km, |y, m, a, b| {
+                        *y &= a;
+                        *m &= a | b;
+                    });
                 }
-                maybe
-                    .iter_mut()
-                    .zip(yes.iter())
-                    .for_each(|(m, y)| *m &= !*y);
+                not_both(maybe, yes);
                 end
             }
             Some(Node::Or { end }) => {
@@ -109,19 +115,12 @@ impl Run<'_, '_, '_> {
                         break;
                     }
                     k = self.node(k, ka, ky, km, r);
-                    for ((y, m), (a, b)) in yes
-                        .iter_mut()
-                        .zip(maybe.iter_mut())
-                        .zip(ky.iter().zip(km.iter()))
-                    {
-                        *y |= *a;
-                        *m |= *b;
-                    }
+                    fold(yes, maybe, ky, km, |y, m, a, b| {
+                        *y |= a;
+                        *m |= b;
+                    });
                 }
-                maybe
-                    .iter_mut()
-                    .zip(yes.iter())
-                    .for_each(|(m, y)| *m &= !*y);
+                not_both(maybe, yes);
                 end
             }
             Some(Node::Not) => {

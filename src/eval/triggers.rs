@@ -45,41 +45,6 @@ fn value_name(values: &[String], i: u32) -> &str {
         })
 }
 
-/// The facts an undetermined condition needs: a bit set while fact
-/// numbers are below 128 (no allocation), else a list.
-enum Missing {
-    Few(u128),
-    Many(Vec<FactIx>),
-}
-
-impl Default for Missing {
-    fn default() -> Self {
-        Missing::Few(0)
-    }
-}
-
-impl Missing {
-    fn add(&mut self, f: FactIx) {
-        let i = f.index();
-        match self {
-            Missing::Few(m) if i < 128 => *m |= 1u128 << i,
-            Missing::Few(m) => {
-                let mut v: Vec<FactIx> = (0..128u32)
-                    .filter(|k| *m & (1u128 << k) != 0)
-                    .map(FactIx::from_raw)
-                    .collect();
-                v.push(f);
-                *self = Missing::Many(v);
-            }
-            Missing::Many(v) => {
-                if !v.contains(&f) {
-                    v.push(f);
-                }
-            }
-        }
-    }
-}
-
 /// The truth of a leaf test on a fact's value (`None`: not given). The one
 /// definition of a test: the interpreter and the bit-sliced tables
 /// ([`crate::compile::slice`]) both read it.
@@ -253,7 +218,7 @@ impl<'p> Eval<'p, '_> {
     }
 
     /// The facts whose absence leaves a node unknown.
-    fn missing(&self, n: CondIx, out: &mut Missing) {
+    fn missing(&self, n: CondIx, out: &mut FactsFound) {
         match self.c.program.ops.get(n) {
             Op::And { start, len } | Op::Or { start, len } => {
                 for k in self.kids(*start, *len) {
@@ -309,15 +274,11 @@ impl<'p> Eval<'p, '_> {
             }
             Tri::Unknown => {
                 // Facts in declaration order, each once.
-                let mut ids = Missing::default();
-                self.missing(root, &mut ids);
-                let set = match ids {
-                    Missing::Few(mask) => FactSet::of(mask, Vec::new()),
-                    Missing::Many(v) => FactSet::of(0, v),
-                };
+                let mut found = FactsFound::default();
+                self.missing(root, &mut found);
                 let missing = FactNames {
                     facts: &self.c.facts,
-                    set,
+                    set: found.set(),
                 };
                 Some(Outcome::Undetermined { missing })
             }
@@ -534,21 +495,14 @@ pub(crate) fn triggers<'p>(
 ) -> TriggerAnswer<'p> {
     // The facts given that the policy reads, as a set over the facts (in
     // declaration order, each once).
-    let used = c
-        .facts
+    let mut used = FactsFound::default();
+    c.facts
         .ids()
-        .filter(|i| *c.fact_read.get(*i) && inc.facts.get(*i).is_some());
-    let mut mask = 0u128;
-    let mut more = Vec::new();
-    for i in used {
-        match i.index() {
-            k if k < 64 => mask |= 1u128 << k,
-            _ => more.push(i),
-        }
-    }
+        .filter(|i| *c.fact_read.get(*i) && inc.facts.get(*i).is_some())
+        .for_each(|i| used.add(i));
     let facts_used = FactNames {
         facts: &c.facts,
-        set: FactSet::of(mask, more),
+        set: used.set(),
     };
     let applicability = c.applicability(inc.date);
     if let Applicability::NotApplicable { .. } = applicability {

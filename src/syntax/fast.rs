@@ -114,15 +114,8 @@ impl<'t> Reader<'t> {
         Some((rest.get(..len)?, Span::new(self.file, start, start + len)))
     }
 
-    fn keyword(&mut self, k: &str) -> Option<()> {
-        let back = self.at;
-        match self.word() {
-            Some((w, _)) if w == k => Some(()),
-            _ => {
-                self.at = back;
-                None
-            }
-        }
+    fn keyword(&mut self, k: &'static str) -> Option<()> {
+        self.peek_keyword(&[k]).map(|_| ())
     }
 
     /// The next word, when it is one of `words`, without taking it otherwise.
@@ -224,12 +217,12 @@ impl<'t> Reader<'t> {
         let mut from = None;
         let mut to = None;
         self.skip();
-        if self.peek_keyword(&["from"]).is_some() {
+        if self.keyword("from").is_some() {
             self.skip();
             from = Some(self.date()?);
             self.skip();
         }
-        if self.peek_keyword(&["to"]).is_some() {
+        if self.keyword("to").is_some() {
             self.skip();
             to = Some(self.date()?);
         }
@@ -237,7 +230,7 @@ impl<'t> Reader<'t> {
     }
 
     fn stmt(&mut self) -> Option<OrgStmt> {
-        if self.peek_keyword(&["unit"]).is_some() {
+        if self.keyword("unit").is_some() {
             self.skip();
             let name = self.name()?;
             self.skip();
@@ -245,7 +238,7 @@ impl<'t> Reader<'t> {
             self.skip();
             let kind = self.name()?;
             self.skip();
-            let under = match self.peek_keyword(&["under"]) {
+            let under = match self.keyword("under") {
                 Some(_) => {
                     self.skip();
                     Some(self.name()?)

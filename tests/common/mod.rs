@@ -82,3 +82,20 @@ pub fn example_policy_for(file_name: &str) -> String {
         .max_by_key(String::len)
         .unwrap_or_else(|| panic!("no example policy for {file_name}"))
 }
+
+/// Every bundled example incident, by file name: its name, the example
+/// policy it belongs to, and its text.
+pub fn example_incidents() -> Vec<(String, Policy, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/incidents");
+    let mut out: Vec<(String, Policy, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            let policy = example(&example_policy_for(&name));
+            (name, policy, std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
