@@ -66,7 +66,18 @@ struct Reader<'t> {
 
 /// A character of a name after its first (the grammar's `ident_char`).
 fn ident_char(c: char) -> bool {
-    pest::unicode::XID_CONTINUE(c) || matches!(c, '-' | '（' | '）' | '·')
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' | '_' | '-' => true,
+        // The CJK Unified Ideographs: all `XID_Continue`.
+        '\u{4E00}'..='\u{9FFF}' => true,
+        _ if c.is_ascii() => false,
+        _ => pest::unicode::XID_CONTINUE(c) || matches!(c, '（' | '）' | '·'),
+    }
+}
+
+/// Whether a word is one of the grammar's keywords (all lowercase ASCII).
+fn is_keyword(w: &str) -> bool {
+    w.as_bytes().first().is_some_and(u8::is_ascii_lowercase) && KEYWORDS.binary_search(&w).is_ok()
 }
 
 impl<'t> Reader<'t> {
@@ -102,7 +113,11 @@ impl<'t> Reader<'t> {
     fn word(&mut self) -> Option<(&'t str, Span)> {
         let rest = self.rest();
         let first = rest.chars().next()?;
-        if !(pest::unicode::XID_START(first) || first == '_') {
+        let starts = match first {
+            'a'..='z' | 'A'..='Z' | '_' | '\u{4E00}'..='\u{9FFF}' => true,
+            _ => !first.is_ascii() && pest::unicode::XID_START(first),
+        };
+        if !starts {
             return None;
         }
         let len = rest
@@ -137,13 +152,16 @@ impl<'t> Reader<'t> {
             '"' | '“' => self.quoted()?,
             _ => {
                 let (w, span) = self.word()?;
-                if KEYWORDS.contains(&w) {
+                if is_keyword(w) {
                     return None;
                 }
                 (w.to_string(), span)
             }
         };
-        if text.chars().count() > limits::MAX_NAME_CHARS || text.trim().is_empty() {
+        // (A name of no more bytes than the limit has no more characters.)
+        if (text.len() > limits::MAX_NAME_CHARS && text.chars().count() > limits::MAX_NAME_CHARS)
+            || text.trim().is_empty()
+        {
             return None;
         }
         Some(Name { text, span })

@@ -84,6 +84,8 @@ proptest! {
         Just("2019-01-01x"), Just("·"), Just("-"), Just("matter"), Just("\"李 江\""),
         Just("“王 五”"), Just("\"a\\\"b\""), Just("\"unit\""), Just("\"\""), Just("\"  \""),
         Just("“a\\b”"), Just("“a\\”"), Just("\"a\\x\""), Just("\"a"), Just("“"),
+        Just("Unit"), Just("_x"), Just("9a"), Just("x-y"), Just("é"), Just("\u{20000}"),
+        Just("甲（兼）"), Just("\u{0660}"), Just("\u{4DFF}"), Just("\u{A000}"),
     ], 0..40), glue in proptest::collection::vec(prop_oneof![Just(" "), Just(""), Just("\r\n")], 40)) {
         let mut text = String::from("org {");
         for (t, g) in tokens.iter().zip(glue.iter().cycle()) {

@@ -225,13 +225,31 @@ fn prescan(sources: &Sources, file: u32, text: &str) -> Vec<Diagnostic> {
     let mut escape = false;
     let mut in_comment = false;
     let mut reported_depth = false;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        // A character no rule below looks at only ends an escape: most of
+        // a file, skipped a byte at a time without decoding (a character
+        // that starts with an ordinary byte goes on with ordinary ones).
+        if ORDINARY.get(usize::from(b)) == Some(&true) {
+            escape = false;
+            let rest = bytes.get(at..).unwrap_or_default();
+            at += rest
+                .iter()
+                .position(|b| ORDINARY.get(usize::from(*b)) != Some(&true))
+                .unwrap_or(rest.len());
+            continue;
+        }
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        let i = at;
+        at += c.len_utf8();
         if i == 0 && c == '\u{FEFF}' {
             continue; // a byte-order mark at the start of the file
         }
         let span = Span::new(file, i, i + c.len_utf8());
-        let lone_cr = c == '\r' && chars.peek().is_none_or(|&(_, next)| next != '\n');
+        let lone_cr = c == '\r' && bytes.get(at) != Some(&b'\n');
         let breaks_line = c == '\n' || c == '\r';
         let problem = if let Some(what) = forbidden_char(c) {
             Some((
@@ -312,6 +330,30 @@ fn prescan(sources: &Sources, file: u32, text: &str) -> Vec<Diagnostic> {
     out
 }
 
+/// For each byte, whether it is one [`prescan`] takes no note of but to
+/// end an escape: printable ASCII other than brackets, `#`, `"` and `\`;
+/// every byte that continues a character; and every byte that starts one
+/// no forbidden, line-breaking, quoting or bracket character starts with
+/// (those start with `C2` for the C1 controls, `D8` for U+061C, `E2` for
+/// U+2000–U+2FFF, `EF` for U+FEFF).
+// Built at compile time: an index out of bounds is a build error.
+#[allow(clippy::indexing_slicing)]
+static ORDINARY: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'#' | b'"' | b'\\' | b'{' | b'(' | b'[' | b'}' | b')' | b']' => false,
+            0x20..=0x7E => true,
+            0xC2 | 0xD8 | 0xE2 | 0xEF => false,
+            0x80.. => true,
+            _ => false,
+        };
+        b += 1;
+    }
+    t
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,6 +374,25 @@ mod tests {
         assert_eq!(positions.len(), 2);
         assert_eq!(positions[0].name.text, "index");
         assert!(positions[1].single);
+    }
+
+    /// The prescan skips a character whose first byte is `ORDINARY`
+    /// without looking at it: no such character may be one it looks for.
+    #[test]
+    fn no_character_the_prescan_skips_is_one_it_looks_for() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let first = c.encode_utf8(&mut buf).as_bytes()[0];
+            if ORDINARY[usize::from(first)] {
+                assert!(
+                    forbidden_in_name(c).is_none() && !"\r\n\t#\"\\{([])}“”".contains(c),
+                    "U+{:04X} is skipped",
+                    c as u32
+                );
+            }
+        }
+        // And a byte that continues a character never stops the skip.
+        assert!((0x80..0xC0).all(|b| ORDINARY[b]));
     }
 
     #[test]
