@@ -558,7 +558,7 @@ impl<'c> Binder<'c> {
         line: &str,
         what: &str,
         name: &str,
-        index: &crate::compile::names::NameIndex<Id>,
+        index: &crate::name_index::NameIndex<Id>,
         names: I,
     ) -> Option<Id>
     where

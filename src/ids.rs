@@ -205,6 +205,12 @@ impl<I: Idx, T> Table<I, T> {
         self.items.iter_mut()
     }
 
+    /// The id the next item pushed will have.
+    #[inline]
+    pub(crate) fn next_id(&self) -> I {
+        I::from_usize(self.items.len())
+    }
+
     /// Adds an item; returns its id.
     pub(crate) fn push(&mut self, item: T) -> I {
         let id = I::from_usize(self.items.len());

@@ -19,6 +19,7 @@ mod jsonpos;
 pub mod limits;
 #[cfg(feature = "lsp")]
 pub mod lsp;
+mod name_index;
 pub mod org;
 pub mod period;
 mod resolve;

@@ -38,11 +38,11 @@ use crate::ids::{
     ObligationIx, PersonIx, PositionIx, RuleIx, ScaleIx, StaffingIx, Table, UnitIx, UnitKindIx,
 };
 use crate::limits;
+use crate::name_index::NameIndex;
 use crate::resolve::suggest;
 use crate::source::Sources;
 use crate::syntax::ast::{self, Item, Name, OrgStmt, Relation};
 use chrono::NaiveDate;
-use std::collections::HashMap;
 
 /// The checked policy: every name resolved to a dense id.
 #[derive(Debug, Clone, Default)]
@@ -57,6 +57,10 @@ pub(crate) struct Model {
     pub positions: Table<PositionIx, PositionM>,
     pub units: Table<UnitIx, UnitM>,
     pub people: Table<PersonIx, String>,
+    /// Units, matters and people by name (as the checker declared them).
+    pub unit_index: NameIndex<UnitIx>,
+    pub matter_index: NameIndex<MatterIx>,
+    pub person_index: NameIndex<PersonIx>,
     pub holdings: Vec<HoldingM>,
     pub covers: Vec<CoverM>,
     pub matters: Table<MatterIx, MatterM>,
@@ -219,7 +223,7 @@ pub(crate) enum BearerM {
 /// names are called in messages is the id type's [`Idx::WHAT`].
 #[derive(Debug)]
 pub(crate) struct Names<I> {
-    map: HashMap<String, I>,
+    index: NameIndex<I>,
     /// The names, in declaration order.
     order: Table<I, String>,
     /// Where each name was declared, parallel to `order`.
@@ -229,7 +233,7 @@ pub(crate) struct Names<I> {
 impl<I: Idx> Names<I> {
     fn new() -> Self {
         Names {
-            map: HashMap::new(),
+            index: NameIndex::default(),
             order: Table::new(),
             spans: Table::new(),
         }
@@ -237,30 +241,28 @@ impl<I: Idx> Names<I> {
 
     /// Declares a name; returns its id, or where it was first declared.
     fn declare(&mut self, name: &Name) -> Result<I, Span> {
-        match self.map.get(&name.text) {
-            Some(id) => Err(*self.spans.get(*id)),
+        match self.index.insert(self.order.next_id(), &name.text) {
+            Some(id) => Err(*self.spans.get(id)),
             None => Ok(self.add(name)),
         }
     }
 
     /// The id of a name, declaring it when it is new.
     fn get_or_declare(&mut self, name: &Name) -> I {
-        match self.map.get(&name.text) {
-            Some(id) => *id,
+        match self.index.insert(self.order.next_id(), &name.text) {
+            Some(id) => id,
             None => self.add(name),
         }
     }
 
-    /// Adds a name not declared before.
+    /// Adds a name just entered in the index under the next id.
     fn add(&mut self, name: &Name) -> I {
-        let id = self.order.push(name.text.clone());
         self.spans.push(name.span);
-        self.map.insert(name.text.clone(), id);
-        id
+        self.order.push(name.text.clone())
     }
 
     fn get(&self, text: &str) -> Option<I> {
-        self.map.get(text).copied()
+        self.index.get(text)
     }
 
     /// The declared names, in order.
@@ -444,6 +446,9 @@ pub(crate) fn check(
         c.lint();
         let mut model = c.model;
         model.people = c.people.order;
+        model.person_index = c.people.index;
+        model.unit_index = c.units.index;
+        model.matter_index = c.matters.index;
         let mut warnings = c.warnings;
         crate::diag::note_omitted(&mut warnings, c.omitted_warnings, Severity::Warning);
         Ok((model, warnings))

@@ -12,11 +12,11 @@ use crate::ids::{
     ActionIx, ClauseIx, EventKindIx, FactIx, Idx, ListIx, MatterIx, MatterKindIx, ObligationIx,
     PersonIx, PositionIx, RuleIx, Table, UnitIx, UnitKindIx,
 };
+use crate::name_index::NameIndex;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
 pub(crate) mod cond;
-pub(crate) mod names;
 pub(crate) mod slice;
 
 /// Rows of items grouped by a dense key (compressed sparse rows).
@@ -159,10 +159,10 @@ pub(crate) struct Compiled {
     pub model: Model,
     pub units: Table<UnitIx, UnitC>,
     pub matters: Table<MatterIx, MatterC>,
-    pub unit_index: names::NameIndex<UnitIx>,
-    pub matter_index: names::NameIndex<MatterIx>,
+    pub unit_index: NameIndex<UnitIx>,
+    pub matter_index: NameIndex<MatterIx>,
     pub matter_kind_index: HashMap<String, MatterKindIx>,
-    pub person_index: names::NameIndex<PersonIx>,
+    pub person_index: NameIndex<PersonIx>,
     pub unit_tenures: Rows<UnitIx, Tenure>,
     pub person_posts: Rows<PersonIx, Post>,
     pub unit_coverers: Rows<UnitIx, Coverer>,
@@ -187,8 +187,8 @@ pub(crate) struct Compiled {
     pub clauses: cond::Clauses,
     /// The trigger clauses bit-sliced by shape, for the lean query.
     pub sliced: slice::Sliced,
-    pub action_index: names::NameIndex<ActionIx>,
-    pub event_kind_index: names::NameIndex<EventKindIx>,
+    pub action_index: NameIndex<ActionIx>,
+    pub event_kind_index: NameIndex<EventKindIx>,
     /// Names of the units each obligation names as recipients.
     pub obligation_recipients: Table<ObligationIx, Vec<String>>,
     /// The units each obligation names as recipients.
@@ -325,13 +325,10 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
             }
         })
         .collect();
-    let unit_index =
-        names::NameIndex::build(units.iter_enumerated().map(|(i, u)| (i, u.name.as_str())));
-    let matter_index =
-        names::NameIndex::build(matters.iter_enumerated().map(|(i, m)| (i, m.name.as_str())));
+    let unit_index = std::mem::take(&mut model.unit_index);
+    let matter_index = std::mem::take(&mut model.matter_index);
     let matter_kind_index = names_index(model.matter_kinds.iter_enumerated());
-    let person_index =
-        names::NameIndex::build(model.people.iter_enumerated().map(|(i, p)| (i, p.as_str())));
+    let person_index = std::mem::take(&mut model.person_index);
 
     let mut holdings = model.holdings.clone();
     holdings.sort_by_key(|h| (h.unit, h.position, h.from, h.person));
@@ -448,13 +445,13 @@ pub(crate) fn compile(mut model: Model) -> Compiled {
         }
     }
     let program = cond::compile(&model.conds);
-    let action_index = names::NameIndex::build(
+    let action_index = NameIndex::build(
         model
             .actions
             .iter_enumerated()
             .map(|(i, a)| (i, a.as_str())),
     );
-    let event_kind_index = names::NameIndex::build(
+    let event_kind_index = NameIndex::build(
         model
             .event_kinds
             .iter_enumerated()

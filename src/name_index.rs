@@ -36,6 +36,8 @@ const EMPTY: Slot = Slot {
 #[derive(Debug, Clone)]
 pub(crate) struct NameIndex<I> {
     slots: Vec<Slot>,
+    /// Names in the table.
+    len: usize,
     long: String,
     hasher: RandomState,
     _id: std::marker::PhantomData<fn() -> I>,
@@ -45,6 +47,7 @@ impl<I> Default for NameIndex<I> {
     fn default() -> Self {
         NameIndex {
             slots: Vec::new(),
+            len: 0,
             long: String::new(),
             hasher: RandomState::new(),
             _id: std::marker::PhantomData,
@@ -57,31 +60,53 @@ impl<I: Idx> NameIndex<I> {
     /// are checked unique before this is built).
     pub(crate) fn build<'a>(names: impl Iterator<Item = (I, &'a str)>) -> Self {
         let names: Vec<(I, &str)> = names.collect();
-        let n = names.len();
-        // At most half full: probes stay short.
-        let size = (n.max(4) * 2).next_power_of_two();
-        let mut t = NameIndex {
-            slots: vec![EMPTY; size],
-            long: String::new(),
-            hasher: RandomState::new(),
-            _id: std::marker::PhantomData,
-        };
+        let mut t = NameIndex::default();
+        t.grow_to(names.len());
         for (id, name) in names {
             t.insert(id, name);
         }
         t
     }
 
+    /// Room for `n` names, the table at most half full: probes stay short.
+    fn grow_to(&mut self, n: usize) {
+        let size = (n.max(4) * 2).next_power_of_two();
+        if size <= self.slots.len() {
+            return;
+        }
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
+        let mask = size - 1;
+        for s in old.into_iter().filter(|s| s.tag != 0) {
+            let (h, _) = self.hash_bytes(self.name_of(&s));
+            let mut at = h & mask;
+            while self.slots.get(at).is_some_and(|t| t.tag != 0) {
+                at = (at + 1) & mask;
+            }
+            if let Some(t) = self.slots.get_mut(at) {
+                *t = s;
+            }
+        }
+    }
+
     fn hash(&self, name: &str) -> (usize, u32) {
+        self.hash_bytes(name.as_bytes())
+    }
+
+    fn hash_bytes(&self, name: &[u8]) -> (usize, u32) {
         let h = self.hasher.hash_one(name);
         // The low bits choose the slot, the high bits tag it.
         ((h as usize), ((h >> 32) as u32) | 1)
     }
 
-    fn insert(&mut self, id: I, name: &str) {
+    /// Adds `name` with `id`, growing the table as needed; returns the id
+    /// the name already had instead, if it had one (and then adds nothing).
+    pub(crate) fn insert(&mut self, id: I, name: &str) -> Option<I> {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow_to(self.len + 1);
+        }
         let (h, tag) = self.hash(name);
         let Ok(len) = u32::try_from(name.len()) else {
-            return;
+            return None;
         };
         let mask = self.slots.len() - 1;
         let mut at = h & mask;
@@ -90,10 +115,10 @@ impl<I: Idx> NameIndex<I> {
             match self.slots.get(at) {
                 Some(s) if s.tag == 0 => break,
                 Some(s) if s.tag == tag && s.len == len && self.name_of(s) == name.as_bytes() => {
-                    return
+                    return Some(I::from_raw(s.id))
                 }
                 Some(_) => at = (at + 1) & mask,
-                None => return,
+                None => return None,
             }
         }
         let mut bytes = [0u8; INLINE];
@@ -115,7 +140,9 @@ impl<I: Idx> NameIndex<I> {
                 len,
                 bytes,
             };
+            self.len += 1;
         }
+        None
     }
 
     fn name_of<'s>(&'s self, s: &'s Slot) -> &'s [u8] {
@@ -188,6 +215,20 @@ mod tests {
             [(UnitIx::from_raw(7), "甲"), (UnitIx::from_raw(8), "甲")].into_iter(),
         );
         assert_eq!(twice.get("甲"), Some(UnitIx::from_raw(7)));
+        // Grown one name at a time, from empty, through many resizes: a
+        // name is added once, and its id and bytes survive every resize.
+        let mut grown = NameIndex::default();
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(grown.insert(UnitIx::from_raw(i as u32), n), None, "{n}");
+            assert_eq!(
+                grown.insert(UnitIx::from_raw(9999), n),
+                Some(UnitIx::from_raw(i as u32))
+            );
+        }
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(grown.get(n), Some(UnitIx::from_raw(i as u32)), "{n}");
+        }
+        assert_eq!(grown.get("u1000"), None);
         let empty: NameIndex<UnitIx> = NameIndex::build(std::iter::empty());
         assert_eq!(empty.get("u1"), None);
         assert_eq!(NameIndex::<UnitIx>::default().get("u1"), None);
