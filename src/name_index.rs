@@ -13,12 +13,15 @@ use std::hash::BuildHasher;
 
 /// Bytes of a name kept in its slot; longer names are kept in one shared
 /// string, and the slot holds where.
-const INLINE: usize = 20;
+const INLINE: usize = 16;
 
 #[derive(Debug, Clone, Copy)]
 struct Slot {
     /// High bits of the name's hash, with the lowest bit set: 0 is empty.
     tag: u32,
+    /// Low bits of the name's hash, which choose its slot: a table grows
+    /// without hashing its names again.
+    home: u32,
     id: u32,
     len: u32,
     /// The name (up to [`INLINE`] bytes), or its offset in `long`.
@@ -27,6 +30,7 @@ struct Slot {
 
 const EMPTY: Slot = Slot {
     tag: 0,
+    home: 0,
     id: 0,
     len: 0,
     bytes: [0; INLINE],
@@ -77,8 +81,7 @@ impl<I: Idx> NameIndex<I> {
         let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
         let mask = size - 1;
         for s in old.into_iter().filter(|s| s.tag != 0) {
-            let (h, _) = self.hash_bytes(self.name_of(&s));
-            let mut at = h & mask;
+            let mut at = s.home as usize & mask;
             while self.slots.get(at).is_some_and(|t| t.tag != 0) {
                 at = (at + 1) & mask;
             }
@@ -88,14 +91,10 @@ impl<I: Idx> NameIndex<I> {
         }
     }
 
-    fn hash(&self, name: &str) -> (usize, u32) {
-        self.hash_bytes(name.as_bytes())
-    }
-
-    fn hash_bytes(&self, name: &[u8]) -> (usize, u32) {
+    /// The name's hash: its low bits choose the slot, its high bits tag it.
+    fn hash(&self, name: &str) -> (u32, u32) {
         let h = self.hasher.hash_one(name);
-        // The low bits choose the slot, the high bits tag it.
-        ((h as usize), ((h >> 32) as u32) | 1)
+        (h as u32, ((h >> 32) as u32) | 1)
     }
 
     /// Adds `name` with `id`, growing the table as needed; returns the id
@@ -109,7 +108,7 @@ impl<I: Idx> NameIndex<I> {
             return None;
         };
         let mask = self.slots.len() - 1;
-        let mut at = h & mask;
+        let mut at = h as usize & mask;
         // The free slot the name goes in; a name already in keeps its id.
         loop {
             match self.slots.get(at) {
@@ -136,6 +135,7 @@ impl<I: Idx> NameIndex<I> {
         if let Some(s) = self.slots.get_mut(at) {
             *s = Slot {
                 tag,
+                home: h,
                 id: id.raw(),
                 len,
                 bytes,
@@ -168,7 +168,7 @@ impl<I: Idx> NameIndex<I> {
         }
         let (h, tag) = self.hash(name);
         let mask = self.slots.len() - 1;
-        let mut at = h & mask;
+        let mut at = h as usize & mask;
         loop {
             let s = self.slots.get(at)?;
             if s.tag == 0 {

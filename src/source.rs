@@ -7,6 +7,7 @@
 
 use crate::diag::{DiagKind, Diagnostic, Label, Location};
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// A compact byte range in one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
@@ -183,25 +184,58 @@ pub(crate) struct Sources {
 struct SourceFile {
     name: String,
     text: String,
-    line_starts: Vec<usize>,
-    /// `(byte offset, characters before it)` about every [`MARK_BYTES`]
-    /// bytes, so a column is found without rescanning a long line.
-    char_marks: Vec<(usize, usize)>,
+    /// Built when a position in the file is first asked for: most files
+    /// are compiled without one.
+    lines: OnceLock<Lines>,
     /// For data: the path of each item; spans index this list.
     paths: Option<Vec<DataPath>>,
 }
 
-impl SourceFile {
-    /// Characters before byte `at` (a character boundary): O(log n) to the
-    /// nearest mark, then at most [`MARK_BYTES`] bytes counted.
-    fn chars_before(&self, at: usize) -> usize {
+/// Where a text's lines start, and how many characters precede points in it.
+#[derive(Debug, Clone)]
+struct Lines {
+    starts: Vec<usize>,
+    /// `(byte offset, characters before it)` about every [`MARK_BYTES`]
+    /// bytes, so a column is found without rescanning a long line.
+    char_marks: Vec<(usize, usize)>,
+}
+
+impl Lines {
+    fn of(text: &str) -> Lines {
+        let mut starts = vec![0];
+        let mut char_marks = vec![(0, 0)];
+        let mut chars = 0usize;
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(i + 1);
+            }
+            // Not a UTF-8 continuation byte: a character starts here.
+            if (b & 0xC0) != 0x80 {
+                if i >= char_marks.last().map_or(0, |m| m.0) + MARK_BYTES {
+                    char_marks.push((i, chars));
+                }
+                chars += 1;
+            }
+        }
+        Lines { starts, char_marks }
+    }
+
+    /// Characters before byte `at` (a character boundary) of `text`: O(log
+    /// n) to the nearest mark, then at most [`MARK_BYTES`] bytes counted.
+    fn chars_before(&self, text: &str, at: usize) -> usize {
         let k = self.char_marks.partition_point(|m| m.0 <= at);
         let (mark, count) = self
             .char_marks
             .get(k.saturating_sub(1))
             .copied()
             .unwrap_or((0, 0));
-        count + self.text.get(mark..at).map_or(0, |s| s.chars().count())
+        count + text.get(mark..at).map_or(0, |s| s.chars().count())
+    }
+}
+
+impl SourceFile {
+    fn lines(&self) -> &Lines {
+        self.lines.get_or_init(|| Lines::of(&self.text))
     }
 }
 
@@ -213,26 +247,10 @@ impl Sources {
 
     /// Adds a text file and returns its index.
     pub(crate) fn add(&mut self, name: &str, text: String) -> u32 {
-        let mut line_starts = vec![0];
-        let mut char_marks = vec![(0, 0)];
-        let mut chars = 0usize;
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i + 1);
-            }
-            // Not a UTF-8 continuation byte: a character starts here.
-            if (b & 0xC0) != 0x80 {
-                if i >= char_marks.last().map_or(0, |m| m.0) + MARK_BYTES {
-                    char_marks.push((i, chars));
-                }
-                chars += 1;
-            }
-        }
         self.push(SourceFile {
             name: name.to_string(),
             text,
-            line_starts,
-            char_marks,
+            lines: OnceLock::new(),
             paths: None,
         })
     }
@@ -243,8 +261,7 @@ impl Sources {
         self.push(SourceFile {
             name: name.to_string(),
             text: String::new(),
-            line_starts: vec![0],
-            char_marks: vec![(0, 0)],
+            lines: OnceLock::new(),
             paths: Some(paths),
         })
     }
@@ -292,13 +309,14 @@ impl Sources {
             };
         }
         let start = (span.start as usize).min(file.text.len());
-        let line_idx = match file.line_starts.binary_search(&start) {
+        let lines = file.lines();
+        let line_idx = match lines.starts.binary_search(&start) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let line_start = file.line_starts.get(line_idx).copied().unwrap_or(0);
-        let line_end = file
-            .line_starts
+        let line_start = lines.starts.get(line_idx).copied().unwrap_or(0);
+        let line_end = lines
+            .starts
             .get(line_idx + 1)
             .map(|next| next - 1)
             .unwrap_or(file.text.len());
@@ -312,9 +330,9 @@ impl Sources {
         Location::Text {
             file: file.name.clone(),
             line: line_idx + 1,
-            column: file
-                .chars_before(start)
-                .saturating_sub(file.chars_before(line_start))
+            column: lines
+                .chars_before(&file.text, start)
+                .saturating_sub(lines.chars_before(&file.text, line_start))
                 + 1,
             excerpt,
         }

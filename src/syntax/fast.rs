@@ -75,9 +75,13 @@ fn ident_char(c: char) -> bool {
     }
 }
 
-/// Whether a word is one of the grammar's keywords (all lowercase ASCII).
-fn is_keyword(w: &str) -> bool {
-    w.as_bytes().first().is_some_and(u8::is_ascii_lowercase) && KEYWORDS.binary_search(&w).is_ok()
+/// Whether a word is one of the grammar's keywords (all of them lowercase
+/// ASCII letters and `-`, with a letter first and last).
+pub(super) fn is_keyword(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.first().is_some_and(u8::is_ascii_lowercase)
+        && b.last().is_some_and(u8::is_ascii_lowercase)
+        && KEYWORDS.binary_search(&w).is_ok()
 }
 
 impl<'t> Reader<'t> {
