@@ -215,8 +215,8 @@ impl PolicyBuilder {
             return Err(Diagnostics(errors));
         }
         let mut files = Vec::new();
-        for id in texts {
-            match syntax::parse(&sources, id) {
+        for parsed in syntax::parse_files(&sources, &texts) {
+            match parsed {
                 Ok(f) => files.push(f),
                 Err(mut e) => errors.append(&mut e),
             }

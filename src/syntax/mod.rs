@@ -66,6 +66,59 @@ pub fn parse(sources: &Sources, file: u32) -> Result<ast::File, Vec<Diagnostic>>
     by_grammar(sources, file, text)
 }
 
+/// Parses `files` of `sources`, each as [`parse`] does, the results in the
+/// order given. Policies of several large files (a big org is written in
+/// several, each under the size limit) are parsed on up to four threads.
+pub fn parse_files(sources: &Sources, files: &[u32]) -> Vec<Result<ast::File, Vec<Diagnostic>>> {
+    let bytes: usize = files.iter().map(|f| sources.text(*f).len()).sum();
+    let workers = if files.len() < 2 || bytes < PARALLEL_BYTES {
+        0
+    } else {
+        std::thread::available_parallelism().map_or(0, |n| n.get().min(4).min(files.len()))
+    };
+    if workers < 2 {
+        return files.iter().map(|f| parse(sources, *f)).collect();
+    }
+    // Each worker takes the next file not yet taken, and keeps its results
+    // with their places; this thread takes files too.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(f) = files.get(i) else { break };
+            done.push((i, parse(sources, *f)));
+        }
+        done
+    };
+    let mut done = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..workers)
+            .filter_map(|_| {
+                // A thread the system will not give is done without.
+                std::thread::Builder::new()
+                    .name("zeren-parse".into())
+                    .spawn_scoped(s, work)
+                    .ok()
+            })
+            .collect();
+        let mut done = work();
+        for h in handles {
+            match h.join() {
+                Ok(mut d) => done.append(&mut d),
+                // A worker panics only on a bug in zeren: fail as loudly.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Total text below which files are parsed one after another: threads
+/// cost more than they save on policies of ordinary size.
+const PARALLEL_BYTES: usize = 1 << 20;
+
 /// The grammar's reading of a file that passed the prescan.
 fn by_grammar(sources: &Sources, file: u32, text: &str) -> Result<ast::File, Vec<Diagnostic>> {
     let mut builder = build::Builder::new(sources, file);
@@ -393,6 +446,34 @@ mod tests {
         }
         // And a byte that continues a character never stops the skip.
         assert!((0x80..0xC0).all(|b| ORDINARY[b]));
+    }
+
+    /// Files parsed on several threads give what each gives alone, in the
+    /// order given, errors included.
+    #[test]
+    fn files_parsed_together_read_as_each_alone() {
+        let mut s = Sources::new();
+        let mut ids = Vec::new();
+        for i in 0..6 {
+            let mut text = String::from("org {\n");
+            for u in 0..8_000 {
+                text.push_str(&format!(
+                    "  unit u{i}_{u} kind 党委\n  甲{u} holds 书记 of u{i}_{u}\n"
+                ));
+            }
+            if i % 2 == 1 {
+                text.push_str(&format!("  unit 坏{i} kind\n"));
+            }
+            text.push_str("}\n");
+            ids.push(s.add(&format!("f{i}.zr"), text));
+        }
+        let together = parse_files(&s, &ids);
+        assert_eq!(together.len(), ids.len());
+        for (id, got) in ids.iter().zip(&together) {
+            let alone = parse(&s, *id);
+            assert_eq!(format!("{got:?}"), format!("{alone:?}"));
+            assert_eq!(got.is_err(), id % 2 == 1);
+        }
     }
 
     #[test]
