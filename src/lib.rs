@@ -222,9 +222,9 @@ impl PolicyBuilder {
             }
         }
         let data: Vec<_> = orgs
-            .iter()
+            .into_iter()
             .map(|(name, spec)| {
-                let (stmts, mut bad) = org::lower(spec, name, &mut sources);
+                let (stmts, mut bad) = org::lower(spec, &name, &mut sources);
                 errors.append(&mut bad);
                 stmts
             })

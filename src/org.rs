@@ -182,12 +182,12 @@ pub struct RelationsSpec {
 }
 
 impl RelationsSpec {
-    fn pairs(&self) -> [(Relation, &Option<String>); 4] {
+    fn into_pairs(self) -> [(Relation, Option<String>); 4] {
         [
-            (Relation::InCharge, &self.in_charge),
-            (Relation::Operator, &self.operator),
-            (Relation::Host, &self.host),
-            (Relation::Approver, &self.approver),
+            (Relation::InCharge, self.in_charge),
+            (Relation::Operator, self.operator),
+            (Relation::Host, self.host),
+            (Relation::Approver, self.approver),
         ]
     }
 }
@@ -351,7 +351,7 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
 /// Names with characters that may not stand in a name (controls, bidi
 /// controls, zero-width characters) are reported by path and returned apart.
 pub(crate) fn lower(
-    spec: &OrgSpec,
+    spec: OrgSpec,
     source: &str,
     sources: &mut Sources,
 ) -> (Vec<OrgStmt>, Vec<Diagnostic>) {
@@ -361,32 +361,40 @@ pub(crate) fn lower(
         paths: Vec::new(),
         bad: Vec::new(),
     };
+    // The spec is taken apart: its names move into the statements.
+    let OrgSpec {
+        units,
+        holdings,
+        covers,
+        mut matters,
+        mut routes,
+        seats,
+    } = spec;
     let mut stmts = Vec::new();
-    for (i, u) in spec.units.iter().enumerate() {
+    for (i, u) in units.into_iter().enumerate() {
         stmts.push(OrgStmt::Unit {
-            name: l.name(DataPath::new("units", i, "name"), &u.name),
-            kind: l.name(DataPath::new("units", i, "kind"), &u.kind),
+            name: l.name(DataPath::new("units", i, "name"), u.name),
+            kind: l.name(DataPath::new("units", i, "kind"), u.kind),
             under: u
                 .under
-                .as_ref()
                 .map(|p| l.name(DataPath::new("units", i, "under"), p)),
         });
     }
-    for (i, h) in spec.holdings.iter().enumerate() {
-        let person = l.name(DataPath::new("holdings", i, "person"), &h.person);
+    for (i, h) in holdings.into_iter().enumerate() {
+        let person = l.name(DataPath::new("holdings", i, "person"), h.person);
         stmts.push(OrgStmt::Holds {
             from: l.date(h.from, DataPath::new("holdings", i, "from")),
             to: l.date(h.to, DataPath::new("holdings", i, "to")),
-            position: l.name(DataPath::new("holdings", i, "position"), &h.position),
-            unit: l.name(DataPath::new("holdings", i, "unit"), &h.unit),
+            position: l.name(DataPath::new("holdings", i, "position"), h.position),
+            unit: l.name(DataPath::new("holdings", i, "unit"), h.unit),
             person,
         });
     }
-    for (i, c) in spec.covers.iter().enumerate() {
-        let person = l.name(DataPath::new("covers", i, "person"), &c.person);
+    for (i, c) in covers.into_iter().enumerate() {
+        let person = l.name(DataPath::new("covers", i, "person"), c.person);
         let targets = c
             .targets
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(j, t)| l.name(DataPath::new("covers", i, "targets").at(j), t))
             .collect();
@@ -399,11 +407,11 @@ pub(crate) fn lower(
         });
     }
     let relations =
-        |l: &mut Lowering<'_>, prefix: DataPath, r: &RelationsSpec| -> Vec<RelationLit> {
-            r.pairs()
+        |l: &mut Lowering<'_>, prefix: DataPath, r: RelationsSpec| -> Vec<RelationLit> {
+            r.into_pairs()
                 .into_iter()
                 .filter_map(|(rel, unit)| {
-                    unit.as_ref().map(|u| RelationLit {
+                    unit.map(|u| RelationLit {
                         relation: rel,
                         unit: l.name(prefix.field(rel.keyword()), u),
                     })
@@ -411,48 +419,42 @@ pub(crate) fn lower(
                 .collect()
         };
     let mut matter_rel = Vec::new();
-    for (i, m) in spec.matters.iter().enumerate() {
-        matter_rel.push(relations(
-            &mut l,
-            DataPath::new("matters", i, ""),
-            &m.relations,
-        ));
+    for (i, m) in matters.iter_mut().enumerate() {
+        let r = std::mem::take(&mut m.relations);
+        matter_rel.push(relations(&mut l, DataPath::new("matters", i, ""), r));
     }
     let mut route_rel = Vec::new();
-    for (i, r) in spec.routes.iter().enumerate() {
-        route_rel.push(relations(
-            &mut l,
-            DataPath::new("routes", i, ""),
-            &r.relations,
-        ));
+    for (i, r) in routes.iter_mut().enumerate() {
+        let r = std::mem::take(&mut r.relations);
+        route_rel.push(relations(&mut l, DataPath::new("routes", i, ""), r));
     }
-    for ((i, m), rels) in spec.matters.iter().enumerate().zip(matter_rel) {
+    for ((i, m), rels) in matters.into_iter().enumerate().zip(matter_rel) {
         stmts.push(OrgStmt::Matter {
-            name: l.name(DataPath::new("matters", i, "name"), &m.name),
-            kind: l.name(DataPath::new("matters", i, "kind"), &m.kind),
+            name: l.name(DataPath::new("matters", i, "name"), m.name),
+            kind: l.name(DataPath::new("matters", i, "kind"), m.kind),
             relations: rels,
         });
     }
-    for ((i, r), rels) in spec.routes.iter().enumerate().zip(route_rel) {
+    for ((i, r), rels) in routes.into_iter().enumerate().zip(route_rel) {
         stmts.push(OrgStmt::Route {
-            kind: l.name(DataPath::new("routes", i, "kind"), &r.kind),
+            kind: l.name(DataPath::new("routes", i, "kind"), r.kind),
             relations: rels,
         });
     }
-    for (i, s) in spec.seats.iter().enumerate() {
+    for (i, s) in seats.into_iter().enumerate() {
         let sources = s
             .held_by
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(j, p)| {
                 let at = DataPath::new("seats", i, "held_by").at(j);
-                (l.name(at, &p.position), l.name(at, &p.unit))
+                (l.name(at, p.position), l.name(at, p.unit))
             })
             .collect();
         stmts.push(OrgStmt::Seat {
             citation: None,
-            position: l.name(DataPath::new("seats", i, "position"), &s.position),
-            unit: l.name(DataPath::new("seats", i, "unit"), &s.unit),
+            position: l.name(DataPath::new("seats", i, "position"), s.position),
+            unit: l.name(DataPath::new("seats", i, "unit"), s.unit),
             sources,
             from: l.date(s.from, DataPath::new("seats", i, "from")),
             to: l.date(s.to, DataPath::new("seats", i, "to")),
@@ -479,8 +481,8 @@ impl Lowering<'_> {
     }
 
     /// A name read at `path`, checked against the character policy.
-    fn name(&mut self, path: DataPath, value: &str) -> Name {
-        if let Some((message, help)) = crate::text::bad_name_message(value) {
+    fn name(&mut self, path: DataPath, value: String) -> Name {
+        if let Some((message, help)) = crate::text::bad_name_message(&value) {
             if self.bad.len() < crate::limits::MAX_DIAGNOSTICS {
                 self.bad.push(Diagnostic::at_path(
                     DiagKind::ForbiddenChar,
@@ -492,7 +494,7 @@ impl Lowering<'_> {
             }
         }
         Name {
-            text: value.to_string(),
+            text: value,
             span: self.at(path),
         }
     }
