@@ -289,9 +289,10 @@ pub struct LoggedEvent {
     pub(crate) what: What,
     pub(crate) to: To,
     /// The period it reports for (kind, index), when it says.
-    pub(crate) for_period: Option<(PeriodKind, i64)>,
+    pub(crate) for_period: Option<(PeriodKind, i32)>,
     /// Index (in the sorted log) of the event it answers.
-    pub(crate) reference: Option<u32>,
+    /// Kept as the index plus one, so the option takes four bytes.
+    pub(crate) reference: Option<std::num::NonZeroU32>,
 }
 
 /// The recipients of a logged event.
@@ -316,6 +317,11 @@ impl To {
 }
 
 impl LoggedEvent {
+    /// Index (in the sorted log) of the event it answers.
+    pub(crate) fn answered(&self) -> Option<usize> {
+        self.reference.map(|r| r.get() as usize - 1)
+    }
+
     pub(crate) fn key(&self) -> (What, TargetId) {
         (self.what, self.subject)
     }
@@ -748,7 +754,7 @@ impl<'c> Binder<'c> {
         line: &str,
         what: What,
         text: &str,
-    ) -> Option<(PeriodKind, i64)> {
+    ) -> Option<(PeriodKind, i32)> {
         let What::Action(action) = what else {
             self.err(
                 line_no,
@@ -801,7 +807,11 @@ impl<'c> Binder<'c> {
             );
             return None;
         }
-        Some((p.kind, p.index))
+        // Every period of a date has an index within `i32`.
+        let index = i32::try_from(p.index).unwrap_or_else(|_| {
+            crate::compile::internal(format!("period {} has index {}", p, p.index))
+        });
+        Some((p.kind, index))
     }
 
     /// Sorts the bound events, finds repeats and resolves references.
@@ -963,7 +973,9 @@ impl<'c> Binder<'c> {
         }
         drop(index);
         for e in &mut bound {
-            e.reference = resolved.get(&e.line).copied();
+            e.reference = resolved
+                .get(&e.line)
+                .and_then(|i| std::num::NonZeroU32::new(i.saturating_add(1)));
         }
         Ok(EventLog {
             events: bound,

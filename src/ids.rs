@@ -37,36 +37,44 @@ pub(crate) trait Idx: Copy + Eq + Ord + std::hash::Hash + std::fmt::Debug {
     fn from_raw(raw: u32) -> Self;
 }
 
-/// Defines id types: `Copy` newtypes over `u32`.
+/// Defines id types: `Copy` newtypes over `u32`. Each keeps its index
+/// plus one, in a `NonZeroU32`, so that an `Option` of an id is no larger
+/// than the id (logged events and org tables hold many).
 macro_rules! ids {
     ($($(#[$doc:meta])* $name:ident => $what:literal;)*) => {$(
         $(#[$doc])*
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-        pub(crate) struct $name(u32);
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub(crate) struct $name(std::num::NonZeroU32);
 
         impl Idx for $name {
             const WHAT: &'static str = $what;
             #[inline]
             fn from_usize(i: usize) -> Self {
-                $name(u32::try_from(i).unwrap_or(u32::MAX))
+                Self::from_raw(u32::try_from(i).unwrap_or(u32::MAX))
             }
             #[inline]
             fn index(self) -> usize {
-                self.0 as usize
+                self.raw() as usize
             }
             #[inline]
             fn raw(self) -> u32 {
-                self.0
+                self.0.get() - 1
             }
             #[inline]
             fn from_raw(raw: u32) -> Self {
-                $name(raw)
+                $name(std::num::NonZeroU32::MIN.saturating_add(raw))
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.raw())
             }
         }
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{} #{}", $what, self.0)
+                write!(f, "{} #{}", $what, self.raw())
             }
         }
     )*};

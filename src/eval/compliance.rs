@@ -610,7 +610,8 @@ impl<'p, 'e> Query<'p, 'e> {
                     let hi = evs.partition_point(|e| e.date <= counted_to);
                     let late_to = p.end.min(as_of);
                     let late_hi = evs.partition_point(|e| e.date <= late_to);
-                    let key = Some((p.kind, p.index));
+                    // (A period too far out for a logged `for` has none.)
+                    let key = i32::try_from(p.index).ok().map(|i| (p.kind, i));
                     let (on_time, after): (Vec<&'e LoggedEvent>, Vec<&'e LoggedEvent>) =
                         if tagged.is_empty() {
                             (Vec::new(), Vec::new())
@@ -910,7 +911,7 @@ impl<'e> AnswerPicker<'e> {
             .iter()
             .enumerate()
             .filter(|(_, a)| counts(a))
-            .filter_map(|(i, a)| a.reference.map(|r| (r as usize, i)))
+            .filter_map(|(i, a)| a.answered().map(|r| (r, i)))
             .collect();
         by_ref.sort_unstable();
         by_ref.dedup_by_key(|x| x.0);
