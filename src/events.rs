@@ -276,7 +276,7 @@ pub struct LoggedEvent {
     /// The line in the log (or index + 1 for events built in Rust).
     pub line: u32,
     /// Its identifier, if any.
-    pub id: Option<String>,
+    pub id: Option<Box<str>>,
     /// Its date.
     pub date: NaiveDate,
     /// Its time of day, when given.
@@ -731,7 +731,7 @@ impl<'c> Binder<'c> {
         Some((
             LoggedEvent {
                 line: line_no,
-                id: id.map(str::to_string),
+                id: id.map(Box::from),
                 date: d,
                 time: t,
                 subject,
