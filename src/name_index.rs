@@ -1,8 +1,10 @@
-//! Names → ids, for the names a log or a query gives: an open-addressing
-//! table whose slots hold a short name's bytes themselves, so a lookup
-//! reads one slot (one cache line) where a map of `String`s reads the
-//! table, then the key's own allocation. The reader of a million-line log
-//! looks up two or three names a line in tables of a hundred thousand.
+//! Names → ids: an open-addressing table whose slots hold a short name's
+//! bytes themselves, so a lookup reads one slot (one cache line) where a
+//! map of `String`s reads the table, then the key's own allocation. The
+//! checker declares every name in one as it goes (a large org declares
+//! hundreds of thousands); the unit, matter and person indexes are then
+//! kept by the compiled policy, where the reader of a million-line log
+//! looks up two or three names a line.
 //!
 //! Names are hashed with the standard library's keyed hasher, as its maps
 //! do, so names chosen to collide cannot slow lookups down.
