@@ -25,6 +25,8 @@ use crate::resolve::suggest;
 use crate::text::shown;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
+
+mod plain;
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -78,7 +80,8 @@ pub struct Event {
     pub note: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[cfg_attr(test, derive(Debug))]
 #[serde(deny_unknown_fields)]
 struct RawEvent<'a> {
     #[serde(default, borrow)]
@@ -104,15 +107,13 @@ struct RawEvent<'a> {
     #[serde(default, rename = "ref", borrow)]
     reference: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
-    #[expect(
-        dead_code,
-        reason = "read so that `deny_unknown_fields` accepts notes; notes are not evaluated"
-    )]
+    // Read so that `deny_unknown_fields` accepts notes; notes are not evaluated.
     note: Option<Cow<'a, str>>,
 }
 
 /// A log line's `to`: one name or a list, borrowed from the line where it can be.
 #[derive(Default)]
+#[cfg_attr(test, derive(Debug))]
 enum OneOrMany<'a> {
     #[default]
     None,
@@ -411,7 +412,11 @@ impl<'c> Binder<'c> {
         if line.trim().is_empty() {
             return;
         }
-        match serde_json::from_str::<RawEvent<'_>>(line) {
+        let read = match plain::line(line) {
+            Some(r) => Ok(r),
+            None => serde_json::from_str::<RawEvent<'_>>(line),
+        };
+        match read {
             Err(e) => {
                 if self.room() {
                     let msg = e.to_string();
