@@ -823,11 +823,7 @@ impl<'c> Binder<'c> {
             );
             return None;
         }
-        // Every period of a date has an index within `i32`.
-        let index = i32::try_from(p.index).unwrap_or_else(|_| {
-            crate::compile::internal(format!("period {} has index {}", p, p.index))
-        });
-        Some((p.kind, index))
+        Some((p.kind, p.index))
     }
 
     /// Sorts the bound events, finds repeats and resolves references.

@@ -32,8 +32,9 @@ fn months(kind: PeriodKind) -> Option<i64> {
 pub struct Period {
     /// The kind of period.
     pub kind: PeriodKind,
-    /// Its index from 1900-01-01.
-    pub index: i64,
+    /// Its index from 1900-01-01 (every date's periods have one within
+    /// `i32`).
+    pub index: i32,
     /// First day.
     pub start: NaiveDate,
     /// Last day (inclusive).
@@ -57,6 +58,8 @@ impl Period {
                 }
             }
         };
+        // (Every date's index is within `i32`: ±262,143 years of days.)
+        let index = i32::try_from(index).unwrap_or(if index < 0 { i32::MIN } else { i32::MAX });
         Period::nth(kind, index).unwrap_or(Period {
             kind,
             index,
@@ -66,7 +69,7 @@ impl Period {
     }
 
     /// The `index`-th period of `kind` from the anchor, when its days exist.
-    pub fn nth(kind: PeriodKind, index: i64) -> Option<Period> {
+    pub fn nth(kind: PeriodKind, index: i32) -> Option<Period> {
         let start = start_of(kind, index)?;
         let end = start_of(kind, index.checked_add(1)?)?.pred_opt()?;
         Some(Period {
@@ -104,7 +107,8 @@ impl Period {
     }
 }
 
-fn start_of(kind: PeriodKind, index: i64) -> Option<NaiveDate> {
+fn start_of(kind: PeriodKind, index: i32) -> Option<NaiveDate> {
+    let index = i64::from(index);
     match months(kind) {
         Some(step) => {
             let m = index.checked_mul(step)?;

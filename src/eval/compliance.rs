@@ -237,8 +237,9 @@ pub(crate) fn rows(c: &Compiled, from: NaiveDate, to: NaiveDate, only: Option<Ta
             let CadenceM::Periodic { period, .. } = o.cadence else {
                 return 0;
             };
-            let periods =
-                Period::containing(period, to).index - Period::containing(period, from).index + 1;
+            let periods = i64::from(Period::containing(period, to).index)
+                - i64::from(Period::containing(period, from).index)
+                + 1;
             let owing = |t: &TargetId| match t {
                 _ if o.holders.is_empty() => 1,
                 // At most every holding of the posts in the unit.
@@ -610,8 +611,7 @@ impl<'p, 'e> Query<'p, 'e> {
                     let hi = evs.partition_point(|e| e.date <= counted_to);
                     let late_to = p.end.min(as_of);
                     let late_hi = evs.partition_point(|e| e.date <= late_to);
-                    // (A period too far out for a logged `for` has none.)
-                    let key = i32::try_from(p.index).ok().map(|i| (p.kind, i));
+                    let key = Some((p.kind, p.index));
                     let (on_time, after): (Vec<&'e LoggedEvent>, Vec<&'e LoggedEvent>) =
                         if tagged.is_empty() {
                             (Vec::new(), Vec::new())
