@@ -94,11 +94,17 @@ pub(crate) fn shown(s: &str) -> Cow<'_, str> {
 /// Byte offset of a carriage return not followed by a line feed, if any.
 pub(crate) fn lone_cr(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    bytes
-        .iter()
-        .enumerate()
-        .find(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
-        .map(|(i, _)| i)
+    // Carriage returns are found by `find`'s fast search: a log has none,
+    // or one before each line feed.
+    let mut from = 0;
+    while let Some(i) = text.get(from..)?.find('\r') {
+        let at = from + i;
+        if bytes.get(at + 1) != Some(&b'\n') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// A diagnostic for a carriage return not followed by a line feed in
@@ -184,6 +190,21 @@ fn needs_escape(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_carriage_return_is_found_and_a_line_end_is_not() {
+        for (text, at) in [
+            ("", None),
+            ("a\r\nb\r\n", None),
+            ("a\rb", Some(1)),
+            ("\r", Some(0)),
+            ("a\r\n\r", Some(3)),
+            ("a\r\n\rb\r\n", Some(3)),
+            ("张\r\n三\r", Some(8)),
+        ] {
+            assert_eq!(lone_cr(text), at, "{text:?}");
+        }
+    }
 
     #[test]
     fn names_reject_controls_and_invisibles() {
