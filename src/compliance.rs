@@ -206,22 +206,19 @@ impl Serialize for Counted<'_, '_> {
 }
 
 /// One (obligation, subject, period) and its verdict.
-#[derive(Debug, Clone, Serialize)]
+///
+/// What every row of an obligation shares (its article, action and
+/// frequency) is kept once, and read with [`PeriodCompliance::citation`],
+/// [`PeriodCompliance::action`] and [`PeriodCompliance::required`].
+#[derive(Debug, Clone)]
 pub struct PeriodCompliance<'p, 'e> {
-    /// The article.
-    pub citation: &'p str,
-    /// The action required.
-    pub action: &'p str,
+    pub(crate) head: std::sync::Arc<RowHead<'p>>,
     /// Who must do it.
     pub subject: Subject<'p>,
     /// The period.
     pub period: Period,
     /// The due date: the deadline, else the period's last day.
-    #[serde(serialize_with = "crate::dates::serialize")]
     pub due: NaiveDate,
-    /// How many times; absent when the regulation states no frequency.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub required: Option<Required>,
     /// The verdict.
     pub status: Status,
     /// Events that counted.
@@ -229,14 +226,77 @@ pub struct PeriodCompliance<'p, 'e> {
     /// How many more are needed (by the recipient furthest short).
     pub needed: u32,
     /// Events in the period after its deadline (they do not count).
-    #[serde(skip_serializing_if = "is_zero")]
     pub late: u32,
     /// Recipients, those still missing, and the reading the verdict rests
     /// on, for rows that have any (see the accessors).
-    #[serde(flatten)]
     pub notes: Option<std::sync::Arc<RowNotes<'p>>>,
     /// The events that counted.
     pub events: Counted<'p, 'e>,
+}
+
+/// What the rows of one obligation share.
+#[derive(Debug)]
+pub(crate) struct RowHead<'p> {
+    pub(crate) citation: &'p str,
+    pub(crate) action: &'p str,
+    pub(crate) required: Option<Required>,
+}
+
+impl<'p> PeriodCompliance<'p, '_> {
+    /// The article.
+    pub fn citation(&self) -> &'p str {
+        self.head.citation
+    }
+
+    /// The action required.
+    pub fn action(&self) -> &'p str {
+        self.head.action
+    }
+
+    /// How many times; `None` when the regulation states no frequency.
+    pub fn required(&self) -> Option<Required> {
+        self.head.required
+    }
+}
+
+impl Serialize for PeriodCompliance<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        /// The row as written: its fields in this order.
+        #[derive(Serialize)]
+        struct Row<'r, 'p, 'e> {
+            citation: &'p str,
+            action: &'p str,
+            subject: Subject<'p>,
+            period: Period,
+            #[serde(serialize_with = "crate::dates::serialize")]
+            due: NaiveDate,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            required: Option<Required>,
+            status: Status,
+            count: u32,
+            needed: u32,
+            #[serde(skip_serializing_if = "is_zero")]
+            late: u32,
+            #[serde(flatten)]
+            notes: &'r Option<std::sync::Arc<RowNotes<'p>>>,
+            events: &'r Counted<'p, 'e>,
+        }
+        Row {
+            citation: self.citation(),
+            action: self.action(),
+            subject: self.subject,
+            period: self.period,
+            due: self.due,
+            required: self.required(),
+            status: self.status,
+            count: self.count,
+            needed: self.needed,
+            late: self.late,
+            notes: &self.notes,
+            events: &self.events,
+        }
+        .serialize(s)
+    }
 }
 
 /// What only some rows carry.
@@ -916,10 +976,10 @@ impl fmt::Display for PeriodCompliance<'_, '_> {
             cell(p.period, 10),
             cell(crate::dates::Iso(p.due), 10),
             p.count,
-            cell(RequiredText(p.required), 12),
+            cell(RequiredText(p.required()), 12),
             p.needed,
-            pad(p.citation, 14),
-            pad(p.action, 12),
+            pad(p.citation(), 14),
+            pad(p.action(), 12),
             owed_by(p.subject, p.holder())
         )?;
         if !p.missing().is_empty() {

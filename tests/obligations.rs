@@ -36,7 +36,7 @@ fn rows(
         .unwrap();
     a.periods
         .iter()
-        .filter(|r| r.citation == citation && r.action == action)
+        .filter(|r| r.citation() == citation && r.action() == action)
         .filter(|r| matches!(r.subject, zeren::who::Subject::Unit(u) | zeren::who::Subject::Matter(u) if u == subject))
         .map(|r| (r.period.to_string(), r.status, r.count, r.needed))
         .collect()
@@ -152,7 +152,7 @@ fn the_period_that_straddles_the_effective_date_is_not_assessed() {
     let q: Vec<(String, Status)> = a
         .periods
         .iter()
-        .filter(|r| r.action == "季度报告")
+        .filter(|r| r.action() == "季度报告")
         .map(|r| (r.period.to_string(), r.status))
         .collect();
     assert_eq!(
@@ -214,7 +214,7 @@ fn exact_counts_deadlines_and_recipients() {
     let got: Vec<(String, &str, Status, u32, u32)> = a
         .periods
         .iter()
-        .map(|r| (r.period.to_string(), r.action, r.status, r.count, r.late))
+        .map(|r| (r.period.to_string(), r.action(), r.status, r.count, r.late))
         .collect();
     assert_eq!(
         got,

@@ -38,7 +38,7 @@ fn rows(p: &Policy, l: &zeren::events::EventLog, as_of: &str, action: &str) -> V
         .unwrap();
     a.periods
         .iter()
-        .filter(|r| r.action == action)
+        .filter(|r| r.action() == action)
         .map(|r| {
             (
                 r.period.to_string(),
@@ -71,8 +71,8 @@ fn an_unstated_frequency_lists_the_events_seen_and_gives_no_verdict() {
     let a = p
         .compliance(&l, date("2020-06-30"), Some(date("2019-01-01")), None)
         .unwrap();
-    let row = a.periods.iter().find(|r| r.action == "研判").unwrap();
-    assert_eq!(row.required, None);
+    let row = a.periods.iter().find(|r| r.action() == "研判").unwrap();
+    assert_eq!(row.required(), None);
     assert!(a.to_string().contains("not stated"), "{a}");
     // The calendar lists it as "frequency not stated", with no due date.
     let c = p
@@ -229,7 +229,7 @@ fn a_report_for_a_period_counts_for_that_period_only() {
     let q: Vec<(String, Status, u32, u32)> = a
         .periods
         .iter()
-        .filter(|r| r.action == "季度报告")
+        .filter(|r| r.action() == "季度报告")
         .map(|r| (r.period.to_string(), r.status, r.count, r.late))
         .collect();
     assert_eq!(

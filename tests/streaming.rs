@@ -179,7 +179,7 @@ obligation per "第二条" each 党委 must 研究 at least 1 per year
         .unwrap()
         .for_each(|row| {
             kinds.push(match row {
-                ComplianceRow::Period(p) => format!("period {}", p.citation),
+                ComplianceRow::Period(p) => format!("period {}", p.citation()),
                 ComplianceRow::Reaction(r) => format!("reaction {}", r.citation),
                 ComplianceRow::Approval(a) => format!("approval {}", a.citation),
             });

@@ -548,9 +548,14 @@ impl<'p, 'e> Query<'p, 'e> {
         let reading: Option<&'p str> = reading
             .and_then(|r| c.interpretations.iter().find(|i| i.name == r))
             .map(|i| i.name.as_str());
-        let required = stated.then_some(Required {
-            at_least: min,
-            at_most: max,
+        // What every row of the obligation shares, kept once.
+        let head = Arc::new(crate::compliance::RowHead {
+            citation: o.citation.as_str(),
+            action: ob.action,
+            required: stated.then_some(Required {
+                at_least: min,
+                at_most: max,
+            }),
         });
         let first = Period::containing(period, from);
         // Targets and the action's events are both in subject order:
@@ -737,12 +742,10 @@ impl<'p, 'e> Query<'p, 'e> {
                         Status::Pending
                     };
                     out.period(PeriodCompliance {
-                        citation: o.citation.as_str(),
-                        action: ob.action,
+                        head: Arc::clone(&head),
                         subject,
                         period: p,
                         due,
-                        required,
                         status,
                         count,
                         needed: if stated {

@@ -1311,7 +1311,7 @@ impl<'p> Run<'p> {
             if !within(&p.period, &period) || !owed_by(p.holder()) {
                 continue;
             }
-            let Some(obs) = periodic.get(&(p.citation, p.action, p.period.kind)) else {
+            let Some(obs) = periodic.get(&(p.citation(), p.action(), p.period.kind)) else {
                 continue;
             };
             examined = true;
@@ -1332,11 +1332,11 @@ impl<'p> Run<'p> {
             if found.len() <= SHOWN {
                 found.push(format!(
                     "{} {} {} ({} of {})",
-                    p.action,
+                    p.action(),
                     p.period,
                     status_word(p.status),
                     p.count,
-                    p.required
+                    p.required()
                         .map_or_else(|| "not stated".to_string(), |r| r.to_string())
                 ));
             }
