@@ -420,7 +420,8 @@ impl<'c> Binder<'c> {
 
     /// Reads one log line and binds it.
     fn line(&mut self, line_no: u32, line: &str, part: &mut Part) {
-        if line.trim().is_empty() {
+        // (A line that opens an object is not blank: most are not trimmed.)
+        if !line.starts_with('{') && line.trim().is_empty() {
             return;
         }
         let read = match plain::line(line) {
@@ -1020,27 +1021,35 @@ fn merge_sorted(mut runs: Vec<Vec<LoggedEvent>>) -> Vec<LoggedEvent> {
     /// Events taken from a run before its memory is given back.
     const STEP: usize = 1 << 15;
     let total = runs.iter().map(Vec::len).sum();
-    let mut out = Vec::with_capacity(total);
+    // Filled from its front, latest first: when exactly full, it is the
+    // sorted log in place, and becomes a `Vec` without moving an event.
+    let mut out = std::collections::VecDeque::with_capacity(total);
+    // The place of each run's last event, found once per event taken.
+    let mut lasts: Vec<Option<Place>> = runs
+        .iter()
+        .map(|r| r.last().map(LoggedEvent::order))
+        .collect();
     loop {
-        let mut last: Option<(usize, _)> = None;
-        for (i, r) in runs.iter().enumerate() {
-            if let Some(e) = r.last() {
-                let k = e.order();
-                if last.as_ref().is_none_or(|(_, b)| k > *b) {
-                    last = Some((i, k));
+        let mut latest: Option<(usize, Place)> = None;
+        for (i, k) in lasts.iter().enumerate() {
+            if let Some(k) = k {
+                if latest.as_ref().is_none_or(|(_, b)| k > b) {
+                    latest = Some((i, *k));
                 }
             }
         }
-        let Some((i, _)) = last else { break };
-        if let Some(r) = runs.get_mut(i) {
-            out.extend(r.pop());
+        let Some((i, _)) = latest else { break };
+        if let (Some(r), Some(last)) = (runs.get_mut(i), lasts.get_mut(i)) {
+            if let Some(e) = r.pop() {
+                out.push_front(e);
+            }
+            *last = r.last().map(LoggedEvent::order);
             if r.capacity() - r.len() >= STEP {
                 r.shrink_to_fit();
             }
         }
     }
-    out.reverse();
-    out
+    Vec::from(out)
 }
 
 /// Bytes of log read at a time: a chunk of whole lines, bound by one worker.
