@@ -1331,8 +1331,17 @@ mod tests {
         }
         let mut by_place = events.clone();
         by_place.sort_by_key(LoggedEvent::order);
-        let mut by_fields = events;
+        let mut by_fields = events.clone();
         by_fields.sort_by_key(|e| (e.key(), e.date, e.time, e.line));
         assert_eq!(by_place, by_fields);
+        // Sorted runs of every size merge into the sorted whole.
+        for parts in 1..5 {
+            let mut runs: Vec<Vec<LoggedEvent>> = vec![Vec::new(); parts];
+            for (i, e) in events.iter().enumerate() {
+                runs[(i * 7) % parts].push(e.clone());
+            }
+            runs.iter_mut().for_each(|r| sort_events(r));
+            assert_eq!(merge_sorted(runs), by_place, "{parts} runs");
+        }
     }
 }
