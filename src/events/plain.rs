@@ -44,11 +44,11 @@ pub(super) fn line(line: &str) -> Option<RawEvent<'_>> {
         if bit == 8 {
             event.to = r.one_or_many()?;
         } else {
-            let text = Cow::Borrowed(r.string()?);
-            let value = Some(text.clone());
+            let text = r.string()?;
+            let value = Some(Cow::Borrowed(text));
             match bit {
                 0 => event.id = value,
-                1 => event.date = text,
+                1 => event.date = Cow::Borrowed(text),
                 2 => event.unit = value,
                 3 => event.matter = value,
                 4 => event.person = value,

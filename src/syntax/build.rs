@@ -614,7 +614,7 @@ impl<'s> Builder<'s> {
             Rule::ident => {
                 let span = self.span(&pair);
                 let text = pair.as_str();
-                if super::names::KEYWORDS.contains(&text) {
+                if super::names::is_keyword(text) {
                     self.error(
                         DiagKind::Syntax,
                         span,

@@ -11,7 +11,7 @@
 //! compares the two readings on generated files, well- and ill-formed.
 
 use super::ast::{DateLit, File, Item, Name, OrgStmt};
-use super::names::KEYWORDS;
+use super::names::is_keyword;
 use crate::diag::Span;
 use crate::limits;
 
@@ -64,6 +64,14 @@ struct Reader<'t> {
     at: usize,
 }
 
+/// The first character of a name (the grammar's `XID_START | "_"`).
+fn ident_start(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '_' | '\u{4E00}'..='\u{9FFF}' => true,
+        _ => !c.is_ascii() && pest::unicode::XID_START(c),
+    }
+}
+
 /// A character of a name after its first (the grammar's `ident_char`).
 fn ident_char(c: char) -> bool {
     match c {
@@ -73,15 +81,6 @@ fn ident_char(c: char) -> bool {
         _ if c.is_ascii() => false,
         _ => pest::unicode::XID_CONTINUE(c) || matches!(c, '（' | '）' | '·'),
     }
-}
-
-/// Whether a word is one of the grammar's keywords (all of them lowercase
-/// ASCII letters and `-`, with a letter first and last).
-pub(super) fn is_keyword(w: &str) -> bool {
-    let b = w.as_bytes();
-    b.first().is_some_and(u8::is_ascii_lowercase)
-        && b.last().is_some_and(u8::is_ascii_lowercase)
-        && KEYWORDS.binary_search(&w).is_ok()
 }
 
 impl<'t> Reader<'t> {
@@ -116,12 +115,7 @@ impl<'t> Reader<'t> {
     /// (its first character a name's first), and its span.
     fn word(&mut self) -> Option<(&'t str, Span)> {
         let rest = self.rest();
-        let first = rest.chars().next()?;
-        let starts = match first {
-            'a'..='z' | 'A'..='Z' | '_' | '\u{4E00}'..='\u{9FFF}' => true,
-            _ => !first.is_ascii() && pest::unicode::XID_START(first),
-        };
-        if !starts {
+        if !ident_start(rest.chars().next()?) {
             return None;
         }
         let len = rest

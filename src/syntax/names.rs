@@ -147,6 +147,15 @@ pub(super) const KEYWORDS: &[&str] = &[
     "year",
 ];
 
+/// Whether a word is one of the grammar's keywords (all of them lowercase
+/// ASCII letters and `-`, with a letter first and last).
+pub(super) fn is_keyword(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.first().is_some_and(u8::is_ascii_lowercase)
+        && b.last().is_some_and(u8::is_ascii_lowercase)
+        && KEYWORDS.binary_search(&w).is_ok()
+}
+
 /// The human name of a grammar rule. Exhaustive on purpose: a new rule
 /// does not compile until it has a name.
 pub(super) fn human(rule: Rule) -> &'static str {
@@ -554,14 +563,14 @@ pub(super) fn describe(
     let help = help.map(|h| {
         if text.get(..pos).is_some_and(|t| t.trim().is_empty()) && !found.is_ascii() {
             format!("{h}; this does not look like a zeren policy file (it starts with prose)")
-        } else if KEYWORDS.contains(&word)
+        } else if is_keyword(word)
             && h.contains("a name")
             && text
                 .get(..pos)
                 .is_some_and(|t| t.rsplit('\n').next().is_some_and(|l| l.trim().is_empty()))
         {
             format!("{h}; the statement before `{word}` ends too early")
-        } else if KEYWORDS.contains(&word) && h.contains("a name") {
+        } else if is_keyword(word) && h.contains("a name") {
             format!("{h}; `{word}` is a keyword: to use it as a name, quote it: \"{word}\"")
         } else {
             h
